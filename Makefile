@@ -1,0 +1,79 @@
+# Beredd: developer and CI entry points. `make run` and `make test` work from a fresh clone.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve demo migrate test test-sqlite test-postgres test-fast bench lint typecheck format migrations-check messages worker clean check-deploy
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml package.json
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	npm install --no-audit --no-fund --silent
+	@touch $(STAMP)
+
+migrate: install
+	$(MANAGE) compilemessages --ignore ".venv/*" --ignore "node_modules/*" >/dev/null
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) load_reference
+
+demo: migrate
+	$(MANAGE) demo
+
+run: demo
+	@echo ""
+	@echo "Beredd is starting on http://$(HOST):$(PORT)  (Ctrl-C stops it). The task worker runs alongside."
+	@trap 'kill 0' EXIT; $(MANAGE) db_worker --interval 2 >/dev/null 2>&1 & $(MANAGE) runserver $(HOST):$(PORT)
+
+worker: install
+	$(MANAGE) db_worker
+
+# The test command CI runs (README): the whole suite on the database named by DATABASE_URL
+# (default: a temporary SQLite database).
+test: install
+	DJANGO_ENV=test $(BIN)/pytest -n 2 --dist loadfile -q
+
+test-sqlite: install
+	DJANGO_ENV=test DATABASE_URL= $(BIN)/pytest -n 2 --dist loadfile -q
+
+test-postgres: install
+	DJANGO_ENV=test DATABASE_URL=postgres://postgres@127.0.0.1:5432/beredd $(BIN)/pytest -n 2 --dist loadfile -q
+
+bench: install
+	DJANGO_ENV=test $(BIN)/python -m benchmarks.run
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy src
+	$(BIN)/python scripts/check_register_access.py
+
+typecheck: install
+	$(BIN)/mypy src
+
+format: install
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+migrations-check: install
+	DJANGO_ENV=test $(MANAGE) makemigrations --check --dry-run
+
+check-deploy: install
+	DJANGO_ENV=production DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=beredd.example.se \
+	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REGISTER_KEYS=$$(head -c 32 /dev/urandom | base64) \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+messages: install
+	cd src/beredd && ../../$(MANAGE) makemessages -l sv --no-obsolete --ignore 'static/*'
+	cd src/beredd && ../../$(MANAGE) compilemessages
+
+clean:
+	rm -rf var/beredd.sqlite3* var/static var/mail

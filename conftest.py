@@ -1,0 +1,80 @@
+"""Root test configuration: test settings before Django starts, shared fixtures."""
+
+import os
+
+os.environ.setdefault("DJANGO_ENV", "test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beredd.settings")
+
+from collections.abc import Callable  # noqa: E402
+from datetime import timedelta  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def ref(db: Any) -> dict[str, Any]:
+    """Sweden's reference tree (idempotent load) and handy nodes from it."""
+    from beredd.orgs.models import Organisation
+    from beredd.orgs.services import load_reference
+
+    if Organisation.objects.filter(kind="kommun").count() != 290:
+        load_reference()
+    get = Organisation.objects.get
+    return {
+        "nation": get(kind="nation", code="SE"),
+        "mellersta": get(kind="civilomrade", code="mellersta"),
+        "gavleborg": get(kind="lan", code="21"),
+        "uppsala_lan": get(kind="lan", code="03"),
+        "gavle": get(kind="kommun", code="2180"),
+        "sandviken": get(kind="kommun", code="2181"),
+        "stockholm": get(kind="kommun", code="0180"),
+    }
+
+
+@pytest.fixture
+def make_unit(ref: dict[str, Any]) -> Callable[..., Any]:
+    from beredd.orgs.models import Organisation
+    from beredd.orgs.services import _set_path
+
+    counter = {"n": 0}
+
+    def make(kommun: Any = None, **fields: Any) -> Any:
+        counter["n"] += 1
+        values = {"name": f"Enhet {counter['n']}", "service_kind": "sabo", "regi": "kommunal"} | fields
+        unit = Organisation.objects.create(kind="unit", parent=kommun or ref["gavle"], **values)
+        _set_path(unit)
+        return unit
+
+    return make
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    """make_user(org, role, **options) -> user with one membership. ``mfa=True`` adds a TOTP authenticator."""
+    from django.utils import timezone
+
+    from beredd.accounts.models import Membership, User
+
+    counter = {"n": 0}
+
+    def make(org: Any = None, role: str | None = None, *, mfa: bool = True, expired: bool = False,
+             active: bool = True, email: str | None = None, password: str = "Testl0senord-lang!") -> Any:
+        counter["n"] += 1
+        user = User.objects.create_user(email or f"user{counter['n']}@test.beredd.se", password, full_name=f"Test User {counter['n']}")
+        if not active:
+            user.is_active = False
+            user.save()
+        if org is not None and role is not None:
+            Membership.objects.create(
+                user=user, organisation=org, role=role,
+                valid_until=timezone.now() - timedelta(days=1) if expired else None,
+                valid_from=timezone.now() - timedelta(days=30),
+            )
+        if mfa:
+            from allauth.mfa.models import Authenticator
+
+            Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+        return user
+
+    return make

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from beredd.accounts import policy
+
+PREFIX = "me"
+router = Router(tags=["me"])
+
+
+class MembershipOut(Schema):
+    id: int
+    organisation_id: int
+    organisation_name: str
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    memberships: list[MembershipOut]
+    token: str | None
+
+
+@router.get("/", response=MeOut, summary="Who am I (and which memberships does this token act with)")
+def me(request: HttpRequest) -> Any:
+    user = request.user
+    token = getattr(request, "api_token", None)
+    return {
+        "id": user.pk,
+        "email": user.email,  # type: ignore[union-attr]
+        "full_name": user.full_name,  # type: ignore[union-attr]
+        "memberships": [
+            {"id": m.pk, "organisation_id": m.organisation_id, "organisation_name": m.organisation.name, "role": m.role}
+            for m in policy.memberships(user)
+        ],
+        "token": token.name if token else None,
+    }

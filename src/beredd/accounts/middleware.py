@@ -1,0 +1,47 @@
+"""Enforce two-factor authentication for roles that can see personal data.
+
+The rule itself lives in ``policy.requires_mfa``; this only redirects to the MFA set-up page so that no
+view is reachable before the second factor exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+
+from beredd.accounts import policy
+
+_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/tillganglighet/", "/api/", "/admin/logout/")
+
+
+class RequireMfaMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(_ALLOWED_PREFIXES)
+            and policy.requires_mfa(user)
+            and not _has_mfa(user)
+        ):
+            if request.headers.get("HX-Request"):
+                return JsonResponse({"code": "mfa_required"}, status=403)
+            return redirect("accounts:mfa-required")
+        return self.get_response(request)
+
+
+def _has_mfa(user: object) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    cached = getattr(user, "_beredd_has_mfa", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(
+            user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        ).exists()
+        user._beredd_has_mfa = cached  # type: ignore[attr-defined]  # per-request cache
+    return bool(cached)

@@ -1,0 +1,137 @@
+"""The one place that decides who may do what. Used by views, the API and templates alike.
+
+A role held in an organisation applies to that organisation's whole subtree (a coordinator in Gävleborgs
+län acts for every kommun and unit under it). Only current memberships count: active, within
+``valid_from``/``valid_until``, of an active user in an active organisation. An API token narrows the user
+to the single membership it is bound to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from beredd.accounts.models import Membership, Role
+from beredd.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from beredd.orgs.models import OrganisationQuerySet
+
+R = Role
+
+# Which roles grant each permission. Higher roles are listed explicitly: no implicit hierarchy to misread.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # Organisation tree and the shell
+    "org.view": frozenset({R.VIEWER, R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),
+    "org.manage_units": frozenset({R.ORG_ADMIN, R.NATIONAL_ADMIN}),
+    "membership.manage": frozenset({R.ORG_ADMIN, R.NATIONAL_ADMIN}),
+    "audit.view": frozenset({R.ORG_ADMIN, R.NATIONAL_ADMIN}),
+    # Situational reporting
+    "reporting.view": frozenset({R.VIEWER, R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),
+    "reporting.submit": frozenset({R.REPORTER, R.COORDINATOR, R.MAS, R.NATIONAL_ADMIN}),
+    "reporting.issue": frozenset({R.COORDINATOR, R.NATIONAL_ADMIN}),
+    "reporting.approve": frozenset({R.COORDINATOR, R.NATIONAL_ADMIN}),
+    "reporting.template_edit": frozenset({R.COORDINATOR, R.NATIONAL_ADMIN}),
+    # Register of vulnerable residents (identities: only the MAS/MAR of the owning kommun and granted units)
+    "register.view_identities": frozenset({R.MAS}),
+    "register.edit": frozenset({R.MAS}),
+    "register.view_counts": frozenset({R.VIEWER, R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),
+    "register.activate_incident": frozenset({R.COORDINATOR, R.MAS}),
+    "register.review_log": frozenset({R.MAS}),
+    "register.manage_devices": frozenset({R.NATIONAL_ADMIN}),
+    # Everyday preparedness
+    "preparedness.view": frozenset({R.VIEWER, R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),
+    "preparedness.edit": frozenset({R.REPORTER, R.COORDINATOR, R.MAS, R.ORG_ADMIN, R.NATIONAL_ADMIN}),
+    "preparedness.manage": frozenset({R.COORDINATOR, R.MAS, R.NATIONAL_ADMIN}),
+}
+
+# Roles that can see personal data (now or when an incident is activated) must use two-factor auth.
+MFA_REQUIRED_ROLES = frozenset({R.MAS, R.COORDINATOR, R.ORG_ADMIN, R.NATIONAL_ADMIN})
+
+_CACHE_ATTR = "_beredd_memberships"
+
+
+def memberships(user: Any) -> list[Membership]:
+    """The user's current memberships, cached on the user object for the request.
+
+    An API token sets this cache to its one membership (see ``api.auth``), narrowing every check.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(Membership.objects.current().filter(user=user).select_related("organisation"))
+        setattr(user, _CACHE_ATTR, cached)
+    return [m for m in cached if m.is_current and m.organisation.is_active]
+
+
+def restrict_to_membership(user: Any, membership: Membership) -> None:
+    """Narrow the user's authority to one membership (token authentication)."""
+    setattr(user, _CACHE_ATTR, [membership])
+
+
+def forget(user: Any) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def roles_at(user: Any, org: Organisation) -> set[str]:
+    """Roles the user holds at ``org`` through a membership in it or any of its ancestors."""
+    ancestors = set(org.ancestor_ids)
+    return {m.role for m in memberships(user) if m.organisation_id in ancestors}
+
+
+def can(user: Any, permission: str, org: Organisation | None) -> bool:
+    """True when the user holds, at ``org`` or an ancestor, a role granting ``permission``."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"Unknown permission {permission!r}")
+    if org is None or not org.is_active and permission not in {"org.view", "audit.view", "org.manage_units"}:
+        return False
+    return bool(roles_at(user, org) & PERMISSIONS[permission])
+
+
+def can_anywhere(user: Any, permission: str) -> bool:
+    granted = PERMISSIONS[permission]
+    return any(m.role in granted for m in memberships(user))
+
+
+def orgs_with_permission(user: Any, permission: str) -> list[Organisation]:
+    """The top organisations where the user holds ``permission`` (their subtrees are included implicitly)."""
+    granted = PERMISSIONS[permission]
+    return [m.organisation for m in memberships(user) if m.role in granted]
+
+
+def visible_organisations(user: Any, permission: str = "org.view") -> OrganisationQuerySet:
+    """All organisations in the subtrees where the user has ``permission``; one query, prefix-indexed."""
+    roots = orgs_with_permission(user, permission)
+    if not roots:
+        return Organisation.objects.none()
+    condition = Q()
+    for path in _minimal_paths(o.path for o in roots):
+        condition |= Q(path__startswith=path)
+    return Organisation.objects.filter(condition)
+
+
+def _minimal_paths(paths: Iterable[str]) -> list[str]:
+    """Drop paths that lie under another path in the list (keeps the OR-condition short)."""
+    out: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(p) for p in out):
+            out.append(path)
+    return out
+
+
+def requires_mfa(user: Any) -> bool:
+    return any(m.role in MFA_REQUIRED_ROLES for m in memberships(user))
+
+
+def manageable_roles(user: Any, org: Organisation) -> list[str]:
+    """Roles an org admin may grant at ``org``: never national admin unless they are one."""
+    roles = roles_at(user, org)
+    if R.NATIONAL_ADMIN in roles:
+        return list(Role.values)
+    if R.ORG_ADMIN in roles:
+        return [r for r in Role.values if r != R.NATIONAL_ADMIN]
+    return []

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from beredd.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("tvafaktor-kravs/", views.mfa_required, name="mfa-required"),
+    path("byt-organisation/", views.switch_org, name="switch-org"),
+    path("inbjudan/<str:secret>/", views.invitation_accept, name="invitation-accept"),
+    path("medlemmar/", views.members, name="members"),
+    path("medlemmar/bjud-in/", views.invitation_create, name="invite"),
+    path("medlemmar/<int:membership_id>/aterkalla/", views.membership_revoke, name="membership-revoke"),
+    path("nycklar/", views.tokens, name="tokens"),
+    path("nycklar/<int:token_id>/aterkalla/", views.token_revoke, name="token-revoke"),
+]

@@ -1,0 +1,44 @@
+"""API authentication: personal access tokens (Authorization: Bearer bd_...) or the browser session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import APIKeyCookie, HttpBearer
+
+from beredd.accounts import policy
+from beredd.accounts.services import token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        api_token = token_authenticate(secret=token)
+        if api_token is None:
+            return None
+        user = api_token.user
+        # The token acts only with the one membership it is bound to.
+        policy.restrict_to_membership(user, api_token.membership)
+        request.user = user
+        request.api_token = api_token  # type: ignore[attr-defined]
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The logged-in browser session (CSRF-checked for unsafe methods by django-ninja)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            from beredd.accounts.middleware import _has_mfa
+
+            if policy.requires_mfa(user) and not _has_mfa(user):
+                return None
+            return user
+        return None
+
+
+token_auth = TokenAuth()
+session_auth = SessionAuth()

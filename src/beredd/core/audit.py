@@ -1,0 +1,95 @@
+"""Write audit events. Called by services inside their transaction."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from beredd.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from beredd.orgs.models import Organisation
+
+current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", default=None)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Return the given fields of ``obj`` as JSON-safe values (FKs as ids)."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        out[name] = _jsonable(getattr(obj, attname))
+    return out
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Return {field: {"before": x, "after": y}} for the fields that changed."""
+    return {
+        k: {"before": before.get(k), "after": after.get(k)}
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    }
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    organisation: Organisation | None = None,
+    changes: dict[str, Any] | None = None,
+    via: str = "ui",
+    target_label: str | None = None,
+) -> AuditEvent:
+    """Append one audit event. ``actor`` may be None for system actions."""
+    if organisation is None and target is not None:
+        organisation = _organisation_of(target)
+    user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+    label = ""
+    if user is not None:
+        label = str(getattr(user, "email", "") or user.pk)
+    elif actor:
+        label = str(actor)
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=label[:254],
+        organisation=organisation,
+        org_path=getattr(organisation, "path", "") or "",
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=(target_label if target_label is not None else (str(target) if target is not None else ""))[:255],
+        changes=_jsonable(changes or {}),
+        ip_address=current_ip.get(),
+        via=via,
+    )
+
+
+def _organisation_of(target: models.Model) -> Organisation | None:
+    from beredd.orgs.models import Organisation
+
+    if isinstance(target, Organisation):
+        return target
+    org = getattr(target, "organisation", None)
+    return org if isinstance(org, Organisation) else None

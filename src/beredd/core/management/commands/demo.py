@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from beredd.core.demo import DEMO_PASSWORD, demo_summary_rows, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load demo data (Gävleborgs län, units, users for every role). Refuses to run with DEBUG off."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("Refusing to load demo data: DEBUG is off (this looks like production).")
+        _ctx, rows = load_demo()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded: Gävleborgs län with 10 kommuner and their units."))
+        self.stdout.write("")
+        self.stdout.write("Log in at http://127.0.0.1:8000 with one of these accounts,")
+        self.stdout.write(f"all with the password:  {DEMO_PASSWORD}")
+        for line in demo_summary_rows(rows):
+            self.stdout.write(line)
+        self.stdout.write("Roles that can see personal data (MAS, coordinator, admins) are asked to set up two-factor")
+        self.stdout.write("authentication at first login: use any TOTP app (or the secret shown on that page).")

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from beredd.orgs.models import Organisation
+
+
+class UnitForm(forms.ModelForm[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = ["name", "code", "service_kind", "regi", "org_number", "street_address", "postcode", "locality", "phone", "email"]
+        labels = {
+            "name": _("Name"),
+            "code": _("Internal code (optional)"),
+            "service_kind": _("Service kind"),
+            "regi": _("Provider"),
+            "org_number": _("Organisation number (required for private providers)"),
+            "street_address": _("Street address"),
+            "postcode": _("Postcode"),
+            "locality": _("Locality"),
+            "phone": _("Phone"),
+            "email": _("E-mail"),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["service_kind"].required = True
+        self.fields["regi"].required = True
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or XLSX)"))

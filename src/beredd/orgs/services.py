@@ -1,0 +1,305 @@
+"""Writes to the organisation tree. Every change is audited in the same transaction."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from beredd.core import audit
+from beredd.core.exceptions import DomainError, ValidationFailed
+from beredd.orgs.models import CHILD_KIND, Organisation
+from beredd.orgs.validators import normalise_org_number, normalise_postcode
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+UNIT_FIELDS = [
+    "name", "code", "service_kind", "regi", "org_number", "street_address", "postcode", "locality", "phone", "email",
+]
+AUDITED_FIELDS = ["name", "code", "parent", "is_active", *UNIT_FIELDS[2:]]
+
+
+class OrganisationHasDataError(DomainError):
+    code = "organisation_has_data"
+    status = 409
+
+
+def _set_path(org: Organisation) -> None:
+    parent_path = org.parent.path if org.parent_id and org.parent else "/"
+    org.path = f"{parent_path}{org.pk}/"
+    org.depth = org.path.count("/") - 2
+    Organisation.objects.filter(pk=org.pk).update(path=org.path, depth=org.depth)
+
+
+def _clean_unit_values(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Normalise unit fields; return (clean values, {field: error message})."""
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    name = str(values.get("name") or "").strip()
+    if not name:
+        errors["name"] = _("A name is required.")
+    clean["name"] = name[:200]
+    clean["code"] = str(values.get("code") or "").strip()[:32]
+    kind = str(values.get("service_kind") or "").strip()
+    if kind not in Organisation.ServiceKind.values:
+        errors["service_kind"] = _("Unknown service kind %(value)r; use one of: %(choices)s.") % {
+            "value": kind, "choices": ", ".join(Organisation.ServiceKind.values)
+        }
+    clean["service_kind"] = kind
+    regi = str(values.get("regi") or "kommunal").strip().lower()
+    if regi not in Organisation.Regi.values:
+        errors["regi"] = _("Provider type must be 'kommunal' or 'privat', not %(value)r.") % {"value": regi}
+    clean["regi"] = regi
+    try:
+        clean["org_number"] = normalise_org_number(str(values.get("org_number") or ""))
+    except ValidationError as exc:
+        clean["org_number"] = ""
+        errors["org_number"] = exc.messages[0]
+    try:
+        clean["postcode"] = normalise_postcode(str(values.get("postcode") or ""))
+    except ValidationError as exc:
+        clean["postcode"] = ""
+        errors["postcode"] = exc.messages[0]
+    email = str(values.get("email") or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _("%(value)r is not an e-mail address.") % {"value": email}
+    clean["email"] = email
+    for name_ in ("street_address", "locality", "phone"):
+        clean[name_] = str(values.get(name_) or "").strip()[:200]
+    if clean["regi"] == Organisation.Regi.PRIVAT and not clean["org_number"] and "org_number" not in errors:
+        errors["org_number"] = _("A private provider needs its organisation number.")
+    return clean, errors
+
+
+@transaction.atomic
+def unit_create(*, kommun: Organisation, actor: Any, values: dict[str, Any], via: str = "ui") -> Organisation:
+    """Create a unit under ``kommun``. Raises ``ValidationFailed`` listing each bad field."""
+    if kommun.kind != Organisation.Kind.KOMMUN:
+        raise ValidationFailed(_("Units can only be added to a municipality."))
+    clean, errors = _clean_unit_values(values)
+    if clean["code"] and Organisation.objects.filter(kind=Organisation.Kind.UNIT, code=clean["code"]).exists():
+        errors["code"] = _("Another unit already has the code %(code)s.") % {"code": clean["code"]}
+    if errors:
+        raise ValidationFailed(details=[{"field": k, "message": v} for k, v in errors.items()])
+    unit = Organisation.objects.create(kind=Organisation.Kind.UNIT, parent=kommun, **clean)
+    _set_path(unit)
+    audit.record(actor=actor, action="org.create", target=unit, changes=audit.diff({}, audit.snapshot(unit, AUDITED_FIELDS)), via=via)
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Organisation, actor: Any, values: dict[str, Any], via: str = "ui") -> Organisation:
+    if unit.kind != Organisation.Kind.UNIT:
+        raise ValidationFailed(_("Only units can be edited here; reference data comes from SCB."))
+    unit = Organisation.objects.select_for_update().get(pk=unit.pk)
+    before = audit.snapshot(unit, AUDITED_FIELDS)
+    clean, errors = _clean_unit_values({**{f: getattr(unit, f) for f in UNIT_FIELDS}, **values})
+    if clean["code"] and Organisation.objects.filter(kind=Organisation.Kind.UNIT, code=clean["code"]).exclude(pk=unit.pk).exists():
+        errors["code"] = _("Another unit already has the code %(code)s.") % {"code": clean["code"]}
+    if errors:
+        raise ValidationFailed(details=[{"field": k, "message": v} for k, v in errors.items()])
+    for key, value in clean.items():
+        setattr(unit, key, value)
+    unit.save()
+    changes = audit.diff(before, audit.snapshot(unit, AUDITED_FIELDS))
+    if changes:
+        audit.record(actor=actor, action="org.update", target=unit, changes=changes, via=via)
+    return unit
+
+
+@transaction.atomic
+def unit_set_active(*, unit: Organisation, actor: Any, active: bool, via: str = "ui") -> Organisation:
+    """Deactivate or reactivate a unit. Units are never hard-deleted: they may carry reports and audit rows."""
+    if unit.kind != Organisation.Kind.UNIT:
+        raise ValidationFailed(_("Only units can be deactivated."))
+    if unit.is_active != active:
+        unit.is_active = active
+        unit.save(update_fields=["is_active", "updated_at"])
+        audit.record(
+            actor=actor, action="org.activate" if active else "org.deactivate", target=unit,
+            changes={"is_active": {"before": not active, "after": active}}, via=via,
+        )
+    return unit
+
+
+# --- Import of units from CSV/XLSX ----------------------------------------------------------------
+
+IMPORT_COLUMNS = UNIT_FIELDS
+
+
+@dataclass
+class ImportResult:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    created: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_table(*, filename: str, content: bytes) -> list[dict[str, Any]]:
+    """Read a CSV (UTF-8, comma or semicolon) or XLSX file into dicts keyed by lower-case header.
+
+    Raises ``ValidationFailed`` when the file cannot be read at all.
+    """
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a broken file
+            raise ValidationFailed(_("The file is not a readable XLSX workbook (%(error)s).") % {"error": type(exc).__name__}) from None
+        sheet = wb.worksheets[0]
+        rows_iter = sheet.iter_rows(values_only=True)
+        header_row = next(rows_iter, None)
+        if not header_row:
+            raise ValidationFailed(_("The file is empty."))
+        header = [str(h or "").strip().lower() for h in header_row]
+        return [
+            {header[i]: ("" if v is None else str(v).strip()) for i, v in enumerate(row) if i < len(header)}
+            for row in rows_iter
+            if any(v not in (None, "") for v in row)
+        ]
+    if name.endswith(".csv") or name.endswith(".txt"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationFailed(_("The file is not UTF-8 encoded text. Save it as 'CSV UTF-8'.")) from None
+        if not text.strip():
+            raise ValidationFailed(_("The file is empty."))
+        first = text.splitlines()[0]
+        dialect = "excel" if first.count(",") >= first.count(";") else "excel-semicolon"
+        if dialect == "excel-semicolon":
+            reader = csv.DictReader(io.StringIO(text), delimiter=";")
+        else:
+            reader = csv.DictReader(io.StringIO(text))
+        try:
+            return [
+                {str(k or "").strip().lower(): (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()}
+                for row in reader
+                if any((v or "").strip() for v in row.values() if isinstance(v, str))
+            ]
+        except csv.Error as exc:
+            raise ValidationFailed(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
+    raise ValidationFailed(_("Upload a .csv or .xlsx file."))
+
+
+def units_import(*, kommun: Organisation, actor: Any, filename: str, content: bytes, commit: bool) -> ImportResult:
+    """Validate every row; with ``commit`` create all units in one transaction, or none if any row is bad.
+
+    Row numbers in errors are spreadsheet rows (the header is row 1).
+    """
+    rows = read_table(filename=filename, content=content)
+    result = ImportResult()
+    if not rows:
+        result.errors.append({"row": None, "field": None, "message": _("The file has no data rows.")})
+        return result
+    missing = [c for c in ("name", "service_kind") if c not in rows[0]]
+    if missing:
+        result.errors.append({"row": 1, "field": ", ".join(missing), "message": _("Required columns are missing.")})
+        return result
+    unknown = sorted(set(rows[0]) - set(IMPORT_COLUMNS) - {""})
+    if unknown:
+        result.errors.append({"row": 1, "field": ", ".join(unknown), "message": _("Unknown columns; allowed are: %(cols)s.") % {"cols": ", ".join(IMPORT_COLUMNS)}})
+    seen_codes: dict[str, int] = {}
+    existing_codes = set(Organisation.objects.filter(kind=Organisation.Kind.UNIT).exclude(code="").values_list("code", flat=True))
+    existing_names = set(Organisation.objects.filter(parent=kommun).values_list("name", flat=True))
+    seen_names: dict[str, int] = {}
+    for index, raw in enumerate(rows, start=2):
+        clean, errors = _clean_unit_values(raw)
+        code = clean["code"]
+        if code:
+            if code in existing_codes:
+                errors["code"] = _("A unit with code %(code)s already exists.") % {"code": code}
+            elif code in seen_codes:
+                errors["code"] = _("Code %(code)s is repeated from row %(row)d.") % {"code": code, "row": seen_codes[code]}
+            seen_codes.setdefault(code, index)
+        if clean["name"] in existing_names:
+            errors["name"] = _("%(name)s already exists in this municipality.") % {"name": clean["name"]}
+        elif clean["name"] in seen_names:
+            errors["name"] = _("%(name)s is repeated from row %(row)d.") % {"name": clean["name"], "row": seen_names[clean["name"]]}
+        seen_names.setdefault(clean["name"], index)
+        for field_name, message in errors.items():
+            result.errors.append({"row": index, "field": field_name, "message": message})
+        result.rows.append({"row": index, **clean})
+    if commit and result.ok:
+        with transaction.atomic():
+            for row in result.rows:
+                values = {k: v for k, v in row.items() if k != "row"}
+                unit_create(kommun=kommun, actor=actor, values=values)
+                result.created += 1
+            audit.record(actor=actor, action="org.import", target=kommun, changes={"created": result.created, "file": filename})
+    return result
+
+
+# --- Reference data -------------------------------------------------------------------------------
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _upsert(*, kind: str, code: str, name: str, parent: Organisation | None, stats: dict[str, int]) -> Organisation:
+    org = Organisation.objects.filter(kind=kind, code=code).first()
+    if org is None:
+        org = Organisation.objects.create(kind=kind, code=code, name=name, parent=parent)
+        _set_path(org)
+        stats["created"] += 1
+        return org
+    changed = []
+    if org.name != name:
+        org.name = name
+        changed.append("name")
+    if (org.parent_id or None) != (parent.pk if parent else None):
+        old_path = org.path
+        org.parent = parent
+        org.save(update_fields=["parent", "updated_at"])
+        _set_path(org)
+        # Move the whole subtree with one UPDATE.
+        Organisation.objects.filter(path__startswith=old_path).exclude(pk=org.pk).update(
+            path=Concat(Value(org.path), Substr("path", len(old_path) + 1))
+        )
+        changed.append("parent")
+    if changed:
+        org.save(update_fields=[c for c in changed if c != "parent"] + ["updated_at"])
+        stats["updated"] += 1
+    return org
+
+
+@transaction.atomic
+def load_reference(*, actor: Any = None) -> dict[str, int]:
+    """Load nation, civilområden, län and kommuner. Idempotent: running twice changes nothing; a renamed
+    kommun (same code) is updated in place. Returns counts of created and updated rows."""
+    stats = {"created": 0, "updated": 0}
+    nation = _upsert(kind=Organisation.Kind.NATION, code="SE", name="Sverige", parent=None, stats=stats)
+    areas = {
+        row["code"]: _upsert(kind=Organisation.Kind.CIVILOMRADE, code=row["code"], name=row["name"], parent=nation, stats=stats)
+        for row in _read_csv("civilomraden.csv")
+    }
+    lan = {
+        row["lanskod"]: _upsert(kind=Organisation.Kind.LAN, code=row["lanskod"], name=row["lan"], parent=areas[row["civilomrade"]], stats=stats)
+        for row in _read_csv("lan.csv")
+    }
+    for row in _read_csv("kommuner.csv"):
+        _upsert(kind=Organisation.Kind.KOMMUN, code=row["kommunkod"], name=row["kommun"], parent=lan[row["lanskod"]], stats=stats)
+    if stats["created"] or stats["updated"]:
+        audit.record(actor=actor, action="org.load_reference", organisation=nation, changes=stats, via="system")
+    return stats
+
+
+def civilomrade_lead_lan_codes() -> dict[str, str]:
+    return {row["code"]: row["lead_lanskod"] for row in _read_csv("civilomraden.csv")}

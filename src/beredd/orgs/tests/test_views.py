@@ -1,0 +1,66 @@
+"""Org views refuse the wrong person: member of the kommun, member of a parent org, outsider."""
+
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from beredd.orgs.models import Organisation
+
+
+def test_unit_create_is_for_org_admins_of_the_kommun_or_above(client: Client, ref: dict[str, Any], make_user: Any) -> None:
+    url = reverse("orgs:unit-create", args=[ref["gavle"].pk])
+    data = {"name": "Nyby", "service_kind": "sabo", "regi": "kommunal"}
+    for org, role in ((ref["sandviken"], "org_admin"), (ref["gavle"], "coordinator"), (ref["gavle"], "viewer")):
+        client.force_login(make_user(org, role))
+        assert client.post(url, data).status_code == 404, (org, role)
+    client.force_login(make_user(ref["gavleborg"], "org_admin"))  # parent org admin
+    assert client.post(url, data).status_code == 302
+    assert Organisation.objects.filter(name="Nyby", parent=ref["gavle"]).exists()
+
+
+def test_unit_form_shows_errors_per_field_and_saves_nothing(client: Client, ref: dict[str, Any], make_user: Any) -> None:
+    client.force_login(make_user(ref["gavle"], "org_admin"))
+    response = client.post(reverse("orgs:unit-create", args=[ref["gavle"].pk]),
+                           {"name": "Privat", "service_kind": "sabo", "regi": "privat", "org_number": "123"})
+    assert response.status_code == 200
+    assert "org_number" in response.context["form"].errors
+    assert not Organisation.objects.filter(kind="unit").exists()
+
+
+def test_org_pages_are_scoped(client: Client, ref: dict[str, Any], make_user: Any, make_unit: Any) -> None:
+    unit = make_unit(ref["gavle"])
+    client.force_login(make_user(ref["sandviken"], "viewer"))
+    assert client.get(reverse("orgs:detail", args=[unit.pk])).status_code == 404
+    assert client.get(reverse("orgs:detail", args=[ref["gavle"].pk])).status_code == 404
+    client.force_login(make_user(ref["gavleborg"], "viewer"))
+    assert client.get(reverse("orgs:detail", args=[unit.pk])).status_code == 200
+
+
+def test_deactivate_by_outsider_is_refused(client: Client, ref: dict[str, Any], make_user: Any, make_unit: Any) -> None:
+    unit = make_unit(ref["gavle"])
+    client.force_login(make_user(ref["sandviken"], "org_admin"))
+    assert client.post(reverse("orgs:unit-toggle-active", args=[unit.pk])).status_code == 404
+    unit.refresh_from_db()
+    assert unit.is_active
+
+
+def test_import_preview_then_confirm(client: Client, ref: dict[str, Any], make_user: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(make_user(ref["gavle"], "org_admin"))
+    url = reverse("orgs:unit-import", args=[ref["gavle"].pk])
+    upload = SimpleUploadedFile("u.csv", b"name,service_kind\nAlpha,sabo\nBeta,hemtjanst\n", content_type="text/csv")
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 200 and response.context["result"].ok
+    assert not Organisation.objects.filter(kind="unit").exists()
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    assert Organisation.objects.filter(kind="unit", parent=ref["gavle"]).count() == 2
+
+
+def test_search_finds_by_code_and_name_within_scope(client: Client, ref: dict[str, Any], make_user: Any) -> None:
+    client.force_login(make_user(ref["gavleborg"], "viewer"))
+    response = client.get(reverse("orgs:search"), {"q": "2181"})
+    assert [o.name for o in response.context["results"]] == ["Sandviken"]
+    response = client.get(reverse("orgs:search"), {"q": "Stockholm"})
+    assert list(response.context["results"]) == []

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from beredd.accounts import policy
+from beredd.accounts.context import current_org
+from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.forms import apply_errors
+from beredd.orgs import selectors, services
+from beredd.orgs.forms import ImportForm, UnitForm
+from beredd.orgs.models import Organisation
+
+_IMPORT_SESSION = "beredd_unit_import"
+
+
+@login_required
+def org_detail(request: HttpRequest, org_id: int | None = None) -> HttpResponse:
+    if org_id is None:
+        org = current_org(request)
+        if org is None:
+            raise NotFoundError("organisation")
+    else:
+        org = selectors.organisation_get_for_user(user=request.user, org_id=org_id)
+    show_inactive = request.GET.get("inaktiva") == "1"
+    return render(request, "orgs/detail.html", {
+        "org": org,
+        "children": selectors.children_for_user(user=request.user, org=org, include_inactive=show_inactive),
+        "crumbs": selectors.breadcrumbs(user=request.user, org=org),
+        "counts": selectors.counts_by_kind(org=org),
+        "can_manage": policy.can(request.user, "org.manage_units", org) and org.kind == Organisation.Kind.KOMMUN,
+        "can_manage_unit": policy.can(request.user, "org.manage_units", org) and org.kind == Organisation.Kind.UNIT,
+        "show_inactive": show_inactive,
+    })
+
+
+@login_required
+def org_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    results = selectors.search_for_user(user=request.user, query=query) if query.strip() else []
+    template = "orgs/_search_results.html" if request.htmx else "orgs/search.html"  # type: ignore[attr-defined]
+    return render(request, template, {"results": results, "q": query})
+
+
+@login_required
+def unit_create(request: HttpRequest, org_id: int) -> HttpResponse:
+    kommun = selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="org.manage_units")
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(kommun=kommun, actor=request.user, values=form.cleaned_data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": unit.name})
+            return redirect("orgs:detail", org_id=kommun.pk)
+    return render(request, "orgs/unit_form.html", {"form": form, "kommun": kommun, "unit": None})
+
+
+@login_required
+def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = selectors.organisation_get_for_user(user=request.user, org_id=unit_id, permission="org.manage_units")
+    if unit.kind != Organisation.Kind.UNIT:
+        raise NotFoundError("unit", unit_id)
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(unit=unit, actor=request.user, values=form.cleaned_data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("orgs:detail", org_id=unit.pk)
+    return render(request, "orgs/unit_form.html", {"form": form, "kommun": unit.parent, "unit": unit})
+
+
+@require_POST
+@login_required
+def unit_toggle_active(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = selectors.organisation_get_for_user(user=request.user, org_id=unit_id, permission="org.manage_units")
+    services.unit_set_active(unit=unit, actor=request.user, active=not unit.is_active)
+    messages.success(request, _("%(name)s is now active.") % {"name": unit.name} if unit.is_active else _("%(name)s was deactivated.") % {"name": unit.name})
+    return redirect("orgs:detail", org_id=unit.parent_id)
+
+
+@login_required
+def unit_import(request: HttpRequest, org_id: int) -> HttpResponse:
+    """Two steps: upload and preview (nothing saved), then confirm (all rows or none)."""
+    kommun = selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="org.manage_units")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        stored = request.session.pop(_IMPORT_SESSION, None)
+        if not stored or stored.get("kommun") != kommun.pk:
+            messages.error(request, _("The preview has expired; upload the file again."))
+            return redirect("orgs:unit-import", org_id=kommun.pk)
+        try:
+            result = services.units_import(kommun=kommun, actor=request.user, filename=stored["name"],
+                                           content=base64.b64decode(stored["content"]), commit=True)
+        except ValidationFailed as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            if result.ok:
+                messages.success(request, _("%(n)d units were imported.") % {"n": result.created})
+                return redirect("orgs:detail", org_id=kommun.pk)
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            result = services.units_import(kommun=kommun, actor=request.user, filename=upload.name, content=content, commit=False)
+        except ValidationFailed as exc:
+            form.add_error("file", str(exc.message))
+        else:
+            if result.ok:
+                request.session[_IMPORT_SESSION] = {"kommun": kommun.pk, "name": upload.name, "content": base64.b64encode(content).decode()}
+    return render(request, "orgs/unit_import.html", {"form": form, "kommun": kommun, "result": result, "columns": services.IMPORT_COLUMNS})

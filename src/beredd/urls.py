@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from beredd.api.api import api
+from beredd.core import views as core_views
+
+urlpatterns = [
+    path("", include("beredd.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("konto/", include("beredd.accounts.urls")),
+    path("org/", include("beredd.orgs.urls")),
+    path("lagesbild/", include("beredd.reporting.urls")),
+    path("register/", include("beredd.register.urls")),
+    path("beredskap/", include("beredd.preparedness.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = core_views.error_404
+handler403 = core_views.error_403
