@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve demo migrate test test-sqlite test-postgres test-fast bench lint typecheck format migrations-check messages worker clean check-deploy
+.PHONY: compile install run serve demo migrate test test-sqlite test-postgres test-fast bench lint typecheck format migrations-check messages worker clean check-deploy
 
 install: $(STAMP)
 
@@ -19,8 +19,11 @@ $(STAMP): requirements.lock pyproject.toml package.json
 	npm install --no-audit --no-fund --silent
 	@touch $(STAMP)
 
-migrate: install
-	$(MANAGE) compilemessages --ignore ".venv/*" --ignore "node_modules/*" >/dev/null
+# Compile the Swedish catalogues (.mo files are build output, not committed).
+compile: install
+	@$(MANAGE) compilemessages --ignore ".venv/*" --ignore "node_modules/*" >/dev/null
+
+migrate: compile
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
 	$(MANAGE) load_reference
@@ -38,13 +41,13 @@ worker: install
 
 # The test command CI runs (README): the whole suite on the database named by DATABASE_URL
 # (default: a temporary SQLite database).
-test: install
+test: compile
 	DJANGO_ENV=test $(BIN)/pytest -n 2 --dist loadfile -q
 
-test-sqlite: install
+test-sqlite: compile
 	DJANGO_ENV=test DATABASE_URL= $(BIN)/pytest -n 2 --dist loadfile -q
 
-test-postgres: install
+test-postgres: compile
 	DJANGO_ENV=test DATABASE_URL=postgres://postgres@127.0.0.1:5432/beredd $(BIN)/pytest -n 2 --dist loadfile -q
 
 bench: install
