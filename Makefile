@@ -42,7 +42,7 @@ worker: install
 # The test command CI runs (README): the whole suite on the database named by DATABASE_URL
 # (default: a temporary SQLite database).
 test: compile
-	DJANGO_ENV=test $(BIN)/pytest -n 2 --dist loadfile -q
+	DJANGO_ENV=test $(BIN)/pytest -n 2 --dist loadfile -q --create-db
 
 test-sqlite: compile
 	DJANGO_ENV=test DATABASE_URL= $(BIN)/pytest -n 2 --dist loadfile -q
@@ -75,7 +75,8 @@ check-deploy: install
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 messages: install
-	cd src/beredd && ../../$(MANAGE) makemessages -l sv --no-obsolete --ignore 'static/*'
+	cd src/beredd && ../../$(MANAGE) makemessages -l sv --no-obsolete --ignore 'static/*' --ignore 'reporting/*' --ignore 'register/*' --ignore 'preparedness/*'
+	for app in reporting register preparedness; do (cd src/beredd/$$app && ../../../$(MANAGE) makemessages -l sv --no-obsolete); done
 	cd src/beredd && ../../$(MANAGE) compilemessages
 
 clean:

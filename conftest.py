@@ -58,16 +58,28 @@ def make_user(db: Any) -> Callable[..., Any]:
 
     counter = {"n": 0}
 
-    def make(org: Any = None, role: str | None = None, *, mfa: bool = True, expired: bool = False,
-             active: bool = True, email: str | None = None, password: str = "Testl0senord-lang!") -> Any:
+    def make(
+        org: Any = None,
+        role: str | None = None,
+        *,
+        mfa: bool = True,
+        expired: bool = False,
+        active: bool = True,
+        email: str | None = None,
+        password: str = "Testl0senord-lang!",
+    ) -> Any:
         counter["n"] += 1
-        user = User.objects.create_user(email or f"user{counter['n']}@test.beredd.se", password, full_name=f"Test User {counter['n']}")
+        user = User.objects.create_user(
+            email or f"user{counter['n']}@test.beredd.se", password, full_name=f"Test User {counter['n']}"
+        )
         if not active:
             user.is_active = False
             user.save()
         if org is not None and role is not None:
             Membership.objects.create(
-                user=user, organisation=org, role=role,
+                user=user,
+                organisation=org,
+                role=role,
                 valid_until=timezone.now() - timedelta(days=1) if expired else None,
                 valid_from=timezone.now() - timedelta(days=30),
             )

@@ -105,7 +105,7 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 _default_db = "" if PRODUCTION else f"sqlite:///{VAR_DIR / 'beredd.sqlite3'}"
-DATABASE_URL = env_secret("DATABASE_URL", _default_db)
+DATABASE_URL = env_secret("DATABASE_URL", _default_db) or _default_db
 if not DATABASE_URL:
     raise ImproperlyConfigured("DATABASE_URL is required in production")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}

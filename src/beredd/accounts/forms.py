@@ -14,7 +14,9 @@ class InvitationForm(forms.Form):
 
 class InvitationAcceptForm(forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=200)
-    password = forms.CharField(label=_("Choose a password (at least 12 characters)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label=_("Choose a password (at least 12 characters)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
 
 class TokenForm(forms.Form):

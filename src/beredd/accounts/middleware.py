@@ -13,7 +13,16 @@ from django.shortcuts import redirect
 
 from beredd.accounts import policy
 
-_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/tillganglighet/", "/api/", "/admin/logout/")
+_ALLOWED_PREFIXES = (
+    "/accounts/",
+    "/konto/tvafaktor-kravs/",
+    "/static/",
+    "/healthz",
+    "/i18n/",
+    "/tillganglighet/",
+    "/api/",
+    "/admin/logout/",
+)
 
 
 class RequireMfaMiddleware:
@@ -40,8 +49,6 @@ def _has_mfa(user: object) -> bool:
 
     cached = getattr(user, "_beredd_has_mfa", None)
     if cached is None:
-        cached = Authenticator.objects.filter(
-            user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-        ).exists()
+        cached = Authenticator.objects.filter(user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]).exists()
         user._beredd_has_mfa = cached  # type: ignore[attr-defined]  # per-request cache
     return bool(cached)

@@ -42,7 +42,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]  # our manager creates users by e-mail
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -100,11 +100,7 @@ class Membership(TimeStampedModel):
     @property
     def is_current(self) -> bool:
         now = timezone.now()
-        return (
-            self.is_active
-            and self.valid_from <= now
-            and (self.valid_until is None or self.valid_until > now)
-        )
+        return self.is_active and self.valid_from <= now and (self.valid_until is None or self.valid_until > now)
 
 
 class Invitation(TimeStampedModel):

@@ -45,7 +45,9 @@ def membership_grant(
 ) -> Membership:
     _check_can_grant(actor=actor, organisation=organisation, role=role)
     membership, created = Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=role,
+        user=user,
+        organisation=organisation,
+        role=role,
         defaults={"granted_by": actor if getattr(actor, "pk", None) else None, "valid_until": valid_until},
     )
     if not created:
@@ -69,8 +71,12 @@ def membership_revoke(*, actor: Any, membership: Membership, via: str = "ui") ->
         # Tokens bound to the membership die with it.
         ApiToken.objects.filter(membership=membership, revoked_at__isnull=True).update(revoked_at=timezone.now())
         audit.record(
-            actor=actor, action="membership.revoke", target=membership, organisation=membership.organisation,
-            changes={"is_active": {"before": True, "after": False}}, via=via,
+            actor=actor,
+            action="membership.revoke",
+            target=membership,
+            organisation=membership.organisation,
+            changes={"is_active": {"before": True, "after": False}},
+            via=via,
         )
     return membership
 
@@ -84,8 +90,13 @@ def user_set_active(*, actor: Any, user: User, active: bool, organisation: Organ
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
-        audit.record(actor=actor, action="user.activate" if active else "user.deactivate", target=user,
-                     organisation=organisation, changes={"is_active": {"before": not active, "after": active}})
+        audit.record(
+            actor=actor,
+            action="user.activate" if active else "user.deactivate",
+            target=user,
+            organisation=organisation,
+            changes={"is_active": {"before": not active, "after": active}},
+        )
     return user
 
 
@@ -100,16 +111,31 @@ def invitation_create(*, actor: Any, organisation: Organisation, email: str, rol
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation.objects.create(
-            email=email, organisation=organisation, role=role, token_hash=hash_secret(secret),
-            expires_at=timezone.now() + timedelta(days=INVITATION_DAYS), invited_by=actor,
+            email=email,
+            organisation=organisation,
+            role=role,
+            token_hash=hash_secret(secret),
+            expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+            invited_by=actor,
         )
-        audit.record(actor=actor, action="invitation.create", target=invitation, organisation=organisation,
-                     changes={"email": {"before": None, "after": email}, "role": {"before": None, "after": role}})
+        audit.record(
+            actor=actor,
+            action="invitation.create",
+            target=invitation,
+            organisation=organisation,
+            changes={"email": {"before": None, "after": email}, "role": {"before": None, "after": role}},
+        )
         link = settings.SITE_URL + reverse("accounts:invitation-accept", args=[secret])
         body = render_to_string("accounts/email/invitation.txt", {"invitation": invitation, "link": link, "actor": actor})
-        transaction.on_commit(lambda: send_mail(
-            _("Invitation to Beredd"), body, None, [email], fail_silently=False,
-        ))
+        transaction.on_commit(
+            lambda: send_mail(
+                _("Invitation to Beredd"),
+                body,
+                None,
+                [email],
+                fail_silently=False,
+            )
+        )
     return invitation, secret
 
 
@@ -137,14 +163,21 @@ def invitation_accept(*, secret: str, full_name: str, password: str, existing_us
         user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
         audit.record(actor=user, action="user.create", target=user, organisation=invitation.organisation)
     membership, _created = Membership.objects.update_or_create(
-        user=user, organisation=invitation.organisation, role=invitation.role,
+        user=user,
+        organisation=invitation.organisation,
+        role=invitation.role,
         defaults={"is_active": True, "granted_by": invitation.invited_by},
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
-    audit.record(actor=user, action="invitation.accept", target=invitation, organisation=invitation.organisation,
-                 changes={"membership": {"before": None, "after": membership.pk}})
+    audit.record(
+        actor=user,
+        action="invitation.accept",
+        target=invitation,
+        organisation=invitation.organisation,
+        changes={"membership": {"before": None, "after": membership.pk}},
+    )
     return user
 
 
@@ -164,14 +197,23 @@ def token_create(*, actor: User, membership: Membership, name: str, days: int) -
         for _attempt in range(3):
             try:
                 token = ApiToken.objects.create(
-                    user=actor, membership=membership, name=name.strip()[:100], prefix=secret[:10],
-                    token_hash=hash_secret(secret), expires_at=timezone.now() + timedelta(days=days),
+                    user=actor,
+                    membership=membership,
+                    name=name.strip()[:100],
+                    prefix=secret[:10],
+                    token_hash=hash_secret(secret),
+                    expires_at=timezone.now() + timedelta(days=days),
                 )
                 break
             except IntegrityError:  # pragma: no cover - a 256-bit collision
                 secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        audit.record(actor=actor, action="token.create", target=token, organisation=membership.organisation,
-                     changes={"name": {"before": None, "after": token.name}, "expires_at": {"before": None, "after": token.expires_at}})
+        audit.record(
+            actor=actor,
+            action="token.create",
+            target=token,
+            organisation=membership.organisation,
+            changes={"name": {"before": None, "after": token.name}, "expires_at": {"before": None, "after": token.expires_at}},
+        )
     return token, secret
 
 

@@ -33,13 +33,18 @@ def _mfa_event(action: str) -> Any:
     def handler(sender: Any, request: Any = None, authenticator: Any = None, **kwargs: Any) -> None:
         user = getattr(authenticator, "user", None) or getattr(request, "user", None)
         audit.record(actor=user, action=action, target=authenticator, target_label=getattr(authenticator, "type", ""))
+
     return handler
 
 
 def connect_mfa_signals() -> None:
     from allauth.mfa import signals as mfa_signals
 
-    for name, action in (("authenticator_added", "mfa.add"), ("authenticator_removed", "mfa.remove"), ("authenticator_reset", "mfa.reset")):
+    for name, action in (
+        ("authenticator_added", "mfa.add"),
+        ("authenticator_removed", "mfa.remove"),
+        ("authenticator_reset", "mfa.reset"),
+    ):
         sig = getattr(mfa_signals, name, None)
         if sig is not None:
             sig.connect(_mfa_event(action), weak=False, dispatch_uid=f"beredd-{action}")

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -12,6 +15,7 @@ from django.views.decorators.http import require_POST
 from beredd.accounts import policy, selectors, services
 from beredd.accounts.context import current_org, set_current_org
 from beredd.accounts.forms import InvitationAcceptForm, InvitationForm, TokenForm
+from beredd.accounts.models import Role, User
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.orgs import selectors as org_selectors
@@ -47,7 +51,9 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(
-                secret=secret, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password"],
+                secret=secret,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password"],
                 existing_user=request.user if request.user.is_authenticated and request.user.email == invitation.email else None,
             )
         except ValidationFailed as exc:
@@ -65,14 +71,22 @@ def members(request: HttpRequest) -> HttpResponse:
     if org is None or not policy.can(request.user, "membership.manage", org):
         raise NotFoundError("organisation")
     form = InvitationForm(initial={"organisation": org.pk})
-    form.fields["role"].choices = [(r, label) for r, label in form.fields["role"].choices if r in policy.manageable_roles(request.user, org)]
-    return render(request, "accounts/members.html", {
-        "org": org,
-        "memberships": selectors.membership_list_for_org(user=request.user, organisation=org),
-        "invitations": selectors.invitation_list_for_org(user=request.user, organisation=org),
-        "form": form,
-        "invite_orgs": org_selectors.organisation_choices_for_user(user=request.user, permission="membership.manage", root=org),
-    })
+    role_field = cast(forms.ChoiceField, form.fields["role"])
+    allowed = policy.manageable_roles(request.user, org)
+    role_field.choices = [(r, label) for r, label in Role.choices if r in allowed]
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "org": org,
+            "memberships": selectors.membership_list_for_org(user=request.user, organisation=org),
+            "invitations": selectors.invitation_list_for_org(user=request.user, organisation=org),
+            "form": form,
+            "invite_orgs": org_selectors.organisation_choices_for_user(
+                user=request.user, permission="membership.manage", root=org
+            ),
+        },
+    )
 
 
 @require_POST
@@ -82,8 +96,12 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Check the e-mail address and role."))
         return redirect("accounts:members")
-    org = org_selectors.organisation_get_for_user(user=request.user, org_id=form.cleaned_data["organisation"], permission="membership.manage")
-    services.invitation_create(actor=request.user, organisation=org, email=form.cleaned_data["email"], role=form.cleaned_data["role"])
+    org = org_selectors.organisation_get_for_user(
+        user=request.user, org_id=form.cleaned_data["organisation"], permission="membership.manage"
+    )
+    services.invitation_create(
+        actor=request.user, organisation=org, email=form.cleaned_data["email"], role=form.cleaned_data["role"]
+    )
     messages.success(request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]})
     return redirect("accounts:members")
 
@@ -92,7 +110,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def membership_revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = selectors.membership_get_for_manager(user=request.user, membership_id=membership_id)
-    services.membership_revoke(actor=request.user, membership=membership)
+    services.membership_revoke(actor=cast(User, request.user), membership=membership)
     messages.success(request, _("The role was revoked."))
     return redirect("accounts:members")
 
@@ -101,28 +119,37 @@ def membership_revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
 def tokens(request: HttpRequest) -> HttpResponse:
     own = policy.memberships(request.user)
     form = TokenForm(request.POST or None)
-    form.fields["membership"].choices = [(m.pk, str(m)) for m in own]
+    cast(forms.ChoiceField, form.fields["membership"]).choices = [(m.pk, str(m)) for m in own]
     new_secret = None
     if request.method == "POST" and form.is_valid():
         membership = next(m for m in own if m.pk == form.cleaned_data["membership"])
         try:
             _token, new_secret = services.token_create(
-                actor=request.user, membership=membership, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+                actor=cast(User, request.user),
+                membership=membership,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
             form = TokenForm()
-            form.fields["membership"].choices = [(m.pk, str(m)) for m in own]
-    return render(request, "accounts/tokens.html", {
-        "tokens": selectors.token_list_for_user(user=request.user), "form": form, "new_secret": new_secret,
-    })
+            cast(forms.ChoiceField, form.fields["membership"]).choices = [(m.pk, str(m)) for m in own]
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "tokens": selectors.token_list_for_user(user=request.user),
+            "form": form,
+            "new_secret": new_secret,
+        },
+    )
 
 
 @require_POST
 @login_required
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = selectors.token_get_for_user(user=request.user, token_id=token_id)
-    services.token_revoke(actor=request.user, token=token)
+    services.token_revoke(actor=cast(User, request.user), token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:tokens")

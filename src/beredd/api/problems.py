@@ -14,7 +14,9 @@ from beredd.core.exceptions import DomainError
 PROBLEM_TYPE_BASE = "https://beredd.se/problems/"
 
 
-def problem(api: NinjaAPI, request: HttpRequest, *, status: int, code: str, title: str, detail: str = "", errors: Any = None) -> HttpResponse:
+def problem(
+    api: NinjaAPI, request: HttpRequest, *, status: int, code: str, title: str, detail: str = "", errors: Any = None
+) -> HttpResponse:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + code,
         "title": title,
@@ -38,7 +40,11 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = [
-            {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None, "message": e.get("msg", ""), "type": e.get("type", "")}
+            {
+                "field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None,
+                "message": e.get("msg", ""),
+                "type": e.get("type", ""),
+            }
             for e in exc.errors
         ]
         return problem(api, request, status=422, code="validation_failed", title="The input is not valid.", errors=errors)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Any
 
 from django.db import transaction
 
@@ -90,11 +89,16 @@ def load_demo() -> tuple[DemoContext, list[tuple[str, str, str, str]]]:
                 name = f"{name} {i + 1}"
             private = pattern in PRIVATE_NAMES
             unit = Organisation.objects.create(
-                kind="unit", parent=kommun, name=name, service_kind=kind,
+                kind="unit",
+                parent=kommun,
+                name=name,
+                service_kind=kind,
                 regi="privat" if private else "kommunal",
                 org_number=_org_number(rng) if private else "",
-                street_address=f"{street} {rng.randint(1, 60)}", postcode=f"8{rng.randint(0, 2)}{rng.randint(0, 9)} {rng.randint(10, 99)}",
-                locality=kommun.name, phone=f"026-{rng.randint(100000, 999999)}",
+                street_address=f"{street} {rng.randint(1, 60)}",
+                postcode=f"8{rng.randint(0, 2)}{rng.randint(0, 9)} {rng.randint(10, 99)}",
+                locality=kommun.name,
+                phone=f"026-{rng.randint(100000, 999999)}",
                 email=f"enhet{i + 1}@{kommun.code}.demo.beredd.se",
             )
             _set_path(unit)
@@ -106,6 +110,7 @@ def load_demo() -> tuple[DemoContext, list[tuple[str, str, str, str]]]:
     gavle_home = next(u for u in units if u.parent_id == gavle.pk and u.service_kind == "hemtjanst")
     sandviken_unit = next(u for u in units if u.parent_id == sandviken.pk and u.service_kind == "sabo")
     area = lan.parent
+    assert area is not None  # every län hangs under a civilområde
     people = [
         ("national", "nationell@demo.beredd.se", "Nora Nationell", nation, Role.NATIONAL_ADMIN),
         ("national_viewer", "tjansteman@demo.beredd.se", "Tove Tjänsteman", nation, Role.VIEWER),
@@ -139,5 +144,3 @@ def load_demo() -> tuple[DemoContext, list[tuple[str, str, str, str]]]:
 def demo_summary_rows(rows: list[tuple[str, str, str, str]]) -> list[str]:
     width = max(len(r[0]) for r in rows)
     return [f"  {email.ljust(width)}  {role} – {org}" for email, _name, role, org in rows]
-
-

@@ -39,7 +39,7 @@ class PermissionDeniedError(DomainError):
     default_message = _("You do not have permission to do this.")
 
 
-class ValidationFailed(DomainError):
+class ValidationFailed(DomainError):  # noqa: N818 (reads as a sentence: raise ValidationFailed)
     """Bad input. ``details`` is a list of {"row", "field", "message"} dicts naming what is wrong."""
 
     code = "validation_failed"

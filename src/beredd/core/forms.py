@@ -5,7 +5,7 @@ from django import forms
 from beredd.core.exceptions import ValidationFailed
 
 
-def apply_errors(form: forms.Form, exc: ValidationFailed) -> None:
+def apply_errors(form: forms.BaseForm, exc: ValidationFailed) -> None:
     """Attach a service's ``ValidationFailed`` details to the form's fields (or the form as a whole)."""
     details = exc.details or []
     if not details:

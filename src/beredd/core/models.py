@@ -34,13 +34,9 @@ class AuditEvent(models.Model):
     """
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=254, blank=True)
-    organisation = models.ForeignKey(
-        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # Copy of the organisation's materialised path, so an org admin filters their subtree with one prefix query.
     org_path = models.CharField(max_length=255, blank=True, db_index=True)
     action = models.CharField(max_length=64, db_index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from importlib import import_module
 from typing import Any
@@ -16,15 +17,33 @@ from beredd.core.models import AuditEvent
 from beredd.orgs.models import Organisation
 
 AUDIT_ACTIONS = [
-    "auth.login", "auth.login_failed", "auth.logout", "membership.grant", "membership.revoke", "token.create",
-    "token.revoke", "invitation.create", "invitation.accept", "org.create", "org.update", "org.deactivate",
-    "org.import", "mfa.add", "mfa.remove",
+    "auth.login",
+    "auth.login_failed",
+    "auth.logout",
+    "membership.grant",
+    "membership.revoke",
+    "token.create",
+    "token.revoke",
+    "invitation.create",
+    "invitation.accept",
+    "org.create",
+    "org.update",
+    "org.deactivate",
+    "org.import",
+    "mfa.add",
+    "mfa.remove",
 ]
 
 
 def audit_list_for_user(
-    *, user: Any, org: Organisation, action: str = "", actor: str = "", target: str = "",
-    date_from: str = "", date_to: str = "",
+    *,
+    user: Any,
+    org: Organisation,
+    action: str = "",
+    actor: str = "",
+    target: str = "",
+    date_from: str = "",
+    date_to: str = "",
 ) -> QuerySet[AuditEvent]:
     """Audit events in ``org``'s subtree, newest first. Events about the user's own account are included
     only through the org they concern; failed logins (no org) are visible to national admins."""
@@ -41,15 +60,13 @@ def audit_list_for_user(
         qs = qs.filter(Q(target_label__icontains=target) | Q(target_id=target))
     tz = timezone.get_current_timezone()
     if date_from:
-        try:
+        with contextlib.suppress(ValueError):
             qs = qs.filter(at__gte=dt.datetime.combine(dt.date.fromisoformat(date_from), dt.time.min, tzinfo=tz))
-        except ValueError:
-            pass
     if date_to:
-        try:
-            qs = qs.filter(at__lt=dt.datetime.combine(dt.date.fromisoformat(date_to) + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            qs = qs.filter(
+                at__lt=dt.datetime.combine(dt.date.fromisoformat(date_to) + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+            )
     return qs.select_related("organisation").order_by("-at", "-id")
 
 

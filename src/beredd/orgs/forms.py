@@ -9,7 +9,18 @@ from beredd.orgs.models import Organisation
 class UnitForm(forms.ModelForm[Organisation]):
     class Meta:
         model = Organisation
-        fields = ["name", "code", "service_kind", "regi", "org_number", "street_address", "postcode", "locality", "phone", "email"]
+        fields = [
+            "name",
+            "code",
+            "service_kind",
+            "regi",
+            "org_number",
+            "street_address",
+            "postcode",
+            "locality",
+            "phone",
+            "email",
+        ]
         labels = {
             "name": _("Name"),
             "code": _("Internal code (optional)"),

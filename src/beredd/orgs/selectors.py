@@ -57,9 +57,12 @@ def organisation_choices_for_user(*, user: Any, permission: str, root: Organisat
     """Organisations under ``root`` where the user has ``permission`` (for pickers), shallow first."""
     if not policy.can(user, permission, root):
         return []
-    return list(subtree(org=root).exclude(kind=Organisation.Kind.UNIT).order_by("depth", "name")[:400]) + list(
-        subtree(org=root, kind=Organisation.Kind.UNIT).order_by("name")[:400]
-    ) if root.kind != Organisation.Kind.UNIT else [root]
+    return (
+        list(subtree(org=root).exclude(kind=Organisation.Kind.UNIT).order_by("depth", "name")[:400])
+        + list(subtree(org=root, kind=Organisation.Kind.UNIT).order_by("name")[:400])
+        if root.kind != Organisation.Kind.UNIT
+        else [root]
+    )
 
 
 def breadcrumbs(*, user: Any, org: Organisation) -> list[Organisation]:

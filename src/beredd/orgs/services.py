@@ -17,13 +17,22 @@ from django.utils.translation import gettext as _
 
 from beredd.core import audit
 from beredd.core.exceptions import DomainError, ValidationFailed
-from beredd.orgs.models import CHILD_KIND, Organisation
+from beredd.orgs.models import Organisation
 from beredd.orgs.validators import normalise_org_number, normalise_postcode
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 UNIT_FIELDS = [
-    "name", "code", "service_kind", "regi", "org_number", "street_address", "postcode", "locality", "phone", "email",
+    "name",
+    "code",
+    "service_kind",
+    "regi",
+    "org_number",
+    "street_address",
+    "postcode",
+    "locality",
+    "phone",
+    "email",
 ]
 AUDITED_FIELDS = ["name", "code", "parent", "is_active", *UNIT_FIELDS[2:]]
 
@@ -52,7 +61,8 @@ def _clean_unit_values(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str
     kind = str(values.get("service_kind") or "").strip()
     if kind not in Organisation.ServiceKind.values:
         errors["service_kind"] = _("Unknown service kind %(value)r; use one of: %(choices)s.") % {
-            "value": kind, "choices": ", ".join(Organisation.ServiceKind.values)
+            "value": kind,
+            "choices": ", ".join(Organisation.ServiceKind.values),
         }
     clean["service_kind"] = kind
     regi = str(values.get("regi") or "kommunal").strip().lower()
@@ -95,7 +105,9 @@ def unit_create(*, kommun: Organisation, actor: Any, values: dict[str, Any], via
         raise ValidationFailed(details=[{"field": k, "message": v} for k, v in errors.items()])
     unit = Organisation.objects.create(kind=Organisation.Kind.UNIT, parent=kommun, **clean)
     _set_path(unit)
-    audit.record(actor=actor, action="org.create", target=unit, changes=audit.diff({}, audit.snapshot(unit, AUDITED_FIELDS)), via=via)
+    audit.record(
+        actor=actor, action="org.create", target=unit, changes=audit.diff({}, audit.snapshot(unit, AUDITED_FIELDS)), via=via
+    )
     return unit
 
 
@@ -106,7 +118,10 @@ def unit_update(*, unit: Organisation, actor: Any, values: dict[str, Any], via: 
     unit = Organisation.objects.select_for_update().get(pk=unit.pk)
     before = audit.snapshot(unit, AUDITED_FIELDS)
     clean, errors = _clean_unit_values({**{f: getattr(unit, f) for f in UNIT_FIELDS}, **values})
-    if clean["code"] and Organisation.objects.filter(kind=Organisation.Kind.UNIT, code=clean["code"]).exclude(pk=unit.pk).exists():
+    if (
+        clean["code"]
+        and Organisation.objects.filter(kind=Organisation.Kind.UNIT, code=clean["code"]).exclude(pk=unit.pk).exists()
+    ):
         errors["code"] = _("Another unit already has the code %(code)s.") % {"code": clean["code"]}
     if errors:
         raise ValidationFailed(details=[{"field": k, "message": v} for k, v in errors.items()])
@@ -128,8 +143,11 @@ def unit_set_active(*, unit: Organisation, actor: Any, active: bool, via: str = 
         unit.is_active = active
         unit.save(update_fields=["is_active", "updated_at"])
         audit.record(
-            actor=actor, action="org.activate" if active else "org.deactivate", target=unit,
-            changes={"is_active": {"before": not active, "after": active}}, via=via,
+            actor=actor,
+            action="org.activate" if active else "org.deactivate",
+            target=unit,
+            changes={"is_active": {"before": not active, "after": active}},
+            via=via,
         )
     return unit
 
@@ -162,7 +180,9 @@ def read_table(*, filename: str, content: bytes) -> list[dict[str, Any]]:
         try:
             wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a broken file
-            raise ValidationFailed(_("The file is not a readable XLSX workbook (%(error)s).") % {"error": type(exc).__name__}) from None
+            raise ValidationFailed(
+                _("The file is not a readable XLSX workbook (%(error)s).") % {"error": type(exc).__name__}
+            ) from None
         sheet = wb.worksheets[0]
         rows_iter = sheet.iter_rows(values_only=True)
         header_row = next(rows_iter, None)
@@ -214,7 +234,13 @@ def units_import(*, kommun: Organisation, actor: Any, filename: str, content: by
         return result
     unknown = sorted(set(rows[0]) - set(IMPORT_COLUMNS) - {""})
     if unknown:
-        result.errors.append({"row": 1, "field": ", ".join(unknown), "message": _("Unknown columns; allowed are: %(cols)s.") % {"cols": ", ".join(IMPORT_COLUMNS)}})
+        result.errors.append(
+            {
+                "row": 1,
+                "field": ", ".join(unknown),
+                "message": _("Unknown columns; allowed are: %(cols)s.") % {"cols": ", ".join(IMPORT_COLUMNS)},
+            }
+        )
     seen_codes: dict[str, int] = {}
     existing_codes = set(Organisation.objects.filter(kind=Organisation.Kind.UNIT).exclude(code="").values_list("code", flat=True))
     existing_names = set(Organisation.objects.filter(parent=kommun).values_list("name", flat=True))
@@ -231,7 +257,10 @@ def units_import(*, kommun: Organisation, actor: Any, filename: str, content: by
         if clean["name"] in existing_names:
             errors["name"] = _("%(name)s already exists in this municipality.") % {"name": clean["name"]}
         elif clean["name"] in seen_names:
-            errors["name"] = _("%(name)s is repeated from row %(row)d.") % {"name": clean["name"], "row": seen_names[clean["name"]]}
+            errors["name"] = _("%(name)s is repeated from row %(row)d.") % {
+                "name": clean["name"],
+                "row": seen_names[clean["name"]],
+            }
         seen_names.setdefault(clean["name"], index)
         for field_name, message in errors.items():
             result.errors.append({"row": index, "field": field_name, "message": message})
@@ -247,6 +276,7 @@ def units_import(*, kommun: Organisation, actor: Any, filename: str, content: by
 
 
 # --- Reference data -------------------------------------------------------------------------------
+
 
 def _read_csv(name: str) -> list[dict[str, str]]:
     with (DATA_DIR / name).open(encoding="utf-8", newline="") as fh:
@@ -291,7 +321,9 @@ def load_reference(*, actor: Any = None) -> dict[str, int]:
         for row in _read_csv("civilomraden.csv")
     }
     lan = {
-        row["lanskod"]: _upsert(kind=Organisation.Kind.LAN, code=row["lanskod"], name=row["lan"], parent=areas[row["civilomrade"]], stats=stats)
+        row["lanskod"]: _upsert(
+            kind=Organisation.Kind.LAN, code=row["lanskod"], name=row["lan"], parent=areas[row["civilomrade"]], stats=stats
+        )
         for row in _read_csv("lan.csv")
     }
     for row in _read_csv("kommuner.csv"):

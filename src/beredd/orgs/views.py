@@ -29,15 +29,19 @@ def org_detail(request: HttpRequest, org_id: int | None = None) -> HttpResponse:
     else:
         org = selectors.organisation_get_for_user(user=request.user, org_id=org_id)
     show_inactive = request.GET.get("inaktiva") == "1"
-    return render(request, "orgs/detail.html", {
-        "org": org,
-        "children": selectors.children_for_user(user=request.user, org=org, include_inactive=show_inactive),
-        "crumbs": selectors.breadcrumbs(user=request.user, org=org),
-        "counts": selectors.counts_by_kind(org=org),
-        "can_manage": policy.can(request.user, "org.manage_units", org) and org.kind == Organisation.Kind.KOMMUN,
-        "can_manage_unit": policy.can(request.user, "org.manage_units", org) and org.kind == Organisation.Kind.UNIT,
-        "show_inactive": show_inactive,
-    })
+    return render(
+        request,
+        "orgs/detail.html",
+        {
+            "org": org,
+            "children": selectors.children_for_user(user=request.user, org=org, include_inactive=show_inactive),
+            "crumbs": selectors.breadcrumbs(user=request.user, org=org),
+            "counts": selectors.counts_by_kind(org=org),
+            "can_manage": policy.can(request.user, "org.manage_units", org) and org.kind == Organisation.Kind.KOMMUN,
+            "can_manage_unit": policy.can(request.user, "org.manage_units", org) and org.kind == Organisation.Kind.UNIT,
+            "show_inactive": show_inactive,
+        },
+    )
 
 
 @login_required
@@ -85,7 +89,12 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
 def unit_toggle_active(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.organisation_get_for_user(user=request.user, org_id=unit_id, permission="org.manage_units")
     services.unit_set_active(unit=unit, actor=request.user, active=not unit.is_active)
-    messages.success(request, _("%(name)s is now active.") % {"name": unit.name} if unit.is_active else _("%(name)s was deactivated.") % {"name": unit.name})
+    messages.success(
+        request,
+        _("%(name)s is now active.") % {"name": unit.name}
+        if unit.is_active
+        else _("%(name)s was deactivated.") % {"name": unit.name},
+    )
     return redirect("orgs:detail", org_id=unit.parent_id)
 
 
@@ -101,8 +110,13 @@ def unit_import(request: HttpRequest, org_id: int) -> HttpResponse:
             messages.error(request, _("The preview has expired; upload the file again."))
             return redirect("orgs:unit-import", org_id=kommun.pk)
         try:
-            result = services.units_import(kommun=kommun, actor=request.user, filename=stored["name"],
-                                           content=base64.b64decode(stored["content"]), commit=True)
+            result = services.units_import(
+                kommun=kommun,
+                actor=request.user,
+                filename=stored["name"],
+                content=base64.b64decode(stored["content"]),
+                commit=True,
+            )
         except ValidationFailed as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -118,5 +132,11 @@ def unit_import(request: HttpRequest, org_id: int) -> HttpResponse:
             form.add_error("file", str(exc.message))
         else:
             if result.ok:
-                request.session[_IMPORT_SESSION] = {"kommun": kommun.pk, "name": upload.name, "content": base64.b64encode(content).decode()}
-    return render(request, "orgs/unit_import.html", {"form": form, "kommun": kommun, "result": result, "columns": services.IMPORT_COLUMNS})
+                request.session[_IMPORT_SESSION] = {
+                    "kommun": kommun.pk,
+                    "name": upload.name,
+                    "content": base64.b64encode(content).decode(),
+                }
+    return render(
+        request, "orgs/unit_import.html", {"form": form, "kommun": kommun, "result": result, "columns": services.IMPORT_COLUMNS}
+    )

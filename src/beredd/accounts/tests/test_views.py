@@ -46,7 +46,9 @@ def test_invitation_flow_creates_account_and_membership(
     admin = make_user(ref["gavle"], "org_admin")
     login(client, admin)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:invite"), {"email": "ny@gavle.se", "role": "reporter", "organisation": ref["gavle"].pk})
+        response = client.post(
+            reverse("accounts:invite"), {"email": "ny@gavle.se", "role": "reporter", "organisation": ref["gavle"].pk}
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/inbjudan/" in line)

@@ -62,7 +62,9 @@ def test_a_token_outside_its_subtree_gets_404(client: Client, ref: dict[str, Any
 def test_a_token_acts_only_with_its_membership(client: Client, ref: dict[str, Any], make_user: Any) -> None:
     user = make_user(ref["gavle"], "viewer")
     Membership.objects.create(user=user, organisation=ref["stockholm"], role="viewer")
-    token, secret = token_create(actor=user, membership=Membership.objects.get(user=user, organisation=ref["gavle"]), name="t", days=3)
+    token, secret = token_create(
+        actor=user, membership=Membership.objects.get(user=user, organisation=ref["gavle"]), name="t", days=3
+    )
     assert client.get(f"/api/v1/orgs/{ref['gavle'].pk}", **auth(secret)).status_code == 200
     assert client.get(f"/api/v1/orgs/{ref['stockholm'].pk}", **auth(secret)).status_code == 404
     me = client.get("/api/v1/me/", **auth(secret)).json()

@@ -28,7 +28,11 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -36,7 +40,9 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
 
 def test_production_refuses_a_weak_secret_key() -> None:
     env = {**os.environ, "DJANGO_ENV": "production", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x", "DATABASE_URL": "sqlite:///x"}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
@@ -87,5 +93,7 @@ def test_every_swedish_message_is_translated() -> None:
     catalogues = sorted((REPO / "src" / "beredd").rglob("locale/sv/LC_MESSAGES/django.po"))
     assert catalogues
     for po in catalogues:
-        result = subprocess.run(["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            ["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True, check=True
+        )
         assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, f"{po}: {result.stderr}"

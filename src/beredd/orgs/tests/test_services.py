@@ -23,7 +23,9 @@ def test_org_numbers_are_checked() -> None:
 
 def test_creating_a_unit_sets_its_path_and_is_audited(ref: dict[str, Any], make_user: Any) -> None:
     admin = make_user(ref["gavle"], "org_admin")
-    unit = services.unit_create(kommun=ref["gavle"], actor=admin, values={"name": "Strandgården", "service_kind": "sabo", "regi": "kommunal"})
+    unit = services.unit_create(
+        kommun=ref["gavle"], actor=admin, values={"name": "Strandgården", "service_kind": "sabo", "regi": "kommunal"}
+    )
     assert unit.path == f"{ref['gavle'].path}{unit.pk}/"
     event = AuditEvent.objects.get(action="org.create", target_id=str(unit.pk))
     assert event.actor == admin
@@ -33,7 +35,9 @@ def test_creating_a_unit_sets_its_path_and_is_audited(ref: dict[str, Any], make_
 def test_bad_unit_values_name_each_field_and_save_nothing(ref: dict[str, Any], make_user: Any) -> None:
     admin = make_user(ref["gavle"], "org_admin")
     with pytest.raises(ValidationFailed) as info:
-        services.unit_create(kommun=ref["gavle"], actor=admin, values={"name": "", "service_kind": "spa", "regi": "privat", "postcode": "12"})
+        services.unit_create(
+            kommun=ref["gavle"], actor=admin, values={"name": "", "service_kind": "spa", "regi": "privat", "postcode": "12"}
+        )
     fields = {d["field"] for d in info.value.details}
     assert fields == {"name", "service_kind", "org_number", "postcode"}
     assert not Organisation.objects.filter(kind="unit").exists()
@@ -70,12 +74,15 @@ def test_a_good_csv_imports_every_row(ref: dict[str, Any], make_user: Any) -> No
     assert not Organisation.objects.filter(kind="unit").exists()  # a preview saves nothing
     result = services.units_import(kommun=ref["gavle"], actor=admin, filename="u.csv", content=content, commit=True)
     assert result.created == 2
-    assert set(Organisation.objects.filter(parent=ref["gavle"]).values_list("name", flat=True)) == {"Björkbacken", "Omsorg AB Gävle"}
+    assert set(Organisation.objects.filter(parent=ref["gavle"]).values_list("name", flat=True)) == {
+        "Björkbacken",
+        "Omsorg AB Gävle",
+    }
 
 
 def test_one_bad_row_names_row_and_column_and_nothing_is_saved(ref: dict[str, Any], make_user: Any) -> None:
     admin = make_user(ref["gavle"], "org_admin")
-    content = "name,service_kind,regi\nA,sabo,kommunal\nB,sabo,kommunal\nC,slott,kommunal\nA,sabo,kommunal\n".encode()
+    content = b"name,service_kind,regi\nA,sabo,kommunal\nB,sabo,kommunal\nC,slott,kommunal\nA,sabo,kommunal\n"
     result = services.units_import(kommun=ref["gavle"], actor=admin, filename="u.csv", content=content, commit=True)
     assert {(e["row"], e["field"]) for e in result.errors} == {(4, "service_kind"), (5, "name")}
     assert result.created == 0
@@ -89,7 +96,9 @@ def test_xlsx_is_read_too(ref: dict[str, Any], make_user: Any) -> None:
     ws.append(["Tallbacken", "lss_vuxna", "kommunal"])
     buf = io.BytesIO()
     wb.save(buf)
-    result = services.units_import(kommun=ref["gavle"], actor=make_user(ref["gavle"], "org_admin"), filename="u.xlsx", content=buf.getvalue(), commit=True)
+    result = services.units_import(
+        kommun=ref["gavle"], actor=make_user(ref["gavle"], "org_admin"), filename="u.xlsx", content=buf.getvalue(), commit=True
+    )
     assert result.created == 1
 
 
@@ -97,7 +106,9 @@ def test_malformed_files_are_refused_clearly(ref: dict[str, Any]) -> None:
     with pytest.raises(ValidationFailed, match="XLSX"):
         services.units_import(kommun=ref["gavle"], actor=None, filename="u.xlsx", content=b"not a zip", commit=False)
     with pytest.raises(ValidationFailed, match="UTF-8"):
-        services.units_import(kommun=ref["gavle"], actor=None, filename="u.csv", content="name\nGävle".encode("latin-1"), commit=False)
+        services.units_import(
+            kommun=ref["gavle"], actor=None, filename="u.csv", content="name\nGävle".encode("latin-1"), commit=False
+        )
     with pytest.raises(ValidationFailed, match="csv"):
         services.units_import(kommun=ref["gavle"], actor=None, filename="u.pdf", content=b"x", commit=False)
     result = services.units_import(kommun=ref["gavle"], actor=None, filename="u.csv", content=b"namn,typ\nA,B\n", commit=True)

@@ -21,8 +21,10 @@ def test_unit_create_is_for_org_admins_of_the_kommun_or_above(client: Client, re
 
 def test_unit_form_shows_errors_per_field_and_saves_nothing(client: Client, ref: dict[str, Any], make_user: Any) -> None:
     client.force_login(make_user(ref["gavle"], "org_admin"))
-    response = client.post(reverse("orgs:unit-create", args=[ref["gavle"].pk]),
-                           {"name": "Privat", "service_kind": "sabo", "regi": "privat", "org_number": "123"})
+    response = client.post(
+        reverse("orgs:unit-create", args=[ref["gavle"].pk]),
+        {"name": "Privat", "service_kind": "sabo", "regi": "privat", "org_number": "123"},
+    )
     assert response.status_code == 200
     assert "org_number" in response.context["form"].errors
     assert not Organisation.objects.filter(kind="unit").exists()
