@@ -1,0 +1,3 @@
+from beredd.preparedness.views.overview import index
+
+__all__ = ["index"]
