@@ -1,3 +1,6 @@
+"""Placeholder. ENGINEER BUILDING THIS APP: first read /tmp/common.md (shared context, git rules, hooks,
+test fixtures, deadlines) and /work/shared/STYLE.md. Replace this module."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required

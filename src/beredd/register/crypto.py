@@ -1,0 +1,62 @@
+"""Encryption at rest and keyed search hashes for personnummer.
+
+``settings.REGISTER_KEYS`` lists base64 keys, newest first. The newest key encrypts; every key decrypts
+(``MultiFernet``), so a rotation (``manage.py rotate_register_key``) runs while the service stays up. The search
+hash is an HMAC-SHA256; lookups compute it under every key so records not yet rotated are still found.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+def _raw_keys() -> tuple[bytes, ...]:
+    keys = tuple(settings.REGISTER_KEYS)
+    if not keys:
+        raise ImproperlyConfigured("REGISTER_KEYS is empty")
+    return tuple(base64.b64decode(k) for k in keys)
+
+
+def _derive(raw: bytes, purpose: bytes) -> bytes:
+    # Separate keys for encryption and hashing, both derived from one configured secret.
+    return hmac.new(raw, b"beredd-register-" + purpose, hashlib.sha256).digest()
+
+
+@lru_cache(maxsize=8)
+def _fernet(keys: tuple[bytes, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(_derive(k, b"encrypt"))) for k in keys])
+
+
+@lru_cache(maxsize=8)
+def _hash_keys(keys: tuple[bytes, ...]) -> tuple[bytes, ...]:
+    return tuple(_derive(k, b"search") for k in keys)
+
+
+def encrypt(value: str) -> str:
+    return _fernet(_raw_keys()).encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    return _fernet(_raw_keys()).decrypt(token.encode()).decode()
+
+
+def rotate(token: str) -> str:
+    """Re-encrypt ``token`` under the newest key."""
+    return _fernet(_raw_keys()).rotate(token.encode()).decode()
+
+
+def search_hash(value: str) -> str:
+    """The hash under the newest key: what is stored."""
+    return hmac.new(_hash_keys(_raw_keys())[0], value.encode(), hashlib.sha256).hexdigest()
+
+
+def search_hashes(value: str) -> list[str]:
+    """The hash under every configured key: what lookups match against (rotation in progress)."""
+    return [hmac.new(k, value.encode(), hashlib.sha256).hexdigest() for k in _hash_keys(_raw_keys())]

@@ -1,0 +1,339 @@
+"""The register of vulnerable residents and its PDL access log.
+
+Identities (personnummer) are stored encrypted with a key from ``settings.REGISTER_KEYS`` plus a keyed hash
+for search (see ``register.crypto``). Every read of identifiable data goes through ``register.services`` and
+writes an ``AccessLog`` row in the same transaction (PDL 2008:355 4 kap. 3 §, HSLF-FS 2016:40 4 kap. 9 §).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from beredd.core.models import TimeStampedModel
+
+
+class Device(TimeStampedModel):
+    """An electricity-dependent medical device kind. The catalogue is extended by a national admin."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    life_sustaining = models.BooleanField(_("life-sustaining"), default=False)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-life_sustaining", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def active(self) -> PersonQuerySet:
+        return self.filter(status=Person.Status.ACTIVE)
+
+
+class Person(TimeStampedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+
+    class LegalBasis(models.TextChoices):
+        CONSENT = "consent", _("Consent")
+        CARE = "care", _("Care relationship (PDL)")
+        OTHER = "other", _("Other (see note)")
+
+    class Transport(models.TextChoices):
+        NONE = "", _("None")
+        WALKER = "walker", _("Walking aid, needs escort")
+        WHEELCHAIR = "wheelchair", _("Wheelchair transport")
+        STRETCHER = "stretcher", _("Stretcher transport")
+
+    kommun = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    # Personnummer or samordningsnummer as 12 digits, Fernet-encrypted; pnr_hash is an HMAC for search.
+    pnr_encrypted = models.TextField()
+    pnr_hash = models.CharField(max_length=64, db_index=True)
+    is_coordination_number = models.BooleanField(default=False)
+    birth_year = models.PositiveSmallIntegerField()
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=6, db_index=True)
+    locality = models.CharField(_("locality"), max_length=100)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    cannot_evacuate = models.BooleanField(_("cannot evacuate unaided"), default=False)
+    transport_need = models.CharField(_("transport need"), max_length=16, choices=Transport.choices, blank=True)
+    heat_sensitive = models.BooleanField(_("heat-sensitive"), default=False)
+    language = models.CharField(_("language (if not Swedish)"), max_length=40, blank=True)
+    interpreter = models.BooleanField(_("needs interpreter"), default=False)
+    easy_swedish = models.BooleanField(_("easy Swedish"), default=False)
+    hearing_impaired = models.BooleanField(_("hearing impairment"), default=False)
+    vision_impaired = models.BooleanField(_("vision impairment"), default=False)
+    legal_basis = models.CharField(_("legal basis"), max_length=16, choices=LegalBasis.choices, default=LegalBasis.CARE)
+    legal_note = models.TextField(_("legal basis or consent note"), blank=True)
+    review_date = models.DateField(_("review date"))
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            # One record per person and kommun (duplicates are resolved at import).
+            models.UniqueConstraint(fields=["kommun", "pnr_hash"], name="register_person_unique_pnr"),
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True, lon__isnull=True) | Q(lat__gte=55.0, lat__lte=69.2, lon__gte=10.5, lon__lte=24.3),
+                name="register_person_in_sweden",
+            ),
+        ]
+        indexes = [
+            # Incident impact query: a bounding box within one kommun's active residents.
+            models.Index(fields=["kommun", "status", "lat", "lon"], name="register_person_bbox"),
+            # A unit sees only its own residents; counts group by kommun.
+            models.Index(fields=["unit", "status"], name="register_person_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def communication_needs(self) -> bool:
+        return bool(self.language or self.interpreter or self.easy_swedish or self.hearing_impaired or self.vision_impaired)
+
+    @property
+    def review_overdue(self) -> bool:
+        return self.status == self.Status.ACTIVE and self.review_date < timezone.localdate()
+
+
+class PersonDevice(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="devices")
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="+")
+    battery_hours = models.DecimalField(_("battery hours"), max_digits=5, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "device"], name="register_persondevice_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.device} ({self.battery_hours or '–'} h)"
+
+
+class Contact(models.Model):
+    class Kind(models.TextChoices):
+        RELATIVE = "relative", _("Relative")
+        PROVIDER = "provider", _("Care provider")
+        OTHER = "other", _("Other")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.RELATIVE)
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegisterGrant(TimeStampedModel):
+    """The owning kommun lets users holding ``role`` at ``unit`` see that unit's own residents."""
+
+    kommun = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=32)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "role"], condition=Q(revoked_at__isnull=True), name="register_grant_unique_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} / {self.role}"
+
+
+class Incident(TimeStampedModel):
+    """An emergency activation: designated roles see identifiable lists for the area until ``ends_at``."""
+
+    class Kind(models.TextChoices):
+        POWER_CUT = "power_cut", _("Power cut")
+        HEAT_WAVE = "heat_wave", _("Heat wave")
+        EVACUATION = "evacuation", _("Evacuation")
+        OTHER = "other", _("Other")
+
+    kommun = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    reason = models.TextField(_("reason"))
+    area_geojson = models.JSONField(default=dict, blank=True)
+    postcodes = models.JSONField(default=list, blank=True)
+    localities = models.JSONField(default=list, blank=True)
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(_("ends at"))
+    ended_at = models.DateTimeField(null=True, blank=True)
+    activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [
+            # "Is an incident active in this kommun now?" is asked on every identifiable read.
+            models.Index(fields=["kommun", "ends_at"], name="register_incident_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.ended_at is None and self.starts_at <= now < self.ends_at
+
+
+class IncidentDesignation(models.Model):
+    """Users holding ``role`` at ``organisation`` may see the incident's identifiable call list."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="designations")
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "organisation", "role"], name="register_designation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} / {self.role}"
+
+
+class IncidentResident(models.Model):
+    """A resident inside the incident area, in call-list order, with the latest follow-up outcome."""
+
+    class Tier(models.IntegerChoices):
+        LIFE_BATTERY = 0, _("Life-sustaining device, battery time known")
+        LIFE_OTHER = 1, _("Other life-sustaining device")
+        CANNOT_EVACUATE = 2, _("Cannot evacuate unaided")
+        HEAT = 3, _("Heat-sensitive")
+        OTHER = 4, _("Other")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="residents")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveIntegerField()
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices)
+    min_battery_hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    outcome = models.CharField(max_length=16, blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [models.UniqueConstraint(fields=["incident", "person"], name="register_incidentresident_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}#{self.rank}"
+
+
+class FollowUp(models.Model):
+    class Outcome(models.TextChoices):
+        REACHED_OK = "reached_ok", _("Reached, fine")
+        NEEDS_HELP = "needs_help", _("Needs help")
+        MOVED = "moved", _("Moved elsewhere")
+        NOT_REACHED = "not_reached", _("Not reached")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="followups")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} {self.at:%H:%M}"
+
+
+class ImportBatch(TimeStampedModel):
+    """An uploaded file waiting for commit after its dry run. The content is encrypted like personnummer."""
+
+    kommun = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=200)
+    content_encrypted = models.TextField()
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLog"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("The access log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("The access log is append-only")
+
+
+class AccessLog(models.Model):
+    """One read (or refused read) of identifiable register data. Append-only; kept at least 5 years.
+
+    HSLF-FS 2016:40 4 kap. 9 §: the log shows who, when, which unit, which patient and what action.
+    ``person_id`` is a plain integer, not a foreign key, so that purging an ended record keeps its log.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed record")
+        LIST = "list", _("Listed")
+        SEARCH = "search", _("Searched")
+        EXPORT = "export", _("Exported")
+        PRINT = "print", _("Printed")
+        CALL_LIST = "call_list", _("Call list")
+        FOLLOW_UP = "follow_up", _("Follow-up recorded")
+        EDIT = "edit", _("Edited")
+        IMPORT = "import", _("Imported")
+        LOG_EXTRACT = "log_extract", _("Log extract")
+        ACTIVATE = "activate", _("Incident activated")
+        EXTEND = "extend", _("Incident extended")
+        END = "end", _("Incident ended")
+        DENIED = "denied", _("Refused")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    user_label = models.CharField(max_length=254)
+    role = models.CharField(max_length=32, blank=True)
+    organisation = models.ForeignKey("orgs.Organisation", null=True, on_delete=models.PROTECT, related_name="+")
+    kommun = models.ForeignKey("orgs.Organisation", null=True, on_delete=models.PROTECT, related_name="+")
+    person_id = models.BigIntegerField(null=True, blank=True)
+    person_unit_id = models.BigIntegerField(null=True, blank=True)
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    purpose = models.CharField(max_length=200, blank=True)
+    via = models.CharField(max_length=8, default="ui")
+    batch_size = models.PositiveIntegerField(default=1)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            # The MAS reviews her kommun's log by time; the log extract reads one person's rows.
+            models.Index(fields=["kommun", "-at"], name="register_accesslog_kommun_at"),
+            models.Index(fields=["person_id", "-at"], name="register_accesslog_person_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_label} {self.action} {self.person_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("The access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("The access log is append-only")

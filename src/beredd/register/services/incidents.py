@@ -1,0 +1,393 @@
+"""Emergency activation: the incident area, its prioritised call list and the follow-up of each resident."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from beredd.accounts.models import Membership, Role
+from beredd.core import audit
+from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.orgs.models import Organisation
+from beredd.register import geo
+from beredd.register.models import AccessLog, FollowUp, Incident, IncidentDesignation, IncidentResident, Person
+from beredd.register.services import access
+from beredd.register.services.validation import normalise_postcode
+
+CATEGORIES = ["total", "life_sustaining", "electricity_dependent", "cannot_evacuate", "heat_sensitive", "communication"]
+UNREACHED = {"", FollowUp.Outcome.NOT_REACHED}
+
+
+@dataclass
+class Impact:
+    person_id: int
+    unit_id: int
+    tier: int
+    min_battery: Decimal | None
+    life: bool
+    electric: bool
+    cannot_evacuate: bool
+    heat: bool
+    communication: bool
+    sort_name: str
+
+    @property
+    def sort_key(self) -> tuple[int, Decimal, str, int]:
+        return (self.tier, self.min_battery if self.min_battery is not None else Decimal(0), self.sort_name, self.person_id)
+
+
+def _tier(life_with_battery: bool, life: bool, cannot_evacuate: bool, heat: bool) -> int:
+    tiers = IncidentResident.Tier
+    if life_with_battery:
+        return tiers.LIFE_BATTERY
+    if life:
+        return tiers.LIFE_OTHER
+    if cannot_evacuate:
+        return tiers.CANNOT_EVACUATE
+    if heat:
+        return tiers.HEAT
+    return tiers.OTHER
+
+
+def impact_query(*, kommun_id: int, area: Any = None, postcodes: list[str] = (), localities: list[str] = ()) -> list[Impact]:  # type: ignore[assignment]  # tuple default is read-only
+    """Active residents of the kommun inside the polygon(s) or the postcodes/localities, in call-list order.
+
+    One SQL query (bounding box on the indexed lat/lon, device aggregates), then a vectorised point-in-polygon.
+    Order: shortest battery among life-sustaining devices first, then other life-sustaining devices, then
+    cannot evacuate, then heat-sensitive, then the rest.
+    """
+    condition = Q()
+    if area is not None:
+        minx, miny, maxx, maxy = area.bounds
+        condition |= Q(lat__gte=miny, lat__lte=maxy, lon__gte=minx, lon__lte=maxx)
+    if postcodes:
+        condition |= Q(postcode__in=list(postcodes))
+    if localities:
+        condition |= Q(locality__in=list(localities))
+    if not condition:
+        return []
+    life = Q(devices__device__life_sustaining=True)
+    rows = list(
+        Person.objects.filter(condition, kommun_id=kommun_id, status=Person.Status.ACTIVE)
+        .annotate(
+            min_battery=Min("devices__battery_hours", filter=life),
+            n_life=Count("devices", filter=life),
+            n_devices=Count("devices"),
+        )
+        .values_list(
+            "pk",
+            "unit_id",
+            "lat",
+            "lon",
+            "postcode",
+            "locality",
+            "min_battery",
+            "n_life",
+            "n_devices",
+            "cannot_evacuate",
+            "heat_sensitive",
+            "language",
+            "interpreter",
+            "easy_swedish",
+            "hearing_impaired",
+            "vision_impaired",
+            "last_name",
+            "first_name",
+        )
+    )
+    keep = [True] * len(rows)
+    if area is not None:
+        located = [i for i, r in enumerate(rows) if r[2] is not None]
+        inside = geo.points_inside(area, [float(rows[i][2] or 0) for i in located], [float(rows[i][3] or 0) for i in located])
+        in_polygon = set()
+        for flag, i in zip(inside.tolist(), located, strict=True):
+            if flag:
+                in_polygon.add(i)
+        codes, places = set(postcodes), set(localities)
+        keep = [i in in_polygon or r[4] in codes or r[5] in places for i, r in enumerate(rows)]
+    out = []
+    for flag, r in zip(keep, rows, strict=True):
+        if not flag:
+            continue
+        out.append(
+            Impact(
+                person_id=r[0],
+                unit_id=r[1],
+                min_battery=r[6],
+                life=r[7] > 0,
+                electric=r[8] > 0,
+                tier=_tier(r[6] is not None, r[7] > 0, r[9], r[10]),
+                cannot_evacuate=r[9],
+                heat=r[10],
+                communication=bool(r[11] or r[12] or r[13] or r[14] or r[15]),
+                sort_name=f"{r[16]} {r[17]}",
+            )
+        )
+    out.sort(key=lambda i: i.sort_key)
+    return out
+
+
+def impact_counts(impacts: list[Impact]) -> dict[str, int]:
+    return {
+        "total": len(impacts),
+        "life_sustaining": sum(i.life for i in impacts),
+        "electricity_dependent": sum(i.electric for i in impacts),
+        "cannot_evacuate": sum(i.cannot_evacuate for i in impacts),
+        "heat_sensitive": sum(i.heat for i in impacts),
+        "communication": sum(i.communication for i in impacts),
+    }
+
+
+def _clean_area(area_geojson: Any, postcodes: list[str], localities: list[str]) -> tuple[Any, list[str], list[str]]:
+    errors = []
+    area = None
+    if area_geojson:
+        try:
+            area = geo.parse_area(area_geojson)
+        except geo.GeoError as exc:
+            errors.append({"row": None, "field": "area", "message": str(exc)})
+    codes = []
+    for code in postcodes:
+        clean = normalise_postcode(code)
+        if clean is None:
+            errors.append({"row": None, "field": "postcodes", "message": _("“%(code)s” is not a postcode.") % {"code": code}})
+        else:
+            codes.append(clean)
+    places = [p.strip() for p in localities if p.strip()]
+    if not errors and area is None and not codes and not places:
+        errors.append({"row": None, "field": "area", "message": _("Give an area, postcodes or localities.")})
+    if errors:
+        raise ValidationFailed(details=errors)
+    return area, codes, places
+
+
+def incident_activate(
+    *,
+    actor: Any,
+    kommun: Organisation,
+    kind: str,
+    reason: str,
+    ends_at: dt.datetime,
+    area_geojson: Any = None,
+    postcodes: list[str] = (),
+    localities: list[str] = (),
+    designations: list[tuple[Organisation, str]] = (),  # type: ignore[assignment]
+    via: str = "ui",
+) -> Incident:
+    """Activate an incident for an area of ``kommun`` and snapshot its residents in call-list order.
+
+    Logged in the access log and the audit log; the kommun's MAS is e-mailed after commit.
+    Raises ValidationFailed for a bad area, reason or end time; refuses users who may not activate.
+    """
+    scope = access.can_activate(actor, kommun)
+    if scope is None:
+        access.refuse(user=actor, kommun=kommun, what="incident.activate", via=via)
+    assert scope is not None
+    errors = []
+    if kind not in Incident.Kind.values:
+        errors.append({"row": None, "field": "kind", "message": _("Unknown incident kind.")})
+    if not reason.strip():
+        errors.append({"row": None, "field": "reason", "message": _("A reason is required.")})
+    if ends_at <= timezone.now():
+        errors.append({"row": None, "field": "ends_at", "message": _("The end time must be in the future.")})
+    if errors:
+        raise ValidationFailed(details=errors)
+    area, codes, places = _clean_area(area_geojson, list(postcodes), list(localities))
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            kommun=kommun,
+            kind=kind,
+            reason=reason.strip(),
+            area_geojson=area_geojson or {},
+            postcodes=codes,
+            localities=places,
+            ends_at=ends_at,
+            activated_by=actor,
+        )
+        pairs = {(kommun.pk, Role.COORDINATOR), *((o.pk, r) for o, r in designations)}
+        IncidentDesignation.objects.bulk_create(
+            [IncidentDesignation(incident=incident, organisation_id=o, role=r) for o, r in pairs]
+        )
+        _snapshot(incident, area)
+        access.log(user=actor, scope=scope, action=AccessLog.Action.ACTIVATE, purpose=reason[:200], via=via)
+        audit.record(
+            actor=actor,
+            action="register.incident_activate",
+            target=incident,
+            organisation=kommun,
+            changes={"kind": kind, "ends_at": ends_at, "residents": incident.residents.count()},
+            via=via,
+        )
+        transaction.on_commit(lambda: notify_mas(incident_id=incident.pk, event="activated"))
+    return incident
+
+
+def _snapshot(incident: Incident, area: Any) -> None:
+    impacts = impact_query(kommun_id=incident.kommun_id, area=area, postcodes=incident.postcodes, localities=incident.localities)
+    previous = {r.person_id: r for r in IncidentResident.objects.filter(incident=incident)}
+    IncidentResident.objects.filter(incident=incident).delete()
+    IncidentResident.objects.bulk_create(
+        [
+            IncidentResident(
+                incident=incident,
+                person_id=i.person_id,
+                rank=n,
+                tier=i.tier,
+                min_battery_hours=i.min_battery,
+                outcome=previous[i.person_id].outcome if i.person_id in previous else "",
+                outcome_at=previous[i.person_id].outcome_at if i.person_id in previous else None,
+            )
+            for n, i in enumerate(impacts, start=1)
+        ],
+        batch_size=1000,
+    )
+
+
+def incident_change(
+    *, actor: Any, incident: Incident, ends_at: dt.datetime | None = None, end_now: bool = False, via: str = "ui"
+) -> Incident:
+    """Extend an incident's end time or end it now. Logged; the MAS is notified."""
+    scope = access.can_activate(actor, incident.kommun)
+    if scope is None:
+        access.refuse(user=actor, kommun=incident.kommun, what="incident.change", via=via)
+    assert scope is not None
+    with transaction.atomic():
+        if end_now:
+            incident.ended_at = timezone.now()
+            action, event = AccessLog.Action.END, "ended"
+        else:
+            if ends_at is None or ends_at <= timezone.now():
+                raise ValidationFailed(
+                    details=[{"row": None, "field": "ends_at", "message": _("The end time must be in the future.")}]
+                )
+            incident.ends_at = ends_at
+            action, event = AccessLog.Action.EXTEND, "extended"
+        incident.save(update_fields=["ended_at", "ends_at", "updated_at"])
+        access.log(
+            user=actor,
+            scope=access.Scope(kommun=scope.kommun, organisation=scope.organisation, role=scope.role, incident=incident),
+            action=action,
+            via=via,
+        )
+        audit.record(actor=actor, action=f"register.incident_{event}", target=incident, organisation=incident.kommun, via=via)
+        transaction.on_commit(lambda: notify_mas(incident_id=incident.pk, event=event))
+    return incident
+
+
+def notify_mas(*, incident_id: int, event: str) -> int:
+    """E-mail the kommun's MAS that an incident was activated, extended or ended (no names in the mail)."""
+    incident = Incident.objects.select_related("kommun").get(pk=incident_id)
+    recipients = sorted(
+        set(
+            Membership.objects.current().filter(organisation=incident.kommun, role=Role.MAS).values_list("user__email", flat=True)
+        )
+    )
+    if not recipients:
+        return 0
+    with translation.override("sv"):
+        subject = _("Beredd: incident %(event)s in %(kommun)s") % {"event": _(event), "kommun": incident.kommun.name}
+        body = _(
+            "Incident: %(kind)s\nReason: %(reason)s\nEnds: %(ends)s\nResidents in the area: %(count)s\n\n"
+            "Every access to identities during the incident is in the access log."
+        ) % {
+            "kind": incident.get_kind_display(),
+            "reason": incident.reason,
+            "ends": timezone.localtime(incident.ends_at).strftime("%Y-%m-%d %H:%M"),
+            "count": incident.residents.count(),
+        }
+    return send_mail(subject, body, None, recipients)
+
+
+def incident_call_list(
+    *, user: Any, incident: Incident, purpose: str = "", via: str = "ui", action: str = AccessLog.Action.CALL_LIST
+) -> list[IncidentResident]:
+    """The incident's residents in priority order with their records. Designated roles only; every row logged."""
+    scope = access.incident_scope(user, incident)
+    if scope is None:
+        access.refuse(user=user, kommun=incident.kommun, what=f"{action}:incident {incident.pk}", via=via)
+    assert scope is not None
+    with transaction.atomic():
+        residents = list(
+            IncidentResident.objects.filter(incident=incident)
+            .select_related("person", "person__unit")
+            .prefetch_related("person__devices__device", "person__contacts")
+        )
+        access.log(
+            user=user,
+            scope=scope,
+            action=action,
+            persons=[(r.person_id, r.person.unit_id) for r in residents],
+            purpose=purpose or incident.reason[:200],
+            via=via,
+        )
+    return residents
+
+
+def followup_record(
+    *, user: Any, incident: Incident, person_id: int, outcome: str, note: str = "", via: str = "ui"
+) -> IncidentResident:
+    """Record the outcome of a call to one resident of the incident. Logged as a follow-up access."""
+    scope = access.incident_scope(user, incident)
+    if scope is None:
+        access.refuse(user=user, kommun=incident.kommun, what=f"follow_up:incident {incident.pk}", person_id=person_id, via=via)
+    assert scope is not None
+    if outcome not in FollowUp.Outcome.values:
+        raise ValidationFailed(details=[{"row": None, "field": "outcome", "message": _("Unknown outcome.")}])
+    with transaction.atomic():
+        resident = (
+            IncidentResident.objects.select_for_update()
+            .select_related("person")
+            .filter(incident=incident, person_id=person_id)
+            .first()
+        )
+        if resident is None:
+            raise NotFoundError("person", person_id)
+        now = timezone.now()
+        FollowUp.objects.create(incident=incident, person_id=person_id, outcome=outcome, note=note[:300], at=now, by=user)
+        resident.outcome, resident.outcome_at = outcome, now
+        resident.save(update_fields=["outcome", "outcome_at"])
+        access.log(
+            user=user,
+            scope=scope,
+            action=AccessLog.Action.FOLLOW_UP,
+            persons=[(person_id, resident.person.unit_id)],
+            purpose=outcome,
+            via=via,
+        )
+    return resident
+
+
+def incident_progress(incident: Incident) -> dict[str, int]:
+    """Residents in the area, how many are still unreached, and counts per outcome (no identities)."""
+    outcomes = dict(IncidentResident.objects.filter(incident=incident).values_list("outcome").annotate(n=Count("id")))
+    total = sum(outcomes.values())
+    unreached = sum(n for o, n in outcomes.items() if o in UNREACHED)
+    return {"total": total, "unreached": unreached, **{o: outcomes.get(o, 0) for o in FollowUp.Outcome.values}}
+
+
+def incident_counts(incident: Incident) -> dict[str, int]:
+    """Counts per category of the incident's residents (no identities)."""
+    qs = IncidentResident.objects.filter(incident=incident)
+    life = Q(person__devices__device__life_sustaining=True)
+    return {
+        "total": qs.count(),
+        "life_sustaining": qs.filter(life).values("person_id").distinct().count(),
+        "electricity_dependent": qs.filter(person__devices__isnull=False).values("person_id").distinct().count(),
+        "cannot_evacuate": qs.filter(person__cannot_evacuate=True).count(),
+        "heat_sensitive": qs.filter(person__heat_sensitive=True).count(),
+        "communication": qs.filter(
+            ~Q(person__language="")
+            | Q(person__interpreter=True)
+            | Q(person__easy_swedish=True)
+            | Q(person__hearing_impaired=True)
+            | Q(person__vision_impaired=True)
+        ).count(),
+    }
