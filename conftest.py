@@ -12,6 +12,15 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Load the reference tree once per test database; tests then run in transactions on top of it."""
+    from beredd.orgs.services import load_reference
+
+    with django_db_blocker.unblock():
+        load_reference()
+
+
 @pytest.fixture
 def ref(db: Any) -> dict[str, Any]:
     """Sweden's reference tree (idempotent load) and handy nodes from it."""

@@ -298,3 +298,7 @@ LOGGING = {
 DEMO_TODAY_OVERRIDE = None
 SILENCED_SYSTEM_CHECKS: list[str] = []
 BEREDD_SESSION_MFA_MAX_AGE = timedelta(hours=12)
+
+if DJANGO_ENV == "test":
+    # Hashing cost is irrelevant to what the tests prove and dominates their run time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

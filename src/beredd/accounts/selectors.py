@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from beredd.accounts import policy
-from beredd.accounts.models import ApiToken, Invitation, Membership
+from beredd.accounts.models import ApiToken, Invitation, Membership, User
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
 
@@ -42,3 +42,14 @@ def token_get_for_user(*, user: Any, token_id: int) -> ApiToken:
     if token is None:
         raise NotFoundError("token", token_id)
     return token
+
+
+def user_get_for_manager(*, user: Any, user_id: int) -> User:
+    """A user who has at least one membership in an organisation the caller administers."""
+    target = User.objects.filter(pk=user_id).first()
+    if target is None:
+        raise NotFoundError("user", user_id)
+    orgs = [m.organisation for m in Membership.objects.filter(user=target).select_related("organisation")]
+    if not any(policy.can(user, "membership.manage", o) for o in orgs) or target.pk == getattr(user, "pk", None):
+        raise NotFoundError("user", user_id)
+    return target

@@ -11,6 +11,7 @@ urlpatterns = [
     path("medlemmar/", views.members, name="members"),
     path("medlemmar/bjud-in/", views.invitation_create, name="invite"),
     path("medlemmar/<int:membership_id>/aterkalla/", views.membership_revoke, name="membership-revoke"),
+    path("anvandare/<int:user_id>/aktiv/", views.user_toggle_active, name="user-toggle-active"),
     path("nycklar/", views.tokens, name="tokens"),
     path("nycklar/<int:token_id>/aterkalla/", views.token_revoke, name="token-revoke"),
 ]

@@ -153,3 +153,21 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.token_revoke(actor=cast(User, request.user), token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:tokens")
+
+
+@require_POST
+@login_required
+def user_toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Deactivate (or reactivate) a user account. Only for admins of every organisation the user belongs to."""
+    org = current_org(request)
+    if org is None:
+        raise NotFoundError("user", user_id)
+    target = selectors.user_get_for_manager(user=request.user, user_id=user_id)
+    services.user_set_active(actor=request.user, user=target, active=not target.is_active, organisation=org)
+    messages.success(
+        request,
+        _("%(user)s can log in again.") % {"user": target.email}
+        if target.is_active
+        else _("%(user)s was deactivated and can no longer log in.") % {"user": target.email},
+    )
+    return redirect("accounts:members")

@@ -123,3 +123,19 @@ def test_failed_logins_are_audited_and_lock_the_account(client: Client, ref: dic
     response = client.post(reverse("account_login"), {"login": "lock@test.se", "password": "Ratt-losenord-2026"})
     assert client.session.get("_auth_user_id") == str(user.pk)
     assert AuditEvent.objects.filter(action="auth.login", actor=user).exists()
+
+
+def test_deactivating_a_user_needs_admin_of_all_their_orgs(client: Client, ref: dict[str, Any], make_user: Any) -> None:
+    from beredd.accounts.models import User
+
+    target = make_user(ref["gavle"], "reporter")
+    Membership.objects.create(user=target, organisation=ref["sandviken"], role="viewer")
+    login(client, make_user(ref["gavle"], "org_admin"))
+    assert client.post(reverse("accounts:user-toggle-active", args=[target.pk])).status_code == 403
+    assert User.objects.get(pk=target.pk).is_active
+    login(client, make_user(ref["stockholm"], "org_admin"))  # outsider
+    assert client.post(reverse("accounts:user-toggle-active", args=[target.pk])).status_code == 404
+    login(client, make_user(ref["gavleborg"], "org_admin"))  # admin of both
+    assert client.post(reverse("accounts:user-toggle-active", args=[target.pk])).status_code == 302
+    assert not User.objects.get(pk=target.pk).is_active
+    assert AuditEvent.objects.filter(action="user.deactivate", target_id=str(target.pk)).exists()

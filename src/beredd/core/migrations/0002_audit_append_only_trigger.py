@@ -1,4 +1,7 @@
-"""On PostgreSQL, refuse UPDATE and DELETE on the audit table with a trigger (append-only at the database)."""
+"""On PostgreSQL, refuse UPDATE and DELETE on the audit table with a trigger (append-only at the database).
+
+TRUNCATE is left to the table owner (test-database flushes, retention jobs run by the DBA); the application
+role in production should not own the tables (see README, Production)."""
 
 from typing import Any
 
@@ -11,7 +14,7 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent;
-CREATE TRIGGER core_auditevent_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON core_auditevent
+CREATE TRIGGER core_auditevent_append_only BEFORE UPDATE OR DELETE ON core_auditevent
     FOR EACH STATEMENT EXECUTE FUNCTION beredd_refuse_change();
 """
 SQL_DOWN = "DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent;"

@@ -4,6 +4,7 @@ import io
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
 from beredd.core.exceptions import ValidationFailed
@@ -15,10 +16,12 @@ from beredd.orgs.validators import normalise_org_number
 
 def test_org_numbers_are_checked() -> None:
     assert normalise_org_number("2120001355") == "212000-1355"  # Gävle kommun
-    with pytest.raises(Exception, match="check digit"):
+    with pytest.raises(ValidationError) as bad_check:
         normalise_org_number("212000-1356")
-    with pytest.raises(Exception, match="10 digits"):
+    assert bad_check.value.code == "checksum"
+    with pytest.raises(ValidationError) as bad_format:
         normalise_org_number("12345")
+    assert bad_format.value.code == "format"
 
 
 def test_creating_a_unit_sets_its_path_and_is_audited(ref: dict[str, Any], make_user: Any) -> None:
