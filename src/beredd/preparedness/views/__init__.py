@@ -1,3 +1,1 @@
-from beredd.preparedness.views.overview import index
-
-__all__ = ["index"]
+"""Preparedness views: thin wrappers over selectors and services."""
