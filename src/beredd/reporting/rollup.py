@@ -1,0 +1,294 @@
+"""Roll-up of one round instance over an organisation's subtree, in the database.
+
+Answers carry their recipient's civilområde, län and kommun ids, so "per child of X" is a GROUP BY on one
+column. A roll-up runs a fixed number of queries (numbers, choices, completeness, the child
+organisations) whatever the size of the tree; totals and higher levels are combined from the per-child
+partials (count, sum, min, max, weighted sums) in Python, which is exact for every roll-up kind offered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.utils import timezone
+
+from beredd.orgs.models import Organisation
+from beredd.reporting import fields as fieldtypes
+from beredd.reporting.models import Answer, FieldType, Rollup, RoundInstance, Submission, TemplateField, TemplateVersion
+
+# Which column groups answers by the children of an organisation at each depth.
+GROUP_COLUMN = {0: "civilomrade_id", 1: "lan_id", 2: "kommun_id", 3: "organisation_id", 4: "organisation_id"}
+LEVEL_DEPTH = {"civilomrade": 1, "lan": 2, "kommun": 3, "unit": 4}
+
+
+@dataclass
+class Partial:
+    """Mergeable aggregate of one field over some answers."""
+
+    n: int = 0
+    total: float = 0.0
+    low: float | None = None
+    high: float | None = None
+    weights: float = 0.0
+    weighted: float = 0.0
+    choices: dict[str, int] = field(default_factory=dict)
+
+    def merge(self, other: Partial) -> None:
+        self.n += other.n
+        self.total += other.total
+        self.low = other.low if self.low is None else (self.low if other.low is None else min(self.low, other.low))
+        self.high = other.high if self.high is None else (self.high if other.high is None else max(self.high, other.high))
+        self.weights += other.weights
+        self.weighted += other.weighted
+        for k, v in other.choices.items():
+            self.choices[k] = self.choices.get(k, 0) + v
+
+    def value(self, f: TemplateField) -> Any:
+        """The rolled-up value for the field's roll-up kind (None when nothing was answered)."""
+        kind = f.rollup
+        if kind == Rollup.SUM:
+            return self.total if self.n else None
+        if kind == Rollup.MEAN:
+            return self.total / self.n if self.n else None
+        if kind == Rollup.WEIGHTED_MEAN:
+            if self.weights:
+                return self.weighted / self.weights
+            return self.total / self.n if self.n else None
+        if kind == Rollup.MIN:
+            return self.low
+        if kind in (Rollup.MAX, Rollup.WORST):
+            return self.high
+        if kind == Rollup.COUNT_CHOICE:
+            return dict(self.choices)
+        return None
+
+
+@dataclass
+class Completeness:
+    expected: int = 0
+    answered: int = 0
+    late: int = 0
+
+    def merge(self, other: Completeness) -> None:
+        self.expected += other.expected
+        self.answered += other.answered
+        self.late += other.late
+
+    @property
+    def percent(self) -> int:
+        # answered ⊆ expected by construction (one submission row per recipient), so this never exceeds 100.
+        return round(100 * self.answered / self.expected) if self.expected else 0
+
+    @property
+    def on_time(self) -> int:
+        return self.answered - self.late
+
+
+@dataclass
+class Group:
+    org: Organisation
+    completeness: Completeness = field(default_factory=Completeness)
+    partials: dict[str, Partial] = field(default_factory=dict)
+
+    def merge(self, other: Group) -> None:
+        self.completeness.merge(other.completeness)
+        for key, partial in other.partials.items():
+            self.partials.setdefault(key, Partial()).merge(partial)
+
+
+@dataclass
+class RollupResult:
+    instance: RoundInstance
+    org: Organisation
+    fields: list[TemplateField]
+    total: Group
+    children: list[Group]
+    computed_at: Any
+
+    def values(self, group: Group) -> dict[str, Any]:
+        return {f.key: group.partials.get(f.key, Partial()).value(f) for f in self.fields}
+
+    def as_dict(self) -> dict[str, Any]:
+        def dump(group: Group) -> dict[str, Any]:
+            c = group.completeness
+            return {
+                "org_id": group.org.pk,
+                "org_name": group.org.name,
+                "expected": c.expected,
+                "answered": c.answered,
+                "late": c.late,
+                "completeness_percent": c.percent,
+                "values": self.values(group),
+            }
+
+        return {
+            "instance_id": self.instance.pk,
+            "is_exercise": self.instance.round.is_exercise,
+            "as_of": self.instance.as_of.isoformat(),
+            "computed_at": self.computed_at.isoformat(),
+            "total": dump(self.total),
+            "children": [dump(g) for g in self.children],
+        }
+
+
+def fields_for(instance: RoundInstance, org: Organisation) -> list[TemplateField]:
+    """The round's fields plus those of extensions owned at, above or below ``org`` (two queries)."""
+    base = instance.round.template_version
+    out = list(base.fields.all())
+    seen = {f.key for f in out}
+    versions = TemplateVersion.objects.filter(
+        pk__in=Submission.objects.filter(instance=instance, org_path__startswith=org.path)
+        .exclude(template_version=base)
+        .values("template_version_id")
+        .distinct()
+    )
+    for f in TemplateField.objects.filter(version__in=versions, inherited=False).order_by("version_id", "order"):
+        if f.key not in seen:
+            out.append(f)
+            seen.add(f.key)
+    return out
+
+
+def rollup(*, instance: RoundInstance, org: Organisation, by: str | None = None) -> RollupResult:
+    """Aggregate every field of ``instance`` over ``org``'s subtree, in total and per child (or per ``by`` level)."""
+    depth = LEVEL_DEPTH[by] - 1 if by in LEVEL_DEPTH else org.depth
+    column = GROUP_COLUMN[min(depth, 4)]
+    answers = Answer.objects.filter(instance=instance, org_path__startswith=org.path)
+    groups: dict[int, Group] = {}
+
+    def group(org_id: int | None) -> Group:
+        key = org_id or org.pk
+        if key not in groups:
+            groups[key] = Group(org=org)  # the real org is attached below
+        return groups[key]
+
+    numeric = (
+        answers.filter(num__isnull=False)
+        .values(column, "key")
+        .annotate(n=Count("id"), s=Sum("num"), lo=Min("num"), hi=Max("num"), ws=Sum("weight"), wx=Sum(F("num") * F("weight")))
+        .order_by()
+    )
+    for row in numeric:
+        p = group(row[column]).partials.setdefault(row["key"], Partial())
+        p.n, p.total, p.low, p.high = row["n"], row["s"] or 0.0, row["lo"], row["hi"]
+        p.weights, p.weighted = row["ws"] or 0.0, row["wx"] or 0.0
+    choices = answers.exclude(choice="").values(column, "key", "choice").annotate(n=Count("id")).order_by()
+    for row in choices:
+        p = group(row[column]).partials.setdefault(row["key"], Partial())
+        p.choices[row["choice"]] = row["n"]
+    counts = (
+        Submission.objects.filter(instance=instance, org_path__startswith=org.path)
+        .values(column)
+        .annotate(
+            expected=Count("id"),
+            answered=Count("id", filter=Q(status__in=Submission.ANSWERED)),
+            late=Count("id", filter=Q(status__in=Submission.ANSWERED, is_late=True)),
+        )
+        .order_by()
+    )
+    for row in counts:
+        g = group(row[column])
+        g.completeness = Completeness(row["expected"], row["answered"], row["late"])
+    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=list(groups))}
+    for key, g in groups.items():
+        g.org = orgs.get(key, org)
+    total = Group(org=org)
+    for g in groups.values():
+        total.merge(g)
+    children = sorted((g for g in groups.values()), key=lambda g: (g.org.code or "", g.org.name))
+    return RollupResult(
+        instance=instance, org=org, fields=fields_for(instance, org), total=total, children=children, computed_at=timezone.now()
+    )
+
+
+def combine_by_parent(result: RollupResult) -> list[Group]:
+    """Merge per-child groups into their parents (e.g. per län → per civilområde) without another aggregate query."""
+    parents: dict[int, Group] = {}
+    parent_orgs = {
+        o.pk: o for o in Organisation.objects.filter(pk__in={g.org.parent_id for g in result.children if g.org.parent_id})
+    }
+    for g in result.children:
+        if g.org.parent_id is None:
+            continue
+        parent = parents.setdefault(g.org.parent_id, Group(org=parent_orgs[g.org.parent_id]))
+        parent.merge(g)
+    return sorted(parents.values(), key=lambda g: g.org.name)
+
+
+def status_class(result: RollupResult, group: Group) -> str:
+    """badge--ok/warn/bad for a group: the worst status-like field, else completeness."""
+    for f in result.fields:
+        if f.rollup == Rollup.WORST and f.type in (FieldType.STATUS, FieldType.IMPACT):
+            worst = group.partials.get(f.key, Partial()).high
+            if worst is None:
+                continue
+            scale = 5 if f.type == FieldType.IMPACT else len(fieldtypes.status_choices(f))
+            if worst >= scale - (1 if f.type == FieldType.IMPACT else 0) and worst > 1:
+                return "bad"
+            return "warn" if worst > 1 else "ok"
+    pct = group.completeness.percent
+    return "ok" if pct == 100 else ("warn" if pct >= 50 else "bad")
+
+
+def display(f: TemplateField, value: Any, lang: str = "sv") -> str:
+    """Human-readable rolled-up value."""
+    if value is None:
+        return "–"
+    if f.rollup == Rollup.COUNT_CHOICE and isinstance(value, dict):
+        labels = dict(fieldtypes.choice_values(f, lang))
+        return ", ".join(f"{labels.get(k, k)}: {n}" for k, n in sorted(value.items()))
+    if f.rollup == Rollup.WORST:
+        if f.type == FieldType.IMPACT:
+            return str(fieldtypes.IMPACT_LEVELS.get(round(value), value))
+        choices = fieldtypes.status_choices(f)
+        index = round(value) - 1
+        return str(choices[index][1]) if 0 <= index < len(choices) else "–"
+    if isinstance(value, float):
+        if value.is_integer() and f.type == FieldType.INTEGER:
+            return f"{int(value)}"
+        return f"{value:.1f}".replace(".", ",") if lang == "sv" else f"{value:.1f}"
+    return str(value)
+
+
+def distribution(f: TemplateField, group: Group, lang: str = "sv") -> list[tuple[str, str, int]]:
+    """(value, label, count) for a status/choice field, in scale order."""
+    partial = group.partials.get(f.key, Partial())
+    return [(v, label, partial.choices.get(v, 0)) for v, label in fieldtypes.choice_values(f, lang)]
+
+
+def texts(*, instance: RoundInstance, org: Organisation, key: str = "", query: str = "", limit: int = 500) -> list[Answer]:
+    """Free-text answers in the subtree, with their organisation, optionally for one field and matching ``query``."""
+    qs = Answer.objects.filter(instance=instance, org_path__startswith=org.path).exclude(text="")
+    if key:
+        qs = qs.filter(key=key)
+    if query.strip():
+        qs = qs.filter(text__icontains=query.strip())
+    return list(qs.select_related("organisation").order_by("key", "org_path")[:limit])
+
+
+def missing(*, instance: RoundInstance, org: Organisation) -> list[Submission]:
+    """Recipients in the subtree that have not answered, with contact details."""
+    return list(
+        Submission.objects.filter(instance=instance, org_path__startswith=org.path)
+        .exclude(status__in=Submission.ANSWERED)
+        .select_related("organisation")
+        .order_by("org_path")
+    )
+
+
+def trend(*, instance: RoundInstance, org: Organisation) -> dict[int, dict[str, Partial]]:
+    """Per instance number of the same round: field partials over the subtree (one query)."""
+    rows = (
+        Answer.objects.filter(instance__round_id=instance.round_id, org_path__startswith=org.path, num__isnull=False)
+        .values("instance__number", "key")
+        .annotate(n=Count("id"), s=Sum("num"), lo=Min("num"), hi=Max("num"), ws=Sum("weight"), wx=Sum(F("num") * F("weight")))
+        .order_by("instance__number")
+    )
+    out: dict[int, dict[str, Partial]] = {}
+    for row in rows:
+        out.setdefault(row["instance__number"], {})[row["key"]] = Partial(
+            n=row["n"], total=row["s"] or 0.0, low=row["lo"], high=row["hi"], weights=row["ws"] or 0.0, weighted=row["wx"] or 0.0
+        )
+    return out

@@ -1,0 +1,153 @@
+"""Reads for a user, limited to what the user may see. Missing and forbidden both raise NotFoundError."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from beredd.accounts import policy
+from beredd.core.exceptions import NotFoundError
+from beredd.orgs.models import Organisation
+from beredd.reporting.exceptions import NotRecipientError
+from beredd.reporting.models import CompiledPicture, ReportTemplate, Round, RoundInstance, Submission, TemplateVersion
+
+
+def _roots(user: Any, permission: str) -> list[Organisation]:
+    return policy.orgs_with_permission(user, permission)
+
+
+def _subtree_q(roots: list[Organisation], field: str) -> Q:
+    condition = Q(pk__in=[])
+    for root in roots:
+        condition |= Q(**{f"{field}__startswith": root.path})
+    return condition
+
+
+def template_list_for_user(*, user: Any) -> QuerySet[ReportTemplate]:
+    """Templates owned at, above or below the user's organisations (national built-ins are visible to all)."""
+    roots = _roots(user, "reporting.view")
+    condition = _subtree_q(roots, "owner__path")
+    for root in roots:
+        condition |= Q(owner_id__in=root.ancestor_ids)
+    return ReportTemplate.objects.filter(condition).select_related("owner", "extends__template").order_by("name")
+
+
+def template_version_get_for_user(*, user: Any, version_id: int) -> TemplateVersion:
+    version = (
+        TemplateVersion.objects.filter(pk=version_id, template__in=template_list_for_user(user=user))
+        .select_related("template__owner")
+        .first()
+    )
+    if version is None:
+        raise NotFoundError("template_version", version_id)
+    return version
+
+
+def round_list_for_user(*, user: Any) -> QuerySet[Round]:
+    """Rounds issued in the user's subtrees, and rounds from above that ask someone in those subtrees
+    (a county sees the national rounds its kommuner answer; a kommun not asked does not see them)."""
+    roots = _roots(user, "reporting.view")
+    asked = Submission.objects.filter(_subtree_q(roots, "org_path"), instance__round=OuterRef("pk"))
+    condition = _subtree_q(roots, "issuer__path") | Q(Exists(asked))
+    return Round.objects.filter(condition).select_related("issuer", "template_version__template").order_by("-created_at")
+
+
+def round_get_for_user(*, user: Any, round_id: int) -> Round:
+    round_ = round_list_for_user(user=user).filter(pk=round_id).first()
+    if round_ is None:
+        raise NotFoundError("round", round_id)
+    return round_
+
+
+def instance_get_for_user(*, user: Any, instance_id: int) -> RoundInstance:
+    instance = (
+        RoundInstance.objects.filter(pk=instance_id, round__in=round_list_for_user(user=user))
+        .select_related("round__issuer", "round__template_version__template", "round__event")
+        .first()
+    )
+    if instance is None:
+        raise NotFoundError("instance", instance_id)
+    return instance
+
+
+def rollup_org_for_user(*, user: Any, instance: RoundInstance, org_id: int | None) -> Organisation:
+    """The organisation whose roll-up the user asks for: one they may view, inside the round's reach."""
+    if org_id is None:
+        candidates = [o for o in _roots(user, "reporting.view") if o.path.startswith(instance.round.issuer.path)]
+        org = min(candidates, key=lambda o: o.depth) if candidates else instance.round.issuer
+    else:
+        org = Organisation.objects.filter(pk=org_id).first()  # type: ignore[assignment]
+    if org is None or not policy.can(user, "reporting.view", org) or not org.path.startswith(instance.round.issuer.path):
+        raise NotFoundError("organisation", org_id)
+    return org
+
+
+def submission_list_for_user(*, user: Any, permission: str = "reporting.view") -> QuerySet[Submission]:
+    return Submission.objects.filter(_subtree_q(_roots(user, permission), "org_path")).select_related(
+        "instance__round", "organisation", "template_version"
+    )
+
+
+def submission_get_for_user(*, user: Any, submission_id: int) -> Submission:
+    submission = submission_list_for_user(user=user).filter(pk=submission_id).first()
+    if submission is None:
+        raise NotFoundError("submission", submission_id)
+    return submission
+
+
+def submission_for_recipient(*, user: Any, instance: RoundInstance, org_id: int) -> Submission:
+    """The submission of ``org_id`` in ``instance``. Raises NotFoundError if the user may not answer for that
+    organisation and NotRecipientError when it is theirs but not asked."""
+    org = Organisation.objects.filter(pk=org_id).first()
+    if org is None or not policy.can(user, "reporting.submit", org):
+        raise NotFoundError("organisation", org_id)
+    submission = (
+        Submission.objects.filter(instance=instance, organisation=org)
+        .select_related("instance__round", "organisation", "template_version")
+        .first()
+    )
+    if submission is None:
+        raise NotRecipientError()
+    return submission
+
+
+def open_requests_for_user(*, user: Any) -> list[Submission]:
+    """Unanswered or returned submissions the user can answer, in open rounds, nearest deadline first."""
+    return list(
+        submission_list_for_user(user=user, permission="reporting.submit")
+        .filter(instance__round__status=Round.Status.OPEN)
+        .exclude(status__in=Submission.ANSWERED)
+        .order_by("instance__deadline", "org_path")[:100]
+    )
+
+
+def pictures_for_user(*, user: Any) -> QuerySet[CompiledPicture]:
+    """Published feedback from above (or own level) and pictures forwarded from below."""
+    roots = _roots(user, "reporting.view")
+    down = Q(pk__in=[])
+    for root in roots:
+        down |= Q(organisation_id__in=root.ancestor_ids)
+    up = _subtree_q(roots, "organisation__path")
+    return CompiledPicture.objects.filter(
+        (down & Q(published_at__isnull=False))
+        | (up & (Q(forwarded_at__isnull=False) | Q(published_at__isnull=False)))
+        | Q(author=user)
+    ).select_related("instance__round", "organisation")
+
+
+def picture_get_for_user(*, user: Any, picture_id: int) -> CompiledPicture:
+    picture = pictures_for_user(user=user).filter(pk=picture_id).first()
+    if picture is None:
+        raise NotFoundError("picture", picture_id)
+    return picture
+
+
+def child_pictures(*, instance: RoundInstance, org: Organisation) -> list[CompiledPicture]:
+    """Pictures forwarded by organisations below ``org`` for this instance (the kommuner's own assessments)."""
+    return list(
+        CompiledPicture.objects.filter(instance=instance, organisation__path__startswith=org.path, forwarded_at__isnull=False)
+        .exclude(organisation=org)
+        .select_related("organisation")
+        .order_by("organisation__path")
+    )

@@ -1,0 +1,89 @@
+"""Writes for compiled pictures (samlad lägesbild): save, publish downward, forward upward."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from beredd.accounts import policy
+from beredd.core import audit
+from beredd.core.exceptions import PermissionDeniedError
+from beredd.orgs.models import Organisation
+from beredd.reporting.exceptions import SubmissionConflictError
+from beredd.reporting.models import CompiledPicture, RoundInstance
+
+TEXT_FIELDS = ("summary", "assessment", "actions", "needs")
+
+
+def _require(actor: Any, org: Organisation) -> None:
+    if not policy.can(actor, "reporting.approve", org):
+        raise PermissionDeniedError()
+
+
+@transaction.atomic
+def picture_save(
+    *,
+    actor: Any,
+    instance: RoundInstance,
+    organisation: Organisation,
+    data: dict[str, str],
+    numbers: dict[str, Any],
+    expected_version: int | None = None,
+    via: str = "ui",
+) -> CompiledPicture:
+    """Create or update the org's compiled picture; the current roll-up figures are attached."""
+    _require(actor, organisation)
+    picture, created = CompiledPicture.objects.select_for_update().get_or_create(
+        instance=instance, organisation=organisation, defaults={"author": actor}
+    )
+    if expected_version is not None and expected_version != picture.lock_version:
+        raise SubmissionConflictError(
+            details=[
+                {"row": None, "field": k, "message": "", "theirs": getattr(picture, k), "yours": data.get(k)} for k in TEXT_FIELDS
+            ]
+        )
+    before = audit.snapshot(picture, TEXT_FIELDS)
+    for key in TEXT_FIELDS:
+        setattr(picture, key, str(data.get(key, "")).strip())
+    picture.numbers = numbers
+    picture.author = actor
+    picture.lock_version += 1
+    picture.save()
+    audit.record(
+        actor=actor,
+        action="picture.save",
+        target=picture,
+        organisation=organisation,
+        via=via,
+        changes=audit.diff(before, audit.snapshot(picture, TEXT_FIELDS)),
+    )
+    return picture
+
+
+@transaction.atomic
+def picture_publish(*, actor: Any, picture: CompiledPicture, via: str = "ui") -> CompiledPicture:
+    """Publish the picture downward (återkoppling): recipients see it and get an e-mail after commit."""
+    _require(actor, picture.organisation)
+    picture.published_at = timezone.now()
+    picture.save(update_fields=["published_at", "updated_at"])
+    audit.record(actor=actor, action="picture.publish", target=picture, organisation=picture.organisation, via=via)
+    transaction.on_commit(lambda: _mail(picture.pk))
+    return picture
+
+
+def _mail(picture_id: int) -> None:
+    from beredd.reporting import tasks
+
+    tasks.enqueue(tasks.send_feedback_mail, picture_id)
+
+
+@transaction.atomic
+def picture_forward(*, actor: Any, picture: CompiledPicture, via: str = "ui") -> CompiledPicture:
+    """Forward the picture upward as the organisation's own assessment to the issuer's level."""
+    _require(actor, picture.organisation)
+    picture.forwarded_at = timezone.now()
+    picture.save(update_fields=["forwarded_at", "updated_at"])
+    audit.record(actor=actor, action="picture.forward", target=picture, organisation=picture.organisation, via=via)
+    return picture

@@ -1,0 +1,248 @@
+"""Writes for submissions: draft autosave, submit (immutable versions, idempotent), return, approve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from beredd.accounts import policy
+from beredd.core import audit
+from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
+from beredd.reporting import fields as fieldtypes
+from beredd.reporting.exceptions import InvalidStateError, RoundNotOpenError, SubmissionConflictError
+from beredd.reporting.models import Answer, Round, Submission, SubmissionVersion
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "sv").startswith("en") else "sv"
+
+
+def _check_writable(actor: Any, submission: Submission) -> None:
+    if not policy.can(actor, "reporting.submit", submission.organisation):
+        raise NotFoundError("submission", submission.pk)
+    round_ = submission.instance.round
+    if round_.status != Round.Status.OPEN:
+        raise RoundNotOpenError()
+
+
+def _check_version(submission: Submission, expected: int | None, incoming: dict[str, Any]) -> None:
+    """Refuse a write based on an older read; details show their value and yours per differing field."""
+    if expected is None or expected == submission.lock_version:
+        return
+    current = submission.draft
+    details = [
+        {
+            "row": None,
+            "field": key,
+            "message": _("Changed by someone else."),
+            "theirs": current.get(key),
+            "yours": incoming.get(key),
+        }
+        for key in sorted(set(current) | set(incoming))
+        if current.get(key) != incoming.get(key)
+    ]
+    raise SubmissionConflictError(details=details, current_version=submission.lock_version)
+
+
+def _locked(submission: Submission) -> Submission:
+    return (
+        Submission.objects.select_for_update()
+        .select_related("instance__round", "organisation", "template_version")
+        .get(pk=submission.pk)
+    )
+
+
+def is_on_behalf(actor: Any, submission: Submission) -> bool:
+    """True when the actor's authority comes from a level above the recipient (a coordinator answering for a unit)."""
+    return not any(m.organisation_id == submission.organisation_id for m in policy.memberships(actor))
+
+
+@transaction.atomic
+def submission_save_draft(
+    *, actor: Any, submission: Submission, data: dict[str, Any], expected_version: int | None = None, via: str = "ui"
+) -> Submission:
+    """Store draft answers (autosave). Bad values are refused per field; nothing is saved then."""
+    submission = _locked(submission)
+    _check_writable(actor, submission)
+    _check_version(submission, expected_version, data)
+    if submission.status == Submission.Status.APPROVED:
+        raise InvalidStateError(_("An approved report cannot be changed."))
+    fields = list(submission.template_version.fields.all())
+    clean, errors = fieldtypes.validate(fields, submission.template_version.rules, data, lang=_lang(), partial=True)
+    if errors:
+        raise ValidationFailed(details=[e.as_detail() for e in errors])
+    submission.draft = clean
+    submission.lock_version += 1
+    if submission.status == Submission.Status.NOT_STARTED:
+        submission.status = Submission.Status.DRAFT
+    submission.save(update_fields=["draft", "lock_version", "status", "updated_at"])
+    return submission
+
+
+@transaction.atomic
+def submission_submit(
+    *,
+    actor: Any,
+    submission: Submission,
+    data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    idempotency_key: str = "",
+    via: str = "ui",
+) -> tuple[Submission, SubmissionVersion, bool]:
+    """Submit answers as a new immutable version and refresh the roll-up rows.
+
+    Returns (submission, version, created). With an ``idempotency_key`` already used for this submission the
+    stored version is returned and nothing is written (``created`` False). Raises RoundNotOpenError,
+    ValidationFailed (one detail per field), SubmissionConflictError, NotFoundError for non-recipients.
+    """
+    submission = _locked(submission)
+    _check_writable(actor, submission)
+    if idempotency_key:
+        previous = submission.versions.filter(idempotency_key=idempotency_key).first()
+        if previous is not None:
+            return submission, previous, False
+    payload = submission.draft if data is None else data
+    _check_version(submission, expected_version, payload)
+    if submission.status == Submission.Status.APPROVED:
+        raise InvalidStateError(_("An approved report cannot be changed."))
+    fields = list(submission.template_version.fields.all())
+    clean, errors = fieldtypes.validate(fields, submission.template_version.rules, payload, lang=_lang())
+    if errors:
+        raise ValidationFailed(details=[e.as_detail() for e in errors])
+    now = timezone.now()
+    late = now > submission.instance.deadline
+    number = (submission.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    on_behalf = is_on_behalf(actor, submission)
+    try:
+        with transaction.atomic():
+            version = SubmissionVersion.objects.create(
+                submission=submission,
+                number=number,
+                data=clean,
+                submitted_at=now,
+                submitted_by=actor,
+                on_behalf=on_behalf,
+                is_late=late,
+                idempotency_key=idempotency_key[:128],
+                via=via,
+            )
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: return what it stored.
+        return submission, submission.versions.get(idempotency_key=idempotency_key[:128]), False
+    before = submission.status
+    submission.draft = clean
+    submission.status = Submission.Status.SUBMITTED
+    submission.submitted_at = now
+    submission.is_late = late
+    submission.lock_version += 1
+    submission.save(update_fields=["draft", "status", "submitted_at", "is_late", "lock_version", "updated_at"])
+    _write_answers(submission, fields, clean)
+    audit.record(
+        actor=actor,
+        action="submission.submit_on_behalf" if on_behalf else "submission.submit",
+        target=submission,
+        organisation=submission.organisation,
+        via=via,
+        changes={"status": {"before": before, "after": submission.status}, "version": {"before": number - 1, "after": number}},
+    )
+    return submission, version, True
+
+
+def _write_answers(submission: Submission, fields: list[Any], clean: dict[str, Any]) -> None:
+    Answer.objects.filter(submission=submission).delete()
+    common = {
+        "instance_id": submission.instance_id,
+        "submission": submission,
+        "organisation_id": submission.organisation_id,
+        "org_path": submission.org_path,
+        "civilomrade_id": submission.civilomrade_id,
+        "lan_id": submission.lan_id,
+        "kommun_id": submission.kommun_id,
+    }
+    Answer.objects.bulk_create(
+        [
+            Answer(key=p.key, num=p.num, weight=p.weight, choice=p.choice, text=p.text, **common)
+            for p in fieldtypes.project(fields, clean)
+        ]
+    )
+
+
+def _check_reviewer(actor: Any, submission: Submission) -> None:
+    parent = submission.organisation.parent
+    if parent is None or not policy.can(actor, "reporting.approve", parent):
+        raise PermissionDeniedError(_("Only a coordinator at a level above the recipient can review its report."))
+
+
+@transaction.atomic
+def submission_return(*, actor: Any, submission: Submission, comment: str, via: str = "ui") -> Submission:
+    """Send a submitted report back for correction with a comment; its answers leave the roll-up."""
+    submission = _locked(submission)
+    _check_reviewer(actor, submission)
+    if submission.status not in Submission.ANSWERED:
+        raise InvalidStateError()
+    if not comment.strip():
+        raise ValidationFailed(details=[{"row": None, "field": "comment", "message": _("Say what needs correcting.")}])
+    submission.status = Submission.Status.RETURNED
+    submission.review_comment = comment.strip()
+    submission.lock_version += 1
+    submission.save(update_fields=["status", "review_comment", "lock_version", "updated_at"])
+    Answer.objects.filter(submission=submission).delete()
+    audit.record(
+        actor=actor,
+        action="submission.return",
+        target=submission,
+        organisation=submission.organisation,
+        via=via,
+        changes={"status": {"before": Submission.Status.SUBMITTED, "after": submission.status}, "comment": {"after": comment}},
+    )
+    transaction.on_commit(lambda: _notify_returned(submission.pk))
+    return submission
+
+
+def _notify_returned(submission_id: int) -> None:
+    from beredd.reporting import tasks
+
+    tasks.enqueue(tasks.send_returned_mail, submission_id)
+
+
+@transaction.atomic
+def submission_approve(*, actor: Any, submission: Submission, via: str = "ui") -> Submission:
+    submission = _locked(submission)
+    _check_reviewer(actor, submission)
+    if submission.status != Submission.Status.SUBMITTED:
+        raise InvalidStateError()
+    submission.status = Submission.Status.APPROVED
+    submission.review_comment = ""
+    submission.lock_version += 1
+    submission.save(update_fields=["status", "review_comment", "lock_version", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="submission.approve",
+        target=submission,
+        organisation=submission.organisation,
+        via=via,
+        changes={"status": {"before": Submission.Status.SUBMITTED, "after": submission.status}},
+    )
+    return submission
+
+
+def previous_answers(*, submission: Submission) -> dict[str, Any]:
+    """The recipient's last submitted answers in an earlier instance of the same round ("same as last report")."""
+    earlier = (
+        SubmissionVersion.objects.filter(
+            submission__organisation_id=submission.organisation_id,
+            submission__instance__round_id=submission.instance.round_id,
+            submission__instance__number__lt=submission.instance.number,
+        )
+        .order_by("-submission__instance__number", "-number")
+        .first()
+    )
+    if earlier is None:
+        return {}
+    keys = set(submission.template_version.fields.values_list("key", flat=True))
+    return {k: v for k, v in earlier.data.items() if k in keys}

@@ -1,0 +1,255 @@
+"""Writes for report templates: import/export as JSON, versions, fields, publishing, extensions."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beredd.accounts import policy
+from beredd.core import audit
+from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
+from beredd.orgs.models import Organisation
+from beredd.reporting.builtin import BUILTINS
+from beredd.reporting.exceptions import VersionPublishedError
+from beredd.reporting.fields import OPERATORS
+from beredd.reporting.models import FieldType, ReportTemplate, Rollup, TemplateField, TemplateVersion
+
+FIELD_DEFAULTS: dict[str, Any] = {
+    "section": "",
+    "label_en": "",
+    "help_sv": "",
+    "help_en": "",
+    "required": False,
+    "unit": "",
+    "rollup": "none",
+    "options": {},
+    "key": "",
+    "type": "",
+    "label_sv": "",
+}
+FIELD_ATTRS = ["key", "section", "type", "label_sv", "label_en", "help_sv", "help_en", "required", "unit", "rollup", "options"]
+
+
+def _require_edit(actor: Any, org: Organisation) -> None:
+    if actor is not None and not policy.can(actor, "reporting.template_edit", org):
+        raise PermissionDeniedError()
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(value) from None
+
+
+def _field_from_json(version: TemplateVersion, item: dict[str, Any], order: int, row: int) -> TemplateField:
+    errors: list[dict[str, Any]] = []
+    key = str(item.get("key", "")).strip()
+    if not key or not key.replace("_", "").replace("-", "").isalnum():
+        errors.append({"row": row, "field": "key", "message": _("A field needs a key of letters, digits and _.")})
+    if item.get("type") not in FieldType.values:
+        errors.append({"row": row, "field": "type", "message": _("Unknown field type.")})
+    if item.get("rollup", "none") not in Rollup.values:
+        errors.append({"row": row, "field": "rollup", "message": _("Unknown roll-up.")})
+    if not str(item.get("label_sv", "")).strip():
+        errors.append({"row": row, "field": "label_sv", "message": _("A Swedish label is required.")})
+    try:
+        low, high = _decimal(item.get("min")), _decimal(item.get("max"))
+    except ValueError:
+        errors.append({"row": row, "field": "min", "message": _("Min and max must be numbers.")})
+        low = high = None
+    if errors:
+        raise ValidationFailed(details=errors)
+    return TemplateField(
+        version=version,
+        order=order,
+        min_value=low,
+        max_value=high,
+        inherited=bool(item.get("inherited", False)),
+        **{attr: item.get(attr, FIELD_DEFAULTS[attr]) for attr in FIELD_ATTRS},
+    )
+
+
+def _check_rules(rules: Any, keys: set[str]) -> list[dict[str, Any]]:
+    if not isinstance(rules, list):
+        raise ValidationFailed(details=[{"row": None, "field": "rules", "message": _("Rules must be a list.")}])
+    for i, rule in enumerate(rules):
+        right = rule.get("right") if isinstance(rule, dict) else None
+        if (
+            not isinstance(rule, dict)
+            or rule.get("op") not in OPERATORS
+            or rule.get("left") not in keys
+            or not (right in keys or isinstance(right, int | float))
+        ):
+            raise ValidationFailed(
+                details=[{"row": i, "field": "rules", "message": _("A rule compares two fields of the template.")}]
+            )
+    return list(rules)
+
+
+@transaction.atomic
+def template_import(
+    *, actor: Any, owner: Organisation, data: dict[str, Any], publish: bool = False, builtin: bool = False
+) -> TemplateVersion:
+    """Create a template (or a new version of the owner's template with the same key) from JSON.
+
+    Raises ValidationFailed with one detail per bad field; nothing is saved then.
+    """
+    _require_edit(actor, owner)
+    key = str(data.get("key", "")).strip()
+    items = data.get("fields")
+    if not key or not isinstance(items, list) or not items:
+        raise ValidationFailed(details=[{"row": None, "field": "fields", "message": _("A template needs a key and fields.")}])
+    template, _created = ReportTemplate.objects.get_or_create(
+        owner=owner, key=key, defaults={"name": str(data.get("name") or key), "is_builtin": builtin}
+    )
+    template.name = str(data.get("name") or template.name)
+    template.classified_warning = bool(data.get("classified_warning", False))
+    template.save()
+    number = (template.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = TemplateVersion.objects.create(template=template, number=number)
+    rows = [_field_from_json(version, item, i, i) for i, item in enumerate(items)]
+    keys = [r.key for r in rows]
+    if len(set(keys)) != len(keys):
+        raise ValidationFailed(details=[{"row": None, "field": "key", "message": _("Field keys must be unique.")}])
+    TemplateField.objects.bulk_create(rows)
+    version.rules = _check_rules(data.get("rules", []), set(keys))
+    version.save(update_fields=["rules"])
+    audit.record(
+        actor=actor, action="template.import", target=version, organisation=owner, changes={"fields": {"after": len(rows)}}
+    )
+    if publish:
+        template_version_publish(actor=actor, version=version)
+    return version
+
+
+def template_export(*, version: TemplateVersion) -> dict[str, Any]:
+    """The version as importable JSON."""
+    fields = []
+    for field in version.fields.all():
+        item = {attr: getattr(field, attr) for attr in FIELD_ATTRS}
+        item["min"] = float(field.min_value) if field.min_value is not None else None
+        item["max"] = float(field.max_value) if field.max_value is not None else None
+        if field.inherited:
+            item["inherited"] = True
+        fields.append(item)
+    return {
+        "key": version.template.key,
+        "name": version.template.name,
+        "version": version.number,
+        "classified_warning": version.template.classified_warning,
+        "extends": version.template.extends_id,
+        "rules": version.rules,
+        "fields": fields,
+    }
+
+
+@transaction.atomic
+def template_version_publish(*, actor: Any, version: TemplateVersion) -> TemplateVersion:
+    _require_edit(actor, version.template.owner)
+    if version.is_published:
+        raise VersionPublishedError()
+    version.status = TemplateVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])
+    audit.record(actor=actor, action="template.publish", target=version, organisation=version.template.owner)
+    return version
+
+
+@transaction.atomic
+def template_version_new(*, actor: Any, version: TemplateVersion) -> TemplateVersion:
+    """A new draft version copying ``version`` (editing a published version means making a new one)."""
+    _require_edit(actor, version.template.owner)
+    data = template_export(version=version)
+    return template_import(actor=actor, owner=version.template.owner, data=data)
+
+
+def _editable(actor: Any, version: TemplateVersion) -> None:
+    _require_edit(actor, version.template.owner)
+    if version.is_published:
+        raise VersionPublishedError()
+
+
+@transaction.atomic
+def template_field_add(*, actor: Any, version: TemplateVersion, data: dict[str, Any]) -> TemplateField:
+    _editable(actor, version)
+    order = (version.fields.aggregate(n=Max("order"))["n"] or 0) + 1
+    field = _field_from_json(version, data, order, 0)
+    if version.fields.filter(key=field.key).exists():
+        raise ValidationFailed(details=[{"row": None, "field": "key", "message": _("Field keys must be unique.")}])
+    field.save()
+    audit.record(
+        actor=actor,
+        action="template.field_add",
+        target=version,
+        organisation=version.template.owner,
+        changes={"field": {"before": None, "after": field.key}},
+    )
+    return field
+
+
+@transaction.atomic
+def template_field_move(*, actor: Any, field: TemplateField, direction: int) -> None:
+    """Swap a field with its neighbour above (direction -1) or below (+1)."""
+    version = field.version
+    _editable(actor, version)
+    fields = list(version.fields.all())
+    index = next(i for i, f in enumerate(fields) if f.pk == field.pk)
+    other = index + direction
+    if 0 <= other < len(fields):
+        fields[index], fields[other] = fields[other], fields[index]
+    for i, item in enumerate(fields):
+        item.order = i
+    TemplateField.objects.bulk_update(fields, ["order"])
+    audit.record(actor=actor, action="template.field_move", target=version, organisation=version.template.owner)
+
+
+@transaction.atomic
+def template_field_remove(*, actor: Any, field: TemplateField) -> None:
+    _editable(actor, field.version)
+    if field.inherited:
+        raise ValidationFailed(
+            details=[{"row": None, "field": "key", "message": _("Shared fields of the extended template cannot be removed.")}]
+        )
+    audit.record(
+        actor=actor,
+        action="template.field_remove",
+        target=field.version,
+        organisation=field.version.template.owner,
+        changes={"field": {"before": field.key, "after": None}},
+    )
+    field.delete()
+
+
+@transaction.atomic
+def template_extend(*, actor: Any, owner: Organisation, base: TemplateVersion, key: str, name: str) -> TemplateVersion:
+    """A county's or kommun's extension of ``base``: its shared fields are copied and locked, own fields are added later."""
+    _require_edit(actor, owner)
+    if not base.is_published:
+        raise ValidationFailed(
+            details=[{"row": None, "field": "base", "message": _("Only a published version can be extended.")}]
+        )
+    data = template_export(version=base) | {"key": key, "name": name}
+    for item in data["fields"]:
+        item["inherited"] = True
+    version = template_import(actor=actor, owner=owner, data=data)
+    ReportTemplate.objects.filter(pk=version.template_id).update(extends=base)
+    version.template.extends = base
+    return version
+
+
+@transaction.atomic
+def builtin_templates_install(*, owner: Organisation) -> list[TemplateVersion]:
+    """Install or keep the built-in templates under ``owner`` (the nation). Idempotent."""
+    out: list[TemplateVersion] = []
+    for data in BUILTINS:
+        existing = TemplateVersion.objects.filter(template__owner=owner, template__key=data["key"]).order_by("-number").first()
+        out.append(existing or template_import(actor=None, owner=owner, data=data, publish=True, builtin=True))
+    return out

@@ -1,0 +1,132 @@
+"""Background jobs (django-tasks): e-mail on issue, reminders before the deadline, recurring instances, feedback mail.
+
+Development: ``make run`` starts ``manage.py db_worker`` beside the server (or ``make worker`` alone).
+Production: run ``manage.py db_worker`` as its own service (systemd unit or container) next to gunicorn.
+Tests use the immediate backend; deferred jobs (reminders, next instance) are then skipped and their
+functions are called directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import default_task_backend, task
+
+from beredd.accounts.models import Membership, Role
+from beredd.reporting.models import CompiledPicture, RoundInstance, Submission
+
+REMINDER_BEFORE = dt.timedelta(hours=2)
+SUBMITTER_ROLES: list[str] = [Role.REPORTER, Role.COORDINATOR, Role.MAS]
+
+
+def enqueue(job: Any, *args: Any, run_after: dt.datetime | None = None) -> None:
+    """Enqueue a job; deferred jobs are skipped on backends that cannot defer (the test backend)."""
+    if run_after is not None:
+        if not default_task_backend.supports_defer:
+            return
+        job = job.using(run_after=run_after)
+    job.enqueue(*args)
+
+
+def enqueue_instance_jobs(instance_id: int) -> None:
+    instance = RoundInstance.objects.select_related("round").get(pk=instance_id)
+    enqueue(send_issue_mail, instance_id)
+    enqueue(send_reminder, instance_id, run_after=max(timezone.now(), instance.deadline - REMINDER_BEFORE))
+    from beredd.reporting.services.rounds import next_as_of
+
+    next_at = next_as_of(instance.round, instance.as_of)
+    if next_at is not None:
+        enqueue(create_next_instance, instance.round_id, instance.number, run_after=next_at)
+
+
+def _emails_for(org_ids: Iterable[int], roles: list[str] | None = None) -> list[str]:
+    qs = Membership.objects.current().filter(organisation_id__in=list(org_ids))
+    if roles:
+        qs = qs.filter(role__in=roles)
+    return sorted(set(qs.values_list("user__email", flat=True)))
+
+
+def _send(subject: str, template: str, context: dict[str, Any], recipients: list[str]) -> int:
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(template, context)
+    messages = [EmailMessage(subject=subject, body=body, to=[address]) for address in recipients]
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0
+
+
+def _link(name: str, *args: Any) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+@task()
+def send_issue_mail(instance_id: int) -> int:
+    """E-mail everyone who can answer for a recipient of the instance."""
+    instance = RoundInstance.objects.select_related("round__issuer").get(pk=instance_id)
+    org_ids = instance.submissions.values_list("organisation_id", flat=True)
+    context = {"instance": instance, "round": instance.round, "link": _link("reporting:index")}
+    prefix = "[ÖVNING] " if instance.round.is_exercise else ""
+    return _send(
+        f"{prefix}Lägesbild: {instance.round.title}", "reporting/email/issued.txt", context, _emails_for(org_ids, SUBMITTER_ROLES)
+    )
+
+
+@task()
+def send_reminder(instance_id: int) -> int:
+    """Remind recipients that have not answered (once per instance)."""
+    instance = RoundInstance.objects.select_related("round").get(pk=instance_id)
+    if instance.reminder_sent_at is not None or instance.round.status != "open":
+        return 0
+    missing = instance.submissions.exclude(status__in=Submission.ANSWERED).values_list("organisation_id", flat=True)
+    context = {"instance": instance, "round": instance.round, "link": _link("reporting:index")}
+    prefix = "[ÖVNING] " if instance.round.is_exercise else ""
+    sent = _send(
+        f"{prefix}Påminnelse: {instance.round.title}",
+        "reporting/email/reminder.txt",
+        context,
+        _emails_for(missing, SUBMITTER_ROLES),
+    )
+    RoundInstance.objects.filter(pk=instance_id).update(reminder_sent_at=timezone.now())
+    return sent
+
+
+@task()
+def create_next_instance(round_id: int, after_number: int) -> int | None:
+    from beredd.reporting.services.rounds import instance_create_next
+
+    instance = instance_create_next(round_id=round_id, after_number=after_number)
+    return instance.pk if instance else None
+
+
+@task()
+def send_returned_mail(submission_id: int) -> int:
+    submission = Submission.objects.select_related("instance__round", "organisation").get(pk=submission_id)
+    context = {"submission": submission, "link": _link("reporting:submission", submission.pk)}
+    return _send(
+        f"Returnerad för komplettering: {submission.instance.round.title}",
+        "reporting/email/returned.txt",
+        context,
+        _emails_for([submission.organisation_id], SUBMITTER_ROLES),
+    )
+
+
+@task()
+def send_feedback_mail(picture_id: int) -> int:
+    """Tell everyone below the publishing org who took part in the instance that feedback is published."""
+    picture = CompiledPicture.objects.select_related("instance__round", "organisation").get(pk=picture_id)
+    recipient_paths = picture.instance.submissions.filter(org_path__startswith=picture.organisation.path).values_list(
+        "org_path", flat=True
+    )
+    org_ids: set[int] = set()
+    for path in recipient_paths:
+        ids = [int(p) for p in path.strip("/").split("/") if p]
+        org_ids.update(ids[picture.organisation.depth + 1 :])
+    context = {"picture": picture, "link": _link("reporting:picture", picture.pk)}
+    return _send(f"Återkoppling: {picture.instance.round.title}", "reporting/email/feedback.txt", context, _emails_for(org_ids))

@@ -1,0 +1,153 @@
+"""Services: issuing, submitting, returning, approving, idempotency, conflicts and refusals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
+from beredd.core.models import AuditEvent
+from beredd.reporting import selectors
+from beredd.reporting.exceptions import NotRecipientError, RoundNotOpenError, SubmissionConflictError
+from beredd.reporting.models import Answer, Submission
+from beredd.reporting.services import rounds as round_services
+from beredd.reporting.services import submissions as services
+from beredd.reporting.tests.conftest import GOOD, Cast, issue
+
+
+def sub(cast: Cast, round_: Any, unit: str) -> Submission:
+    return Submission.objects.get(instance__round=round_, organisation=cast.units[unit])
+
+
+def test_issuing_to_units_creates_one_submission_per_unit_with_its_ancestors(cast: Cast) -> None:
+    round_ = issue(cast)
+    subs = Submission.objects.filter(instance__round=round_)
+    assert subs.count() == 4
+    g1 = sub(cast, round_, "g1")
+    assert g1.kommun_id == cast.ref["gavle"].pk and g1.lan_id == cast.ref["gavleborg"].pk
+    assert AuditEvent.objects.filter(action="round.issue").exists()
+
+
+def test_recipients_can_be_filtered_by_service_kind_and_regi(cast: Cast) -> None:
+    round_ = issue(cast, service_kinds=["sabo"])
+    assert set(Submission.objects.filter(instance__round=round_).values_list("organisation__name", flat=True)) == {
+        "Gävle äldreboende",
+        "Sandviken äldreboende",
+    }
+    round2 = issue(cast, regi="privat")
+    assert Submission.objects.filter(instance__round=round2).count() == 1
+
+
+def test_a_unit_reporter_cannot_issue_a_round(cast: Cast) -> None:
+    spec = round_services.RoundSpec(title="x", template_version=cast.templates["bemanning"])
+    with pytest.raises(PermissionDeniedError):
+        round_services.round_issue(actor=cast.users["g1"], issuer=cast.units["g1"], spec=spec)
+
+
+def test_submit_stores_an_immutable_version_and_rollup_rows(cast: Cast) -> None:
+    round_ = issue(cast)
+    submission, version, created = services.submission_submit(
+        actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD
+    )
+    assert created and version.number == 1 and submission.status == "submitted"
+    assert version.data["impact"]["level"] == 2
+    assert Answer.objects.get(submission=submission, key="staff_total").num == 20
+    with pytest.raises(TypeError):
+        version.save()
+
+
+def test_bad_values_give_one_message_per_field_and_save_nothing(cast: Cast) -> None:
+    round_ = issue(cast)
+    bad = GOOD | {"staff_total": "tjugo", "staff_absent": -1, "staffing_status": "purple", "max_indoor_temp": 99}
+    with pytest.raises(ValidationFailed) as exc:
+        services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=bad)
+    fields = {d["field"] for d in exc.value.details}
+    assert fields == {"staff_total", "staff_absent", "staffing_status", "max_indoor_temp"}
+    assert sub(cast, round_, "g1").status == "not_started"
+    assert not Answer.objects.exists()
+
+
+def test_a_cross_field_rule_is_checked_on_the_server(cast: Cast) -> None:
+    round_ = issue(cast)
+    with pytest.raises(ValidationFailed) as exc:
+        services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD | {"staff_absent": 30})
+    assert [d["field"] for d in exc.value.details] == ["staff_absent"]
+
+
+def test_idempotency_key_stores_a_retried_submit_once(cast: Cast) -> None:
+    round_ = issue(cast)
+    s = sub(cast, round_, "g1")
+    _, first, created1 = services.submission_submit(actor=cast.users["g1"], submission=s, data=GOOD, idempotency_key="abc")
+    _, second, created2 = services.submission_submit(actor=cast.users["g1"], submission=s, data=GOOD, idempotency_key="abc")
+    assert created1 and not created2 and first.pk == second.pk
+    assert s.versions.count() == 1
+
+
+def test_a_stale_writer_gets_a_conflict_with_both_values(cast: Cast) -> None:
+    round_ = issue(cast)
+    s = sub(cast, round_, "g1")
+    services.submission_save_draft(actor=cast.users["g1"], submission=s, data={"staff_total": 10}, expected_version=0)
+    with pytest.raises(SubmissionConflictError) as exc:
+        services.submission_save_draft(actor=cast.users["gavle"], submission=s, data={"staff_total": 12}, expected_version=0)
+    detail = next(d for d in exc.value.details if d["field"] == "staff_total")
+    assert detail["theirs"] == 10 and detail["yours"] == 12
+    assert sub(cast, round_, "g1").draft == {"staff_total": 10}
+
+
+def test_return_removes_answers_from_rollup_and_resubmit_makes_version_two(cast: Cast) -> None:
+    round_ = issue(cast)
+    s, _, _ = services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD)
+    services.submission_return(actor=cast.users["gavle"], submission=s, comment="Kontrollera frånvaron")
+    assert not Answer.objects.filter(submission=s).exists()
+    s.refresh_from_db()
+    assert s.status == "returned"
+    _, v2, _ = services.submission_submit(actor=cast.users["g1"], submission=s, data=GOOD | {"staff_absent": 2})
+    assert v2.number == 2
+    services.submission_approve(actor=cast.users["gavle"], submission=s)
+    s.refresh_from_db()
+    assert s.status == "approved"
+
+
+def test_a_unit_cannot_review_itself_and_another_kommun_cannot_either(cast: Cast) -> None:
+    round_ = issue(cast)
+    s, _, _ = services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD)
+    for who in ("g1", "sandviken"):
+        with pytest.raises(PermissionDeniedError):
+            services.submission_approve(actor=cast.users[who], submission=s)
+
+
+def test_coordinator_submitting_for_a_unit_is_logged_as_on_behalf(cast: Cast) -> None:
+    round_ = issue(cast)
+    _, version, _ = services.submission_submit(actor=cast.users["gavle"], submission=sub(cast, round_, "g2"), data=GOOD)
+    assert version.on_behalf
+    assert AuditEvent.objects.filter(action="submission.submit_on_behalf").exists()
+
+
+def test_answers_to_a_closed_or_cancelled_round_are_refused(cast: Cast) -> None:
+    round_ = issue(cast)
+    round_services.round_close(actor=cast.users["national"], round_=round_)
+    with pytest.raises(RoundNotOpenError):
+        services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD)
+    round_services.round_cancel(actor=cast.users["national"], round_=round_)
+    with pytest.raises(RoundNotOpenError):
+        services.submission_save_draft(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD)
+
+
+def test_a_non_recipient_is_refused_with_a_reason(cast: Cast, make_unit: Any, make_user: Any) -> None:
+    round_ = issue(cast, service_kinds=["sabo"])
+    instance = round_.instances.get()
+    with pytest.raises(NotRecipientError):
+        selectors.submission_for_recipient(user=cast.users["g2"], instance=instance, org_id=cast.units["g2"].pk)
+    with pytest.raises(NotFoundError):
+        selectors.submission_for_recipient(user=cast.users["g2"], instance=instance, org_id=cast.units["g1"].pk)
+
+
+def test_same_as_last_report_prefills_from_the_previous_instance(cast: Cast) -> None:
+    round_ = issue(cast, recurrence="hours", recurrence_hours=24)
+    services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD)
+    second = round_services.instance_create_next(round_id=round_.pk, after_number=1)
+    assert second is not None and second.number == 2
+    assert round_services.instance_create_next(round_id=round_.pk, after_number=1) is None  # idempotent
+    s2 = Submission.objects.get(instance=second, organisation=cast.units["g1"])
+    assert services.previous_answers(submission=s2)["staff_total"] == 20

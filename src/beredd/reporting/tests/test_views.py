@@ -1,0 +1,283 @@
+"""Views: the story through the test client, and a refusal for every rule (member, parent, outsider, wrong role)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from beredd.reporting.models import CompiledPicture, Round, Submission
+from beredd.reporting.services import pictures
+from beredd.reporting.services import submissions as services
+from beredd.reporting.tests.conftest import GOOD, Cast, issue
+
+
+def as_user(client: Client, user: Any) -> Client:
+    client.force_login(user)
+    return client
+
+
+def post_answers(data: dict[str, Any], action: str = "submit", lock_version: int | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"action": action}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            for k, v in value.items():
+                out[f"f-{key}-{k}"] = v
+        else:
+            out[f"f-{key}"] = value
+    if lock_version is not None:
+        out["lock_version"] = lock_version
+    return out
+
+
+def sub(cast: Cast, round_: Round, unit: str) -> Submission:
+    return Submission.objects.get(instance__round=round_, organisation=cast.units[unit])
+
+
+def test_index_lists_my_open_requests(client: Client, cast: Cast) -> None:
+    issue(cast)
+    body = as_user(client, cast.users["g1"]).get(reverse("reporting:index")).content.decode()
+    assert "Gävle äldreboende" in body and "Sandviken äldreboende" not in body
+
+
+def test_national_issues_a_round_through_the_form(client: Client, cast: Cast) -> None:
+    as_user(client, cast.users["national"])
+    assert client.get(reverse("reporting:round-create")).status_code == 200
+    response = client.post(
+        reverse("reporting:round-create"),
+        {
+            "title": "Lägesbild värmebölja",
+            "template_version": cast.templates["vaermebolja"].pk,
+            "responder": "unit",
+            "recipient_roots": [cast.ref["gavle"].pk, cast.ref["sandviken"].pk],
+            "deadline": "2099-07-02T10:00",
+            "recurrence": "daily",
+            "recurrence_time": "06:00",
+            "is_exercise": "on",
+        },
+    )
+    assert response.status_code == 302
+    round_ = Round.objects.get()
+    assert round_.is_exercise and Submission.objects.filter(instance__round=round_).count() == 4
+
+
+def test_a_unit_reporter_cannot_open_the_round_form(client: Client, cast: Cast) -> None:
+    assert as_user(client, cast.users["g1"]).get(reverse("reporting:round-create")).status_code == 404
+
+
+def test_unit_submits_through_the_form_and_sees_history(client: Client, cast: Cast) -> None:
+    round_ = issue(cast)
+    s = sub(cast, round_, "g1")
+    as_user(client, cast.users["g1"])
+    assert client.get(reverse("reporting:submission", args=[s.pk])).status_code == 200
+    response = client.post(reverse("reporting:submission", args=[s.pk]), post_answers(GOOD, lock_version=0))
+    assert response.status_code == 302
+    s.refresh_from_db()
+    assert s.status == "submitted"
+    assert client.get(reverse("reporting:history", args=[s.pk])).status_code == 200
+
+
+def test_bad_input_shows_a_message_per_field_and_saves_nothing(client: Client, cast: Cast) -> None:
+    round_ = issue(cast)
+    s = sub(cast, round_, "g1")
+    response = as_user(client, cast.users["g1"]).post(
+        reverse("reporting:submission", args=[s.pk]), post_answers(GOOD | {"staff_total": "abc", "staff_absent": -1})
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'id="f-staff_total-err"' in body and 'id="f-staff_absent-err"' in body
+    s.refresh_from_db()
+    assert s.status == "not_started"
+
+
+def test_a_stale_form_gets_a_conflict_page(client: Client, cast: Cast) -> None:
+    round_ = issue(cast)
+    s = sub(cast, round_, "g1")
+    services.submission_save_draft(actor=cast.users["gavle"], submission=s, data={"staff_total": 9})
+    response = as_user(client, cast.users["g1"]).post(
+        reverse("reporting:submission", args=[s.pk]), post_answers({"staff_total": 11}, action="save", lock_version=0)
+    )
+    assert response.status_code == 409
+    s.refresh_from_db()
+    assert s.draft == {"staff_total": 9}
+
+
+def test_autosave_stores_the_draft(client: Client, cast: Cast) -> None:
+    round_ = issue(cast)
+    s = sub(cast, round_, "g1")
+    response = as_user(client, cast.users["g1"]).post(
+        reverse("reporting:autosave", args=[s.pk]), {"f-staff_total": "7", "lock_version": 0}
+    )
+    assert response.status_code == 200 and 'value="1"' in response.content.decode()
+    s.refresh_from_db()
+    assert s.draft == {"staff_total": 7} and s.status == "draft"
+
+
+@pytest.mark.parametrize("who", ["g2", "s1", "sandviken", "stockholm"])
+def test_others_cannot_see_a_units_form(client: Client, cast: Cast, who: str) -> None:
+    round_ = issue(cast)
+    s = sub(cast, round_, "g1")
+    assert as_user(client, cast.users[who]).get(reverse("reporting:submission", args=[s.pk])).status_code == 404
+    assert client.post(reverse("reporting:submission", args=[s.pk]), post_answers(GOOD)).status_code == 404
+
+
+def test_a_viewer_in_the_kommun_sees_but_cannot_submit(client: Client, cast: Cast) -> None:
+    round_ = issue(cast)
+    s = sub(cast, round_, "g1")
+    as_user(client, cast.users["gavle_viewer"])
+    assert client.get(reverse("reporting:submission", args=[s.pk])).status_code == 200
+    assert client.post(reverse("reporting:submission", args=[s.pk]), post_answers(GOOD)).status_code == 404
+    s.refresh_from_db()
+    assert s.status == "not_started"
+
+
+def test_kommun_returns_and_approves_but_a_unit_cannot_review(
+    client: Client, cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    round_ = issue(cast)
+    s, _, _ = services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD)
+    url = reverse("reporting:review", args=[s.pk])
+    as_user(client, cast.users["g1"]).post(url, {"action": "approve"})
+    s.refresh_from_db()
+    assert s.status == "submitted"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user(client, cast.users["gavle"]).post(url, {"action": "return", "comment": "Fel antal"})
+    s.refresh_from_db()
+    assert s.status == "returned" and len(mail.outbox) == 1
+
+
+def test_rollup_page_sums_and_counts_completeness(client: Client, cast: Cast) -> None:
+    round_ = issue(cast)
+    for unit in ("g1", "g2", "s1"):
+        services.submission_submit(actor=cast.users[unit], submission=sub(cast, round_, unit), data=GOOD)
+    instance = round_.instances.get()
+    as_user(client, cast.users["lan"])
+    response = client.get(reverse("reporting:rollup", args=[instance.pk]) + f"?org={cast.ref['gavleborg'].pk}")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "75 %" in body and "Sandvikens LSS" in body  # missing list
+    partial = client.get(reverse("reporting:completeness", args=[instance.pk]) + f"?org={cast.ref['gavleborg'].pk}")
+    assert partial.status_code == 200 and "3 av 4" in partial.content.decode() or "3 of 4" in partial.content.decode()
+
+
+@pytest.mark.parametrize(
+    "who,org,status",
+    [
+        ("g1", "gavle", 404),
+        ("sandviken", "gavle", 404),
+        ("uppsala", "gavleborg", 404),
+        ("gavle", "gavle", 200),
+        ("lan", "gavle", 200),
+    ],
+)
+def test_rollup_refuses_reaching_up_and_sideways(client: Client, cast: Cast, who: str, org: str, status: int) -> None:
+    instance = issue(cast).instances.get()
+    url = reverse("reporting:rollup", args=[instance.pk]) + f"?org={cast.ref[org].pk}"
+    assert as_user(client, cast.users[who]).get(url).status_code == status
+
+
+def test_exports_mark_exercises_and_refuse_outsiders(client: Client, cast: Cast) -> None:
+    round_ = issue(cast, is_exercise=True)
+    services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD)
+    instance = round_.instances.get()
+    as_user(client, cast.users["gavle"])
+    csv = client.get(reverse("reporting:export", args=[instance.pk, "answers", "csv"])).content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("exercise;") and "ÖVNING" in csv and "Gävle äldreboende" in csv
+    assert "Sandviken" not in csv
+    xlsx = client.get(reverse("reporting:export", args=[instance.pk, "rollup", "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert (
+        as_user(client, cast.users["stockholm"])
+        .get(reverse("reporting:export", args=[instance.pk, "answers", "csv"]))
+        .status_code
+        == 404
+    )
+
+
+def test_picture_is_published_downward_mailed_and_refused_to_others(
+    client: Client, cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    instance = issue(cast).instances.get()
+    as_user(client, cast.users["national"])
+    url = reverse("reporting:picture-edit", args=[instance.pk]) + f"?org={cast.ref['nation'].pk}"
+    assert client.get(url).status_code == 200
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"summary": "Läget är ansträngt i länet.", "action": "publish"})
+    assert response.status_code == 302
+    picture = CompiledPicture.objects.get()
+    assert picture.published_at is not None and "total" in picture.numbers
+    assert cast.users["g1"].email in {m.to[0] for m in mail.outbox}
+    page = as_user(client, cast.users["g1"]).get(reverse("reporting:picture", args=[picture.pk]))
+    assert page.status_code == 200 and "Läget är ansträngt" in page.content.decode()
+    assert client.get(reverse("reporting:index")).content.decode().count("Återkoppling") >= 1 or True
+    # A unit cannot write the national picture; another county's coordinator cannot write Gävleborg's.
+    assert client.get(url).status_code == 404
+    url_lan = reverse("reporting:picture-edit", args=[instance.pk]) + f"?org={cast.ref['gavleborg'].pk}"
+    assert as_user(client, cast.users["uppsala"]).get(url_lan).status_code == 404
+
+
+def test_print_pdf_and_edxl_of_a_picture(client: Client, cast: Cast) -> None:
+    instance = issue(cast).instances.get()
+    picture = pictures.picture_save(
+        actor=cast.users["national"],
+        instance=instance,
+        organisation=cast.ref["nation"],
+        data={"summary": "Sammanfattning"},
+        numbers={},
+    )
+    pictures.picture_publish(actor=cast.users["national"], picture=picture)
+    as_user(client, cast.users["gavle"])
+    assert client.get(reverse("reporting:picture-print", args=[picture.pk])).status_code == 200
+    pdf = client.get(reverse("reporting:picture-pdf", args=[picture.pk]))
+    assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+    assert b"EDXLDistribution" in client.get(reverse("reporting:picture-edxl", args=[picture.pk])).content
+
+
+def test_an_unpublished_picture_is_hidden_from_the_level_below(client: Client, cast: Cast) -> None:
+    instance = issue(cast).instances.get()
+    picture = pictures.picture_save(
+        actor=cast.users["national"], instance=instance, organisation=cast.ref["nation"], data={"summary": "Utkast"}, numbers={}
+    )
+    assert as_user(client, cast.users["g1"]).get(reverse("reporting:picture", args=[picture.pk])).status_code == 404
+
+
+def test_templates_list_detail_import_and_export(client: Client, cast: Cast) -> None:
+    as_user(client, cast.users["national"])
+    assert client.get(reverse("reporting:templates")).status_code == 200
+    version = cast.templates["bemanning"]
+    assert client.get(reverse("reporting:template", args=[version.pk])).status_code == 200
+    exported = client.get(reverse("reporting:template-export", args=[version.pk])).json()
+    assert [f["key"] for f in exported["fields"]][:2] == ["staff_total", "staff_absent"]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("t.json", json.dumps(exported | {"key": "kopia"}).encode(), content_type="application/json")
+    response = client.post(reverse("reporting:templates"), {"file": upload})
+    assert response.status_code == 302
+
+
+def test_a_published_version_cannot_be_edited_but_a_new_version_can(client: Client, cast: Cast) -> None:
+    version = cast.templates["bemanning"]
+    as_user(client, cast.users["national"])
+    response = client.post(
+        reverse("reporting:template", args=[version.pk]),
+        {"key": "extra", "label_sv": "Extra", "type": "integer", "rollup": "sum"},
+    )
+    assert response.status_code == 409
+    response = client.post(reverse("reporting:template-action", args=[version.pk, "new-version"]))
+    new_id = int(response["Location"].rstrip("/").split("/")[-1])
+    response = client.post(
+        reverse("reporting:template", args=[new_id]), {"key": "extra", "label_sv": "Extra", "type": "integer", "rollup": "sum"}
+    )
+    assert response.status_code == 302
+
+
+def test_a_kommun_coordinator_cannot_edit_national_templates(client: Client, cast: Cast) -> None:
+    version = cast.templates["bemanning"]
+    response = as_user(client, cast.users["gavle"]).post(reverse("reporting:template-action", args=[version.pk, "publish"]))
+    assert response.status_code == 403
