@@ -59,6 +59,11 @@ def test_login_totp_switch_org_language_logout(
 
     page.goto(f"{live_url}/org/{gavle.pk}/")
     assert_accessible(page)
+    # WCAG 1.4.10 reflow: at 320 CSS px nothing scrolls sideways except data tables in their own scroll box.
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_url}/tillganglighet/")
     assert_accessible(page)
 

@@ -103,3 +103,10 @@ def test_bad_parameters_give_422_problem_details(client: Client, ref: dict[str, 
 def test_the_session_works_for_the_browser(client: Client, ref: dict[str, Any], make_user: Any) -> None:
     client.force_login(make_user(ref["gavle"], "viewer"))
     assert client.get(f"/api/v1/orgs/{ref['gavle'].pk}").status_code == 200
+
+
+def test_api_docs_are_served_without_a_cdn(client: Client, ref: dict[str, Any], make_user: Any) -> None:
+    client.force_login(make_user(ref["gavle"], "viewer"))
+    html = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower() and "https://" not in html
