@@ -185,3 +185,12 @@ def test_a_provider_submits_its_declaration(client: Client, world: SimpleNamespa
     client.force_login(make_user(world.private, "reporter"))
     assert client.post(reverse("preparedness:contract-detail", args=[world.contract.pk]), {"technical": "on"}).status_code == 302
     assert world.contract.declarations.get(year=timezone.localdate().year).fulfilled_all
+
+
+def test_the_dashboard_shows_the_preparedness_panel_with_open_heat_checklists(
+    client: Client, world: SimpleNamespace, make_user: Any
+) -> None:
+    client.force_login(make_user(world.unit, "reporter"))
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    assert reverse("preparedness:heat-notice", args=[world.notice.pk]) in response.content.decode()

@@ -31,7 +31,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "org": org,
             "is_unit": is_unit,
-            "units": selectors.units_plan_status(user=request.user, org=org),
+            # Per-unit rows are for a county and below; the nation and civil areas would list thousands of units.
+            "units": selectors.units_plan_status(user=request.user, org=org) if org.depth >= 2 else None,
             "rsas": selectors.rsa_list_for_user(user=request.user, org=org),
             "exercises": selectors.exercise_list_for_user(user=request.user, org=org)[:10],
             "coverage": selectors.coverage(user=request.user, org=org),

@@ -1,0 +1,34 @@
+"""The demo loader is idempotent; the weekly binder task makes binders and keeps only the latest few."""
+
+from types import SimpleNamespace
+from typing import Any
+
+from beredd.preparedness import demo, tasks
+from beredd.preparedness.models import BinderSnapshot, ContinuityPlan, Exercise, LessonLearned, RiskAnalysis, RiskItem
+
+
+def test_demo_twice_does_not_duplicate(ref: Any, make_unit: Any, make_user: Any) -> None:
+    gavle = ref["gavle"]
+    units = [make_unit(gavle, service_kind=k) for k in ("sabo", "hemtjanst", "hsl", "lss_vuxna")]
+    ctx = SimpleNamespace(
+        kommuner=[gavle, ref["sandviken"]],
+        units=units,
+        users={"coordinator": make_user(gavle, "coordinator"), "mas": make_user(gavle, "mas")},
+    )
+    demo.load(ctx)
+    demo.load(ctx)
+    assert ContinuityPlan.objects.count() == 2
+    assert RiskAnalysis.objects.count() == 1 and RiskItem.objects.count() == 5
+    assert Exercise.objects.get().kind == "tabletop" and LessonLearned.objects.count() == 3
+
+
+def test_the_weekly_task_keeps_four_binders_per_unit(ref: Any, make_unit: Any, monkeypatch: Any) -> None:
+    from beredd.orgs.models import Organisation
+    from beredd.preparedness import services
+
+    Organisation.objects.filter(kind="unit").update(is_active=False)
+    unit = make_unit(ref["gavle"])
+    monkeypatch.setattr(services.exports, "binder_pdf", lambda *, unit: b"%PDF-fake")
+    for _ in range(5):
+        assert tasks.binders_generate_all.call() == 1
+    assert BinderSnapshot.objects.filter(unit=unit).count() == 4
