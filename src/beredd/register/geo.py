@@ -13,7 +13,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 # Sweden's bounding box (WGS84), with a small margin. Also a database constraint on Person.
-LAT_MIN, LAT_MAX, LON_MIN, LON_MAX = 55.0, 69.2, 10.5, 24.3
+LAT_MIN, LAT_MAX, LON_MIN, LON_MAX = 55.0, 69.1, 10.9, 24.2
 
 
 class GeoError(ValueError):

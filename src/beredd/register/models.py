@@ -91,7 +91,7 @@ class Person(TimeStampedModel):
             # One record per person and kommun (duplicates are resolved at import).
             models.UniqueConstraint(fields=["kommun", "pnr_hash"], name="register_person_unique_pnr"),
             models.CheckConstraint(
-                condition=Q(lat__isnull=True, lon__isnull=True) | Q(lat__gte=55.0, lat__lte=69.2, lon__gte=10.5, lon__lte=24.3),
+                condition=Q(lat__isnull=True, lon__isnull=True) | Q(lat__gte=55.0, lat__lte=69.1, lon__gte=10.9, lon__lte=24.2),
                 name="register_person_in_sweden",
             ),
         ]

@@ -6,4 +6,19 @@ app_name = "register"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("antal/", views.counts, name="counts"),
+    path("personer/ny/", views.person_form, name="person-create"),
+    path("personer/<int:person_id>/", views.person_detail, name="person-detail"),
+    path("personer/<int:person_id>/andra/", views.person_form, name="person-edit"),
+    path("export.csv", views.export_csv, name="export"),
+    path("import/", views.import_view, name="import"),
+    path("import/spara/", views.import_commit_view, name="import-commit"),
+    path("logg/", views.log_review, name="log"),
+    path("logg/person/<int:person_id>.<str:fmt>", views.log_extract_view, name="log-extract"),
+    path("incidenter/ny/", views.incident_create, name="incident-create"),
+    path("incidenter/<int:incident_id>/", views.incident_detail, name="incident-detail"),
+    path("incidenter/<int:incident_id>/andra/", views.incident_change_view, name="incident-change"),
+    path("incidenter/<int:incident_id>/ringlista/", views.call_list, name="call-list"),
+    path("incidenter/<int:incident_id>/uppfoljning/", views.followup, name="followup"),
+    path("incidenter/<int:incident_id>/uppfoljning/<int:person_id>/", views.followup_record_view, name="followup-record"),
 ]

@@ -163,6 +163,15 @@ def require_identity_scope(*, user: Any, kommun: Organisation, what: str, via: s
     return scope
 
 
+def require_kommun_mas(*, user: Any, kommun: Organisation, what: str, via: str = "ui") -> Scope:
+    """Whole-kommun access (the kommun's own MAS/MAR): needed for edits, import and export."""
+    scope = identity_scope(user, kommun)
+    if scope is None or not scope.whole_kommun:
+        refuse(user=user, kommun=kommun, what=what, via=via)
+        raise AssertionError("unreachable")  # pragma: no cover
+    return scope
+
+
 def kommuner_with_identity_access(user: Any) -> list[Organisation]:
     """Kommuner where the user has standing identity access (for menus and the API's default kommun)."""
     out: dict[int, Organisation] = {}

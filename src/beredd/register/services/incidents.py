@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -57,7 +58,9 @@ def _tier(life_with_battery: bool, life: bool, cannot_evacuate: bool, heat: bool
     return tiers.OTHER
 
 
-def impact_query(*, kommun_id: int, area: Any = None, postcodes: list[str] = (), localities: list[str] = ()) -> list[Impact]:  # type: ignore[assignment]  # tuple default is read-only
+def impact_query(
+    *, kommun_id: int, area: Any = None, postcodes: Sequence[str] = (), localities: Sequence[str] = ()
+) -> list[Impact]:
     """Active residents of the kommun inside the polygon(s) or the postcodes/localities, in call-list order.
 
     One SQL query (bounding box on the indexed lat/lon, device aggregates), then a vectorised point-in-polygon.
@@ -177,9 +180,9 @@ def incident_activate(
     reason: str,
     ends_at: dt.datetime,
     area_geojson: Any = None,
-    postcodes: list[str] = (),
-    localities: list[str] = (),
-    designations: list[tuple[Organisation, str]] = (),  # type: ignore[assignment]
+    postcodes: Sequence[str] = (),
+    localities: Sequence[str] = (),
+    designations: Sequence[tuple[Organisation, str]] = (),
     via: str = "ui",
 ) -> Incident:
     """Activate an incident for an area of ``kommun`` and snapshot its residents in call-list order.

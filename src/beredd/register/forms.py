@@ -1,0 +1,121 @@
+"""Forms parse input only; the services validate the domain rules (personnummer, area, access)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from beredd.register.models import AccessLog, FollowUp, Incident, Person
+
+PURPOSES = [
+    ("care", _("Care and nursing")),
+    ("preparedness", _("Preparedness planning")),
+    ("incident", _("Ongoing incident")),
+    ("review", _("Review of the record")),
+    ("request", _("Request from the resident")),
+]
+
+
+class PersonForm(forms.Form):
+    personnummer = forms.CharField(label=_("Personnummer or samordningsnummer"), max_length=13, help_text=_("YYYYMMDD-NNNN"))
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200)
+    postcode = forms.CharField(label=_("Postcode"), max_length=6)
+    locality = forms.CharField(label=_("Locality"), max_length=100)
+    lat = forms.CharField(label=_("Latitude (WGS84)"), required=False)
+    lon = forms.CharField(label=_("Longitude (WGS84)"), required=False)
+    sweref_n = forms.CharField(label=_("Northing (SWEREF 99 TM)"), required=False)
+    sweref_e = forms.CharField(label=_("Easting (SWEREF 99 TM)"), required=False)
+    unit = forms.ChoiceField(label=_("Responsible unit"))
+    devices = forms.CharField(
+        label=_("Devices"), required=False, help_text=_("Device codes with battery hours, e.g. home_ventilator:6;electric_bed")
+    )
+    cannot_evacuate = forms.BooleanField(label=_("Cannot evacuate unaided"), required=False)
+    transport_need = forms.ChoiceField(label=_("Transport need"), choices=Person.Transport.choices, required=False)
+    heat_sensitive = forms.BooleanField(label=_("Heat-sensitive"), required=False)
+    language = forms.CharField(label=_("Language (if not Swedish)"), max_length=40, required=False)
+    interpreter = forms.BooleanField(label=_("Needs interpreter"), required=False)
+    easy_swedish = forms.BooleanField(label=_("Easy Swedish"), required=False)
+    hearing_impaired = forms.BooleanField(label=_("Hearing impairment"), required=False)
+    vision_impaired = forms.BooleanField(label=_("Vision impairment"), required=False)
+    contact_name = forms.CharField(label=_("Contact (relative or provider)"), max_length=200, required=False)
+    contact_phone = forms.CharField(label=_("Contact's phone"), max_length=40, required=False)
+    legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=Person.LegalBasis.choices)
+    legal_note = forms.CharField(label=_("Legal basis or consent note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    review_date = forms.DateField(label=_("Review date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = units  # type: ignore[attr-defined]  # a ChoiceField
+
+
+class PurposeForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=PURPOSES, initial="care")
+    q = forms.CharField(label=_("Search name, address or personnummer"), required=False, max_length=60)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+
+
+class ImportCommitForm(forms.Form):
+    batch = forms.IntegerField(widget=forms.HiddenInput)
+    on_duplicate = forms.ChoiceField(
+        label=_("Records that already exist"),
+        widget=forms.RadioSelect,
+        choices=[("skip", _("Skip them")), ("update", _("Update them from the file"))],
+        initial="skip",
+    )
+
+
+class IncidentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Incident.Kind.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    area = forms.CharField(label=_("Area as GeoJSON (polygon)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    area_file = forms.FileField(label=_("…or upload a GeoJSON file"), required=False)
+    postcodes = forms.CharField(label=_("Postcodes"), required=False, help_text=_("Separated by commas, e.g. 802 50, 802 52"))
+    localities = forms.CharField(label=_("Localities"), required=False, help_text=_("Separated by commas"))
+    designate_lan = forms.BooleanField(label=_("Let the county's duty officer (coordinator) see the call list"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        raw = data.get("area") or ""
+        upload = data.get("area_file")
+        if upload:
+            raw = upload.read(2_000_000).decode("utf-8", errors="replace")
+        data["area_geojson"] = None
+        if raw.strip():
+            try:
+                data["area_geojson"] = json.loads(raw)
+            except json.JSONDecodeError:
+                self.add_error("area", _("The area is not valid JSON."))
+        data["postcode_list"] = [p.strip() for p in (data.get("postcodes") or "").split(",") if p.strip()]
+        data["locality_list"] = [p.strip() for p in (data.get("localities") or "").split(",") if p.strip()]
+        return data
+
+
+class IncidentChangeForm(forms.Form):
+    ends_at = forms.DateTimeField(
+        label=_("New end time"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    end_now = forms.BooleanField(required=False)
+
+
+class FollowUpForm(forms.Form):
+    outcome = forms.ChoiceField(choices=FollowUp.Outcome.choices)
+    note = forms.CharField(max_length=300, required=False)
+
+
+class LogFilterForm(forms.Form):
+    actor = forms.CharField(label=_("User (e-mail)"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("All")), *AccessLog.Action.choices])
+    person_id = forms.CharField(label=_("Record number"), required=False)
+    date_from = forms.DateField(label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    only_anomalies = forms.BooleanField(label=_("Only rows worth a look"), required=False)

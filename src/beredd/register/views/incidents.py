@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from beredd.accounts.models import Role
+from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.forms import apply_errors
+from beredd.register import selectors, services
+from beredd.register.forms import FollowUpForm, IncidentChangeForm, IncidentForm
+from beredd.register.models import AccessLog, FollowUp
+from beredd.register.services import access
+from beredd.register.views.common import working_kommun
+
+
+@login_required
+def incident_create(request: HttpRequest) -> HttpResponse:
+    kommun = working_kommun(request)
+    if kommun is None or access.can_activate(request.user, kommun) is None:
+        raise NotFoundError("incident")
+    form = IncidentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        designations = [(kommun.parent, Role.COORDINATOR)] if d["designate_lan"] and kommun.parent else []
+        try:
+            incident = services.incident_activate(
+                actor=request.user,
+                kommun=kommun,
+                kind=d["kind"],
+                reason=d["reason"],
+                ends_at=d["ends_at"],
+                area_geojson=d["area_geojson"],
+                postcodes=d["postcode_list"],
+                localities=d["locality_list"],
+                designations=designations,
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The incident is activated. The MAS has been notified."))
+            return redirect("register:incident-detail", incident_id=incident.pk)
+    return render(request, "register/incident_form.html", {"form": form, "kommun": kommun})
+
+
+@login_required
+def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Counts per category and progress for everyone who may see the incident; names only for designated roles."""
+    incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
+    scope = access.incident_scope(request.user, incident)
+    counts = services.incident_counts(incident)
+    shown = {k: str(v) for k, v in counts.items()} if scope else selectors.suppress_one(counts)
+    return render(
+        request,
+        "register/incident_detail.html",
+        {
+            "incident": incident,
+            "counts": shown,
+            "progress": services.incident_progress(incident),
+            "scope": scope,
+            "can_change": access.can_activate(request.user, incident.kommun) is not None and incident.is_active,
+            "change_form": IncidentChangeForm(),
+        },
+    )
+
+
+@login_required
+def call_list(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """The printable call list (ringlista): every row is logged as printed."""
+    incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
+    residents = services.incident_call_list(user=request.user, incident=incident, action=AccessLog.Action.PRINT)
+    return render(request, "register/call_list.html", {"incident": incident, "residents": residents})
+
+
+@login_required
+def followup(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """The phone-friendly follow-up page: call down the list and record each outcome."""
+    incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
+    residents = services.incident_call_list(user=request.user, incident=incident)
+    return render(
+        request,
+        "register/followup.html",
+        {
+            "incident": incident,
+            "residents": residents,
+            "outcomes": FollowUp.Outcome.choices,
+            "progress": services.incident_progress(incident),
+        },
+    )
+
+
+@require_POST
+@login_required
+def followup_record_view(request: HttpRequest, incident_id: int, person_id: int) -> HttpResponse:
+    incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(details=[{"row": None, "field": "outcome", "message": _("Unknown outcome.")}])
+    resident = services.followup_record(
+        user=request.user,
+        incident=incident,
+        person_id=person_id,
+        outcome=form.cleaned_data["outcome"],
+        note=form.cleaned_data["note"],
+    )
+    if getattr(request, "htmx", False):
+        return render(
+            request,
+            "register/_followup_row.html",
+            {
+                "incident": incident,
+                "r": resident,
+                "outcomes": FollowUp.Outcome.choices,
+                "progress": services.incident_progress(incident),
+                "oob": True,
+            },
+        )
+    return redirect("register:followup", incident_id=incident.pk)
+
+
+@require_POST
+@login_required
+def incident_change_view(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
+    form = IncidentChangeForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed()
+    services.incident_change(
+        actor=request.user, incident=incident, ends_at=form.cleaned_data["ends_at"], end_now=form.cleaned_data["end_now"]
+    )
+    messages.success(request, _("The incident was updated. The MAS has been notified."))
+    return redirect("register:incident-detail", incident_id=incident.pk)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from beredd.core.exceptions import NotFoundError
+from beredd.register import selectors, services
+from beredd.register.forms import LogFilterForm
+
+
+@login_required
+def log_review(request: HttpRequest) -> HttpResponse:
+    """The MAS's systematic review of her kommun's access log (HSLF-FS 2016:40 4 kap. 9 §)."""
+    kommun = selectors.review_kommun_for_user(user=request.user)
+    form = LogFilterForm(request.GET or None)
+    filters = {k: str(v or "") for k, v in (form.cleaned_data if form.is_valid() else {}).items() if k != "only_anomalies"}
+    only = bool(form.is_valid() and form.cleaned_data.get("only_anomalies"))
+    entries = selectors.access_log_for_user(user=request.user, kommun=kommun, only_anomalies=only, **filters)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    rows = [(e, selectors.anomalies(e)) for e in page]
+    template = "register/_log_table.html" if getattr(request, "htmx", False) else "register/log_review.html"
+    return render(
+        request, template, {"form": form, "page": page, "rows": rows, "kommun": kommun, "query": request.GET.urlencode()}
+    )
+
+
+@login_required
+def log_extract_view(request: HttpRequest, person_id: int, fmt: str) -> HttpResponse:
+    if fmt not in {"csv", "pdf"}:
+        raise NotFoundError("format", fmt)
+    content, content_type, filename = services.log_extract(user=request.user, person_id=person_id, fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from beredd.accounts.context import current_org
+from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.forms import apply_errors
+from beredd.register import selectors, services
+from beredd.register.forms import ImportCommitForm, ImportForm, PersonForm, PurposeForm
+from beredd.register.services import access
+from beredd.register.services.persons import LIST_LIMIT
+from beredd.register.views.common import working_kommun
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Residents for those with identity access (logged), counts for everyone else, and incidents."""
+    org = current_org(request)
+    kommun = working_kommun(request)
+    scope = access.identity_scope(request.user, kommun) if kommun else None
+    form = PurposeForm(request.GET or None)
+    people = None
+    if kommun is not None and scope is not None and form.is_valid():
+        people = services.person_list(
+            user=request.user, kommun=kommun, query=form.cleaned_data["q"], purpose=form.cleaned_data["purpose"]
+        )
+    context = {
+        "org": org,
+        "kommun": kommun,
+        "scope": scope,
+        "form": form,
+        "people": people,
+        "limit": LIST_LIMIT,
+        "can_activate": kommun is not None and access.can_activate(request.user, kommun) is not None,
+        "incidents": selectors.incidents_for_user(user=request.user, org=org)[:10] if org else [],
+        "today": timezone.localdate(),
+    }
+    return render(request, "register/index.html", context)
+
+
+@login_required
+def counts(request: HttpRequest) -> HttpResponse:
+    org = current_org(request)
+    if org is None:
+        raise NotFoundError("organisation")
+    rows, totals = selectors.counts_for_user(user=request.user, org=org)
+    return render(
+        request, "register/counts.html", {"org": org, "rows": rows, "totals": totals, "columns": selectors.COUNT_COLUMNS}
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    purpose = request.GET.get("purpose", "care")[:40]
+    record = services.person_open(user=request.user, person_id=person_id, purpose=purpose)
+    person = record.person
+    return render(
+        request,
+        "register/person_detail.html",
+        {
+            "record": record,
+            "person": person,
+            "devices": person.devices.select_related("device"),
+            "contacts": person.contacts.all(),
+            "purpose": purpose,
+        },
+    )
+
+
+@login_required
+def person_form(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+    kommun = working_kommun(request)
+    if kommun is None:
+        raise NotFoundError("person", person_id)
+    units = [(str(u.pk), u.name) for u in sorted(set(services.persons.unit_lookup(kommun).values()), key=lambda u: u.name)]
+    initial = None
+    if person_id is not None and request.method == "GET":
+        initial = _initial(services.person_open(user=request.user, person_id=person_id, purpose="edit"))
+    form = PersonForm(request.POST or None, initial=initial, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            person = services.person_save(actor=request.user, kommun=kommun, data=data, person_id=person_id)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The record was saved."))
+            return redirect("register:person-detail", person_id=person.pk)
+    elif request.method == "GET" and person_id is None:
+        access.require_kommun_mas(user=request.user, kommun=kommun, what="person.new")
+    return render(request, "register/person_form.html", {"form": form, "person_id": person_id, "kommun": kommun})
+
+
+def _initial(record: services.PersonRecord) -> dict[str, object]:
+    p = record.person
+    fields = [
+        "first_name",
+        "last_name",
+        "phone",
+        "address",
+        "postcode",
+        "locality",
+        "lat",
+        "lon",
+        "cannot_evacuate",
+        "transport_need",
+        "heat_sensitive",
+        "language",
+        "interpreter",
+        "easy_swedish",
+        "hearing_impaired",
+        "vision_impaired",
+        "legal_basis",
+        "legal_note",
+        "review_date",
+    ]
+    data: dict[str, object] = {f: getattr(p, f) for f in fields}
+    data["personnummer"] = record.personnummer_display
+    data["unit"] = str(p.unit_id)
+    data["devices"] = ";".join(
+        f"{d.device.code}:{d.battery_hours}" if d.battery_hours is not None else d.device.code
+        for d in p.devices.select_related("device")
+    )
+    contact = p.contacts.first()
+    if contact:
+        data["contact_name"], data["contact_phone"] = contact.name, contact.phone
+    return data
+
+
+@login_required
+def export_csv(request: HttpRequest) -> HttpResponse:
+    kommun = working_kommun(request)
+    if kommun is None:
+        raise NotFoundError("export")
+    text = services.person_export_csv(user=request.user, kommun=kommun, purpose=request.GET.get("purpose", "export")[:40])
+    response = HttpResponse(text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="register-{kommun.code}-{timezone.localdate():%Y%m%d}.csv"'
+    return response
+
+
+@login_required
+def import_view(request: HttpRequest) -> HttpResponse:
+    kommun = working_kommun(request)
+    if kommun is None:
+        raise NotFoundError("import")
+    access.require_kommun_mas(user=request.user, kommun=kommun, what="import.page")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = commit_form = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            preview = services.import_preview(actor=request.user, kommun=kommun, filename=upload.name, content=upload.read())
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            if preview.batch_id:
+                commit_form = ImportCommitForm(initial={"batch": preview.batch_id, "on_duplicate": "skip"})
+    return render(
+        request, "register/import.html", {"form": form, "preview": preview, "commit_form": commit_form, "kommun": kommun}
+    )
+
+
+@require_POST
+@login_required
+def import_commit_view(request: HttpRequest) -> HttpResponse:
+    kommun = working_kommun(request)
+    form = ImportCommitForm(request.POST)
+    if kommun is None or not form.is_valid():
+        raise NotFoundError("import")
+    result = services.import_commit(
+        actor=request.user, kommun=kommun, batch_id=form.cleaned_data["batch"], on_duplicate=form.cleaned_data["on_duplicate"]
+    )
+    messages.success(
+        request,
+        _("Imported: %(c)s new, %(u)s updated, %(s)s skipped.") % {"c": result.created, "u": result.updated, "s": result.skipped},
+    )
+    return redirect("register:index")
