@@ -166,7 +166,8 @@ def round_issue(*, actor: Any, issuer: Organisation, spec: RoundSpec, via: str =
         recurrence=spec.recurrence,
         recurrence_time=spec.recurrence_time,
         recurrence_hours=spec.recurrence_hours,
-        deadline_offset_hours=max(1, int((spec.deadline - as_of).total_seconds() // 3600)),
+        # Used for the deadline of later instances; capped to the column (about 3.7 years).
+        deadline_offset_hours=min(32767, max(1, int((spec.deadline - as_of).total_seconds() // 3600))),
         is_exercise=spec.is_exercise,
         event=event,
         status=Round.Status.OPEN,

@@ -1,0 +1,247 @@
+"""Reporting API: templates, rounds, submissions (idempotent, with conflict detection) and roll-ups.
+
+A kommun's own system submits with ``POST /api/v1/reporting/instances/{id}/submissions/{org_id}`` and an
+``Idempotency-Key`` header; a retried request returns the stored version instead of storing it twice.
+``If-Match`` (the ETag from GET) or ``expected_version`` refuses writes based on a stale read (409).
+See docs/api.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from beredd.core.exceptions import ValidationFailed
+from beredd.orgs.selectors import organisation_get_for_user
+from beredd.reporting import rollup as rollups
+from beredd.reporting import selectors
+from beredd.reporting.models import Round, Submission, TemplateVersion
+from beredd.reporting.services import rounds, submissions, templates
+
+PREFIX = "reporting"
+router = Router(tags=["reporting"])
+
+
+class TemplateVersionOut(Schema):
+    id: int
+    number: int
+    status: str
+
+
+class TemplateOut(Schema):
+    id: int
+    key: str
+    name: str
+    owner_id: int
+    extends_id: int | None
+    classified_warning: bool
+    versions: list[TemplateVersionOut]
+
+    @staticmethod
+    def resolve_versions(obj: Any) -> list[Any]:
+        return list(obj.versions.all())
+
+
+class TemplateImportIn(Schema):
+    owner_id: int
+    template: dict[str, Any]
+    publish: bool = False
+
+
+class RoundIn(Schema):
+    issuer_id: int
+    title: str
+    template_version_id: int
+    responder: Round.Responder = Round.Responder.KOMMUNER
+    recipient_roots: list[int] = []
+    service_kinds: list[str] = []
+    regi: str = ""
+    explicit_recipients: list[int] = []
+    as_of: dt.datetime | None = None
+    deadline: dt.datetime
+    recurrence: Round.Recurrence = Round.Recurrence.NONE
+    recurrence_time: dt.time | None = None
+    recurrence_hours: int | None = None
+    is_exercise: bool = False
+    event_name: str = ""
+
+
+class InstanceOut(Schema):
+    id: int
+    number: int
+    as_of: dt.datetime
+    deadline: dt.datetime
+
+
+class RoundOut(Schema):
+    id: int
+    title: str
+    issuer_id: int
+    template_version_id: int
+    responder: str
+    status: str
+    is_exercise: bool
+    recurrence: str
+    instances: list[InstanceOut]
+
+    @staticmethod
+    def resolve_instances(obj: Any) -> list[Any]:
+        return list(obj.instances.all())
+
+
+class SubmissionOut(Schema):
+    id: int
+    instance_id: int
+    organisation_id: int
+    status: str
+    answers: dict[str, Any]
+    version: int
+    submitted_at: dt.datetime | None
+    is_late: bool
+    is_exercise: bool
+    review_comment: str
+
+    @staticmethod
+    def resolve_answers(obj: Any) -> dict[str, Any]:
+        return dict(obj.draft)
+
+    @staticmethod
+    def resolve_version(obj: Any) -> int:
+        return int(obj.lock_version)
+
+    @staticmethod
+    def resolve_is_exercise(obj: Any) -> bool:
+        return bool(obj.instance.round.is_exercise)
+
+
+class AnswersIn(Schema):
+    answers: dict[str, Any]
+    expected_version: int | None = None
+
+
+class SubmitOut(Schema):
+    submission: SubmissionOut
+    version_number: int
+    replayed: bool
+
+
+def _expected(request: HttpRequest, body: AnswersIn) -> int | None:
+    """The version the client read: ``If-Match: "<id>-<version>"`` or ``expected_version`` in the body."""
+    header = request.headers.get("If-Match", "").strip().strip('"')
+    if header and "-" in header:
+        try:
+            return int(header.rsplit("-", 1)[1])
+        except ValueError:
+            raise ValidationFailed(details=[{"row": None, "field": "If-Match", "message": "Malformed ETag."}]) from None
+    return body.expected_version
+
+
+@router.get("/templates", response=list[TemplateOut], summary="Templates the caller may use")
+@paginate(PageNumberPagination, page_size=50)
+def template_list(request: HttpRequest) -> Any:
+    return selectors.template_list_for_user(user=request.user).prefetch_related("versions")
+
+
+@router.get("/template-versions/{version_id}", response=dict[str, Any], summary="A template version as importable JSON")
+def template_version_get(request: HttpRequest, version_id: int) -> Any:
+    version = selectors.template_version_get_for_user(user=request.user, version_id=version_id)
+    return templates.template_export(version=version) | {"id": version.pk, "status": version.status}
+
+
+@router.post("/templates", response={201: TemplateVersionOut}, summary="Import a template (new version if the key exists)")
+def template_import(request: HttpRequest, body: TemplateImportIn) -> Any:
+    owner = organisation_get_for_user(user=request.user, org_id=body.owner_id, permission="reporting.template_edit")
+    version = templates.template_import(actor=request.user, owner=owner, data=body.template, publish=body.publish)
+    return Status(201, version)
+
+
+@router.get("/rounds", response=list[RoundOut], summary="Rounds issued in or asking the caller's organisations")
+@paginate(PageNumberPagination, page_size=50)
+def round_list(request: HttpRequest) -> Any:
+    return selectors.round_list_for_user(user=request.user).prefetch_related("instances")
+
+
+@router.get("/rounds/{round_id}", response=RoundOut, summary="One round with its instances")
+def round_get(request: HttpRequest, round_id: int) -> Any:
+    return selectors.round_get_for_user(user=request.user, round_id=round_id)
+
+
+@router.post("/rounds", response={201: RoundOut}, summary="Issue a round")
+def round_issue(request: HttpRequest, body: RoundIn) -> Any:
+    issuer = organisation_get_for_user(user=request.user, org_id=body.issuer_id, permission="reporting.issue")
+    version = TemplateVersion.objects.filter(pk=body.template_version_id).first()
+    if version is None:
+        raise ValidationFailed(details=[{"row": None, "field": "template_version_id", "message": "Unknown template version."}])
+    version = selectors.template_version_get_for_user(user=request.user, version_id=version.pk)
+    spec = rounds.RoundSpec(
+        title=body.title,
+        template_version=version,
+        responder=body.responder,
+        recipient_roots=body.recipient_roots,
+        service_kinds=body.service_kinds,
+        regi=body.regi,
+        explicit_recipients=body.explicit_recipients,
+        as_of=body.as_of,
+        deadline=body.deadline,
+        recurrence=body.recurrence,
+        recurrence_time=body.recurrence_time,
+        recurrence_hours=body.recurrence_hours,
+        is_exercise=body.is_exercise,
+        event_name=body.event_name,
+    )
+    return Status(201, rounds.round_issue(actor=request.user, issuer=issuer, spec=spec, via="api"))
+
+
+def _submission(request: HttpRequest, instance_id: int, org_id: int) -> Submission:
+    instance = selectors.instance_get_for_user(user=request.user, instance_id=instance_id)
+    return selectors.submission_for_recipient(user=request.user, instance=instance, org_id=org_id)
+
+
+@router.get("/instances/{instance_id}/submissions/{org_id}", response=SubmissionOut, summary="A recipient's submission (ETag)")
+def submission_get(request: HttpRequest, response: HttpResponse, instance_id: int, org_id: int) -> Any:
+    submission = _submission(request, instance_id, org_id)
+    response["ETag"] = submission.etag
+    return submission
+
+
+@router.put("/instances/{instance_id}/submissions/{org_id}/draft", response=SubmissionOut, summary="Save a draft")
+def submission_draft(request: HttpRequest, response: HttpResponse, instance_id: int, org_id: int, body: AnswersIn) -> Any:
+    submission = _submission(request, instance_id, org_id)
+    submission = submissions.submission_save_draft(
+        actor=request.user, submission=submission, data=body.answers, expected_version=_expected(request, body), via="api"
+    )
+    response["ETag"] = submission.etag
+    return submission
+
+
+@router.post(
+    "/instances/{instance_id}/submissions/{org_id}",
+    response={200: SubmitOut, 201: SubmitOut},
+    summary="Submit answers (Idempotency-Key; If-Match)",
+)
+def submission_submit(request: HttpRequest, response: HttpResponse, instance_id: int, org_id: int, body: AnswersIn) -> Any:
+    """201 with the new version; 200 when the ``Idempotency-Key`` was already used (nothing stored again).
+    422 lists each bad field; 409 when the round is closed or the version is stale; 403 for a non-recipient."""
+    submission = _submission(request, instance_id, org_id)
+    submission, version, created = submissions.submission_submit(
+        actor=request.user,
+        submission=submission,
+        data=body.answers,
+        expected_version=_expected(request, body),
+        idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
+        via="api",
+    )
+    response["ETag"] = submission.etag
+    out = {"submission": submission, "version_number": version.number, "replayed": not created}
+    return Status(201 if created else 200, out)
+
+
+@router.get("/instances/{instance_id}/rollup", response=dict[str, Any], summary="Roll-up over an organisation's subtree")
+def rollup_get(request: HttpRequest, instance_id: int, org_id: int | None = None, by: str | None = None) -> Any:
+    instance = selectors.instance_get_for_user(user=request.user, instance_id=instance_id)
+    org = selectors.rollup_org_for_user(user=request.user, instance=instance, org_id=org_id)
+    return rollups.rollup(instance=instance, org=org, by=by if by in rollups.LEVEL_DEPTH else None).as_dict()
