@@ -144,12 +144,20 @@ def invitation_get_open(*, secret: str) -> Invitation | None:
     return invitation if invitation is not None and invitation.is_open else None
 
 
+def invitation_existing_user(*, invitation: Invitation) -> User | None:
+    return User.objects.filter(email__iexact=invitation.email).first()
+
+
 @transaction.atomic
 def invitation_accept(*, secret: str, full_name: str, password: str, existing_user: User | None = None) -> User:
     invitation = Invitation.objects.select_for_update().filter(token_hash=hash_secret(secret)).first()
     if invitation is None or not invitation.is_open:
         raise ValidationFailed(_("The invitation has expired or has already been used."))
-    user = existing_user or User.objects.filter(email__iexact=invitation.email).first()
+    user = existing_user
+    if user is not None and user.email.lower() != invitation.email.lower():
+        raise PermissionDeniedError(_("This invitation was sent to another e-mail address."))
+    if user is None and User.objects.filter(email__iexact=invitation.email).exists():
+        raise PermissionDeniedError(_("An account with this e-mail address exists: log in first."))
     if user is None:
         errors = []
         if not full_name.strip():

@@ -47,6 +47,16 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
     invitation = services.invitation_get_open(secret=secret)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
+    existing = services.invitation_existing_user(invitation=invitation)
+    if existing is not None:
+        # An existing account accepts only while logged in as itself: the link must never bypass password and MFA.
+        if not request.user.is_authenticated or request.user.pk != existing.pk:
+            return render(request, "accounts/invitation_login_first.html", {"invitation": invitation}, status=403)
+        if request.method == "POST":
+            services.invitation_accept(secret=secret, full_name="", password="", existing_user=existing)
+            messages.success(request, _("Your new role has been added."))
+            return redirect("core:dashboard")
+        return render(request, "accounts/invitation_confirm.html", {"invitation": invitation})
     form = InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -54,7 +64,6 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
                 secret=secret,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password"],
-                existing_user=request.user if request.user.is_authenticated and request.user.email == invitation.email else None,
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)

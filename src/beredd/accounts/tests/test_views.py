@@ -139,3 +139,22 @@ def test_deactivating_a_user_needs_admin_of_all_their_orgs(client: Client, ref: 
     assert client.post(reverse("accounts:user-toggle-active", args=[target.pk])).status_code == 302
     assert not User.objects.get(pk=target.pk).is_active
     assert AuditEvent.objects.filter(action="user.deactivate", target_id=str(target.pk)).exists()
+
+
+def test_an_invitation_link_never_logs_in_an_existing_account(client: Client, ref: dict[str, Any], make_user: Any) -> None:
+    from beredd.accounts.services import invitation_create
+
+    existing = make_user(ref["sandviken"], "reporter", email="befintlig@test.se")
+    _inv, secret = invitation_create(
+        actor=make_user(ref["gavle"], "org_admin"), organisation=ref["gavle"], email="befintlig@test.se", role="viewer"
+    )
+    path = reverse("accounts:invitation-accept", args=[secret])
+    anonymous = Client()
+    assert anonymous.get(path).status_code == 403
+    assert anonymous.post(path, {"full_name": "X", "password": "Ett-langt-losenord-2026"}).status_code == 403
+    assert "_auth_user_id" not in anonymous.session
+    assert not Membership.objects.filter(user=existing, organisation=ref["gavle"]).exists()
+    # Logged in as the invited account, it can accept.
+    client.force_login(existing)
+    assert client.post(path).status_code == 302
+    assert Membership.objects.filter(user=existing, organisation=ref["gavle"], role="viewer").exists()
