@@ -32,6 +32,27 @@ ROUTINES = {
 }
 
 
+def _self_assessment(ctx: Any, gavle: Any) -> None:
+    """This year's self-assessment from the county, answered by Gävle and some of its units."""
+    from beredd.preparedness.self_assessment import TEMPLATE_KEY, all_questions
+    from beredd.preparedness.services.self_assessment import self_assessment_issue
+    from beredd.reporting.models import Round, Submission
+    from beredd.reporting.services.submissions import submission_submit
+
+    now = timezone.now()
+    if Round.objects.filter(template_version__template__key=TEMPLATE_KEY, issuer=ctx.lan, created_at__year=now.year).exists():
+        return
+    round_ = self_assessment_issue(
+        actor=ctx.users["lan_coordinator"], issuer=ctx.lan, year=now.year, responder="both", deadline=now + dt.timedelta(days=30)
+    )
+    keys = [q["code"].lower() for q in all_questions()]
+    answering = Submission.objects.filter(instance__round=round_, org_path__startswith=gavle.path).select_related("organisation")
+    for submission in list(answering)[:8]:
+        weights = (6, 3, 2, 1) if submission.organisation.kind == "kommun" else (4, 3, 3, 1)
+        data = {k: ctx.rng.choices(["yes", "partly", "no", "na"], weights=weights)[0] for k in keys}
+        submission_submit(actor=ctx.users["coordinator"], submission=submission, data=data)
+
+
 def load(ctx: Any) -> None:
     gavle = next(k for k in ctx.kommuner if k.code == "2180")
     coordinator, mas = ctx.users["coordinator"], ctx.users["mas"]
@@ -89,6 +110,7 @@ def load(ctx: Any) -> None:
                         "due_date": dt.date(today.year + 1, 6, 30),
                     },
                 )
+    _self_assessment(ctx, gavle)
     if not Exercise.objects.filter(organisation=gavle, title="Höstövning: elavbrott").exists():
         exercise = services.exercise_create(
             organisation=gavle,

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from beredd.preparedness.views import exercises, heat, overview, plans, providers, rsa
+from beredd.preparedness.views import assessment, exercises, heat, overview, plans, providers, rsa
 
 app_name = "preparedness"
 
 urlpatterns = [
     path("", overview.index, name="index"),
+    path("sjalvskattning/", assessment.comparison, name="self-assessment"),
+    path("org/<int:org_id>/sjalvskattning/skicka/", assessment.issue, name="self-assessment-issue"),
     path("org/<int:org_id>/plan/ny/", plans.plan_create, name="plan-create"),
     path("plan/<int:plan_id>/", plans.plan_detail, name="plan-detail"),
     path("plan/<int:plan_id>/andra/", plans.plan_edit, name="plan-edit"),

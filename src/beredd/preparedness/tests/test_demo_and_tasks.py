@@ -1,5 +1,6 @@
 """The demo loader is idempotent; the weekly binder task makes binders and keeps only the latest few."""
 
+import random
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,13 +14,23 @@ def test_demo_twice_does_not_duplicate(ref: Any, make_unit: Any, make_user: Any)
     ctx = SimpleNamespace(
         kommuner=[gavle, ref["sandviken"]],
         units=units,
-        users={"coordinator": make_user(gavle, "coordinator"), "mas": make_user(gavle, "mas")},
+        lan=ref["gavleborg"],
+        rng=random.Random(1),
+        users={
+            "coordinator": make_user(gavle, "coordinator"),
+            "mas": make_user(gavle, "mas"),
+            "lan_coordinator": make_user(ref["gavleborg"], "coordinator"),
+        },
     )
     demo.load(ctx)
     demo.load(ctx)
     assert ContinuityPlan.objects.count() == 2
     assert RiskAnalysis.objects.count() == 1 and RiskItem.objects.count() == 5
     assert Exercise.objects.get().kind == "tabletop" and LessonLearned.objects.count() == 3
+    from beredd.reporting.models import Round, Submission
+
+    assert Round.objects.count() == 1
+    assert Submission.objects.filter(status="submitted").count() == 5  # Gävle and its four units
 
 
 def test_the_weekly_task_keeps_four_binders_per_unit(ref: Any, make_unit: Any, monkeypatch: Any) -> None:
