@@ -213,3 +213,8 @@ def access_log_for_user(
 def log_extract_rows(*, kommun: Organisation, person_id: int) -> list[AccessLog]:
     """Every access to one person's record, oldest first (the patient's right to a log extract, PDL 8 kap. 1 §)."""
     return list(AccessLog.objects.filter(kommun=kommun, person_id=person_id).select_related("organisation").order_by("at", "id"))
+
+
+def overdue_reviews_count(*, kommun: Organisation) -> int:
+    """Active records whose review date has passed (a count: no identities, no access-log row needed)."""
+    return Person.objects.filter(kommun=kommun, status=Person.Status.ACTIVE, review_date__lt=timezone.localdate()).count()

@@ -296,7 +296,8 @@ def notify_mas(*, incident_id: int, event: str) -> int:
     if not recipients:
         return 0
     with translation.override("sv"):
-        subject = _("Beredd: incident %(event)s in %(kommun)s") % {"event": _(event), "kommun": incident.kommun.name}
+        words = {"activated": _("activated"), "extended": _("extended"), "ended": _("ended")}
+        subject = _("Beredd: incident %(event)s in %(kommun)s") % {"event": words[event], "kommun": incident.kommun.name}
         body = _(
             "Incident: %(kind)s\nReason: %(reason)s\nEnds: %(ends)s\nResidents in the area: %(count)s\n\n"
             "Every access to identities during the incident is in the access log."

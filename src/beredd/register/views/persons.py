@@ -12,7 +12,7 @@ from beredd.accounts.context import current_org
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import selectors, services
-from beredd.register.forms import ImportCommitForm, ImportForm, PersonForm, PurposeForm
+from beredd.register.forms import PURPOSES, ImportCommitForm, ImportForm, PersonForm, PurposeForm
 from beredd.register.services import access
 from beredd.register.services.persons import LIST_LIMIT
 from beredd.register.views.common import working_kommun
@@ -68,7 +68,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "devices": person.devices.select_related("device"),
             "contacts": person.contacts.all(),
-            "purpose": purpose,
+            "purpose": dict(PURPOSES).get(purpose, purpose),
         },
     )
 
