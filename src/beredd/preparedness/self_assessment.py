@@ -183,8 +183,8 @@ def chart(comparison: Comparison, *, bar: int = 9, gap: int = 6, width: int = 32
             marker = {
                 "x1": round(width * published["low"] / 100),
                 "x2": round(width * published["high"] / 100),
-                "y": y + n * bar / 2,
+                "y": y + n * bar // 2,
             }
-        groups.append({"code": row["code"], "y": y, "label_y": y + n * bar / 2 + 4, "bars": bars, "marker": marker})
+        groups.append({"code": row["code"], "y": y, "label_y": y + n * bar // 2 + 4, "bars": bars, "marker": marker})
         y += n * bar + gap
     return {"groups": groups, "height": y, "width": width, "bar": bar - 1}

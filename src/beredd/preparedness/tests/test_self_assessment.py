@@ -100,3 +100,13 @@ def test_issuing_needs_the_reporting_permission_and_a_known_responder(client: Cl
     response = client.post(url, data | {"deadline": (timezone.localtime() + dt.timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")})
     assert response.status_code == 302
     assert Submission.objects.filter(organisation__kind="kommun").count() == 10
+
+
+def test_chart_geometry_is_whole_numbers_so_localised_output_stays_valid_svg(ref: Any, make_user: Any) -> None:
+    result = self_assessment.comparison_for_user(user=make_user(ref["gavle"], "viewer"), org=ref["gavle"], year=2026)
+    geometry = self_assessment.chart(result)
+    numbers = [geometry["height"], geometry["bar"]]
+    for g in geometry["groups"]:
+        numbers += [g["y"], g["label_y"], *(b["y"] for b in g["bars"]), *(b["w"] for b in g["bars"])]
+        numbers += list((g["marker"] or {}).values())
+    assert all(isinstance(n, int) for n in numbers)
