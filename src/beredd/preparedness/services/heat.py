@@ -58,6 +58,7 @@ def heat_activate(
     valid_until: dt.date,
     note: str = "",
     source: str = HeatActivation.Source.MANUAL,
+    via: str = "ui",
 ) -> HeatActivation:
     """Set the heat level for a kommun or a county and send the checklist to every heat-sensitive unit below it."""
     require(actor, "preparedness.manage", organisation)
@@ -84,6 +85,7 @@ def heat_activate(
         target=activation,
         organisation=organisation,
         changes={"level": {"before": None, "after": level}, "units": {"before": None, "after": len(units)}},
+        via=via,
     )
     return activation
 
@@ -157,7 +159,7 @@ def heat_activate_from_file(*, organisation: Organisation, actor: Any, name: str
 
 
 @transaction.atomic
-def heat_acknowledge(*, notice: HeatNotice, actor: Any, checked_items: list[str]) -> HeatNotice:
+def heat_acknowledge(*, notice: HeatNotice, actor: Any, checked_items: list[str], via: str = "ui") -> HeatNotice:
     """The unit confirms it has gone through the checklist. Acknowledging twice raises ConflictError."""
     require(actor, "preparedness.edit", notice.unit)
     notice = HeatNotice.objects.select_for_update().select_related("activation").get(pk=notice.pk)
@@ -176,6 +178,7 @@ def heat_acknowledge(*, notice: HeatNotice, actor: Any, checked_items: list[str]
         target=notice.activation,
         organisation=notice.unit,
         changes={"checked_items": {"before": [], "after": notice.checked_items}},
+        via=via,
     )
     return notice
 
