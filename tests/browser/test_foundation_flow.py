@@ -54,8 +54,7 @@ def test_login_totp_switch_org_language_logout(
     page.select_option("#org-switch", label="Sandviken")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
-    assert "Du arbetar nu som Sandviken" in page.content()
+    page.get_by_text("Du arbetar nu som Sandviken.").wait_for()
 
     page.goto(f"{live_url}/org/{gavle.pk}/")
     assert_accessible(page)

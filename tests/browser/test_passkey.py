@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from beredd.orgs.models import Organisation
-
 PASSWORD = "Ett-riktigt-langt-losen-2026"
 
 
 def test_register_a_passkey_and_log_in_with_it(
-    browser_page: Any, live_url: str, assert_accessible: Any, login: Any, make_user: Any
+    browser_page: Any, live_url: str, assert_accessible: Any, login: Any, make_user: Any, ref: dict[str, Any]
 ) -> None:
     from allauth.mfa.models import Authenticator
 
@@ -33,7 +31,7 @@ def test_register_a_passkey_and_log_in_with_it(
             }
         },
     )
-    gavle = Organisation.objects.get(kind="kommun", code="2180")
+    gavle = ref["gavle"]
     user = make_user(gavle, "mas", mfa=False, email="mas@test.se", password=PASSWORD)
 
     login(page, "mas@test.se", PASSWORD)
