@@ -22,5 +22,7 @@ def panels(*, request: HttpRequest, org: Organisation) -> list[dict[str, Any]]:
             "open_notices": list(selectors.heat_notices_open_for_user(user=request.user, org=org)[:10]),
             "lacking": sum(1 for r in rows if not r["meets_oj"]),
             "units": len(rows),
+            # Review reminders: plans whose review date is near or passed.
+            "review": [r for r in rows if r["status"] in ("due", "overdue")][:10],
         }
     ]

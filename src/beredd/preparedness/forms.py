@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beredd.orgs.models import Organisation
-from beredd.preparedness.models import ContinuityPlan, Exercise, HeatActivation, PlanDependency, RiskItem
+from beredd.preparedness.models import ContinuityPlan, Exercise, HeatActivation, PlanDependency, RiskAnalysis, RiskItem
 from beredd.preparedness.models.rsa import SECTIONS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,6 +53,8 @@ class RsaSectionsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, label in SECTIONS:
             self.fields[name] = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+        self.fields["status"] = forms.ChoiceField(label=_("Status"), choices=RiskAnalysis.Status.choices)
+        self.fields["adopted_on"] = forms.DateField(label=_("Adopted on"), required=False, widget=DATE)
 
 
 class RiskForm(forms.Form):
@@ -75,6 +77,18 @@ class RiskForm(forms.Form):
     )
     controls = forms.CharField(label=_("Existing controls"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     status = forms.ChoiceField(label=_("Status"), choices=RiskItem.Status.choices)
+
+
+class RiskLinksForm(RiskForm):
+    continuity_plans = forms.ModelMultipleChoiceField(
+        label=_("Linked continuity plans"), queryset=ContinuityPlan.objects.none(), required=False
+    )
+    exercises = forms.ModelMultipleChoiceField(label=_("Linked exercises"), queryset=Exercise.objects.none(), required=False)
+
+    def __init__(self, *args: Any, kommun: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["continuity_plans"].queryset = ContinuityPlan.objects.in_subtree(kommun.path)  # type: ignore[attr-defined]
+        self.fields["exercises"].queryset = Exercise.objects.filter(organisation__path__startswith=kommun.path)  # type: ignore[attr-defined]
 
 
 class RiskActionForm(forms.Form):

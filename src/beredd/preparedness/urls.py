@@ -20,6 +20,7 @@ urlpatterns = [
     path("rsa/<int:rsa_id>/", rsa.rsa_detail, name="rsa-detail"),
     path("rsa/<int:rsa_id>/avsnitt/", rsa.rsa_sections, name="rsa-sections"),
     path("rsa/<int:rsa_id>/risk/ny/", rsa.risk_create, name="risk-create"),
+    path("rsa/<int:rsa_id>/risk/<int:risk_id>/", rsa.risk_edit, name="risk-edit"),
     path("rsa/<int:rsa_id>/handbok/", rsa.risks_from_handbook, name="risks-from-handbook"),
     path("rsa/<int:rsa_id>/risk/<int:risk_id>/atgard/", rsa.risk_action, name="risk-action"),
     path("rsa/<int:rsa_id>/export.<str:fmt>", rsa.rsa_export, name="rsa-export"),

@@ -15,7 +15,7 @@ from beredd.orgs.models import Organisation
 from beredd.preparedness import selectors
 from beredd.preparedness.models import BinderSnapshot, ContinuityPlan, RiskAnalysis
 from beredd.preparedness.services._common import require, require_kind
-from beredd.preparedness.services.heat import LEVEL_ORDER, heat_checklist
+from beredd.preparedness.services.heat import LEVEL_ORDER, checklists_by_level
 
 
 def _pdf(html: str) -> bytes:
@@ -100,7 +100,9 @@ def _docx_risk_table(doc: Any, risks: list[Any]) -> None:
 def binder_pdf(*, unit: Organisation) -> bytes:
     """Render the backup binder: plans with routines and contacts, an empty call list and the checklists."""
     plans = list(ContinuityPlan.objects.filter(organisation=unit).prefetch_related("dependencies", "contacts"))
-    checklists = [(level, heat_checklist(level)) for level in LEVEL_ORDER]
+    # Each level's own items; a level's checklist in the app is cumulative, on paper the sections follow each other.
+    data = checklists_by_level()
+    checklists = [(name, data[name]) for name in ["before_summer", *LEVEL_ORDER]]
     html = render_to_string(
         "preparedness/pdf/binder.html",
         {

@@ -30,10 +30,20 @@ LEVEL_ORDER = ["meddelande", "gul", "orange"]
 MAX_FILE_BYTES = 256 * 1024
 
 
-def heat_checklist(level: str) -> list[dict[str, str]]:
-    """Checklist items for ``level``: each level adds to the ones below it (QUESTION-SETS.md 5.3)."""
+def checklists_by_level() -> dict[str, list[dict[str, str]]]:
     text = resources.files("beredd.preparedness").joinpath("data/heat_checklists.json").read_text(encoding="utf-8")
     data: dict[str, list[dict[str, str]]] = json.loads(text)
+    return data
+
+
+def before_summer_checklist() -> list[dict[str, str]]:
+    """The unit manager's yearly review before 1 May (FHM advice on Kunskapsguiden)."""
+    return checklists_by_level()["before_summer"]
+
+
+def heat_checklist(level: str) -> list[dict[str, str]]:
+    """Checklist items for ``level``: each level adds to the ones below it (QUESTION-SETS.md 5.3)."""
+    data = checklists_by_level()
     items: list[dict[str, str]] = []
     for name in LEVEL_ORDER[: LEVEL_ORDER.index(level) + 1]:
         items += data[name]

@@ -50,18 +50,28 @@ def rsa_create(*, kommun: Organisation, actor: Any, election_year: int) -> RiskA
 
 @transaction.atomic
 def rsa_update_sections(*, rsa: RiskAnalysis, actor: Any, values: dict[str, Any]) -> RiskAnalysis:
+    """Change the section texts and, optionally, the status; an adopted RSA needs its adoption date."""
     require(actor, "preparedness.manage", rsa.kommun)
-    before = audit.snapshot(rsa, SECTION_FIELDS)
+    fields = [*SECTION_FIELDS, "status", "adopted_on"]
+    before = audit.snapshot(rsa, fields)
+    status = values.get("status") or rsa.status
+    adopted_on = values.get("adopted_on", rsa.adopted_on)
+    if status not in RiskAnalysis.Status.values:
+        raise_if([{"row": None, "field": "status", "message": _("Choose one of the listed values.")}])
+    if status == RiskAnalysis.Status.ADOPTED and not adopted_on:
+        raise_if([{"row": None, "field": "adopted_on", "message": _("Give the date the RSA was adopted.")}])
     for name in SECTION_FIELDS:
         if name in values:
             setattr(rsa, name, (values[name] or "").strip())
+    rsa.status = status
+    rsa.adopted_on = adopted_on if status == RiskAnalysis.Status.ADOPTED else None
     rsa.save()
     audit.record(
         actor=actor,
         action="preparedness.rsa_update",
         target=rsa,
         organisation=rsa.kommun,
-        changes=audit.diff(before, audit.snapshot(rsa, SECTION_FIELDS)),
+        changes=audit.diff(before, audit.snapshot(rsa, fields)),
     )
     return rsa
 
@@ -108,8 +118,14 @@ def risk_add(*, rsa: RiskAnalysis, actor: Any, values: dict[str, Any]) -> RiskIt
 
 @transaction.atomic
 def risk_update(*, risk: RiskItem, actor: Any, values: dict[str, Any]) -> RiskItem:
-    require(actor, "preparedness.manage", risk.analysis.kommun)
+    kommun = risk.analysis.kommun
+    require(actor, "preparedness.manage", kommun)
     clean = _validate_risk(values)
+    linked = list(values.get("continuity_plans") or []) + list(values.get("exercises") or [])
+    if any(not obj.organisation.path.startswith(kommun.path) for obj in linked):
+        raise_if(
+            [{"row": None, "field": "continuity_plans", "message": _("Link only plans and exercises of this municipality.")}]
+        )
     before = audit.snapshot(risk, RISK_FIELDS)
     for name, value in clean.items():
         setattr(risk, name, value)

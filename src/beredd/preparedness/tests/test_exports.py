@@ -53,5 +53,5 @@ def test_a_backup_binder_holds_the_plan_contacts_call_list_and_checklists(ref: A
     text = _pdf_text(bytes(binder.content))
     for expected in ("Strömsbro äldreboende", "Plan Strömsbro", "Pappersjournal i pärmen", "026-999 99"):
         assert expected in text
-    assert "Dryck finns framme" in text  # heat checklist
+    assert "Dryck finns framme" in text and "larmkedja" in text  # heat checklists, incl. before summer
     assert list(selectors.binders_for_user(user=manager, unit=unit)) == [BinderSnapshot.objects.get()]

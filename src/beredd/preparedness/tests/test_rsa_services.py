@@ -71,3 +71,36 @@ def test_an_action_needs_an_owner(ref: Any, make_user: Any) -> None:
 def test_a_reporter_cannot_create_an_rsa(ref: Any, make_user: Any) -> None:
     with pytest.raises(PermissionDeniedError):
         services.rsa_create(kommun=ref["gavle"], actor=make_user(ref["gavle"], "reporter"), election_year=2022)
+
+
+def test_a_risk_cannot_link_another_kommuns_plan(ref: Any, make_unit: Any, make_user: Any) -> None:
+    coordinator = make_user(ref["gavle"], "coordinator")
+    rsa = services.rsa_create(kommun=ref["gavle"], actor=coordinator, election_year=2022)
+    risk = services.risks_add_from_handbook(rsa=rsa, actor=coordinator)[0]
+    elsewhere = make_unit(ref["sandviken"])
+    plan = services.plan_create(
+        organisation=elsewhere,
+        actor=make_user(elsewhere, "reporter"),
+        values={
+            "title": "P",
+            "critical_activities": "x",
+            "max_tolerable_outage": "4h",
+            "owner": "o",
+            "review_date": dt.date(2030, 1, 1),
+        },
+    )
+    values = {
+        f: getattr(risk, f)
+        for f in (
+            "title",
+            "likelihood",
+            "consequence_life",
+            "consequence_society",
+            "consequence_democracy",
+            "consequence_environment",
+            "status",
+        )
+    }
+    with pytest.raises(ValidationFailed):
+        services.risk_update(risk=risk, actor=coordinator, values=values | {"continuity_plans": [plan]})
+    assert not risk.continuity_plans.exists()

@@ -1,5 +1,6 @@
 """Every view refuses the wrong person (another kommun, a unit reaching up, the wrong role) and works for the right one."""
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
@@ -194,3 +195,52 @@ def test_the_dashboard_shows_the_preparedness_panel_with_open_heat_checklists(
     response = client.get(reverse("core:dashboard"))
     assert response.status_code == 200
     assert reverse("preparedness:heat-notice", args=[world.notice.pk]) in response.content.decode()
+
+
+def test_a_risk_links_to_plans_and_exercises_and_the_rsa_is_adopted(
+    client: Client, world: SimpleNamespace, ref: Any, make_user: Any
+) -> None:
+    url = reverse("preparedness:risk-edit", args=[world.rsa.pk, world.risk.pk])
+    client.force_login(make_user(ref["sandviken"], "coordinator"))
+    assert client.get(url).status_code == 404
+    client.force_login(world.coordinator)
+    data = {
+        f: getattr(world.risk, f)
+        for f in (
+            "title",
+            "likelihood",
+            "consequence_life",
+            "consequence_society",
+            "consequence_democracy",
+            "consequence_environment",
+            "status",
+        )
+    }
+    response = client.post(url, data | {"continuity_plans": [world.plan.pk], "exercises": [world.exercise.pk]})
+    assert response.status_code == 302
+    assert list(world.risk.continuity_plans.all()) == [world.plan] and list(world.risk.exercises.all()) == [world.exercise]
+    sections = reverse("preparedness:rsa-sections", args=[world.rsa.pk])
+    assert "adopted_on" in client.post(sections, {"status": "adopted"}).context["form"].errors
+    assert client.post(sections, {"status": "adopted", "adopted_on": "2023-10-20"}).status_code == 302
+    world.rsa.refresh_from_db()
+    assert world.rsa.status == "adopted" and str(world.rsa.adopted_on) == "2023-10-20"
+
+
+def test_the_dashboard_reminds_of_plans_due_for_review(client: Client, world: SimpleNamespace) -> None:
+    from beredd.preparedness import services
+
+    due = services.plan_create(
+        organisation=world.private,
+        actor=world.coordinator,
+        values={
+            "title": "Snart",
+            "critical_activities": "x",
+            "max_tolerable_outage": "4h",
+            "owner": "o",
+            "review_date": timezone.localdate() + dt.timedelta(days=5),
+        },
+    )
+    client.force_login(world.coordinator)
+    body = client.get(reverse("core:dashboard")).content.decode()
+    assert reverse("preparedness:plan-detail", args=[due.pk]) in body
+    assert reverse("preparedness:plan-detail", args=[world.plan.pk]) not in body

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from beredd.core.exceptions import NotFoundError
 from beredd.preparedness import selectors, services
-from beredd.preparedness.forms import RiskActionForm, RiskForm, RsaCreateForm, RsaSectionsForm
+from beredd.preparedness.forms import RiskActionForm, RiskForm, RiskLinksForm, RsaCreateForm, RsaSectionsForm
 from beredd.preparedness.models.rsa import SECTIONS
 from beredd.preparedness.views._helpers import run
 
@@ -48,7 +48,8 @@ def rsa_detail(request: HttpRequest, rsa_id: int) -> HttpResponse:
 @login_required
 def rsa_sections(request: HttpRequest, rsa_id: int) -> HttpResponse:
     rsa = selectors.rsa_get_for_user(user=request.user, rsa_id=rsa_id, permission=MANAGE)
-    form = RsaSectionsForm(request.POST or None, initial={name: getattr(rsa, name) for name, _label in SECTIONS})
+    initial = {name: getattr(rsa, name) for name, _label in SECTIONS} | {"status": rsa.status, "adopted_on": rsa.adopted_on}
+    form = RsaSectionsForm(request.POST or None, initial=initial)
     if run(request, form, lambda d: services.rsa_update_sections(rsa=rsa, actor=request.user, values=d)) is not None:
         return redirect("preparedness:rsa-detail", rsa_id=rsa.pk)
     return render(request, "preparedness/rsa_sections.html", {"form": form, "rsa": rsa})
@@ -61,6 +62,22 @@ def risk_create(request: HttpRequest, rsa_id: int) -> HttpResponse:
     if run(request, form, lambda d: services.risk_add(rsa=rsa, actor=request.user, values=d)) is not None:
         return redirect("preparedness:rsa-detail", rsa_id=rsa.pk)
     return render(request, "preparedness/risk_form.html", {"form": form, "rsa": rsa})
+
+
+@login_required
+def risk_edit(request: HttpRequest, rsa_id: int, risk_id: int) -> HttpResponse:
+    rsa = selectors.rsa_get_for_user(user=request.user, rsa_id=rsa_id, permission=MANAGE)
+    risk = rsa.risks.filter(pk=risk_id).first()
+    if risk is None:
+        raise NotFoundError("risk", risk_id)
+    initial = {name: getattr(risk, name) for name in services.rsa.RISK_FIELDS} | {
+        "continuity_plans": list(risk.continuity_plans.all()),
+        "exercises": list(risk.exercises.all()),
+    }
+    form = RiskLinksForm(request.POST or None, initial=initial, kommun=rsa.kommun)
+    if run(request, form, lambda d: services.risk_update(risk=risk, actor=request.user, values=d)) is not None:
+        return redirect("preparedness:rsa-detail", rsa_id=rsa.pk)
+    return render(request, "preparedness/risk_form.html", {"form": form, "rsa": rsa, "risk": risk})
 
 
 @require_POST
