@@ -16,6 +16,7 @@ from beredd.accounts.models import Role
 from beredd.orgs.models import Organisation
 from beredd.register import crypto
 from beredd.register.models import Contact, Device, Person, PersonDevice, RegisterGrant
+from beredd.register.services.persons import refresh_device_summary
 from beredd.register.testdata import random_pnr
 
 FIRST = [
@@ -144,6 +145,8 @@ def load(ctx: Any) -> None:
             PersonDevice.objects.create(
                 person=person, device=devices[code], battery_hours=None if hours is None else Decimal(str(hours))
             )
+        if kit:
+            refresh_device_summary(person)
         if n % 2 == 0:
             Contact.objects.create(
                 person=person,

@@ -82,6 +82,10 @@ class Person(TimeStampedModel):
     review_date = models.DateField(_("review date"))
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Summary of the devices, written with them by register.services (the call list's order, without a join).
+    has_device = models.BooleanField(default=False)
+    has_life_device = models.BooleanField(default=False)
+    life_battery_hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -100,6 +104,8 @@ class Person(TimeStampedModel):
             models.Index(fields=["kommun", "status", "lat", "lon"], name="register_person_bbox"),
             # A unit sees only its own residents; counts group by kommun.
             models.Index(fields=["unit", "status"], name="register_person_unit"),
+            # The resident list: one kommun's active residents in name order, first page without a sort.
+            models.Index(fields=["kommun", "status", "last_name", "first_name", "id"], name="register_person_list"),
         ]
 
     def __str__(self) -> str:

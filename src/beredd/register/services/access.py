@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from beredd.accounts import policy
@@ -124,9 +124,38 @@ def log(
         "via": via,
         "batch_size": batch_size if batch_size is not None else max(len(pairs), 1),
     }
+    if len(pairs) > 1 and connection.vendor == "postgresql":
+        return _log_many_postgres(common, pairs)
     rows = [AccessLog(person_id=pid, person_unit_id=uid, **common) for pid, uid in pairs] or [AccessLog(**common)]
     AccessLog.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def _log_many_postgres(common: dict[str, Any], pairs: list[tuple[int, int]]) -> int:
+    """One INSERT ... SELECT FROM unnest(...) for a whole list: no model instances (keeps list pages fast)."""
+    values = [
+        common["at"],
+        getattr(common["user"], "pk", None),
+        common["user_label"],
+        common["role"],
+        getattr(common["organisation"], "pk", None),
+        getattr(common["kommun"], "pk", None),
+        getattr(common["incident"], "pk", None),
+        common["action"],
+        common["purpose"],
+        common["via"],
+        common["batch_size"],
+        [p for p, _u in pairs],
+        [u for _p, u in pairs],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO register_accesslog (at, user_id, user_label, role, organisation_id, kommun_id, incident_id, action,"
+            " purpose, via, batch_size, person_id, person_unit_id)"
+            " SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, t.p, t.u FROM unnest(%s::bigint[], %s::bigint[]) AS t(p, u)",
+            values,
+        )
+    return len(pairs)
 
 
 def refuse(*, user: Any, kommun: Organisation | None, what: str, person_id: int | None = None, via: str = "ui") -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,14 @@ from beredd.core import audit
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.register import geo
-from beredd.register.models import AccessLog, FollowUp, Incident, IncidentDesignation, IncidentResident, Person
+from beredd.register.models import (
+    AccessLog,
+    FollowUp,
+    Incident,
+    IncidentDesignation,
+    IncidentResident,
+    Person,
+)
 from beredd.register.services import access
 from beredd.register.services.validation import normalise_postcode
 
@@ -38,11 +45,10 @@ class Impact:
     cannot_evacuate: bool
     heat: bool
     communication: bool
-    sort_name: str
 
     @property
-    def sort_key(self) -> tuple[int, Decimal, str, int]:
-        return (self.tier, self.min_battery if self.min_battery is not None else Decimal(0), self.sort_name, self.person_id)
+    def sort_key(self) -> tuple[int, Decimal, int]:
+        return (self.tier, self.min_battery if self.min_battery is not None else Decimal(0), self.person_id)
 
 
 def _tier(life_with_battery: bool, life: bool, cannot_evacuate: bool, heat: bool) -> int:
@@ -63,28 +69,29 @@ def impact_query(
 ) -> list[Impact]:
     """Active residents of the kommun inside the polygon(s) or the postcodes/localities, in call-list order.
 
-    One SQL query (bounding box on the indexed lat/lon, device aggregates), then a vectorised point-in-polygon.
-    Order: shortest battery among life-sustaining devices first, then other life-sustaining devices, then
-    cannot evacuate, then heat-sensitive, then the rest.
+    One query (bounding box on the indexed lat/lon, plus postcodes/localities; the device summary is on the row),
+    then a vectorised point-in-polygon. Order: shortest battery among life-sustaining
+    devices first, then other life-sustaining devices, then cannot evacuate, then heat-sensitive, then the rest.
     """
-    condition = Q()
-    if area is not None:
-        minx, miny, maxx, maxy = area.bounds
-        condition |= Q(lat__gte=miny, lat__lte=maxy, lon__gte=minx, lon__lte=maxx)
-    if postcodes:
-        condition |= Q(postcode__in=list(postcodes))
-    if localities:
-        condition |= Q(locality__in=list(localities))
-    if not condition:
+
+    def where(prefix: str = "") -> Q:
+        condition = Q()
+        if area is not None:
+            minx, miny, maxx, maxy = area.bounds
+            condition |= Q(
+                **{f"{prefix}lat__gte": miny, f"{prefix}lat__lte": maxy, f"{prefix}lon__gte": minx, f"{prefix}lon__lte": maxx}
+            )
+        if postcodes:
+            condition |= Q(**{f"{prefix}postcode__in": list(postcodes)})
+        if localities:
+            condition |= Q(**{f"{prefix}locality__in": list(localities)})
+        return condition & Q(**{f"{prefix}kommun_id": kommun_id, f"{prefix}status": Person.Status.ACTIVE})
+
+    if area is None and not postcodes and not localities:
         return []
-    life = Q(devices__device__life_sustaining=True)
     rows = list(
-        Person.objects.filter(condition, kommun_id=kommun_id, status=Person.Status.ACTIVE)
-        .annotate(
-            min_battery=Min("devices__battery_hours", filter=life),
-            n_life=Count("devices", filter=life),
-            n_devices=Count("devices"),
-        )
+        Person.objects.filter(where())
+        .order_by()
         .values_list(
             "pk",
             "unit_id",
@@ -92,9 +99,6 @@ def impact_query(
             "lon",
             "postcode",
             "locality",
-            "min_battery",
-            "n_life",
-            "n_devices",
             "cannot_evacuate",
             "heat_sensitive",
             "language",
@@ -102,38 +106,31 @@ def impact_query(
             "easy_swedish",
             "hearing_impaired",
             "vision_impaired",
-            "last_name",
-            "first_name",
+            "has_device",
+            "has_life_device",
+            "life_battery_hours",
         )
     )
-    keep = [True] * len(rows)
     if area is not None:
         located = [i for i, r in enumerate(rows) if r[2] is not None]
         inside = geo.points_inside(area, [float(rows[i][2] or 0) for i in located], [float(rows[i][3] or 0) for i in located])
-        in_polygon = set()
-        for flag, i in zip(inside.tolist(), located, strict=True):
-            if flag:
-                in_polygon.add(i)
+        in_polygon = {i for flag, i in zip(inside.tolist(), located, strict=True) if flag}
         codes, places = set(postcodes), set(localities)
-        keep = [i in in_polygon or r[4] in codes or r[5] in places for i, r in enumerate(rows)]
-    out = []
-    for flag, r in zip(keep, rows, strict=True):
-        if not flag:
-            continue
-        out.append(
-            Impact(
-                person_id=r[0],
-                unit_id=r[1],
-                min_battery=r[6],
-                life=r[7] > 0,
-                electric=r[8] > 0,
-                tier=_tier(r[6] is not None, r[7] > 0, r[9], r[10]),
-                cannot_evacuate=r[9],
-                heat=r[10],
-                communication=bool(r[11] or r[12] or r[13] or r[14] or r[15]),
-                sort_name=f"{r[16]} {r[17]}",
-            )
+        rows = [r for i, r in enumerate(rows) if i in in_polygon or r[4] in codes or r[5] in places]
+    out = [
+        Impact(
+            person_id=r[0],
+            unit_id=r[1],
+            min_battery=r[15],
+            life=r[14],
+            electric=r[13],
+            tier=_tier(r[15] is not None, r[14], r[6], r[7]),
+            cannot_evacuate=r[6],
+            heat=r[7],
+            communication=bool(r[8] or r[9] or r[10] or r[11] or r[12]),
         )
+        for r in rows
+    ]
     out.sort(key=lambda i: i.sort_key)
     return out
 

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -63,6 +64,21 @@ def _apply(person: Person, clean: CleanPerson) -> None:
     person.pnr_hash = crypto.search_hash(clean.pnr)
     person.is_coordination_number = clean.is_coordination_number
     person.birth_year = clean.birth_year
+    set_device_summary(person, clean.devices)
+
+
+def set_device_summary(person: Person, devices: list[tuple[Device, Decimal | None]]) -> None:
+    """Keep the row's device summary in step with its devices (call before saving the person)."""
+    life = [hours for device, hours in devices if device.life_sustaining]
+    person.has_device = bool(devices)
+    person.has_life_device = bool(life)
+    person.life_battery_hours = min((h for h in life if h is not None), default=None)
+
+
+def refresh_device_summary(person: Person) -> None:
+    """Recompute and save the summary from the stored devices (for code that writes PersonDevice rows directly)."""
+    set_device_summary(person, [(d.device, d.battery_hours) for d in person.devices.select_related("device")])
+    person.save(update_fields=["has_device", "has_life_device", "life_battery_hours"])
 
 
 def _replace_children(person: Person, clean: CleanPerson) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from beredd.register import crypto
 from beredd.register.models import Device, Person, PersonDevice
+from beredd.register.services.persons import refresh_device_summary
 from beredd.register.testdata import make_pnr
 
 _counter = {"n": 0}
@@ -41,6 +42,8 @@ def make_person(
         PersonDevice.objects.create(
             person=person, device=Device.objects.get(code=code), battery_hours=None if hours is None else Decimal(str(hours))
         )
+    if devices:
+        refresh_device_summary(person)
     return person
 
 

@@ -31,7 +31,10 @@ def test_a_clean_file_previews_then_commits(world: dict[str, Any]) -> None:
     greta = Person.objects.get(last_name="Gren")
     assert abs(greta.lat - 60.6795) < 0.001 and greta.heat_sensitive and greta.unit == world["unit_b"]
     assert crypto.decrypt(greta.pnr_encrypted) == "194507061218"
-    assert Person.objects.get(last_name="Tolvansson").devices.get().battery_hours == 6
+    tolvan = Person.objects.get(last_name="Tolvansson")
+    assert tolvan.devices.get().battery_hours == 6
+    assert (tolvan.has_device, tolvan.has_life_device, tolvan.life_battery_hours) == (True, True, 6)
+    assert (greta.has_device, greta.has_life_device, greta.life_battery_hours) == (True, False, None)
     assert AccessLog.objects.filter(action="import").count() == 1
     with pytest.raises(NotFoundError):  # a batch commits once
         services.import_commit(actor=world["mas"], kommun=world["gavle"], batch_id=preview.batch_id)
