@@ -68,6 +68,16 @@ def test_self_assessment_comparison_and_heat_acknowledgement(
     )
     rsa = services.rsa_create(kommun=gavle, actor=users["gavle"], election_year=2022)
     services.risks_add_from_handbook(rsa=rsa, actor=users["gavle"])
+    exercise = services.exercise_create(
+        organisation=gavle,
+        actor=users["gavle"],
+        values={"title": "Höstövning", "scenario": "Elavbrott", "held_on": dt.date(2025, 10, 15), "kind": "tabletop"},
+    )
+    services.lesson_add(
+        exercise=exercise,
+        actor=users["gavle"],
+        values={"description": "Reservkraft saknas", "owner": "Fastighetschef", "due_date": dt.date(2026, 3, 1)},
+    )
     page = browser_page
 
     def as_user(key: str) -> None:
@@ -130,7 +140,16 @@ def test_self_assessment_comparison_and_heat_acknowledgement(
     page.wait_for_load_state("networkidle")
     assert_accessible(page)
     assert "1 enheter har kvitterat, 0 har inte gjort det." in page.content()
-    for url in (f"/beredskap/plan/{plan.pk}/", f"/beredskap/rsa/{rsa.pk}/", f"/beredskap/rsa/{rsa.pk}/?visa=tabell"):
+    for url in (
+        f"/beredskap/plan/{plan.pk}/",
+        f"/beredskap/rsa/{rsa.pk}/",
+        f"/beredskap/rsa/{rsa.pk}/?visa=tabell",
+        f"/beredskap/rsa/{rsa.pk}/avsnitt/",
+        f"/beredskap/ovning/{exercise.pk}/",
+        f"/beredskap/org/{gavle.pk}/utbildning/",
+        f"/beredskap/org/{gavle.pk}/ovning/ny/",
+        f"/beredskap/kommun/{gavle.pk}/avtal/nytt/",
+    ):
         page.goto(f"{live_url}{url}")
         assert_accessible(page)
     assert page.console_errors == []

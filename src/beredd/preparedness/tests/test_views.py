@@ -244,3 +244,30 @@ def test_the_dashboard_reminds_of_plans_due_for_review(client: Client, world: Si
     body = client.get(reverse("core:dashboard")).content.decode()
     assert reverse("preparedness:plan-detail", args=[due.pk]) in body
     assert reverse("preparedness:plan-detail", args=[world.plan.pk]) not in body
+
+
+def test_every_form_page_opens_for_the_coordinator(client: Client, world: SimpleNamespace, ref: Any, make_user: Any) -> None:
+    client.force_login(world.coordinator)
+    for url in (
+        reverse("preparedness:plan-create", args=[world.unit.pk]),
+        reverse("preparedness:plan-edit", args=[world.plan.pk]),
+        reverse("preparedness:rsa-create", args=[world.gavle.pk]),
+        reverse("preparedness:rsa-sections", args=[world.rsa.pk]),
+        reverse("preparedness:risk-create", args=[world.rsa.pk]),
+        reverse("preparedness:risk-edit", args=[world.rsa.pk, world.risk.pk]),
+        reverse("preparedness:exercise-create", args=[world.gavle.pk]),
+        reverse("preparedness:contract-create", args=[world.gavle.pk]),
+        reverse("preparedness:self-assessment") + f"?org={world.gavle.pk}",
+        reverse("preparedness:index"),
+    ):
+        assert client.get(url).status_code == 200, url
+    client.force_login(make_user(ref["gavleborg"], "coordinator"))
+    for url in (
+        reverse("preparedness:self-assessment-issue", args=[ref["gavleborg"].pk]),
+        reverse("preparedness:heat", args=[ref["gavleborg"].pk]),
+        reverse("preparedness:index") + f"?org={ref['gavleborg'].pk}",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert 'id="id_level"' in client.get(reverse("preparedness:heat", args=[ref["gavleborg"].pk])).content.decode()
+    client.force_login(make_user(ref["nation"], "national_admin"))
+    assert client.get(reverse("preparedness:index") + f"?org={ref['nation'].pk}").status_code == 200
