@@ -1,9 +1,10 @@
-from django.contrib import admin
 from django.urls import include, path
 
 from beredd.api.api import api
 from beredd.core import views as core_views
 
+# The Django admin is deliberately not mounted: every change must go through services that audit it and
+# through the MFA-protected login. Operators use the management commands and the UI.
 urlpatterns = [
     path("", include("beredd.core.urls")),
     path("accounts/", include("allauth.urls")),
@@ -14,7 +15,6 @@ urlpatterns = [
     path("beredskap/", include("beredd.preparedness.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    path("admin/", admin.site.urls),
 ]
 
 handler404 = core_views.error_404

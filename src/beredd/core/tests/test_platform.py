@@ -97,3 +97,9 @@ def test_every_swedish_message_is_translated() -> None:
             ["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True, check=True
         )
         assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, f"{po}: {result.stderr}"
+
+
+def test_the_django_admin_is_not_exposed(client: Client, db: Any) -> None:
+    # Admin edits would bypass the audit log and two-factor login.
+    assert client.get("/admin/").status_code == 404
+    assert client.get("/admin/login/").status_code == 404
