@@ -64,6 +64,12 @@ class RiskAnalysis(TimeStampedModel):
         # MSBFS 2015:5 6 §: the RSA is reported to the länsstyrelse by 31 October the year after an election.
         return dt.date(self.election_year + 1, 10, 31)
 
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.status == self.Status.DRAFT and timezone.localdate() > self.due_date
+
     def sections(self) -> list[tuple[str, str, str]]:
         return [(name, str(label), getattr(self, name)) for name, label in SECTIONS]
 
