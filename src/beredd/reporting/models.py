@@ -242,7 +242,10 @@ class Submission(TimeStampedModel):
         ]
         indexes = [
             # Completeness per child org: WHERE instance = ? AND org_path LIKE 'prefix%' GROUP BY lan_id/kommun_id.
-            models.Index(fields=["instance", "org_path"], name="reporting_sub_inst_path"),
+            # The pattern opclass lets PostgreSQL use the index for the prefix (ignored on SQLite).
+            models.Index(
+                fields=["instance", "org_path"], name="reporting_sub_inst_prefix", opclasses=["int8_ops", "varchar_pattern_ops"]
+            ),
             # "My open requests": submissions of one organisation.
             models.Index(fields=["organisation", "status"], name="reporting_sub_org_status"),
         ]
@@ -314,7 +317,11 @@ class Answer(models.Model):
     class Meta:
         indexes = [
             # Roll-up: WHERE instance = ? AND org_path LIKE 'prefix%' GROUP BY <level column>, key.
-            models.Index(fields=["instance", "org_path"], name="reporting_answer_inst_path"),
+            models.Index(
+                fields=["instance", "org_path"],
+                name="reporting_answer_inst_prefix",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -164,20 +164,33 @@ def rollup(*, instance: RoundInstance, org: Organisation, by: str | None = None)
             groups[key] = Group(org=org)  # the real org is attached below
         return groups[key]
 
-    numeric = (
-        answers.filter(num__isnull=False)
-        .values(column, "key")
-        .annotate(n=Count("id"), s=Sum("num"), lo=Min("num"), hi=Max("num"), ws=Sum("weight"), wx=Sum(F("num") * F("weight")))
+    # One pass over numeric and choice answers: grouped by (child, key, choice); numeric partials of the
+    # choice groups of one key merge exactly, and choice counts come from the same rows.
+    rows = (
+        answers.filter(Q(num__isnull=False) | ~Q(choice=""))
+        .values(column, "key", "choice")
+        .annotate(
+            n=Count("id"),
+            nn=Count("num"),
+            s=Sum("num"),
+            lo=Min("num"),
+            hi=Max("num"),
+            ws=Sum("weight"),
+            wx=Sum(F("num") * F("weight")),
+        )
         .order_by()
     )
-    for row in numeric:
-        p = group(row[column]).partials.setdefault(row["key"], Partial())
-        p.n, p.total, p.low, p.high = row["n"], row["s"] or 0.0, row["lo"], row["hi"]
-        p.weights, p.weighted = row["ws"] or 0.0, row["wx"] or 0.0
-    choices = answers.exclude(choice="").values(column, "key", "choice").annotate(n=Count("id")).order_by()
-    for row in choices:
-        p = group(row[column]).partials.setdefault(row["key"], Partial())
-        p.choices[row["choice"]] = row["n"]
+    for row in rows:
+        part = Partial(
+            n=row["nn"],
+            total=row["s"] or 0.0,
+            low=row["lo"],
+            high=row["hi"],
+            weights=row["ws"] or 0.0,
+            weighted=row["wx"] or 0.0,
+            choices={row["choice"]: row["n"]} if row["choice"] else {},
+        )
+        group(row[column]).partials.setdefault(row["key"], Partial()).merge(part)
     counts = (
         Submission.objects.filter(instance=instance, org_path__startswith=org.path)
         .values(column)

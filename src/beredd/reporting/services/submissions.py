@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -50,11 +50,28 @@ def _check_version(submission: Submission, expected: int | None, incoming: dict[
 
 
 def _locked(submission: Submission) -> Submission:
-    return (
-        Submission.objects.select_for_update()
-        .select_related("instance__round", "organisation", "template_version")
-        .get(pk=submission.pk)
-    )
+    """Re-read and lock the submission row only (not the shared instance/round rows), keeping the loaded relations."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    for relation in ("instance", "organisation", "template_version"):
+        if Submission._meta.get_field(relation).is_cached(submission):  # type: ignore[union-attr]
+            setattr(locked, relation, getattr(submission, relation))
+    return locked
+
+
+# Published template versions never change, so their fields are cached per process
+# (keyed with the publication time so a reused id can never hit a stale entry).
+_FIELDS_CACHE: dict[tuple[int, str], list[Any]] = {}
+
+
+def template_fields(version: Any) -> list[Any]:
+    if not version.is_published:
+        return list(version.fields.all())
+    key = (version.pk, str(version.published_at))
+    if key not in _FIELDS_CACHE:
+        if len(_FIELDS_CACHE) > 500:
+            _FIELDS_CACHE.clear()
+        _FIELDS_CACHE[key] = list(version.fields.all())
+    return _FIELDS_CACHE[key]
 
 
 def is_on_behalf(actor: Any, submission: Submission) -> bool:
@@ -72,7 +89,7 @@ def submission_save_draft(
     _check_version(submission, expected_version, data)
     if submission.status == Submission.Status.APPROVED:
         raise InvalidStateError(_("An approved report cannot be changed."))
-    fields = list(submission.template_version.fields.all())
+    fields = template_fields(submission.template_version)
     clean, errors = fieldtypes.validate(fields, submission.template_version.rules, data, lang=_lang(), partial=True)
     if errors:
         raise ValidationFailed(details=[e.as_detail() for e in errors])
@@ -102,38 +119,35 @@ def submission_submit(
     """
     submission = _locked(submission)
     _check_writable(actor, submission)
-    if idempotency_key:
-        previous = submission.versions.filter(idempotency_key=idempotency_key).first()
-        if previous is not None:
-            return submission, previous, False
+    idempotency_key = idempotency_key[:128]
+    # One query for both the next version number and an earlier use of the idempotency key. The row lock
+    # above serialises concurrent retries, so the second one sees the first one's version here.
+    seen = submission.versions.aggregate(n=Max("number"), hit=Max("pk", filter=Q(idempotency_key=idempotency_key or None)))
+    if seen["hit"] is not None:
+        return submission, SubmissionVersion.objects.get(pk=seen["hit"]), False
     payload = submission.draft if data is None else data
     _check_version(submission, expected_version, payload)
     if submission.status == Submission.Status.APPROVED:
         raise InvalidStateError(_("An approved report cannot be changed."))
-    fields = list(submission.template_version.fields.all())
+    fields = template_fields(submission.template_version)
     clean, errors = fieldtypes.validate(fields, submission.template_version.rules, payload, lang=_lang())
     if errors:
         raise ValidationFailed(details=[e.as_detail() for e in errors])
     now = timezone.now()
     late = now > submission.instance.deadline
-    number = (submission.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    number = (seen["n"] or 0) + 1
     on_behalf = is_on_behalf(actor, submission)
-    try:
-        with transaction.atomic():
-            version = SubmissionVersion.objects.create(
-                submission=submission,
-                number=number,
-                data=clean,
-                submitted_at=now,
-                submitted_by=actor,
-                on_behalf=on_behalf,
-                is_late=late,
-                idempotency_key=idempotency_key[:128],
-                via=via,
-            )
-    except IntegrityError:
-        # A concurrent retry with the same key won the race: return what it stored.
-        return submission, submission.versions.get(idempotency_key=idempotency_key[:128]), False
+    version = SubmissionVersion.objects.create(
+        submission=submission,
+        number=number,
+        data=clean,
+        submitted_at=now,
+        submitted_by=actor,
+        on_behalf=on_behalf,
+        is_late=late,
+        idempotency_key=idempotency_key,
+        via=via,
+    )
     before = submission.status
     submission.draft = clean
     submission.status = Submission.Status.SUBMITTED
@@ -141,7 +155,7 @@ def submission_submit(
     submission.is_late = late
     submission.lock_version += 1
     submission.save(update_fields=["draft", "status", "submitted_at", "is_late", "lock_version", "updated_at"])
-    _write_answers(submission, fields, clean)
+    _write_answers(submission, fields, clean, had_answers=before in Submission.ANSWERED)
     audit.record(
         actor=actor,
         action="submission.submit_on_behalf" if on_behalf else "submission.submit",
@@ -153,8 +167,9 @@ def submission_submit(
     return submission, version, True
 
 
-def _write_answers(submission: Submission, fields: list[Any], clean: dict[str, Any]) -> None:
-    Answer.objects.filter(submission=submission).delete()
+def _write_answers(submission: Submission, fields: list[Any], clean: dict[str, Any], *, had_answers: bool) -> None:
+    if had_answers:
+        Answer.objects.filter(submission=submission).delete()
     common = {
         "instance_id": submission.instance_id,
         "submission": submission,

@@ -89,7 +89,7 @@ def test_a_closed_round_and_a_non_recipient_are_refused_with_reasons(
         content_type="application/json",
         **bearer(make_user(outsider_unit, "reporter")),
     )
-    assert response.status_code == 404  # not asked and not visible: the instance itself is hidden
+    assert response.status_code == 403 and response.json()["code"] == "not_recipient"
     new_unit = make_unit(cast.ref["gavle"], name="Ny enhet")
     response = client.post(
         url(instance, new_unit), {"answers": GOOD}, content_type="application/json", **bearer(cast.users["gavle"])
