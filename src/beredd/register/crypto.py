@@ -18,7 +18,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def _raw_keys() -> tuple[bytes, ...]:
-    keys = tuple(settings.REGISTER_KEYS)
+    return _decode(tuple(settings.REGISTER_KEYS))
+
+
+@lru_cache(maxsize=8)
+def _decode(keys: tuple[str, ...]) -> tuple[bytes, ...]:
+    # Keyed on the configured strings, so a settings change (rotation, tests) takes effect at once.
     if not keys:
         raise ImproperlyConfigured("REGISTER_KEYS is empty")
     return tuple(base64.b64decode(k) for k in keys)

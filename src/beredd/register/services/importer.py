@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from beredd.register import crypto
 from beredd.register.models import AccessLog, Contact, ImportBatch, Person, PersonDevice
 from beredd.register.services import access
 from beredd.register.services.persons import _apply, _replace_children, device_catalogue, unit_lookup
-from beredd.register.services.validation import COLUMNS, CleanPerson, clean_person
+from beredd.register.services.validation import COLUMNS, VALUE_COLUMNS, CleanPerson, clean_person
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -101,6 +101,81 @@ def validate_rows(kommun: Organisation, rows: list[dict[str, Any]]) -> tuple[Imp
     return result, clean_rows
 
 
+def _insert_orm(kommun: Organisation, new: list[CleanPerson]) -> None:
+    people = []
+    for clean in new:
+        person = Person(kommun=kommun)
+        _apply(person, clean)
+        people.append(person)
+    Person.objects.bulk_create(people, batch_size=2000)
+    PersonDevice.objects.bulk_create(
+        [PersonDevice(person=p, device=d, battery_hours=h) for p, c in zip(people, new, strict=True) for d, h in c.devices],
+        batch_size=5000,
+    )
+    Contact.objects.bulk_create(
+        [Contact(person=p, name=c.contact[0], phone=c.contact[1]) for p, c in zip(people, new, strict=True) if c.contact],
+        batch_size=5000,
+    )
+
+
+def _insert_copy(kommun: Organisation, new: list[CleanPerson]) -> None:
+    """PostgreSQL: COPY rows with pre-allocated ids (no model instances), inside the caller's transaction.
+
+    The ORM path costs about 0.5 ms per row in model overhead; COPY keeps a 100,000-row import within a minute.
+    """
+    if not new:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('register_person', 'id')) FROM generate_series(1, %s)", [len(new)])
+        ids = [row[0] for row in cursor.fetchall()]
+        now = timezone.now()
+        columns = [
+            "id",
+            "created_at",
+            "updated_at",
+            "kommun_id",
+            "unit_id",
+            "pnr_encrypted",
+            "pnr_hash",
+            "is_coordination_number",
+            "birth_year",
+            *VALUE_COLUMNS,
+            "status",
+            "has_device",
+            "has_life_device",
+            "life_battery_hours",
+        ]
+        with cursor.cursor.copy(f"COPY register_person ({', '.join(columns)}) FROM STDIN") as copy:
+            for pk, clean in zip(ids, new, strict=True):
+                life = [h for d, h in clean.devices if d.life_sustaining]
+                copy.write_row(
+                    (
+                        pk,
+                        now,
+                        now,
+                        kommun.pk,
+                        clean.unit.pk,
+                        crypto.encrypt(clean.pnr),
+                        crypto.search_hash(clean.pnr),
+                        clean.is_coordination_number,
+                        clean.birth_year,
+                        *(clean.values[c] for c in VALUE_COLUMNS),
+                        Person.Status.ACTIVE,
+                        bool(clean.devices),
+                        bool(life),
+                        min((h for h in life if h is not None), default=None),
+                    )
+                )
+        with cursor.cursor.copy("COPY register_persondevice (person_id, device_id, battery_hours) FROM STDIN") as copy:
+            for pk, clean in zip(ids, new, strict=True):
+                for device, hours in clean.devices:
+                    copy.write_row((pk, device.pk, hours))
+        with cursor.cursor.copy("COPY register_contact (person_id, kind, name, phone, note) FROM STDIN") as copy:
+            for pk, clean in zip(ids, new, strict=True):
+                if clean.contact:
+                    copy.write_row((pk, Contact.Kind.RELATIVE, clean.contact[0], clean.contact[1], ""))
+
+
 def _require_mas(actor: Any, kommun: Organisation, what: str) -> access.Scope:
     scope = access.identity_scope(actor, kommun)
     if scope is None or not scope.whole_kommun:
@@ -160,7 +235,7 @@ def import_rows(
     if not result.ok:
         raise ValidationFailed(details=result.problems)
     duplicate_of = {d["row"]: d["person_id"] for d in result.duplicates}
-    new: list[tuple[Person, CleanPerson]] = []
+    new: list[CleanPerson] = []
     for number, clean in clean_rows:
         if number in duplicate_of:
             if on_duplicate == "skip":
@@ -172,16 +247,11 @@ def import_rows(
             _replace_children(person, clean)
             result.updated += 1
             continue
-        person = Person(kommun=kommun)
-        _apply(person, clean)
-        new.append((person, clean))
-    Person.objects.bulk_create([p for p, _c in new], batch_size=2000)
-    PersonDevice.objects.bulk_create(
-        [PersonDevice(person=p, device=d, battery_hours=h) for p, c in new for d, h in c.devices], batch_size=5000
-    )
-    Contact.objects.bulk_create(
-        [Contact(person=p, name=c.contact[0], phone=c.contact[1]) for p, c in new if c.contact], batch_size=5000
-    )
+        new.append(clean)
+    if connection.vendor == "postgresql":
+        _insert_copy(kommun, new)
+    else:
+        _insert_orm(kommun, new)
     result.created = len(new)
     access.log(
         user=actor,

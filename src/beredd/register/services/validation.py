@@ -45,9 +45,33 @@ COLUMNS = [
     "contact_phone",
 ]
 REQUIRED = ["personnummer", "first_name", "last_name", "address", "postcode", "locality", "unit"]
+# The keys of CleanPerson.values, in a fixed order (the import writes them with COPY).
+VALUE_COLUMNS = [
+    "first_name",
+    "last_name",
+    "locality",
+    "language",
+    "address",
+    "phone",
+    "legal_note",
+    "postcode",
+    "lat",
+    "lon",
+    "cannot_evacuate",
+    "heat_sensitive",
+    "interpreter",
+    "easy_swedish",
+    "hearing_impaired",
+    "vision_impaired",
+    "transport_need",
+    "legal_basis",
+    "review_date",
+]
 BOOLEANS = ["cannot_evacuate", "heat_sensitive", "interpreter", "easy_swedish", "hearing_impaired", "vision_impaired"]
 TRUE_WORDS = {"1", "true", "ja", "j", "yes", "y", "x"}
 FALSE_WORDS = {"", "0", "false", "nej", "n", "no"}
+TRANSPORTS = frozenset(Person.Transport.values)
+LEGAL_BASES = frozenset(Person.LegalBasis.values)
 _PNR_SHAPE = re.compile(r"^(\d{2})?(\d{2})(\d{2})(\d{2})[-+]?(\d{4})$")
 
 
@@ -188,11 +212,11 @@ def clean_person(
             errors.append((name, _("Answer yes or no.")))
         values[name] = bool(flag)
     transport = text("transport_need", 16).lower()
-    if transport not in Person.Transport.values:
+    if transport not in TRANSPORTS:
         errors.append(("transport_need", _("Unknown transport need.")))
     values["transport_need"] = transport
     basis = text("legal_basis", 16).lower() or Person.LegalBasis.CARE
-    if basis not in Person.LegalBasis.values:
+    if basis not in LEGAL_BASES:
         errors.append(("legal_basis", _("Unknown legal basis.")))
     values["legal_basis"] = basis
     values["review_date"] = _review_date(data.get("review_date"), errors)

@@ -131,3 +131,22 @@ def test_bad_activation_input_stores_nothing(world: dict[str, Any], kw: dict[str
 def test_the_impact_query_by_locality_only(world: dict[str, Any], area_people: dict[str, Any]) -> None:
     impacts = services.impact_query(kommun_id=world["gavle"].pk, localities=["Gävle"])
     assert len(impacts) == 9  # every active Gävle resident (ended and Sandviken excluded)
+
+
+def test_review_reminders_mail_counts_only(world: dict[str, Any]) -> None:
+    from beredd.register.tasks import register_daily, review_reminders_send
+
+    world["mas"]  # noqa: B018  # the recipient
+    make_person(world["gavle"], world["unit_a"], last_name="Försenad", review_date=dt.date(2020, 1, 1))
+    make_person(world["gavle"], world["unit_a"], last_name="Iordning")
+    assert review_reminders_send() == 1
+    assert "1" in mail.outbox[0].subject and "Försenad" not in mail.outbox[0].body
+    result = register_daily.enqueue()
+    assert result.return_value["reminders"] == 1
+
+
+def test_prefill_counts_for_a_reporting_field(world: dict[str, Any], area_people: dict[str, Any]) -> None:
+    from beredd.register.selectors import prefill_counts
+
+    counts = prefill_counts(user=world["lan_coordinator"], org=world["gavleborg"])
+    assert counts["register.total"] == "10" and counts["register.heat_sensitive"] == "<5"

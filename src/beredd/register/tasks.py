@@ -1,0 +1,49 @@
+"""Background jobs (django-tasks). Schedule daily, e.g. cron → ``manage.py register_daily``.
+
+Neither job puts a name in an e-mail: reminders carry counts only.
+"""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from beredd.accounts.models import Membership, Role
+from beredd.register import services
+from beredd.register.models import Person
+
+
+def review_reminders_send() -> int:
+    """E-mail each kommun's MAS how many active records are past their review date. Returns mails sent."""
+    overdue = (
+        Person.objects.filter(status=Person.Status.ACTIVE, review_date__lt=timezone.localdate())
+        .values_list("kommun_id", "kommun__name")
+        .order_by("kommun_id")
+    )
+    counts: dict[int, tuple[str, int]] = {}
+    for kommun_id, name in overdue:
+        counts[kommun_id] = (name, counts.get(kommun_id, (name, 0))[1] + 1)
+    sent = 0
+    for kommun_id, (name, n) in counts.items():
+        to = sorted(
+            set(
+                Membership.objects.current()
+                .filter(organisation_id=kommun_id, role=Role.MAS)
+                .values_list("user__email", flat=True)
+            )
+        )
+        if not to:
+            continue
+        with translation.override("sv"):
+            subject = _("Beredd: %(n)s register records in %(kommun)s are due for review") % {"n": n, "kommun": name}
+            body = _("Open the register in Beredd and check the records marked overdue with the residents.")
+        sent += send_mail(subject, body, None, to)
+    return sent
+
+
+@task()
+def register_daily() -> dict[str, int]:
+    """Review reminders, then purge records ended longer ago than the retention period."""
+    return {"reminders": review_reminders_send(), "purged": services.person_purge_ended()}
