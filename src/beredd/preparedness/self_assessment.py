@@ -111,9 +111,9 @@ def comparison_for_user(*, user: Any, org: Organisation, year: int) -> Compariso
     """Answers of ``year``'s self-assessment rounds for ``org`` beside its county and the nation.
 
     Only aggregate counts leave ``org``'s subtree, so a kommun sees the county and nation as shares, never others'
-    answers. Raises NotFoundError without ``preparedness.view`` at ``org``. Four queries.
+    answers. Raises NotFoundError without ``preparedness.view`` at ``org``. Five queries.
     """
-    from beredd.reporting.models import Answer
+    from beredd.reporting.models import Answer, RoundInstance
 
     if not policy.can(user, "preparedness.view", org):
         raise NotFoundError("organisation", org.pk)
@@ -121,9 +121,13 @@ def comparison_for_user(*, user: Any, org: Organisation, year: int) -> Compariso
     chain = [org] + [ancestors[i] for i in reversed(org.ancestor_ids[:-1]) if ancestors[i].kind in ("lan", "nation")]
     levels = [Level(org=o) for o in chain]
     keys = [q["code"].lower() for q in all_questions()]
-    answers = Answer.objects.filter(
-        instance__round__template_version__template__key=TEMPLATE_KEY, instance__as_of__year=year, key__in=keys
+    # Resolve the year's instances first (a handful of rows) so the answer scans use the (instance, org_path) index.
+    instance_ids = list(
+        RoundInstance.objects.filter(round__template_version__template__key=TEMPLATE_KEY, as_of__year=year).values_list(
+            "pk", flat=True
+        )
     )
+    answers = Answer.objects.filter(instance_id__in=instance_ids, key__in=keys)
     aggregates = {f"n{i}": Count("id", filter=Q(org_path__startswith=lvl.org.path)) for i, lvl in enumerate(levels)}
     counted: list[dict[str, Any]] = [dict(r) for r in answers.values("key", "choice").annotate(**aggregates).order_by()]
     for row in counted:
@@ -142,10 +146,10 @@ def comparison_for_user(*, user: Any, org: Organisation, year: int) -> Compariso
         for q in all_questions()
     ]
     oj_keys = ["oj1", "oj2", "oj3"]
+    # Answers carry their kommun and län ids: filtering on those columns beats a path prefix scan.
+    scoped = answers.filter(**_scope(org))
     lacking = list(
-        answers.filter(
-            org_path__startswith=org.path, key__in=oj_keys, choice__in=["no", "partly"], organisation__kind=Organisation.Kind.UNIT
-        )
+        scoped.filter(key__in=oj_keys, choice__in=["no", "partly"], organisation__kind=Organisation.Kind.UNIT)
         .select_related("organisation")
         .order_by("organisation__name", "key")
     )
@@ -153,7 +157,7 @@ def comparison_for_user(*, user: Any, org: Organisation, year: int) -> Compariso
     per_kind: list[dict[str, Any]] = [
         dict(r)
         for r in (
-            answers.filter(org_path__startswith=org.path, key__in=[*oj_keys, "oj4"], organisation__kind=Organisation.Kind.UNIT)
+            scoped.filter(key__in=[*oj_keys, "oj4"], organisation__kind=Organisation.Kind.UNIT)
             .values("organisation__service_kind", "key")
             .annotate(yes=Count("id", filter=Q(choice="yes")), total=Count("id", filter=Q(choice__in=COUNTED)))
             .order_by()
@@ -166,6 +170,17 @@ def comparison_for_user(*, user: Any, org: Organisation, year: int) -> Compariso
             round(100 * kind_row["yes"] / kind_row["total"]) if kind_row["total"] else None
         )
     return Comparison(year=year, levels=levels, rows=rows, lacking=lacking, by_service_kind=by_kind)
+
+
+def _scope(org: Organisation) -> dict[str, Any]:
+    """Filter for answers in ``org``'s subtree, on the denormalised ancestor columns where there is one."""
+    if org.kind == Organisation.Kind.KOMMUN:
+        return {"kommun_id": org.pk}
+    if org.kind == Organisation.Kind.LAN:
+        return {"lan_id": org.pk}
+    if org.kind == Organisation.Kind.UNIT:
+        return {"organisation_id": org.pk}
+    return {"org_path__startswith": org.path}
 
 
 def chart(comparison: Comparison, *, bar: int = 9, gap: int = 6, width: int = 320) -> dict[str, Any]:

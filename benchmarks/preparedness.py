@@ -1,0 +1,196 @@
+"""Preparedness benchmark: the national self-assessment comparison and backup binder generation, on PostgreSQL.
+
+290 kommuner × ``BENCH_PREP_UNITS`` units (default 10) answer the self-assessment (28 questions, yes/partly/no/n.a.)
+in one national round of the reporting engine. Measures:
+
+* ``comparison_ms``: ``comparison_for_user`` for one kommun (kommun, its county, the nation), median of 7 runs;
+  ``comparison_baseline_ms``: one hand-written SQL GROUP BY over the same answer rows, same run.
+* ``binder_pdf_ms``: one unit's backup binder PDF (two plans with routines and contacts), median of 5.
+
+The database ``beredd_bench_preparedness`` is dropped and recreated on each run (``BENCH_PREP_DATABASE_URL``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+DB_NAME = "beredd_bench_preparedness"
+DB_URL = os.environ.get("BENCH_PREP_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
+UNITS_PER_KOMMUN = int(os.environ.get("BENCH_PREP_UNITS", "10"))
+TARGETS = {"comparison_ms": 500.0, "binder_pdf_ms": 1500.0}
+
+
+def _recreate_database() -> None:
+    import psycopg
+
+    admin = DB_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def _setup_django() -> None:
+    os.environ["DATABASE_URL"] = DB_URL
+    os.environ.setdefault("DJANGO_ENV", "test")
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beredd.settings")
+    sys.path.insert(0, str(REPO / "src"))
+    import django
+
+    django.setup()
+
+
+def _median_ms(fn: Any, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def _build(rng: random.Random) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from beredd.accounts.models import Membership, User
+    from beredd.orgs.models import Organisation
+    from beredd.orgs.services import load_reference
+    from beredd.preparedness import self_assessment
+    from beredd.preparedness.services.self_assessment import self_assessment_issue
+    from beredd.reporting.models import Answer, Submission
+
+    load_reference()
+    nation = Organisation.objects.get(kind="nation")
+    kommuner = list(Organisation.objects.filter(kind="kommun"))
+    kinds = ["sabo", "hemtjanst", "hsl", "lss_vuxna", "hvb"]
+    units = Organisation.objects.bulk_create(
+        [
+            Organisation(
+                kind="unit",
+                parent=k,
+                name=f"{k.name} enhet {i}",
+                service_kind=kinds[i % len(kinds)],
+                regi="kommunal",
+                depth=k.depth + 1,
+            )
+            for k in kommuner
+            for i in range(UNITS_PER_KOMMUN)
+        ]
+    )
+    parents = {k.pk: k for k in kommuner}
+    for unit in units:
+        unit.path = f"{parents[unit.parent_id].path}{unit.pk}/"
+    Organisation.objects.bulk_update(units, ["path"], batch_size=2000)
+    admin = User.objects.create_user("bench@beredd.se", "Bench-losenord-2026", full_name="Bench")
+    Membership.objects.create(user=admin, organisation=nation, role="national_admin")
+    round_ = self_assessment_issue(
+        actor=admin, issuer=nation, year=timezone.now().year, responder="unit", deadline=timezone.now() + dt.timedelta(days=30)
+    )
+    keys = [q["code"].lower() for q in self_assessment.all_questions()]
+    rows = []
+    for sub in Submission.objects.filter(instance__round=round_).iterator():
+        for key in keys:
+            choice = rng.choices(["yes", "partly", "no", "na"], weights=(5, 3, 2, 1))[0]
+            rows.append(
+                Answer(
+                    instance_id=sub.instance_id,
+                    submission_id=sub.pk,
+                    key=key,
+                    choice=choice,
+                    org_path=sub.org_path,
+                    civilomrade_id=sub.civilomrade_id,
+                    lan_id=sub.lan_id,
+                    kommun_id=sub.kommun_id,
+                    organisation_id=sub.organisation_id,
+                )
+            )
+    Answer.objects.bulk_create(rows, batch_size=5000)
+    Submission.objects.filter(instance__round=round_).update(status=Submission.Status.SUBMITTED, submitted_at=timezone.now())
+    return {
+        "admin": admin,
+        "gavle": Organisation.objects.get(kind="kommun", code="2180"),
+        "answers": len(rows),
+        "units": len(units),
+        "instance_id": round_.instances.get().pk,
+    }
+
+
+def run() -> dict[str, Any]:
+    _recreate_database()
+    _setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(2026)
+    world = _build(rng)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load, as autovacuum would give production
+    from django.utils import timezone
+
+    from beredd.preparedness import self_assessment, services
+
+    year = timezone.now().year
+    gavle = world["gavle"]
+    comparison_ms = _median_ms(lambda: self_assessment.comparison_for_user(user=world["admin"], org=gavle, year=year), 7)
+
+    def baseline() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT key, choice, COUNT(*) FILTER (WHERE org_path LIKE %s), COUNT(*) FILTER (WHERE org_path LIKE %s), COUNT(*) "
+                "FROM reporting_answer WHERE instance_id = %s GROUP BY key, choice",
+                [gavle.path + "%", gavle.parent.path + "%", world["instance_id"]],
+            )
+            cursor.fetchall()
+
+    baseline_ms = _median_ms(baseline, 7)
+    unit = gavle.children.filter(kind="unit").first()
+    for n in range(2):
+        plan = services.plan_create(
+            organisation=unit,
+            actor=None,
+            values={
+                "title": f"Plan {n}",
+                "critical_activities": "Läkemedel, mat, tillsyn",
+                "max_tolerable_outage": "4h",
+                "owner": "Enhetschef",
+                "review_date": dt.date(2030, 1, 1),
+            },
+        )
+        for kind in ("power", "water", "it", "staff", "medicines"):
+            services.plan_dependency_set(
+                plan=plan,
+                actor=None,
+                kind=kind,
+                values={
+                    "backup_routine": "Reservrutin " * 10,
+                    "restoration_routine": "Återställ " * 8,
+                    "return_routine": "Återgå " * 8,
+                },
+            )
+        services.plan_contact_add(plan=plan, actor=None, values={"name": "Jour", "phone": "026-1"})
+    binder_ms = _median_ms(lambda: services.binder_pdf(unit=unit), 5)
+    figures: dict[str, Any] = {
+        "units": world["units"],
+        "answers": world["answers"],
+        "comparison_ms": comparison_ms,
+        "comparison_baseline_ms": baseline_ms,
+        "comparison_ratio": round(comparison_ms / baseline_ms, 2) if baseline_ms else None,
+        "binder_pdf_ms": binder_ms,
+        "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout.strip(),
+    }
+    figures["failed_targets"] = [k for k, limit in TARGETS.items() if figures[k] > limit]
+    return figures
+
+
+if __name__ == "__main__":
+    print(run())
