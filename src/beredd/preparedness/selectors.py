@@ -257,6 +257,16 @@ def provider_status(*, user: Any, org: Organisation, year: int) -> list[dict[str
     return rows
 
 
+def provider_status_by_kommun(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per kommun: how many provider contracts have this year's declaration with all clauses met, with gaps, or none."""
+    out: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        kommun = row["contract"].kommun
+        entry = out.setdefault(kommun.pk, {"kommun": kommun, "ok": 0, "gaps": 0, "missing": 0})
+        entry[row["status"]] += 1
+    return sorted(out.values(), key=lambda e: e["kommun"].name)
+
+
 # Heat ----------------------------------------------------------------------------------------------------------
 
 

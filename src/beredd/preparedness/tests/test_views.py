@@ -271,3 +271,11 @@ def test_every_form_page_opens_for_the_coordinator(client: Client, world: Simple
     assert 'id="id_level"' in client.get(reverse("preparedness:heat", args=[ref["gavleborg"].pk])).content.decode()
     client.force_login(make_user(ref["nation"], "national_admin"))
     assert client.get(reverse("preparedness:index") + f"?org={ref['nation'].pk}").status_code == 200
+
+
+def test_the_county_sees_provider_declarations_per_kommun(
+    client: Client, world: SimpleNamespace, ref: Any, make_user: Any
+) -> None:
+    client.force_login(make_user(ref["gavleborg"], "viewer"))
+    response = client.get(reverse("preparedness:index") + f"?org={ref['gavleborg'].pk}")
+    assert response.context["providers_by_kommun"] == [{"kommun": world.gavle, "ok": 0, "gaps": 0, "missing": 1}]

@@ -25,6 +25,7 @@ def index(request: HttpRequest) -> HttpResponse:
         raise NotFoundError("organisation")
     is_unit = org.kind == Organisation.Kind.UNIT
     profile = selectors.unit_profile_for(org) if is_unit else None
+    providers = selectors.provider_status(user=request.user, org=org, year=timezone.localdate().year)
     return render(
         request,
         "preparedness/index.html",
@@ -38,7 +39,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "coverage": selectors.coverage(user=request.user, org=org),
             "heat": selectors.heat_activations_for_user(user=request.user, org=org)[:5],
             "open_notices": selectors.heat_notices_open_for_user(user=request.user, org=org),
-            "providers": selectors.provider_status(user=request.user, org=org, year=timezone.localdate().year),
+            "providers": providers,
+            "providers_by_kommun": selectors.provider_status_by_kommun(providers) if org.depth < 3 else [],
             "binders": selectors.binders_for_user(user=request.user, unit=org)[:5] if is_unit else [],
             "profile_form": ProfileForm(initial={"heat_sensitive": bool(profile and profile.heat_sensitive)})
             if is_unit
