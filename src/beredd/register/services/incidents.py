@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -31,10 +32,11 @@ from beredd.register.services import access
 from beredd.register.services.validation import normalise_postcode
 
 CATEGORIES = ["total", "life_sustaining", "electricity_dependent", "cannot_evacuate", "heat_sensitive", "communication"]
+COMMUNICATION = ~Q(language="") | Q(interpreter=True) | Q(easy_swedish=True) | Q(hearing_impaired=True) | Q(vision_impaired=True)
 UNREACHED = {"", FollowUp.Outcome.NOT_REACHED}
 
 
-@dataclass
+@dataclass(slots=True)
 class Impact:
     person_id: int
     unit_id: int
@@ -89,47 +91,38 @@ def impact_query(
 
     if area is None and not postcodes and not localities:
         return []
+    # The communication needs come back as one boolean computed in SQL (fewer columns to transfer and convert).
+    needs_comm = ExpressionWrapper(COMMUNICATION, output_field=BooleanField())
     rows = list(
         Person.objects.filter(where())
         .order_by()
+        .annotate(comm=needs_comm)
         .values_list(
             "pk",
-            "unit_id",
             "lat",
             "lon",
             "postcode",
             "locality",
             "cannot_evacuate",
             "heat_sensitive",
-            "language",
-            "interpreter",
-            "easy_swedish",
-            "hearing_impaired",
-            "vision_impaired",
+            "comm",
             "has_device",
             "has_life_device",
             "life_battery_hours",
+            "unit_id",
         )
     )
     if area is not None:
-        located = [i for i, r in enumerate(rows) if r[2] is not None]
-        inside = geo.points_inside(area, [float(rows[i][2] or 0) for i in located], [float(rows[i][3] or 0) for i in located])
-        in_polygon = {i for flag, i in zip(inside.tolist(), located, strict=True) if flag}
-        codes, places = set(postcodes), set(localities)
-        rows = [r for i, r in enumerate(rows) if i in in_polygon or r[4] in codes or r[5] in places]
+        lats = np.fromiter((r[1] if r[1] is not None else np.nan for r in rows), dtype=float, count=len(rows))
+        lons = np.fromiter((r[2] if r[2] is not None else np.nan for r in rows), dtype=float, count=len(rows))
+        inside = geo.points_inside_array(area, lats, lons)
+        if postcodes or localities:
+            codes, places = set(postcodes), set(localities)
+            rows = [r for flag, r in zip(inside.tolist(), rows, strict=True) if flag or r[3] in codes or r[4] in places]
+        else:
+            rows = [r for flag, r in zip(inside.tolist(), rows, strict=True) if flag]
     out = [
-        Impact(
-            person_id=r[0],
-            unit_id=r[1],
-            min_battery=r[15],
-            life=r[14],
-            electric=r[13],
-            tier=_tier(r[15] is not None, r[14], r[6], r[7]),
-            cannot_evacuate=r[6],
-            heat=r[7],
-            communication=bool(r[8] or r[9] or r[10] or r[11] or r[12]),
-        )
-        for r in rows
+        Impact(r[0], r[11], _tier(r[10] is not None, r[9], r[5], r[6]), r[10], r[9], r[8], r[5], r[6], bool(r[7])) for r in rows
     ]
     out.sort(key=lambda i: i.sort_key)
     return out

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from beredd.accounts.models import Role
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
-from beredd.register import selectors, services
+from beredd.register import geo, selectors, services
 from beredd.register.forms import FollowUpForm, IncidentChangeForm, IncidentForm
 from beredd.register.models import AccessLog, FollowUp
 from beredd.register.services import access
@@ -43,7 +43,8 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The incident is activated. The MAS has been notified."))
             return redirect("register:incident-detail", incident_id=incident.pk)
-    return render(request, "register/incident_form.html", {"form": form, "kommun": kommun})
+    area_map = geo.svg_map(geo.kommun_outline(kommun.code))
+    return render(request, "register/incident_form.html", {"form": form, "kommun": kommun, "area_map": area_map})
 
 
 @login_required
