@@ -119,3 +119,10 @@ class LogFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     only_anomalies = forms.BooleanField(label=_("Only rows worth a look"), required=False)
+
+
+class DeviceForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("Stable identifier used in imports, e.g. cough_assist"))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    life_sustaining = forms.BooleanField(label=_("Life-sustaining"), required=False)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)

@@ -7,6 +7,7 @@ app_name = "register"
 urlpatterns = [
     path("", views.index, name="index"),
     path("antal/", views.counts, name="counts"),
+    path("produkter/", views.devices, name="devices"),
     path("personer/ny/", views.person_form, name="person-create"),
     path("personer/<int:person_id>/", views.person_detail, name="person-detail"),
     path("personer/<int:person_id>/andra/", views.person_form, name="person-edit"),

@@ -24,10 +24,12 @@ from beredd.register.services.incidents import (
 )
 from beredd.register.services.importer import import_commit, import_preview, import_rows
 from beredd.register.services.logs import log_extract
+from beredd.register.services.devices import device_save
 
 __all__ = [
     "PersonRecord",
     "access",
+    "device_save",
     "followup_record",
     "grant_create",
     "grant_revoke",

@@ -181,3 +181,19 @@ def test_the_mas_reviews_the_log_and_downloads_an_extract(client: Client, world:
     assert world["unit_mas"].email.encode() in csv.content
     login(client, world["unit_mas"])
     assert client.get(reverse("register:log-extract", args=[people["a"].pk, "csv"])).status_code == 404
+
+
+def test_only_a_national_admin_extends_the_device_catalogue(client: Client, world: dict[str, Any]) -> None:
+    from beredd.register.models import Device
+
+    data = {"code": "cough_assist", "name": "Hostmaskin", "life_sustaining": "on", "is_active": "on"}
+    for persona in ("mas", "lan_coordinator", "coordinator"):
+        login(client, world[persona])
+        assert client.get(reverse("register:devices")).status_code == 200
+        assert client.post(reverse("register:devices"), data).status_code == 404
+    assert not Device.objects.filter(code="cough_assist").exists()
+    login(client, world["national"])
+    assert client.post(reverse("register:devices"), data).status_code == 302
+    assert Device.objects.get(code="cough_assist").life_sustaining
+    bad = client.post(reverse("register:devices"), data | {"code": "X y"})
+    assert bad.status_code == 200 and Device.objects.count() == 9

@@ -11,6 +11,7 @@ from beredd.register.views.incidents import (
 from beredd.register.views.logs import log_extract_view, log_review
 from beredd.register.views.persons import (
     counts,
+    devices,
     export_csv,
     import_commit_view,
     import_view,
@@ -22,6 +23,7 @@ from beredd.register.views.persons import (
 __all__ = [
     "call_list",
     "counts",
+    "devices",
     "export_csv",
     "followup",
     "followup_record_view",

@@ -12,7 +12,8 @@ from beredd.accounts.context import current_org
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import selectors, services
-from beredd.register.forms import PURPOSES, ImportCommitForm, ImportForm, PersonForm, PurposeForm
+from beredd.register.forms import PURPOSES, DeviceForm, ImportCommitForm, ImportForm, PersonForm, PurposeForm
+from beredd.register.models import Device
 from beredd.register.services import access
 from beredd.register.services.persons import LIST_LIMIT
 from beredd.register.views.common import working_kommun
@@ -181,3 +182,22 @@ def import_commit_view(request: HttpRequest) -> HttpResponse:
         _("Imported: %(c)s new, %(u)s updated, %(s)s skipped.") % {"c": result.created, "u": result.updated, "s": result.skipped},
     )
     return redirect("register:index")
+
+
+@login_required
+def devices(request: HttpRequest) -> HttpResponse:
+    """The device catalogue; national admins add and change kinds."""
+    manage = services.devices.can_manage(request.user)
+    form = DeviceForm(request.POST or None) if manage else None
+    if request.method == "POST":
+        if form is None:
+            raise NotFoundError("device")
+        if form.is_valid():
+            try:
+                services.device_save(actor=request.user, **form.cleaned_data)
+            except ValidationFailed as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The device kind was saved."))
+                return redirect("register:devices")
+    return render(request, "register/devices.html", {"devices": Device.objects.all(), "form": form})
