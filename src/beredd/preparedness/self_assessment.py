@@ -118,7 +118,7 @@ def comparison_for_user(*, user: Any, org: Organisation, year: int) -> Compariso
     if not policy.can(user, "preparedness.view", org):
         raise NotFoundError("organisation", org.pk)
     ancestors = {o.pk: o for o in Organisation.objects.filter(pk__in=org.ancestor_ids)}
-    chain = [org] + [ancestors[i] for i in reversed(org.ancestor_ids[:-1]) if ancestors[i].kind in ("lan", "nation")]
+    chain = [org] + [ancestors[i] for i in reversed(org.ancestor_ids[:-1]) if ancestors[i].kind in ("kommun", "lan", "nation")]
     levels = [Level(org=o) for o in chain]
     keys = [q["code"].lower() for q in all_questions()]
     # Resolve the year's instances first (a handful of rows) so the answer scans use the (instance, org_path) index.

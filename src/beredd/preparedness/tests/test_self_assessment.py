@@ -110,3 +110,11 @@ def test_chart_geometry_is_whole_numbers_so_localised_output_stays_valid_svg(ref
         numbers += [g["y"], g["label_y"], *(b["y"] for b in g["bars"]), *(b["w"] for b in g["bars"])]
         numbers += list((g["marker"] or {}).values())
     assert all(isinstance(n, int) for n in numbers)
+
+
+def test_a_unit_sees_itself_beside_its_kommun_county_and_nation(ref: Any, make_user: Any, answered: dict[str, Any]) -> None:
+    unit = answered["a"]
+    result = self_assessment.comparison_for_user(user=make_user(unit, "reporter"), org=unit, year=answered["year"])
+    assert [lvl.org for lvl in result.levels] == [unit, ref["gavle"], ref["gavleborg"], ref["nation"]]
+    a1 = next(r for r in result.rows if r["key"] == "a1")
+    assert a1["shares"] == [100, 67, 50, 50]
