@@ -20,6 +20,7 @@ from beredd.core.exceptions import NotFoundError, PermissionDeniedError, Validat
 from beredd.core.forms import apply_errors
 from beredd.orgs.models import Organisation
 from beredd.reporting import fields as fieldtypes
+from beredd.reporting import map as kommun_map
 from beredd.reporting import forms, selectors
 from beredd.reporting import rollup as rollups
 from beredd.reporting.exceptions import SubmissionConflictError
@@ -279,6 +280,7 @@ def instance_rollup(request: HttpRequest, instance_id: int) -> HttpResponse:
         "missing": rollups.missing(instance=instance, org=org),
         "child_pictures": selectors.child_pictures(instance=instance, org=org),
         "trend": _trend_rows(instance, org, context["numeric_fields"], context["lang"]),
+        "map": _map(instance, org, request.GET.get("map", "status")),
         "can_write_picture": policy.can(request.user, "reporting.approve", org),
         "breadcrumbs": [
             o
@@ -293,6 +295,33 @@ def instance_rollup(request: HttpRequest, instance_id: int) -> HttpResponse:
         .order_by("org_path")[:200],
     }
     return render(request, "reporting/rollup.html", context)
+
+
+def _map(instance: Any, org: Organisation, mode: str) -> dict[str, Any] | None:
+    """Kommuner of the subtree coloured by worst status or completeness (county level and above)."""
+    if org.depth > 2:
+        return None
+    result = rollups.rollup(instance=instance, org=org, by="kommun")
+    by_org = {g.org.pk: g for g in result.children}
+    shapes = kommun_map.kommun_shapes()
+    items = []
+    kommuner = Organisation.objects.filter(kind=Organisation.Kind.KOMMUN, path__startswith=org.path).values_list(
+        "pk", "code", "name"
+    )
+    for pk, code, name in kommuner:
+        if code not in shapes:
+            continue
+        group = by_org.get(pk)
+        if group is None:
+            cls, label = "none", _("not asked")
+        elif mode == "completeness":
+            pct = group.completeness.percent
+            cls, label = ("ok" if pct == 100 else "warn" if pct >= 50 else "bad"), f"{pct} %"
+        else:
+            cls = rollups.status_class(result, group) if group.completeness.answered else "none"
+            label = f"{group.completeness.answered}/{group.completeness.expected}"
+        items.append({"d": shapes[code].d, "cls": cls, "title": f"{name}: {label}"})
+    return {"items": items, "view_box": kommun_map.view_box([c for _pk, c, _n in kommuner]), "mode": mode}
 
 
 def _trend_rows(instance: Any, org: Organisation, fields: list[TemplateField], lang: str) -> list[dict[str, Any]]:

@@ -281,3 +281,15 @@ def test_a_kommun_coordinator_cannot_edit_national_templates(client: Client, cas
     version = cast.templates["bemanning"]
     response = as_user(client, cast.users["gavle"]).post(reverse("reporting:template-action", args=[version.pk, "publish"]))
     assert response.status_code == 403
+
+
+def test_the_county_page_draws_an_offline_map_of_its_kommuner(client: Client, cast: Cast) -> None:
+    round_ = issue(cast)
+    services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD)
+    instance = round_.instances.get()
+    as_user(client, cast.users["lan"])
+    body = client.get(
+        reverse("reporting:rollup", args=[instance.pk]) + f"?org={cast.ref['gavleborg'].pk}&map=completeness"
+    ).content.decode()
+    assert body.count('<path class="map-') == 10  # Gävleborg's ten kommuner, from the bundled boundaries
+    assert "Gävle: 50 %" in body and "Sandviken: 0 %" in body and "Ockelbo: inte tillfrågad" in body
