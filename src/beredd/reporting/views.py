@@ -20,8 +20,8 @@ from beredd.core.exceptions import NotFoundError, PermissionDeniedError, Validat
 from beredd.core.forms import apply_errors
 from beredd.orgs.models import Organisation
 from beredd.reporting import fields as fieldtypes
-from beredd.reporting import map as kommun_map
 from beredd.reporting import forms, selectors
+from beredd.reporting import map as kommun_map
 from beredd.reporting import rollup as rollups
 from beredd.reporting.exceptions import SubmissionConflictError
 from beredd.reporting.models import Round, Submission, TemplateField, TemplateVersion
