@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-MODULES = ["reporting", "register"]
+MODULES = ["reporting", "register", "preparedness"]
 
 
 def main(argv: list[str]) -> int:
