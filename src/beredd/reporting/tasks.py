@@ -70,7 +70,9 @@ def _link(name: str, *args: Any) -> str:
 def send_issue_mail(instance_id: int) -> int:
     """E-mail everyone who can answer for a recipient of the instance."""
     instance = RoundInstance.objects.select_related("round__issuer").get(pk=instance_id)
-    org_ids = instance.submissions.values_list("organisation_id", flat=True)
+    # The recipients and, for unit rounds, their kommun's coordinators who review the answers.
+    rows = instance.submissions.values_list("organisation_id", "kommun_id")
+    org_ids = {org_id for org_id, _k in rows} | {k for _o, k in rows if k}
     context = {"instance": instance, "round": instance.round, "link": _link("reporting:index")}
     prefix = "[ÖVNING] " if instance.round.is_exercise else ""
     return _send(

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from beredd.reporting.models import CompiledPicture, Round, Submission
-from beredd.reporting.services import pictures
+from beredd.reporting.services import pictures, templates
 from beredd.reporting.services import submissions as services
 from beredd.reporting.tests.conftest import GOOD, Cast, issue
 
@@ -293,3 +293,46 @@ def test_the_county_page_draws_an_offline_map_of_its_kommuner(client: Client, ca
     ).content.decode()
     assert body.count('<path class="map-') == 10  # Gävleborg's ten kommuner, from the bundled boundaries
     assert "Gävle: 50 %" in body and "Sandviken: 0 %" in body and "Ockelbo: inte tillfrågad" in body
+
+
+@pytest.mark.parametrize("who,status", [("national", 302), ("lan", 403), ("gavle", 403), ("stockholm", 404)])
+def test_only_the_issuer_can_close_a_round(client: Client, cast: Cast, who: str, status: int) -> None:
+    round_ = issue(cast)
+    assert (
+        as_user(client, cast.users[who]).post(reverse("reporting:round-action", args=[round_.pk, "close"])).status_code == status
+    )
+    round_.refresh_from_db()
+    assert round_.status == ("closed" if status == 302 else "open")
+
+
+@pytest.mark.parametrize("who,status", [("gavle", 200), ("lan", 200), ("g1", 200), ("g2", 404), ("stockholm", 404)])
+def test_round_page_and_history_follow_the_hierarchy(client: Client, cast: Cast, who: str, status: int) -> None:
+    round_ = issue(cast)
+    s = sub(cast, round_, "g1")
+    as_user(client, cast.users[who])
+    assert client.get(reverse("reporting:history", args=[s.pk])).status_code == status
+    if who != "stockholm":
+        assert client.get(reverse("reporting:round", args=[round_.pk])).status_code == 200
+
+
+def test_autosave_refuses_other_units_and_reaching_up(client: Client, cast: Cast) -> None:
+    round_ = issue(cast)
+    s = sub(cast, round_, "g1")
+    for who in ("g2", "s1"):
+        assert (
+            as_user(client, cast.users[who]).post(reverse("reporting:autosave", args=[s.pk]), {"f-staff_total": "1"}).status_code
+            == 404
+        )
+    s.refresh_from_db()
+    assert s.draft == {}
+
+
+def test_template_fields_cannot_be_moved_by_a_kommun(client: Client, cast: Cast) -> None:
+    version = templates.template_version_new(actor=cast.users["national"], version=cast.templates["bemanning"])
+    field = version.fields.first()
+    assert field is not None
+    response = as_user(client, cast.users["gavle"]).post(reverse("reporting:field-action", args=[field.pk, "down"]))
+    assert response.status_code == 403
+    as_user(client, cast.users["national"])
+    assert client.post(reverse("reporting:field-action", args=[field.pk, "down"])).status_code == 302
+    assert list(version.fields.values_list("key", flat=True))[1] == field.key

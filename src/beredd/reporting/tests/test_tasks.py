@@ -1,0 +1,54 @@
+"""Background jobs: mail on issue, a reminder only to those who have not answered, the next recurring instance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from beredd.reporting import tasks
+from beredd.reporting.models import RoundInstance, Submission
+from beredd.reporting.services import rounds as round_services
+from beredd.reporting.services import submissions as services
+from beredd.reporting.tests.conftest import GOOD, Cast, issue
+
+
+def test_issuing_mails_everyone_who_can_answer(cast: Cast, django_capture_on_commit_callbacks: Any) -> None:
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        round_ = issue(cast, is_exercise=True)
+    to = {m.to[0] for m in mail.outbox}
+    assert {cast.users[k].email for k in ("g1", "g2", "s1", "s2", "gavle", "sandviken")} <= to
+    assert cast.users["stockholm"].email not in to
+    assert all(m.subject.startswith("[ÖVNING]") for m in mail.outbox)
+    assert round_.instances.count() == 1
+
+
+def test_the_reminder_goes_only_to_those_who_have_not_answered_and_only_once(cast: Cast) -> None:
+    round_ = issue(cast)
+    services.submission_submit(
+        actor=cast.users["g1"], submission=Submission.objects.get(organisation=cast.units["g1"]), data=GOOD
+    )
+    instance = round_.instances.get()
+    mail.outbox.clear()
+    tasks.send_reminder.call(instance.pk)
+    to = {m.to[0] for m in mail.outbox}
+    assert cast.users["g1"].email not in to and cast.users["g2"].email in to
+    mail.outbox.clear()
+    assert tasks.send_reminder.call(instance.pk) == 0 and not mail.outbox
+
+
+def test_a_daily_round_gets_its_next_instance_at_the_set_time(cast: Cast) -> None:
+    with time_machine.travel(dt.datetime(2027, 7, 1, 6, 0, tzinfo=dt.UTC), tick=False):
+        round_ = issue(cast, recurrence="daily", recurrence_time=dt.time(10, 0))
+        first = round_.instances.get()
+        assert round_services.next_as_of(round_, first.as_of) == timezone.make_aware(dt.datetime(2027, 7, 1, 10, 0))
+    tasks.create_next_instance.call(round_.pk, 1)
+    second = RoundInstance.objects.get(round=round_, number=2)
+    assert Submission.objects.filter(instance=second).count() == 4
+    assert second.deadline - second.as_of == dt.timedelta(hours=20)
+    round_services.round_close(actor=cast.users["national"], round_=round_)
+    assert tasks.create_next_instance.call(round_.pk, 2) is None
