@@ -134,10 +134,12 @@ class RollupResult:
 
 
 def fields_for(instance: RoundInstance, org: Organisation) -> list[TemplateField]:
-    """The round's fields plus those of extensions owned at, above or below ``org`` (two queries)."""
+    """The round's fields plus those of extensions used by recipients under ``org`` (two or three queries)."""
     base = instance.round.template_version
     out = list(base.fields.all())
     seen = {f.key for f in out}
+    if not TemplateVersion.objects.filter(template__extends=base).exists():
+        return out  # no extensions: skip scanning the recipients' versions
     versions = TemplateVersion.objects.filter(
         pk__in=Submission.objects.filter(instance=instance, org_path__startswith=org.path)
         .exclude(template_version=base)
