@@ -62,6 +62,9 @@ def test_activation_call_list_counts_and_log_review(
     assert_accessible(page)
 
     # The call list: shortest life-sustaining battery first, then other devices, then cannot evacuate.
+    page.get_by_role("link", name="Utskrivbar ringlista").click()
+    assert_accessible(page)
+    page.go_back()
     page.get_by_role("link", name="Ringlista och uppföljning").click()
     names = page.locator(".callist__name").all_inner_texts()
     assert [re.sub(r"^\d+\. ", "", n) for n in names] == ["Britt Syrgasdotter", "Karl Respiratorsson", "Ingrid Sängström"]
@@ -87,6 +90,16 @@ def test_activation_call_list_counts_and_log_review(
 
     # Monday: the MAS reviews the log and downloads one person's log extract.
     login(page, "mas@gavle.test", PASSWORD, SECRET)
+    for path in (
+        "/register/?purpose=review&q=",
+        f"/register/personer/{people[1].pk}/?purpose=review",
+        "/register/import/",
+        "/register/produkter/",
+        f"/register/personer/{people[1].pk}/andra/",
+    ):
+        page.goto(f"{live_url}{path}")
+        assert_accessible(page)
+    assert page.input_value("#id_devices") == "home_ventilator:6.0"
     page.goto(f"{live_url}/register/logg/")
     assert_accessible(page)
     table = page.locator("#log-results").inner_text()
