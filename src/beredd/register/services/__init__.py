@@ -21,6 +21,7 @@ from beredd.register.services.incidents import (
     incident_change,
     incident_counts,
     incident_progress,
+    incident_refresh,
 )
 from beredd.register.services.importer import import_commit, import_preview, import_rows
 from beredd.register.services.logs import log_extract
@@ -42,6 +43,7 @@ __all__ = [
     "incident_change",
     "incident_counts",
     "incident_progress",
+    "incident_refresh",
     "log_extract",
     "person_end",
     "person_export_csv",

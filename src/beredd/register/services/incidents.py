@@ -275,6 +275,30 @@ def incident_change(
     return incident
 
 
+def incident_refresh(*, actor: Any, incident: Incident, via: str = "ui") -> int:
+    """Recompute the residents in the area from the current register (outcomes already recorded are kept).
+
+    For the kommun's coordinator or MAS while the incident is active. Returns the number of residents.
+    """
+    scope = access.can_activate(actor, incident.kommun)
+    if scope is None or not incident.is_active:
+        access.refuse(user=actor, kommun=incident.kommun, what="incident.refresh", via=via)
+    assert scope is not None
+    area = geo.parse_area(incident.area_geojson) if incident.area_geojson else None
+    with transaction.atomic():
+        _snapshot(incident, area)
+        count = incident.residents.count()
+        audit.record(
+            actor=actor,
+            action="register.incident_refresh",
+            target=incident,
+            organisation=incident.kommun,
+            changes={"residents": count},
+            via=via,
+        )
+    return count
+
+
 def notify_mas(*, incident_id: int, event: str) -> int:
     """E-mail the kommun's MAS that an incident was activated, extended or ended (no names in the mail)."""
     incident = Incident.objects.select_related("kommun").get(pk=incident_id)

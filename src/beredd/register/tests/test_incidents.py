@@ -150,3 +150,13 @@ def test_prefill_counts_for_a_reporting_field(world: dict[str, Any], area_people
 
     counts = prefill_counts(user=world["lan_coordinator"], org=world["gavleborg"])
     assert counts["register.total"] == "10" and counts["register.heat_sensitive"] == "<5"
+
+
+def test_refresh_picks_up_new_residents_and_keeps_outcomes(world: dict[str, Any], area_people: dict[str, Any]) -> None:
+    incident = activate(world)
+    services.followup_record(user=world["coordinator"], incident=incident, person_id=area_people["oxy2"].pk, outcome="moved")
+    make_person(world["gavle"], world["unit_a"], last_name="Nyinflyttad")
+    assert services.incident_refresh(actor=world["coordinator"], incident=incident) == 8
+    assert IncidentResident.objects.get(incident=incident, person=area_people["oxy2"]).outcome == "moved"
+    with pytest.raises(PermissionDeniedError):
+        services.incident_refresh(actor=world["viewer"], incident=incident)

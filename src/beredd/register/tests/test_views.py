@@ -162,6 +162,8 @@ def test_the_incident_story_through_the_pages(
     outsider = login(Client(), world["sandviken_mas"])
     assert outsider.get(reverse("register:incident-detail", args=[incident.pk])).status_code == 404
     assert viewer.post(reverse("register:incident-change", args=[incident.pk]), {"end_now": "on"}).status_code == 403
+    assert viewer.post(reverse("register:incident-change", args=[incident.pk]), {"refresh": "1"}).status_code == 403
+    assert client.post(reverse("register:incident-change", args=[incident.pk]), {"refresh": "1"}).status_code == 302
     client.post(reverse("register:incident-change", args=[incident.pk]), {"end_now": "on"})
     incident.refresh_from_db()
     assert incident.ended_at is not None

@@ -126,6 +126,10 @@ def followup_record_view(request: HttpRequest, incident_id: int, person_id: int)
 @login_required
 def incident_change_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
+    if request.POST.get("refresh"):
+        count = services.incident_refresh(actor=request.user, incident=incident)
+        messages.success(request, _("The area now holds %(n)s residents.") % {"n": count})
+        return redirect("register:incident-detail", incident_id=incident.pk)
     form = IncidentChangeForm(request.POST)
     if not form.is_valid():
         raise ValidationFailed()
