@@ -190,7 +190,7 @@ def person_get(request: HttpRequest, person_id: int, purpose: str = "api") -> An
 @router.post("/persons", response={201: PersonOut}, summary="Create a record (the kommun's MAS)")
 def person_create(request: HttpRequest, payload: PersonIn, kommun_id: int | None = None) -> Any:
     kommun = _kommun(request, kommun_id)
-    data = payload.dict()
+    data = payload.model_dump()
     person = services.person_save(actor=request.user, kommun=kommun, data=data, via="api")
     return Status(201, _person(person))
 

@@ -5,6 +5,8 @@ Neither job puts a name in an e-mail: reminders carry counts only.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -12,7 +14,7 @@ from django_tasks import task
 
 from beredd.accounts.models import Membership, Role
 from beredd.register import services
-from beredd.register.models import Person
+from beredd.register.models import ImportBatch, Person
 
 
 def review_reminders_send() -> int:
@@ -43,7 +45,14 @@ def review_reminders_send() -> int:
     return sent
 
 
+def stale_imports_delete() -> int:
+    """Delete previewed import files never committed within a day (they hold encrypted personnummer)."""
+    cutoff = timezone.now() - dt.timedelta(days=1)
+    deleted, _ = ImportBatch.objects.filter(committed_at__isnull=True, created_at__lt=cutoff).delete()
+    return deleted
+
+
 @task()
 def register_daily() -> dict[str, int]:
-    """Review reminders, then purge records ended longer ago than the retention period."""
-    return {"reminders": review_reminders_send(), "purged": services.person_purge_ended()}
+    """Review reminders, purge of records ended longer ago than the retention period, stale import files."""
+    return {"reminders": review_reminders_send(), "purged": services.person_purge_ended(), "imports": stale_imports_delete()}

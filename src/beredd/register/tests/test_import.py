@@ -117,3 +117,18 @@ def test_key_rotation_re_encrypts_and_search_still_works(world: dict[str, Any], 
     settings.REGISTER_KEYS = settings.REGISTER_KEYS[:1]  # the old key is gone
     assert services.person_open(user=world["mas"], person_id=person.pk).personnummer == "191212121212"
     assert services.person_list(user=world["mas"], kommun=world["gavle"], query="191212121212") == [person]
+
+
+def test_uncommitted_import_files_are_deleted_after_a_day(world: dict[str, Any]) -> None:
+    import datetime as dt
+
+    import time_machine
+
+    from beredd.register.models import ImportBatch
+    from beredd.register.tasks import stale_imports_delete
+
+    services.import_preview(actor=world["mas"], kommun=world["gavle"], filename="x.csv", content=csv_bytes(*GOOD))
+    assert stale_imports_delete() == 0
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=2)):
+        assert stale_imports_delete() == 1
+    assert not ImportBatch.objects.exists()
