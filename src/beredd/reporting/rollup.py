@@ -157,7 +157,11 @@ def rollup(*, instance: RoundInstance, org: Organisation, by: str | None = None)
     """Aggregate every field of ``instance`` over ``org``'s subtree, in total and per child (or per ``by`` level)."""
     depth = LEVEL_DEPTH[by] - 1 if by in LEVEL_DEPTH else org.depth
     column = GROUP_COLUMN[min(depth, 4)]
-    answers = Answer.objects.filter(instance=instance, org_path__startswith=org.path)
+    answers = Answer.objects.filter(instance=instance)
+    submissions = Submission.objects.filter(instance=instance)
+    if org.depth > 0:  # every recipient is under the nation: no prefix test needed there
+        answers = answers.filter(org_path__startswith=org.path)
+        submissions = submissions.filter(org_path__startswith=org.path)
     groups: dict[int, Group] = {}
 
     def group(org_id: int | None) -> Group:
@@ -194,8 +198,7 @@ def rollup(*, instance: RoundInstance, org: Organisation, by: str | None = None)
         )
         group(row[column]).partials.setdefault(row["key"], Partial()).merge(part)
     counts = (
-        Submission.objects.filter(instance=instance, org_path__startswith=org.path)
-        .values(column)
+        submissions.values(column)
         .annotate(
             expected=Count("id"),
             answered=Count("id", filter=Q(status__in=Submission.ANSWERED)),
