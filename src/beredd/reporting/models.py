@@ -234,6 +234,10 @@ class Submission(TimeStampedModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
     is_late = models.BooleanField(default=False)
     review_comment = models.TextField(blank=True)
+    # A kommun may let its units answer to it ("internal" submissions); the kommun's own submission stays the
+    # answer that counts above the kommun, so roll-ups above kommun level use only non-internal rows.
+    internal = models.BooleanField(default=False)
+    delegated_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="delegated")
 
     class Meta:
         ordering = ["org_path"]
@@ -313,6 +317,7 @@ class Answer(models.Model):
     lan_id = models.BigIntegerField(null=True)
     kommun_id = models.BigIntegerField(null=True)
     organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    internal = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

@@ -153,12 +153,21 @@ def fields_for(instance: RoundInstance, org: Organisation) -> list[TemplateField
     return out
 
 
+def use_internal(*, instance: RoundInstance, org: Organisation) -> bool:
+    """Which tier to aggregate: above kommun level always the recipients' own answers; at a kommun that let
+    its units answer to it (and below), the units' internal answers."""
+    if org.depth < 3:
+        return False
+    return Submission.objects.filter(instance=instance, org_path__startswith=org.path, internal=True).exists()
+
+
 def rollup(*, instance: RoundInstance, org: Organisation, by: str | None = None) -> RollupResult:
     """Aggregate every field of ``instance`` over ``org``'s subtree, in total and per child (or per ``by`` level)."""
     depth = LEVEL_DEPTH[by] - 1 if by in LEVEL_DEPTH else org.depth
     column = GROUP_COLUMN[min(depth, 4)]
-    answers = Answer.objects.filter(instance=instance)
-    submissions = Submission.objects.filter(instance=instance)
+    internal = use_internal(instance=instance, org=org)
+    answers = Answer.objects.filter(instance=instance, internal=internal)
+    submissions = Submission.objects.filter(instance=instance, internal=internal)
     if org.depth > 0:  # every recipient is under the nation: no prefix test needed there
         answers = answers.filter(org_path__startswith=org.path)
         submissions = submissions.filter(org_path__startswith=org.path)
@@ -278,7 +287,9 @@ def distribution(f: TemplateField, group: Group, lang: str = "sv") -> list[tuple
 
 def texts(*, instance: RoundInstance, org: Organisation, key: str = "", query: str = "", limit: int = 500) -> list[Answer]:
     """Free-text answers in the subtree, with their organisation, optionally for one field and matching ``query``."""
-    qs = Answer.objects.filter(instance=instance, org_path__startswith=org.path).exclude(text="")
+    qs = Answer.objects.filter(
+        instance=instance, org_path__startswith=org.path, internal=use_internal(instance=instance, org=org)
+    ).exclude(text="")
     if key:
         qs = qs.filter(key=key)
     if query.strip():
@@ -289,7 +300,9 @@ def texts(*, instance: RoundInstance, org: Organisation, key: str = "", query: s
 def missing(*, instance: RoundInstance, org: Organisation) -> list[Submission]:
     """Recipients in the subtree that have not answered, with contact details."""
     return list(
-        Submission.objects.filter(instance=instance, org_path__startswith=org.path)
+        Submission.objects.filter(
+            instance=instance, org_path__startswith=org.path, internal=use_internal(instance=instance, org=org)
+        )
         .exclude(status__in=Submission.ANSWERED)
         .select_related("organisation")
         .order_by("org_path")
@@ -299,7 +312,12 @@ def missing(*, instance: RoundInstance, org: Organisation) -> list[Submission]:
 def trend(*, instance: RoundInstance, org: Organisation) -> dict[int, dict[str, Partial]]:
     """Per instance number of the same round: field partials over the subtree (one query)."""
     rows = (
-        Answer.objects.filter(instance__round_id=instance.round_id, org_path__startswith=org.path, num__isnull=False)
+        Answer.objects.filter(
+            instance__round_id=instance.round_id,
+            org_path__startswith=org.path,
+            num__isnull=False,
+            internal=use_internal(instance=instance, org=org),
+        )
         .values("instance__number", "key")
         .annotate(n=Count("id"), s=Sum("num"), lo=Min("num"), hi=Max("num"), ws=Sum("weight"), wx=Sum(F("num") * F("weight")))
         .order_by("instance__number")

@@ -394,6 +394,11 @@ def _submission_context(
         and submission.instance.round.is_open
         and submission.status != Submission.Status.APPROVED,
         "can_review": org.parent is not None and policy.can(request.user, "reporting.approve", org.parent),
+        "can_delegate": org.kind == Organisation.Kind.KOMMUN
+        and not submission.internal
+        and submission.instance.round.is_open
+        and policy.can(request.user, "reporting.approve", org),
+        "delegated": submission.delegated.select_related("organisation").all(),
         "versions": submission.versions.select_related("submitted_by").all(),
         "exercise": submission.instance.round.is_exercise,
         "return_form": forms.ReturnForm(),
@@ -411,6 +416,14 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     if request.method == "POST":
         fields = list(submission.template_version.fields.all())
         action = request.POST.get("action", "save")
+        if action == "delegate":
+            created = submissions.submission_delegate(actor=request.user, submission=submission)
+            messages.success(request, _("%(n)d units were asked to report to you.") % {"n": len(created)})
+            return redirect("reporting:submission", submission_id=submission.pk)
+        if action == "prefill_units":
+            values = values | submissions.answers_from_units(submission=submission)
+            messages.info(request, _("Figures from your units' answers were filled in. Add your own assessment and submit."))
+            return render(request, "reporting/submission.html", _submission_context(request, submission, values, errors))
         if action == "prefill":
             values = submissions.previous_answers(submission=submission) | values
             messages.info(request, _("Last report's answers were filled in. Check them and submit."))

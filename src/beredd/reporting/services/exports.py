@@ -60,6 +60,8 @@ def answers_table(*, instance: RoundInstance, org_path: str) -> tuple[list[str],
         header.insert(0, "exercise")
     rows: list[list[Any]] = []
     subs = Submission.objects.filter(instance=instance, org_path__startswith=org_path).select_related("organisation")
+    if org_path.count("/") <= 4:  # above kommun level: the recipients' own answers, not their units' internal ones
+        subs = subs.filter(internal=False)
     for s in subs.order_by("org_path"):
         data = s.draft if s.is_answered else {}
         row: list[Any] = [

@@ -151,3 +151,28 @@ def test_same_as_last_report_prefills_from_the_previous_instance(cast: Cast) -> 
     assert round_services.instance_create_next(round_id=round_.pk, after_number=1) is None  # idempotent
     s2 = Submission.objects.get(instance=second, organisation=cast.units["g1"])
     assert services.previous_answers(submission=s2)["staff_total"] == 20
+
+
+def test_a_kommun_can_let_its_units_answer_and_the_county_still_counts_kommuner(cast: Cast) -> None:
+    from beredd.reporting import rollup
+
+    round_ = issue(cast, key="bemanning", responder="kommun", roots=[cast.ref["gavleborg"]])
+    instance = round_.instances.get()
+    gavle = Submission.objects.get(instance=instance, organisation=cast.ref["gavle"])
+    with pytest.raises(PermissionDeniedError):
+        services.submission_delegate(actor=cast.users["g1"], submission=gavle)
+    units = services.submission_delegate(actor=cast.users["gavle"], submission=gavle)
+    assert {u.organisation_id for u in units} == {cast.units["g1"].pk, cast.units["g2"].pk}
+    assert services.submission_delegate(actor=cast.users["gavle"], submission=gavle) == units  # idempotent
+    data = {"staff_total": 10, "staff_absent": 1, "staffing_status": "green"}
+    services.submission_submit(actor=cast.users["g1"], submission=units[0], data=data)
+    services.submission_submit(actor=cast.users["g2"], submission=units[1], data=data | {"staffing_status": "red"})
+    kommun_view = rollup.rollup(instance=instance, org=cast.ref["gavle"])
+    assert kommun_view.total.completeness.expected == 2 and kommun_view.values(kommun_view.total)["staff_total"] == 20
+    prefill = services.answers_from_units(submission=gavle)
+    assert prefill["staff_total"] == 20 and prefill["staffing_status"] == "red"
+    county = rollup.rollup(instance=instance, org=cast.ref["gavleborg"])
+    assert county.total.completeness.expected == 10 and county.total.completeness.answered == 0  # kommuner, not units
+    services.submission_submit(actor=cast.users["gavle"], submission=gavle, data=prefill)
+    county = rollup.rollup(instance=instance, org=cast.ref["gavleborg"])
+    assert county.total.completeness.answered == 1 and county.values(county.total)["staff_total"] == 20  # no double count

@@ -336,3 +336,16 @@ def test_template_fields_cannot_be_moved_by_a_kommun(client: Client, cast: Cast)
     as_user(client, cast.users["national"])
     assert client.post(reverse("reporting:field-action", args=[field.pk, "down"])).status_code == 302
     assert list(version.fields.values_list("key", flat=True))[1] == field.key
+
+
+def test_a_kommun_coordinator_lets_units_answer_from_the_form(client: Client, cast: Cast) -> None:
+    round_ = issue(cast, key="bemanning", responder="kommun", roots=[cast.ref["gavle"]])
+    gavle = Submission.objects.get(instance__round=round_, organisation=cast.ref["gavle"])
+    url = reverse("reporting:submission", args=[gavle.pk])
+    assert as_user(client, cast.users["g1"]).post(url, {"action": "delegate"}).status_code == 404
+    assert as_user(client, cast.users["sandviken"]).post(url, {"action": "delegate"}).status_code == 404
+    response = as_user(client, cast.users["gavle"]).post(url, {"action": "delegate"})
+    assert response.status_code == 302
+    assert Submission.objects.filter(delegated_from=gavle).count() == 2
+    body = as_user(client, cast.users["g1"]).get(reverse("reporting:index")).content.decode()
+    assert "Gävle äldreboende" in body
