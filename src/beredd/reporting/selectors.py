@@ -113,24 +113,25 @@ def submission_for_recipient(*, user: Any, instance: RoundInstance, org_id: int)
 
 
 def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int) -> Submission:
-    """The API's hot path: one query for the organisation, one for the submission (with its round).
+    """The API's hot path: one query for the submission with its organisation and round, then the policy check.
 
     NotFoundError unless the user may answer for ``org_id`` and the instance exists; NotRecipientError when the
     organisation was not asked in that instance."""
+    submission = (
+        Submission.objects.filter(instance_id=instance_id, organisation_id=org_id)
+        .select_related("instance__round", "template_version", "organisation")
+        .first()
+    )
+    if submission is not None:
+        if not policy.can(user, "reporting.submit", submission.organisation):
+            raise NotFoundError("organisation", org_id)
+        return submission
     org = Organisation.objects.filter(pk=org_id).first()
     if org is None or not policy.can(user, "reporting.submit", org):
         raise NotFoundError("organisation", org_id)
-    submission = (
-        Submission.objects.filter(instance_id=instance_id, organisation=org)
-        .select_related("instance__round", "template_version")
-        .first()
-    )
-    if submission is None:
-        if not RoundInstance.objects.filter(pk=instance_id).exists():
-            raise NotFoundError("instance", instance_id)
-        raise NotRecipientError()
-    submission.organisation = org
-    return submission
+    if not RoundInstance.objects.filter(pk=instance_id).exists():
+        raise NotFoundError("instance", instance_id)
+    raise NotRecipientError()
 
 
 def open_requests_for_user(*, user: Any) -> list[Submission]:

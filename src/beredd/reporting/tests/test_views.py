@@ -349,3 +349,18 @@ def test_a_kommun_coordinator_lets_units_answer_from_the_form(client: Client, ca
     assert Submission.objects.filter(delegated_from=gavle).count() == 2
     body = as_user(client, cast.users["g1"]).get(reverse("reporting:index")).content.decode()
     assert "Gävle äldreboende" in body
+
+
+def test_the_dashboard_panel_lists_open_requests_and_feedback(client: Client, cast: Cast) -> None:
+    instance = issue(cast).instances.get()
+    picture = pictures.picture_save(
+        actor=cast.users["national"],
+        instance=instance,
+        organisation=cast.ref["nation"],
+        data={"summary": "Återkoppling"},
+        numbers={},
+    )
+    pictures.picture_publish(actor=cast.users["national"], picture=picture)
+    body = as_user(client, cast.users["g1"]).get(reverse("core:dashboard")).content.decode()
+    assert reverse("reporting:submission", args=[sub(cast, instance.round, "g1").pk]) in body
+    assert reverse("reporting:picture", args=[picture.pk]) in body
