@@ -53,3 +53,9 @@ def format_value(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in sorted(value.items()))
     return str(value)
+
+
+@register.filter
+def flabel(field: Any, lang: str) -> str:
+    """A template field's label in the UI language (Swedish unless English is chosen and given)."""
+    return str(field.label(lang)) if hasattr(field, "label") else str(field)
