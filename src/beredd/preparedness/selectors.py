@@ -134,9 +134,14 @@ def rsa_get_for_user(*, user: Any, rsa_id: int, permission: str = VIEW) -> RiskA
 
 
 def rsa_list_for_user(*, user: Any, org: Organisation) -> QuerySet[RiskAnalysis]:
+    """RSAs in ``org``'s subtree; for a unit, its kommun's RSAs only if the user may open them (as
+    ``rsa_get_for_user`` decides): a unit-level member must not even see the titles of the kommun's analysis."""
     _check(user, VIEW, org, "organisation", org.pk)
     if org.kind == Organisation.Kind.UNIT:
-        return RiskAnalysis.objects.filter(kommun_id=org.parent_id).select_related("kommun")
+        kommun = org.parent
+        if kommun is None or not policy.can(user, VIEW, kommun):
+            return RiskAnalysis.objects.none()
+        return RiskAnalysis.objects.filter(kommun=kommun).select_related("kommun")
     return RiskAnalysis.objects.filter(kommun__path__startswith=org.path).select_related("kommun")
 
 

@@ -9,7 +9,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from beredd.accounts import policy
 from beredd.core.exceptions import NotFoundError
@@ -113,7 +113,7 @@ def comparison_for_user(*, user: Any, org: Organisation, year: int) -> Compariso
     Only aggregate counts leave ``org``'s subtree, so a kommun sees the county and nation as shares, never others'
     answers. Raises NotFoundError without ``preparedness.view`` at ``org``. Five queries.
     """
-    from beredd.reporting.models import Answer, RoundInstance
+    from beredd.reporting.models import Answer
 
     if not policy.can(user, "preparedness.view", org):
         raise NotFoundError("organisation", org.pk)
@@ -122,11 +122,7 @@ def comparison_for_user(*, user: Any, org: Organisation, year: int) -> Compariso
     levels = [Level(org=o) for o in chain]
     keys = [q["code"].lower() for q in all_questions()]
     # Resolve the year's instances first (a handful of rows) so the answer scans use the (instance, org_path) index.
-    instance_ids = list(
-        RoundInstance.objects.filter(round__template_version__template__key=TEMPLATE_KEY, as_of__year=year).values_list(
-            "pk", flat=True
-        )
-    )
+    instance_ids = list(counted_instances(year=year).values_list("pk", flat=True))
     answers = Answer.objects.filter(instance_id__in=instance_ids, key__in=keys)
     aggregates = {f"n{i}": Count("id", filter=Q(org_path__startswith=lvl.org.path)) for i, lvl in enumerate(levels)}
     counted: list[dict[str, Any]] = [dict(r) for r in answers.values("key", "choice").annotate(**aggregates).order_by()]
@@ -170,6 +166,21 @@ def comparison_for_user(*, user: Any, org: Organisation, year: int) -> Compariso
             round(100 * kind_row["yes"] / kind_row["total"]) if kind_row["total"] else None
         )
     return Comparison(year=year, levels=levels, rows=rows, lacking=lacking, by_service_kind=by_kind)
+
+
+def counted_instances(*, year: int) -> QuerySet[Any]:
+    """The year's round instances whose answers count in the comparison: rounds of the built-in national template
+    only (a kommun's own template with the same key must not skew the county and national shares), and neither
+    exercise rounds (ÖVNING) nor cancelled rounds."""
+    from beredd.reporting.models import Round, RoundInstance
+
+    return RoundInstance.objects.filter(
+        as_of__year=year,
+        round__template_version__template__key=TEMPLATE_KEY,
+        round__template_version__template__is_builtin=True,
+        round__template_version__template__owner__kind=Organisation.Kind.NATION,
+        round__is_exercise=False,
+    ).exclude(round__status=Round.Status.CANCELLED)
 
 
 def _scope(org: Organisation) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from beredd.core import audit
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import ContinuityPlan, PlanContact, PlanDependency, UnitProfile
 from beredd.preparedness.services._common import check_order, check_required, raise_if, require, require_kind
+from beredd.preparedness.services.heat import heat_notices_for_late_unit
 
 PLAN_FIELDS = ["title", "critical_activities", "max_tolerable_outage", "owner", "approved_by", "approved_on", "review_date"]
 DEPENDENCY_FIELDS = ["backup_routine", "restoration_routine", "return_routine"]
@@ -18,19 +19,28 @@ DEPENDENCY_FIELDS = ["backup_routine", "restoration_routine", "return_routine"]
 
 @transaction.atomic
 def unit_profile_set(*, unit: Organisation, actor: Any, heat_sensitive: bool) -> UnitProfile:
-    """Create or change a unit's preparedness profile. Audited as ``preparedness.unit_profile``."""
+    """Create or change a unit's preparedness profile. Audited as ``preparedness.unit_profile``.
+
+    A unit flagged heat-sensitive while a heat warning is in force for its kommun or county (a unit created or
+    flagged after the warning was set) gets that warning's checklist to acknowledge at once.
+    """
     require(actor, "preparedness.edit", unit)
     require_kind(unit, Organisation.Kind.UNIT)
     profile, _created = UnitProfile.objects.select_for_update().get_or_create(unit=unit)
     before = audit.snapshot(profile, ["heat_sensitive"])
     profile.heat_sensitive = heat_sensitive
     profile.save()
+    changes = audit.diff(before, audit.snapshot(profile, ["heat_sensitive"]))
+    if heat_sensitive and unit.is_active:
+        notices = heat_notices_for_late_unit(unit)
+        if notices:
+            changes["heat_notices"] = {"before": None, "after": [n.activation_id for n in notices]}
     audit.record(
         actor=actor,
         action="preparedness.unit_profile",
         target=profile,
         organisation=unit,
-        changes=audit.diff(before, audit.snapshot(profile, ["heat_sensitive"])),
+        changes=changes,
     )
     return profile
 

@@ -119,8 +119,11 @@ def binder_pdf(*, unit: Organisation) -> bytes:
 
 @transaction.atomic
 def binder_generate(*, unit: Organisation, actor: Any) -> BinderSnapshot:
-    """Generate and keep a binder PDF for ``unit``. ``actor`` None = the weekly task."""
-    require(actor, "preparedness.view", unit)
+    """Generate and keep a binder PDF for ``unit``. ``actor`` None = the weekly task.
+
+    Generating writes (a stored PDF, an audit row) and so needs ``preparedness.edit``; reading a stored binder
+    needs only ``preparedness.view`` (``selectors.binder_get_for_user``)."""
+    require(actor, "preparedness.edit", unit)
     require_kind(unit, Organisation.Kind.UNIT)
     data = binder_pdf(unit=unit)
     binder = BinderSnapshot.objects.create(unit=unit, generated_at=timezone.now(), content=data, size=len(data))

@@ -58,6 +58,25 @@ def _heat_sensitive_units(org: Organisation) -> list[Organisation]:
     )
 
 
+def heat_activations_in_force(unit: Organisation, *, today: dt.date | None = None) -> list[HeatActivation]:
+    """Activations set at the unit's kommun or county that have not been ended and whose period has not passed."""
+    today = today or timezone.localdate()
+    return list(
+        HeatActivation.objects.filter(
+            organisation_id__in=unit.ancestor_ids, ended_at__isnull=True, valid_until__gte=today
+        ).order_by("valid_from", "pk")
+    )
+
+
+def heat_notices_for_late_unit(unit: Organisation) -> list[HeatNotice]:
+    """Send the checklist of every activation in force to a heat-sensitive unit that did not get it when the level
+    was set (created or flagged later). Called inside the caller's transaction; returns the notices created."""
+    activations = heat_activations_in_force(unit)
+    have = set(HeatNotice.objects.filter(unit=unit, activation__in=activations).values_list("activation_id", flat=True))
+    missing = [HeatNotice(activation=a, unit=unit) for a in activations if a.pk not in have]
+    return HeatNotice.objects.bulk_create(missing)
+
+
 @transaction.atomic
 def heat_activate(
     *,

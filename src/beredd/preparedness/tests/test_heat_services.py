@@ -90,3 +90,56 @@ def test_a_unit_user_cannot_set_the_heat_level(ref: Any, make_unit: Any, make_us
     for user in (make_user(unit, "coordinator"), make_user(ref["gavle"], "reporter"), make_user(ref["sandviken"], "coordinator")):
         with pytest.raises(PermissionDeniedError):
             services.heat_activate(organisation=ref["gavle"], actor=user, level="gul", valid_from=JUNE, valid_until=JUNE)
+
+
+def test_a_unit_flagged_heat_sensitive_after_the_warning_still_gets_the_checklist(
+    ref: Any, make_unit: Any, make_user: Any
+) -> None:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    coordinator = make_user(ref["gavle"], "coordinator")
+    lan_coordinator = make_user(ref["gavleborg"], "coordinator")
+    current = services.heat_activate(
+        organisation=ref["gavle"], actor=coordinator, level="gul", valid_from=today, valid_until=today + dt.timedelta(days=3)
+    )
+    county = services.heat_activate(
+        organisation=ref["gavleborg"],
+        actor=lan_coordinator,
+        level="meddelande",
+        valid_from=today,
+        valid_until=today + dt.timedelta(days=2),
+    )
+    past = services.heat_activate(
+        organisation=ref["gavle"],
+        actor=coordinator,
+        level="orange",
+        valid_from=today - dt.timedelta(days=10),
+        valid_until=today - dt.timedelta(days=5),
+    )
+    ended = services.heat_activate(
+        organisation=ref["gavle"], actor=coordinator, level="gul", valid_from=today, valid_until=today + dt.timedelta(days=1)
+    )
+    services.heat_end(activation=ended, actor=coordinator)
+    elsewhere = services.heat_activate(
+        organisation=ref["sandviken"],
+        actor=make_user(ref["sandviken"], "coordinator"),
+        level="gul",
+        valid_from=today,
+        valid_until=today + dt.timedelta(days=3),
+    )
+    late = make_unit(ref["gavle"], name="Nybyggt")  # created after every warning above
+    assert not HeatNotice.objects.filter(unit=late).exists()
+    manager = make_user(late, "reporter")
+    services.unit_profile_set(unit=late, actor=manager, heat_sensitive=True)
+    got = set(HeatNotice.objects.filter(unit=late).values_list("activation_id", flat=True))
+    assert got == {current.pk, county.pk}
+    assert past.pk not in got and ended.pk not in got and elsewhere.pk not in got
+    assert {n.activation_id for n in selectors.heat_notices_open_for_user(user=manager, org=late)} == {current.pk, county.pk}
+    # Flagging again (or off and on) does not send the checklist twice.
+    services.unit_profile_set(unit=late, actor=manager, heat_sensitive=False)
+    services.unit_profile_set(unit=late, actor=manager, heat_sensitive=True)
+    assert HeatNotice.objects.filter(unit=late).count() == 2
+    notice = HeatNotice.objects.get(unit=late, activation=current)
+    services.heat_acknowledge(notice=notice, actor=manager, checked_items=["fluids"])
+    assert current.notices.filter(unit=late, acknowledged_at__isnull=False).exists()

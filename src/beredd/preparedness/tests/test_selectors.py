@@ -58,3 +58,20 @@ def test_plans_of_another_kommun_are_not_found(ref: Any, make_unit: Any, make_us
         selectors.plan_get_for_user(user=make_user(ref["sandviken"], "coordinator"), plan_id=plan_id)
     with pytest.raises(NotFoundError):
         selectors.plan_get_for_user(user=make_user(ref["gavle"], "coordinator"), plan_id=plan_id + 999)
+
+
+def test_a_unit_does_not_list_the_kommuns_rsa_it_may_not_open(client: Any, ref: Any, make_unit: Any, make_user: Any) -> None:
+    from django.urls import reverse
+
+    unit = make_unit(ref["gavle"], name="Enheten")
+    coordinator = make_user(ref["gavle"], "coordinator")
+    rsa = services.rsa_create(kommun=ref["gavle"], actor=coordinator, election_year=2022)
+    reporter = make_user(unit, "reporter")
+    with pytest.raises(NotFoundError):
+        selectors.rsa_get_for_user(user=reporter, rsa_id=rsa.pk)
+    assert list(selectors.rsa_list_for_user(user=reporter, org=unit)) == []
+    # The kommun's coordinator looking at the unit may open the RSA, so it is listed for them.
+    assert list(selectors.rsa_list_for_user(user=coordinator, org=unit)) == [rsa]
+    client.force_login(reporter)
+    body = client.get(reverse("preparedness:index") + f"?org={unit.pk}").content.decode()
+    assert reverse("preparedness:rsa-detail", args=[rsa.pk]) not in body

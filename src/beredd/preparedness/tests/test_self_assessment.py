@@ -12,8 +12,10 @@ from beredd.core.exceptions import ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.preparedness import self_assessment
 from beredd.preparedness.services.self_assessment import self_assessment_install, self_assessment_issue
-from beredd.reporting.models import Submission, TemplateVersion
+from beredd.reporting.models import Round, Submission, TemplateVersion
+from beredd.reporting.services.rounds import RoundSpec, round_cancel, round_issue
 from beredd.reporting.services.submissions import submission_submit
+from beredd.reporting.services.templates import template_import
 
 
 def _answers(default: str, **over: str) -> dict[str, str]:
@@ -118,3 +120,63 @@ def test_a_unit_sees_itself_beside_its_kommun_county_and_nation(ref: Any, make_u
     assert [lvl.org for lvl in result.levels] == [unit, ref["gavle"], ref["gavleborg"], ref["nation"]]
     a1 = next(r for r in result.rows if r["key"] == "a1")
     assert a1["shares"] == [100, 67, 50, 50]
+
+
+def _shares(user: Any, org: Organisation, year: int, key: str) -> list[int | None]:
+    result = self_assessment.comparison_for_user(user=user, org=org, year=year)
+    return next(r for r in result.rows if r["key"] == key)["shares"]
+
+
+def test_exercise_and_cancelled_rounds_do_not_count_in_the_comparison(ref: Any, make_user: Any, answered: dict[str, Any]) -> None:
+    viewer = make_user(ref["gavle"], "viewer")
+    before = _shares(viewer, ref["gavle"], answered["year"], "a1")
+    assert before == [67, 50, 50]
+    lan_coordinator = make_user(ref["gavleborg"], "coordinator")
+    now = timezone.now()
+    version = self_assessment_install()
+    exercise = round_issue(
+        actor=lan_coordinator,
+        issuer=ref["gavleborg"],
+        spec=RoundSpec(
+            title="ÖVNING",
+            template_version=version,
+            responder=Round.Responder.UNITS,
+            deadline=now + dt.timedelta(days=3),
+            is_exercise=True,
+        ),
+    )
+    cancelled = round_issue(
+        actor=lan_coordinator,
+        issuer=ref["gavleborg"],
+        spec=RoundSpec(
+            title="Fel", template_version=version, responder=Round.Responder.UNITS, deadline=now + dt.timedelta(days=3)
+        ),
+    )
+    for round_ in (exercise, cancelled):
+        sub = Submission.objects.get(instance__round=round_, organisation=answered["a"])
+        submission_submit(actor=make_user(answered["a"], "reporter"), submission=sub, data=_answers("no"))
+    round_cancel(actor=lan_coordinator, round_=cancelled)
+    assert _shares(viewer, ref["gavle"], answered["year"], "a1") == before
+
+
+def test_a_kommuns_own_template_with_the_same_key_is_ignored(ref: Any, make_user: Any, answered: dict[str, Any]) -> None:
+    viewer = make_user(ref["gavle"], "viewer")
+    before = _shares(viewer, ref["gavle"], answered["year"], "a1")
+    sandviken = make_user(ref["sandviken"], "coordinator")
+    own = template_import(actor=sandviken, owner=ref["sandviken"], data=self_assessment.template_data(), publish=True)
+    assert own.template.key == self_assessment.TEMPLATE_KEY
+    now = timezone.now()
+    round_ = round_issue(
+        actor=sandviken,
+        issuer=ref["sandviken"],
+        spec=RoundSpec(
+            title="Egen",
+            template_version=own,
+            responder=Round.Responder.KOMMUNER,
+            explicit_recipients=[ref["sandviken"].pk],
+            deadline=now + dt.timedelta(days=3),
+        ),
+    )
+    sub = Submission.objects.get(instance__round=round_, organisation=ref["sandviken"])
+    submission_submit(actor=sandviken, submission=sub, data=_answers("no"))
+    assert _shares(viewer, ref["gavle"], answered["year"], "a1") == before

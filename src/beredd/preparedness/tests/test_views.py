@@ -10,8 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from beredd.core.exceptions import PermissionDeniedError
 from beredd.core.models import AuditEvent
-from beredd.preparedness.models import ContinuityPlan, HeatActivation, LessonLearned, RiskItem
+from beredd.preparedness import services
+from beredd.preparedness.models import BinderSnapshot, ContinuityPlan, HeatActivation, LessonLearned, RiskItem
 
 
 def _reads(w: SimpleNamespace) -> list[str]:
@@ -173,11 +175,20 @@ def test_binder_generation_is_refused_to_outsiders_and_works_for_the_unit(
     url = reverse("preparedness:binder-generate", args=[world.unit.pk])
     client.force_login(make_user(ref["sandviken"], "coordinator"))
     assert client.post(url).status_code == 404
-    client.force_login(make_user(world.unit, "viewer"))
+    client.force_login(make_user(world.unit, "reporter"))
     response = client.post(url)
     assert response.status_code == 302
+    # A viewer may read and download the unit's binders but not generate one (a write, audited).
+    viewer = make_user(world.unit, "viewer")
+    client.force_login(viewer)
     download = client.get(response["Location"])
     assert download["Content-Type"] == "application/pdf" and bytes(download.content).startswith(b"%PDF")
+    assert client.post(url).status_code == 404
+    page = client.get(reverse("preparedness:index") + f"?org={world.unit.pk}").content.decode()
+    assert url not in page and response["Location"] in page
+    with pytest.raises(PermissionDeniedError):
+        services.binder_generate(unit=world.unit, actor=viewer)
+    assert BinderSnapshot.objects.filter(unit=world.unit).count() == 1
     client.force_login(make_user(world.private, "viewer"))
     assert client.get(response["Location"]).status_code == 404
 
@@ -227,8 +238,6 @@ def test_a_risk_links_to_plans_and_exercises_and_the_rsa_is_adopted(
 
 
 def test_the_dashboard_reminds_of_plans_due_for_review(client: Client, world: SimpleNamespace) -> None:
-    from beredd.preparedness import services
-
     due = services.plan_create(
         organisation=world.private,
         actor=world.coordinator,

@@ -95,7 +95,7 @@ def unit_profile(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def binder_generate(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = selectors.org_get_for_user(user=request.user, org_id=unit_id)
+    unit = selectors.org_get_for_user(user=request.user, org_id=unit_id, permission=EDIT)
     binder = services.binder_generate(unit=unit, actor=request.user)
     return redirect("preparedness:binder-download", binder_id=binder.pk)
 
