@@ -218,6 +218,8 @@ class Submission(TimeStampedModel):
         APPROVED = "approved", _("Approved")
 
     ANSWERED = (Status.SUBMITTED, Status.APPROVED)
+    # Only these have an editable draft; a submitted report changes only through a new submitted version.
+    DRAFTABLE = (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED)
 
     instance = models.ForeignKey(RoundInstance, on_delete=models.PROTECT, related_name="submissions")
     organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="submissions")

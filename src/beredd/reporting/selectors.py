@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from beredd.accounts import policy
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
+from beredd.reporting import access
 from beredd.reporting.exceptions import NotRecipientError
 from beredd.reporting.models import CompiledPicture, ReportTemplate, Round, RoundInstance, Submission, TemplateVersion
 
@@ -100,7 +101,7 @@ def submission_for_recipient(*, user: Any, instance: RoundInstance, org_id: int)
     """The submission of ``org_id`` in ``instance``. Raises NotFoundError if the user may not answer for that
     organisation and NotRecipientError when it is theirs but not asked."""
     org = Organisation.objects.filter(pk=org_id).first()
-    if org is None or not policy.can(user, "reporting.submit", org):
+    if org is None or not access.can_answer(user, org):
         raise NotFoundError("organisation", org_id)
     submission = (
         Submission.objects.filter(instance=instance, organisation=org)
@@ -123,11 +124,11 @@ def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int)
         .first()
     )
     if submission is not None:
-        if not policy.can(user, "reporting.submit", submission.organisation):
+        if not access.can_answer(user, submission.organisation):
             raise NotFoundError("organisation", org_id)
         return submission
     org = Organisation.objects.filter(pk=org_id).first()
-    if org is None or not policy.can(user, "reporting.submit", org):
+    if org is None or not access.can_answer(user, org):
         raise NotFoundError("organisation", org_id)
     if not RoundInstance.objects.filter(pk=instance_id).exists():
         raise NotFoundError("instance", instance_id)
@@ -135,26 +136,28 @@ def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int)
 
 
 def open_requests_for_user(*, user: Any) -> list[Submission]:
-    """Unanswered or returned submissions the user can answer, in open rounds, nearest deadline first."""
+    """Unanswered or returned submissions the user can answer (own organisation, or a unit of their kommun),
+    in open rounds, nearest deadline first."""
     return list(
         submission_list_for_user(user=user, permission="reporting.submit")
-        .filter(instance__round__status=Round.Status.OPEN)
+        .filter(access.answerable_q(user), instance__round__status=Round.Status.OPEN)
         .exclude(status__in=Submission.ANSWERED)
         .order_by("instance__deadline", "org_path")[:100]
     )
 
 
 def pictures_for_user(*, user: Any) -> QuerySet[CompiledPicture]:
-    """Published feedback from above (or own level) and pictures forwarded from below."""
+    """Published feedback from above (or own level), pictures forwarded from below, and unpublished drafts
+    where the user may currently write pictures. Only current memberships count: being a picture's author
+    gives no access of its own (it ends with the membership)."""
     roots = _roots(user, "reporting.view")
     down = Q(pk__in=[])
     for root in roots:
         down |= Q(organisation_id__in=root.ancestor_ids)
     up = _subtree_q(roots, "organisation__path")
+    editable = _subtree_q(_roots(user, "reporting.approve"), "organisation__path")
     return CompiledPicture.objects.filter(
-        (down & Q(published_at__isnull=False))
-        | (up & (Q(forwarded_at__isnull=False) | Q(published_at__isnull=False)))
-        | Q(author=user)
+        (down & Q(published_at__isnull=False)) | (up & (Q(forwarded_at__isnull=False) | Q(published_at__isnull=False))) | editable
     ).select_related("instance__round", "organisation")
 
 

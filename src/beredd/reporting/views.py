@@ -19,11 +19,11 @@ from beredd.accounts.context import current_org
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.orgs.models import Organisation
+from beredd.reporting import access, forms, selectors
 from beredd.reporting import fields as fieldtypes
-from beredd.reporting import forms, selectors
 from beredd.reporting import map as kommun_map
 from beredd.reporting import rollup as rollups
-from beredd.reporting.exceptions import SubmissionConflictError
+from beredd.reporting.exceptions import InvalidStateError, SubmissionConflictError
 from beredd.reporting.models import Round, Submission, TemplateField, TemplateVersion
 from beredd.reporting.services import exports, pictures, rounds, submissions, templates
 
@@ -390,14 +390,16 @@ def _submission_context(
         "errors": errors,
         "conflict": conflict or [],
         "has_previous": bool(previous),
-        "can_edit": policy.can(request.user, "reporting.submit", org)
+        "can_edit": access.can_answer(request.user, org)
         and submission.instance.round.is_open
         and submission.status != Submission.Status.APPROVED,
-        "can_review": org.parent is not None and policy.can(request.user, "reporting.approve", org.parent),
+        # A submitted report is revised by submitting a new version: no draft, no autosave.
+        "can_draft": submission.status in Submission.DRAFTABLE,
+        "can_review": access.can_review(request.user, org),
         "can_delegate": org.kind == Organisation.Kind.KOMMUN
         and not submission.internal
         and submission.instance.round.is_open
-        and policy.can(request.user, "reporting.approve", org),
+        and access.can_delegate(request.user, org),
         "delegated": submission.delegated.select_related("organisation").all(),
         "versions": submission.versions.select_related("submitted_by").all(),
         "exercise": submission.instance.round.is_exercise,
@@ -410,7 +412,10 @@ def _submission_context(
 @login_required
 def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
-    values: dict[str, Any] = dict(submission.draft)
+    # An answered report shows what was submitted (the latest immutable version), never an editable draft.
+    values: dict[str, Any] = (
+        submissions.submitted_answers(submission=submission) if submission.is_answered else dict(submission.draft)
+    )
     errors: list[dict[str, Any]] = []
     conflict: list[dict[str, Any]] = []
     if request.method == "POST":
@@ -473,6 +478,8 @@ def submission_autosave(request: HttpRequest, submission_id: int) -> HttpRespons
     except SubmissionConflictError:
         context["conflict"] = True
         submission.refresh_from_db()
+    except InvalidStateError:
+        context["not_draftable"] = True
     return render(request, "reporting/_autosave.html", context)
 
 

@@ -13,13 +13,14 @@ import io
 from typing import Any
 
 from django.conf import settings
+from django.db.models import JSONField, OuterRef, Subquery
 from django.utils import timezone
 from lxml import etree
 from openpyxl import Workbook
 
 from beredd.reporting import fields as fieldtypes
 from beredd.reporting import rollup as rollups
-from beredd.reporting.models import CompiledPicture, RoundInstance, Submission
+from beredd.reporting.models import CompiledPicture, RoundInstance, Submission, SubmissionVersion
 
 DE_NS = "urn:oasis:names:tc:emergency:EDXL:DE:1.0"
 SITREP_NS = "urn:oasis:names:tc:emergency:EDXL:SitRep:1.0"
@@ -59,11 +60,17 @@ def answers_table(*, instance: RoundInstance, org_path: str) -> tuple[list[str],
     if instance.round.is_exercise:
         header.insert(0, "exercise")
     rows: list[list[Any]] = []
-    subs = Submission.objects.filter(instance=instance, org_path__startswith=org_path).select_related("organisation")
+    # Values come from each submission's latest immutable version (what was actually submitted), never the draft.
+    latest = SubmissionVersion.objects.filter(submission=OuterRef("pk")).order_by("-number").values("data")[:1]
+    subs = (
+        Submission.objects.filter(instance=instance, org_path__startswith=org_path)
+        .select_related("organisation")
+        .annotate(submitted_data=Subquery(latest, output_field=JSONField()))
+    )
     if org_path.count("/") <= 4:  # above kommun level: the recipients' own answers, not their units' internal ones
         subs = subs.filter(internal=False)
     for s in subs.order_by("org_path"):
-        data = s.draft if s.is_answered else {}
+        data = (s.submitted_data or {}) if s.is_answered else {}  # type: ignore[attr-defined]
         row: list[Any] = [
             s.organisation.name,
             s.organisation.code,

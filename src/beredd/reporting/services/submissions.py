@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from beredd.accounts import policy
 from beredd.core import audit
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
+from beredd.reporting import access
 from beredd.reporting import fields as fieldtypes
 from beredd.reporting.exceptions import InvalidStateError, RoundNotOpenError, SubmissionConflictError
 from beredd.reporting.models import Answer, Round, Submission, SubmissionVersion
@@ -23,7 +24,7 @@ def _lang() -> str:
 
 
 def _check_writable(actor: Any, submission: Submission) -> None:
-    if not policy.can(actor, "reporting.submit", submission.organisation):
+    if not access.can_answer(actor, submission.organisation):
         raise NotFoundError("submission", submission.pk)
     round_ = submission.instance.round
     if round_.status != Round.Status.OPEN:
@@ -83,12 +84,17 @@ def is_on_behalf(actor: Any, submission: Submission) -> bool:
 def submission_save_draft(
     *, actor: Any, submission: Submission, data: dict[str, Any], expected_version: int | None = None, via: str = "ui"
 ) -> Submission:
-    """Store draft answers (autosave). Bad values are refused per field; nothing is saved then."""
+    """Store draft answers (autosave). Bad values are refused per field; nothing is saved then.
+
+    Only a report that is not submitted (not started, draft, returned) has a draft. A submitted or approved
+    report is changed only by submitting a new immutable version, so the
+    values a reviewer sees are always the ones somebody submitted.
+    """
     submission = _locked(submission)
     _check_writable(actor, submission)
+    if submission.status not in Submission.DRAFTABLE:
+        raise InvalidStateError(_("A submitted report cannot be saved as a draft; submit a new version instead."))
     _check_version(submission, expected_version, data)
-    if submission.status == Submission.Status.APPROVED:
-        raise InvalidStateError(_("An approved report cannot be changed."))
     fields = template_fields(submission.template_version)
     clean, errors = fieldtypes.validate(fields, submission.template_version.rules, data, lang=_lang(), partial=True)
     if errors:
@@ -189,8 +195,7 @@ def _write_answers(submission: Submission, fields: list[Any], clean: dict[str, A
 
 
 def _check_reviewer(actor: Any, submission: Submission) -> None:
-    parent = submission.organisation.parent
-    if parent is None or not policy.can(actor, "reporting.approve", parent):
+    if not access.can_review(actor, submission.organisation):
         raise PermissionDeniedError(_("Only a coordinator at a level above the recipient can review its report."))
 
 
@@ -247,6 +252,16 @@ def submission_approve(*, actor: Any, submission: Submission, via: str = "ui") -
     return submission
 
 
+def latest_version(*, submission: Submission) -> SubmissionVersion | None:
+    return submission.versions.order_by("-number").first()
+
+
+def submitted_answers(*, submission: Submission) -> dict[str, Any]:
+    """What was last submitted (the latest immutable version), never the editable draft."""
+    latest = latest_version(submission=submission)
+    return dict(latest.data) if latest else {}
+
+
 def previous_answers(*, submission: Submission) -> dict[str, Any]:
     """The recipient's last submitted answers in an earlier instance of the same round ("same as last report")."""
     earlier = (
@@ -277,7 +292,7 @@ def submission_delegate(*, actor: Any, submission: Submission, via: str = "ui") 
 
     submission = _locked(submission)
     org = submission.organisation
-    if not policy.can(actor, "reporting.approve", org):
+    if not access.can_delegate(actor, org):
         raise PermissionDeniedError()
     round_ = submission.instance.round
     if org.kind != Organisation.Kind.KOMMUN or submission.internal or round_.status != Round.Status.OPEN:
