@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from beredd.orgs.models import Organisation
 from beredd.orgs.services import load_reference
-from beredd.register.models import AccessLog
+from beredd.register.models import AccessLog, Incident
 from beredd.register.tests.factories import make_person, square
 
 PASSWORD = "Testl0senord-lang!"
@@ -84,6 +84,11 @@ def test_activation_call_list_counts_and_log_review(
     assert_accessible(page)
     gavle_row = page.locator("tr", has=page.get_by_role("rowheader", name="Gävle", exact=True))
     assert "<5" in gavle_row.inner_text() and "Syrgasdotter" not in page.content()
+    # The incident's progress is suppressed for the county too (3 residents, 2 unreached: both small).
+    page.goto(f"{live_url}/register/incidenter/{Incident.objects.get().pk}/")
+    page.get_by_text("<5 av <5 är ännu inte nådda.").wait_for()
+    assert "2 av 3" not in page.content() and "Syrgasdotter" not in page.content()
+    assert_accessible(page)
     response = page.goto(f"{live_url}/register/personer/{people[2].pk}/")
     assert response is not None and response.status == 403
     page.context.clear_cookies()

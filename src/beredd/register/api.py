@@ -135,15 +135,26 @@ def _person(p: Any) -> dict[str, Any]:
     }
 
 
-def _kommun(request: HttpRequest, kommun_id: int | None) -> Organisation:
+def _kommun(request: HttpRequest, kommun_id: int | None, *, what: str, whole: bool = False) -> Organisation:
+    """The kommun whose identities are asked for, checked before anything is read.
+
+    A caller without the needed access gets 403 and a DENIED access-log row, whether or not it named a kommun
+    (kommun ids are public reference data, so 403 reveals nothing); an unknown kommun id gets 404, also logged.
+    """
     if kommun_id is None:
         mine = access.kommuner_with_identity_access(request.user)
+        if whole:
+            mine = [k for k in mine if (s := access.identity_scope(request.user, k)) is not None and s.whole_kommun]
         if not mine:
-            raise NotFoundError("kommun")
+            access.refuse(user=request.user, kommun=None, what=what, via="api", forbidden=True)
         return mine[0]
     kommun = Organisation.objects.filter(pk=kommun_id, kind=Organisation.Kind.KOMMUN).first()
     if kommun is None:
-        raise NotFoundError("kommun", kommun_id)
+        access.refuse(user=request.user, kommun=None, what=f"{what}:kommun={kommun_id}", via="api")
+        raise NotFoundError("kommun", kommun_id)  # pragma: no cover (refuse raises)
+    scope = access.identity_scope(request.user, kommun)
+    if scope is None or (whole and not scope.whole_kommun):
+        access.refuse(user=request.user, kommun=kommun, what=what, via="api", forbidden=True)
     return kommun
 
 
@@ -151,7 +162,7 @@ def _kommun(request: HttpRequest, kommun_id: int | None) -> Organisation:
 def person_list(
     request: HttpRequest, kommun_id: int | None = None, q: str = "", purpose: str = "api", limit: int = 100, offset: int = 0
 ) -> Any:
-    kommun = _kommun(request, kommun_id)
+    kommun = _kommun(request, kommun_id, what=f"list:{purpose}")
     people = services.person_list(
         user=request.user,
         kommun=kommun,
@@ -189,7 +200,7 @@ def person_get(request: HttpRequest, person_id: int, purpose: str = "api") -> An
 
 @router.post("/persons", response={201: PersonOut}, summary="Create a record (the kommun's MAS)")
 def person_create(request: HttpRequest, payload: PersonIn, kommun_id: int | None = None) -> Any:
-    kommun = _kommun(request, kommun_id)
+    kommun = _kommun(request, kommun_id, what="person.save", whole=True)
     data = payload.model_dump()
     person = services.person_save(actor=request.user, kommun=kommun, data=data, via="api")
     return Status(201, _person(person))
@@ -197,7 +208,7 @@ def person_create(request: HttpRequest, payload: PersonIn, kommun_id: int | None
 
 @router.get("/export", summary="The kommun's register as CSV (the kommun's MAS; every row logged)")
 def export(request: HttpRequest, kommun_id: int | None = None, purpose: str = "api export") -> HttpResponse:
-    kommun = _kommun(request, kommun_id)
+    kommun = _kommun(request, kommun_id, what=f"export:{purpose}", whole=True)
     text = services.person_export_csv(user=request.user, kommun=kommun, purpose=purpose, via="api")
     return HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
 

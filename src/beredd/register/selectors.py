@@ -39,33 +39,96 @@ def _primary(n: int) -> str:
     return SMALL if 1 <= n <= 4 else str(n)
 
 
-def suppress(rows: list[dict[str, int]], columns: list[str]) -> tuple[list[dict[str, Cell]], dict[str, Cell]]:
-    """Cells 1–4 become "<5". Where a column has exactly one such cell, a second cell (the smallest other
-    non-zero one, or else the total) is also hidden, so that the total minus the others cannot reveal it."""
-    table = [{c: Cell(r[c], _primary(r[c])) for c in columns} for r in rows]
-    totals = {c: Cell(sum(r[c] for r in rows), _primary(sum(r[c] for r in rows))) for c in columns}
-    for c in columns:
-        hidden = [row[c] for row in table if row[c].shown == SMALL]
-        if len(hidden) != 1 or totals[c].suppressed:
-            continue
-        others = [row[c] for row in table if not row[c].suppressed and row[c].value > 0]
-        if others:
-            min(others, key=lambda cell: cell.value).shown = SECONDARY
+def _atom_ok(total: int, primaries: int, secondaries: int) -> bool:
+    """Whether an atom (hidden cells whose sum a reader can work out) protects its small cells.
+
+    A reader knows the sum, that each "<5" is 1–4 and that each "×" is at least 5 (it would say "<5" otherwise).
+    Every small cell must keep at least two possible values, and the small cells' sum must not be known to be
+    under 5.
+    """
+    if primaries == 0:
+        return True
+    if secondaries == 0:
+        return primaries >= 2 and max(5, primaries + 1) <= total <= 4 * primaries - 1
+    return total >= 5 * secondaries + primaries + 1
+
+
+def suppress_tree(values: dict[Any, int], parent: dict[Any, Any]) -> set[Any]:
+    """The cells to hide in a hierarchical table where every inner node is the sum of its children.
+
+    ``values`` holds every published cell (leaves and sums), ``parent`` maps each cell to its parent (None at the
+    root); leaves are the cells that are nobody's parent. Cells 1–4 are hidden (primary, "<5"). Whatever a reader
+    combines, the only exact facts left about hidden leaves are the sums of their "atoms": the hidden leaves whose
+    nearest shown ancestor is the same cell (that shown sum minus the shown cells and atoms below it; atoms are
+    disjoint). Secondary cells ("×", the smallest that suffice) are hidden until every atom passes ``_atom_ok``, so
+    that no hidden cell and no group of them can be recovered as 1–4. Deterministic: the same table always gives the
+    same cells, so any part of it (one kommun, one län) is shown with the same pattern.
+    """
+    is_parent = {p for p in parent.values() if p is not None}
+    leaves = sorted((n for n in values if n not in is_parent), key=str)
+    ancestors: dict[Any, list[Any]] = {}
+    for leaf in leaves:
+        chain, node = [], parent.get(leaf)
+        while node is not None:
+            chain.append(node)
+            node = parent.get(node)
+        ancestors[leaf] = chain
+    hidden = {n for n, v in values.items() if 1 <= v <= 4}
+    while True:
+        atoms: dict[Any, list[int]] = {}
+        for leaf in leaves:
+            if leaf in hidden:
+                owner = next((a for a in ancestors[leaf] if a not in hidden), None)
+                if owner is not None:
+                    atom = atoms.setdefault(owner, [0, 0, 0])
+                    atom[0] += values[leaf]
+                    atom[1 if values[leaf] <= 4 else 2] += 1
+        bad = next((o for o in sorted(atoms, key=str) if not _atom_ok(*atoms[o])), None)
+        if bad is None:
+            return hidden
+        total, primaries, secondaries = atoms[bad]
+        best: tuple[tuple[int, int, int, str], list[Any]] | None = None
+        for leaf in leaves:
+            v = values[leaf]
+            if leaf in hidden or v <= 0 or bad not in ancestors[leaf]:
+                continue
+            between = ancestors[leaf][: ancestors[leaf].index(bad)]
+            path = [leaf, *(a for a in between if a not in hidden)]
+            passes = _atom_ok(total + v, primaries, secondaries + 1)
+            # Prefer a cell that settles the atom (fewest hidden, smallest); else the largest one.
+            key = (0 if passes else 1, len(path), v if passes else -v, str(leaf))
+            if best is None or key < best[0]:
+                best = (key, path)
+        if best is not None:
+            hidden.update(best[1])
         else:
-            totals[c].shown = SECONDARY
+            hidden.add(bad)
+
+
+def _cell(value: int, hidden: bool) -> Cell:
+    if not hidden:
+        return Cell(value, str(value))
+    return Cell(value, SMALL if 1 <= value <= 4 else SECONDARY)
+
+
+def suppress(rows: list[dict[str, int]], columns: list[str]) -> tuple[list[dict[str, Cell]], dict[str, Cell]]:
+    """A one-level table (rows and their total), suppressed per column with ``suppress_tree``."""
+    parent: dict[Any, Any] = {"total": None, **{i: "total" for i in range(len(rows))}}
+    table: list[dict[str, Cell]] = [{} for _ in rows]
+    totals: dict[str, Cell] = {}
+    for c in columns:
+        values: dict[Any, int] = {"total": sum(r[c] for r in rows), **{i: r[c] for i, r in enumerate(rows)}}
+        hidden = suppress_tree(values, parent)
+        for i in range(len(rows)):
+            table[i][c] = _cell(values[i], i in hidden)
+        totals[c] = _cell(values["total"], "total" in hidden)
     return table, totals
 
 
-def counts_for_user(*, user: Any, org: Organisation) -> tuple[list[tuple[Organisation, dict[str, Cell]]], dict[str, Cell]]:
-    """Active residents per kommun in ``org``'s subtree and per category, suppressed. Never names.
-
-    Raises NotFoundError when the user may not see counts at ``org``.
-    """
-    if not policy.can(user, "register.view_counts", org):
-        raise NotFoundError("organisation", org.pk)
-    kommuner = list(Organisation.objects.subtree_of(org).filter(kind=Organisation.Kind.KOMMUN).order_by("name"))
-    ids = [k.pk for k in kommuner]
-    base = Person.objects.filter(kommun_id__in=ids, status=Person.Status.ACTIVE)
+def _kommun_counts() -> dict[int, dict[str, int]]:
+    """Active residents per kommun and category, for every kommun with any (a handful of grouped queries)."""
+    base = Person.objects.filter(status=Person.Status.ACTIVE)
+    devices = PersonDevice.objects.filter(person__status=Person.Status.ACTIVE)
     comm = ~Q(language="") | Q(interpreter=True) | Q(easy_swedish=True) | Q(hearing_impaired=True) | Q(vision_impaired=True)
     per = {
         r["kommun_id"]: r
@@ -76,7 +139,6 @@ def counts_for_user(*, user: Any, org: Organisation) -> tuple[list[tuple[Organis
             communication=Count("id", filter=comm),
         )
     }
-    devices = PersonDevice.objects.filter(person__kommun_id__in=ids, person__status=Person.Status.ACTIVE)
     electric = dict(
         devices.values("person__kommun_id").annotate(n=Count("person_id", distinct=True)).values_list("person__kommun_id", "n")
     )
@@ -86,27 +148,83 @@ def counts_for_user(*, user: Any, org: Organisation) -> tuple[list[tuple[Organis
         .annotate(n=Count("person_id", distinct=True))
         .values_list("person__kommun_id", "n")
     )
-    rows = []
-    for k in kommuner:
-        r: dict[str, Any] = dict(per.get(k.pk, {}))
-        rows.append(
-            {
-                "total": r.get("total", 0),
-                "electricity_dependent": electric.get(k.pk, 0),
-                "life_sustaining": life.get(k.pk, 0),
-                "cannot_evacuate": r.get("cannot_evacuate", 0),
-                "heat_sensitive": r.get("heat_sensitive", 0),
-                "communication": r.get("communication", 0),
-            }
-        )
-    table, totals = suppress(rows, COUNT_COLUMNS)
-    return list(zip(kommuner, table, strict=True)), totals
+    out: dict[int, dict[str, int]] = {}
+    for kid in set(per) | set(electric) | set(life):
+        r: dict[str, Any] = dict(per.get(kid, {}))
+        out[kid] = {
+            "total": r.get("total", 0),
+            "electricity_dependent": electric.get(kid, 0),
+            "life_sustaining": life.get(kid, 0),
+            "cannot_evacuate": r.get("cannot_evacuate", 0),
+            "heat_sensitive": r.get("heat_sensitive", 0),
+            "communication": r.get("communication", 0),
+        }
+    return out
+
+
+def suppressed_counts() -> dict[int, dict[str, Cell]]:
+    """Every published count cell, keyed by organisation id: each kommun and each organisation above kommuner.
+
+    The suppression is computed once on the whole national hierarchy (kommun → län → civilområde → nation, each sum
+    published to someone), and every view of any part of it reuses those cells. So a reader who combines the county
+    table with a single kommun, or one län with the nation, meets the same hidden cells and cannot subtract their way
+    to a small number.
+    """
+    kommuner = list(Organisation.objects.filter(kind=Organisation.Kind.KOMMUN).values_list("pk", "path"))
+    parent: dict[Any, Any] = {}
+    for pk, path in kommuner:
+        chain = [int(x) for x in path.strip("/").split("/") if x]
+        if not chain or chain[-1] != pk:
+            chain = [*chain, pk]
+        for i, org_id in enumerate(chain):
+            parent.setdefault(org_id, chain[i - 1] if i else None)
+    per = _kommun_counts()
+    kommun_ids = {pk for pk, _path in kommuner}
+    cells: dict[int, dict[str, Cell]] = {n: {} for n in parent}
+    for c in COUNT_COLUMNS:
+        values = dict.fromkeys(parent, 0)
+        for kid in kommun_ids:
+            v = per.get(kid, {}).get(c, 0)
+            node: int | None = kid
+            while node is not None:
+                values[node] += v
+                node = parent[node]
+        hidden = suppress_tree(values, parent)
+        for n, v in values.items():
+            cells[n][c] = _cell(v, n in hidden)
+    return cells
+
+
+def counts_for_user(*, user: Any, org: Organisation) -> tuple[list[tuple[Organisation, dict[str, Cell]]], dict[str, Cell]]:
+    """Active residents per kommun in ``org``'s subtree and per category, suppressed. Never names.
+
+    Every cell comes from ``suppressed_counts()`` (one pattern for the whole country), whoever asks and at whatever
+    level, so that no combination of answers reveals a value 1–4. Raises NotFoundError when the user may not see
+    counts at ``org``.
+    """
+    if not policy.can(user, "register.view_counts", org):
+        raise NotFoundError("organisation", org.pk)
+    kommuner = list(Organisation.objects.subtree_of(org).filter(kind=Organisation.Kind.KOMMUN).order_by("name"))
+    cells = suppressed_counts()
+    zero = {c: Cell(0, "0") for c in COUNT_COLUMNS}
+    rows = [(k, cells.get(k.pk, zero)) for k in kommuner]
+    totals = cells.get(org.pk, zero) if kommuner else zero
+    return rows, totals
 
 
 def suppress_one(counts: dict[str, int]) -> dict[str, str]:
     """Suppress a single set of counts (an incident seen by someone without identity access)."""
     table, _totals = suppress([counts], list(counts))
     return {c: cell.shown for c, cell in table[0].items()}
+
+
+def suppress_progress(progress: dict[str, int]) -> dict[str, str]:
+    """An incident's progress for someone without identity access: residents and unreached, suppressed so that
+    neither they nor the reached (residents minus unreached) reveal a value 1–4."""
+    total, unreached = progress["total"], progress["unreached"]
+    values = {"total": total, "unreached": unreached, "reached": total - unreached}
+    hidden = suppress_tree(values, {"total": None, "unreached": "total", "reached": "total"})
+    return {k: _cell(values[k], k in hidden).shown for k in ("total", "unreached")}
 
 
 # --- incidents ------------------------------------------------------------------------------------

@@ -158,11 +158,19 @@ def _log_many_postgres(common: dict[str, Any], pairs: list[tuple[int, int]]) -> 
     return len(pairs)
 
 
-def refuse(*, user: Any, kommun: Organisation | None, what: str, person_id: int | None = None, via: str = "ui") -> None:
+def refuse(
+    *,
+    user: Any,
+    kommun: Organisation | None,
+    what: str,
+    person_id: int | None = None,
+    via: str = "ui",
+    forbidden: bool = False,
+) -> None:
     """Log a refused attempt (committed even though the caller then fails), then raise.
 
     Upper levels (county, national) and other roles in the kommun get 403; outsiders get 404 so that ids
-    reveal nothing.
+    reveal nothing. ``forbidden`` gives 403 to everyone (a request naming no record, e.g. a kommun's list).
     """
     memberships = policy.memberships(user)
     role = ",".join(sorted({m.role for m in memberships}))[:32]
@@ -179,7 +187,7 @@ def refuse(*, user: Any, kommun: Organisation | None, what: str, person_id: int 
             purpose=what[:200],
             via=via,
         )
-    if kommun is not None and policy.can(user, "register.view_counts", kommun):
+    if forbidden or (kommun is not None and policy.can(user, "register.view_counts", kommun)):
         raise PermissionDeniedError()
     raise NotFoundError("person", person_id)
 

@@ -58,7 +58,9 @@ def test_county_and_national_tokens_get_403_for_identities_and_the_attempt_is_lo
 def test_other_tokens_are_refused(client: Client, world: dict[str, Any], person: Person, persona: str, status: int) -> None:
     auth = bearer(world[persona])
     assert client.get(f"/api/v1/register/persons/{person.pk}", **auth).status_code == status
-    assert client.get(f"/api/v1/register/persons?kommun_id={world['gavle'].pk}", **auth).status_code == status
+    # A kommun's list names no record (kommun ids are public): 403 for everyone without access, and logged.
+    assert client.get(f"/api/v1/register/persons?kommun_id={world['gavle'].pk}", **auth).status_code == 403
+    assert AccessLog.objects.filter(action="denied", via="api", user=world[persona], kommun=world["gavle"]).count() == 2
 
 
 def test_a_token_of_a_mas_holding_another_role_acts_only_as_the_tokens_membership(
@@ -121,3 +123,31 @@ def test_the_call_list_and_follow_up_through_the_api(client: Client, world: dict
     assert client.get(f"/api/v1/register/incidents/{incident.pk}/call-list", **viewer).status_code == 403
     outsider = bearer(world["sandviken_mas"])
     assert client.get(f"/api/v1/register/incidents/{incident.pk}/call-list", **outsider).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["lan_coordinator", "national", "lan_mas", "coordinator"])
+@pytest.mark.parametrize("path", ["/api/v1/register/persons", "/api/v1/register/export"])
+def test_identities_without_a_kommun_id_get_403_and_the_attempt_is_logged(
+    client: Client, world: dict[str, Any], person: Person, persona: str, path: str
+) -> None:
+    auth = bearer(world[persona])
+    response = client.get(path, **auth)
+    assert response.status_code == 403 and b"Ekberg-" not in response.content
+    denied = AccessLog.objects.get(user=world[persona], via="api")
+    assert denied.action == "denied" and denied.person_id is None
+
+
+def test_a_unit_mas_token_lists_her_unit_but_gets_403_for_the_kommuns_export(
+    client: Client, world: dict[str, Any], person: Person
+) -> None:
+    auth = bearer(world["unit_mas"])
+    assert [p["last_name"] for p in client.get("/api/v1/register/persons", **auth).json()] == ["Ekberg-"]
+    assert client.get("/api/v1/register/export", **auth).status_code == 403
+    assert client.get(f"/api/v1/register/export?kommun_id={world['gavle'].pk}", **auth).status_code == 403
+    assert AccessLog.objects.filter(user=world["unit_mas"], action="denied").count() == 2
+
+
+def test_an_unknown_kommun_id_is_404_and_logged(client: Client, world: dict[str, Any]) -> None:
+    auth = bearer(world["lan_coordinator"])
+    assert client.get(f"/api/v1/register/persons?kommun_id={world['gavleborg'].pk}", **auth).status_code == 404
+    assert AccessLog.objects.filter(user=world["lan_coordinator"], action="denied").count() == 1

@@ -199,3 +199,34 @@ def test_only_a_national_admin_extends_the_device_catalogue(client: Client, worl
     assert Device.objects.get(code="cough_assist").life_sustaining
     bad = client.post(reverse("register:devices"), data | {"code": "X y"})
     assert bad.status_code == 200 and Device.objects.count() == 9
+
+
+def test_a_county_user_sees_the_incidents_progress_only_suppressed(
+    client: Client, world: dict[str, Any], people: dict[str, Any]
+) -> None:
+    incident = services.incident_activate(
+        actor=world["coordinator"],
+        kommun=world["gavle"],
+        kind="power_cut",
+        reason="Storm",
+        ends_at=timezone.now() + dt.timedelta(hours=6),
+        area_geojson=square(60.675, 17.14),
+    )
+    assert services.incident_progress(incident)["unreached"] == 2
+    county = login(Client(), world["lan_coordinator"])
+    detail = county.get(reverse("register:incident-detail", args=[incident.pk]))
+    assert detail.status_code == 200 and detail.context["scope"] is None
+    assert detail.context["progress"] == {"total": "<5", "unreached": "<5"}
+    body = detail.content.decode()
+    assert "2 av 2" not in body and "2 of 2" not in body and "&lt;5 av &lt;5" in body
+    # Those with identity access still see the exact progress.
+    mas = login(client, world["mas"]).get(reverse("register:incident-detail", args=[incident.pk]))
+    assert mas.context["progress"] == {"total": "2", "unreached": "2"} and "2 av 2" in mas.content.decode()
+
+
+def test_the_reached_count_is_not_recoverable_from_the_progress() -> None:
+    from beredd.register.selectors import suppress_progress
+
+    assert suppress_progress({"total": 12, "unreached": 10}) == {"total": "12", "unreached": "×"}
+    assert suppress_progress({"total": 12, "unreached": 0}) == {"total": "12", "unreached": "0"}
+    assert suppress_progress({"total": 12, "unreached": 3}) == {"total": "12", "unreached": "<5"}

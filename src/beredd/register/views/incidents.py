@@ -53,14 +53,25 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
     scope = access.incident_scope(request.user, incident)
     counts = services.incident_counts(incident)
-    shown = {k: str(v) for k, v in counts.items()} if scope else selectors.suppress_one(counts)
+    progress = services.incident_progress(incident)
+    if scope:
+        shown = {k: str(v) for k, v in counts.items()}
+        progress_shown = {"total": str(progress["total"]), "unreached": str(progress["unreached"])}
+    else:
+        # Without identity access: the same small-number suppression as the counts, for the progress too
+        # (residents, unreached and, by subtraction, reached), and one shown value for the residents.
+        shown = selectors.suppress_one(counts)
+        progress_shown = selectors.suppress_progress(progress)
+        if progress_shown["total"] != str(progress["total"]):
+            shown["total"] = progress_shown["total"]
+        progress_shown["total"] = shown["total"]
     return render(
         request,
         "register/incident_detail.html",
         {
             "incident": incident,
             "counts": shown,
-            "progress": services.incident_progress(incident),
+            "progress": progress_shown,
             "scope": scope,
             "can_change": access.can_activate(request.user, incident.kommun) is not None and incident.is_active,
             "change_form": IncidentChangeForm(),
