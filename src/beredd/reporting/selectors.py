@@ -118,11 +118,13 @@ def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int)
 
     NotFoundError unless the user may answer for ``org_id`` and the instance exists; NotRecipientError when the
     organisation was not asked in that instance."""
-    submission = (
+    # At most one row (unique per instance and recipient): no ORDER BY, which ``first()`` would add.
+    found = list(
         Submission.objects.filter(instance_id=instance_id, organisation_id=org_id)
         .select_related("instance__round", "template_version", "organisation")
-        .first()
+        .order_by()[:1]
     )
+    submission = found[0] if found else None
     if submission is not None:
         if not access.can_answer(user, submission.organisation):
             raise NotFoundError("organisation", org_id)

@@ -128,7 +128,13 @@ def submission_submit(
     idempotency_key = idempotency_key[:128]
     # One query for both the next version number and an earlier use of the idempotency key. The row lock
     # above serialises concurrent retries, so the second one sees the first one's version here.
-    seen = submission.versions.aggregate(n=Max("number"), hit=Max("pk", filter=Q(idempotency_key=idempotency_key or None)))
+    if submission.status == Submission.Status.NOT_STARTED:
+        # Nothing was ever submitted (status only leaves not_started, never returns to it), so there is no
+        # earlier version or idempotency key to look up: the first submit saves the query. The unique
+        # (submission, number) constraint would refuse a wrong number rather than store it.
+        seen: dict[str, Any] = {"n": None, "hit": None}
+    else:
+        seen = submission.versions.aggregate(n=Max("number"), hit=Max("pk", filter=Q(idempotency_key=idempotency_key or None)))
     if seen["hit"] is not None:
         return submission, SubmissionVersion.objects.get(pk=seen["hit"]), False
     payload = submission.draft if data is None else data

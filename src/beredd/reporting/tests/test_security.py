@@ -200,3 +200,26 @@ def test_an_unpublished_picture_is_no_longer_visible_to_its_author_after_the_mem
     # Not visible to a unit or a neighbouring kommun either while unpublished.
     for who in ("g1", "sandviken"):
         assert not selectors.pictures_for_user(user=cast.users[who]).filter(pk=picture.pk).exists()
+
+
+# --- 4. Ingest: the first submit of a not-started report skips the version look-up, and stays idempotent -------
+
+
+def test_a_first_api_submit_uses_few_queries_and_a_retry_is_still_replayed(
+    client: Client, cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    instance = issue(cast).instances.get()
+    headers = bearer(cast.users["g1"]) | {"HTTP_IDEMPOTENCY_KEY": "first"}
+    target = url(instance, cast.units["g1"])
+    warm = client.post(
+        url(instance, cast.units["g2"]), {"answers": GOOD}, content_type="application/json", **bearer(cast.users["g2"])
+    )
+    assert warm.status_code == 201  # (per-process caches, e.g. content types, are filled)
+    # token, token touch, submission, lock, version, submission update, answers, audit (+ savepoints)
+    with django_assert_max_num_queries(10):
+        first = client.post(target, {"answers": GOOD}, content_type="application/json", **headers)
+    assert first.status_code == 201
+    again = client.post(target, {"answers": GOOD | {"staff_total": 21}}, content_type="application/json", **headers)
+    assert again.status_code == 200 and again.json()["replayed"]
+    assert SubmissionVersion.objects.filter(submission__organisation=cast.units["g1"]).count() == 1
+    assert AuditEvent.objects.filter(action="submission.submit").count() == 2
