@@ -82,6 +82,11 @@ class IncidentForm(forms.Form):
     postcodes = forms.CharField(label=_("Postcodes"), required=False, help_text=_("Separated by commas, e.g. 802 50, 802 52"))
     localities = forms.CharField(label=_("Localities"), required=False, help_text=_("Separated by commas"))
     designate_lan = forms.BooleanField(label=_("Let the county's duty officer (coordinator) see the call list"), required=False)
+    is_exercise = forms.BooleanField(
+        label=_("This is an exercise (ÖVNING)"),
+        required=False,
+        help_text=_("Marked on every page, print and mail, and kept apart from real incidents."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

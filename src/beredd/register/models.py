@@ -187,6 +187,8 @@ class Incident(TimeStampedModel):
     ends_at = models.DateTimeField(_("ends at"))
     ended_at = models.DateTimeField(null=True, blank=True)
     activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # An exercise (ÖVNING): marked on every page, print and mail, and never counted with real incidents.
+    is_exercise = models.BooleanField(_("exercise"), default=False)
 
     class Meta:
         ordering = ["-starts_at"]
@@ -196,7 +198,8 @@ class Incident(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+        label = f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"ÖVNING: {label}" if self.is_exercise else label
 
     @property
     def is_active(self) -> bool:

@@ -330,7 +330,11 @@ def access_log_for_user(
 
 def log_extract_rows(*, kommun: Organisation, person_id: int) -> list[AccessLog]:
     """Every access to one person's record, oldest first (the patient's right to a log extract, PDL 8 kap. 1 §)."""
-    return list(AccessLog.objects.filter(kommun=kommun, person_id=person_id).select_related("organisation").order_by("at", "id"))
+    return list(
+        AccessLog.objects.filter(kommun=kommun, person_id=person_id)
+        .select_related("organisation", "incident")
+        .order_by("at", "id")
+    )
 
 
 def overdue_reviews_count(*, kommun: Organisation) -> int:

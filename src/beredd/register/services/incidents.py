@@ -173,6 +173,7 @@ def incident_activate(
     postcodes: Sequence[str] = (),
     localities: Sequence[str] = (),
     designations: Sequence[tuple[Organisation, str]] = (),
+    is_exercise: bool = False,
     via: str = "ui",
 ) -> Incident:
     """Activate an incident for an area of ``kommun`` and snapshot its residents in call-list order.
@@ -204,6 +205,7 @@ def incident_activate(
             localities=places,
             ends_at=ends_at,
             activated_by=actor,
+            is_exercise=is_exercise,
         )
         pairs = {(kommun.pk, Role.COORDINATOR), *((o.pk, r) for o, r in designations)}
         IncidentDesignation.objects.bulk_create(
@@ -216,7 +218,7 @@ def incident_activate(
             action="register.incident_activate",
             target=incident,
             organisation=kommun,
-            changes={"kind": kind, "ends_at": ends_at, "residents": incident.residents.count()},
+            changes={"kind": kind, "ends_at": ends_at, "residents": incident.residents.count(), "is_exercise": is_exercise},
             via=via,
         )
         transaction.on_commit(lambda: notify_mas(incident_id=incident.pk, event="activated"))
@@ -312,6 +314,8 @@ def notify_mas(*, incident_id: int, event: str) -> int:
     with translation.override("sv"):
         words = {"activated": _("activated"), "extended": _("extended"), "ended": _("ended")}
         subject = _("Beredd: incident %(event)s in %(kommun)s") % {"event": words[event], "kommun": incident.kommun.name}
+        if incident.is_exercise:
+            subject = f"ÖVNING – {subject}"
         body = _(
             "Incident: %(kind)s\nReason: %(reason)s\nEnds: %(ends)s\nResidents in the area: %(count)s\n\n"
             "Every access to identities during the incident is in the access log."

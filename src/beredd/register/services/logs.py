@@ -64,7 +64,7 @@ def log_extract(*, user: Any, person_id: int, fmt: str = "csv") -> tuple[bytes, 
                 r.organisation.name if r.organisation else "",
                 r.action,
                 r.purpose,
-                r.incident_id or "",
+                "" if r.incident is None else f"{r.incident_id} (ÖVNING)" if r.incident.is_exercise else r.incident_id,
                 r.via,
             ]
         )

@@ -1,6 +1,7 @@
 """Pages: the right person sees them, everyone else is refused (and identifiable refusals are logged)."""
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -130,8 +131,6 @@ def test_the_incident_story_through_the_pages(
 ) -> None:
     login(client, world["coordinator"])
     ends = (timezone.localtime() + dt.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M")
-    import json
-
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("register:incident-create"),
@@ -230,3 +229,44 @@ def test_the_reached_count_is_not_recoverable_from_the_progress() -> None:
     assert suppress_progress({"total": 12, "unreached": 10}) == {"total": "12", "unreached": "×"}
     assert suppress_progress({"total": 12, "unreached": 0}) == {"total": "12", "unreached": "0"}
     assert suppress_progress({"total": 12, "unreached": 3}) == {"total": "12", "unreached": "<5"}
+
+
+def test_an_exercise_incident_is_marked_everywhere(
+    client: Client, world: dict[str, Any], people: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    assert world["mas"].pk  # the kommun's MAS exists and gets the mail
+    login(client, world["coordinator"])
+    ends = (timezone.localtime() + dt.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("register:incident-create"),
+            {
+                "kind": "power_cut",
+                "reason": "Övning",
+                "ends_at": ends,
+                "area": json.dumps(square(60.675, 17.14)),
+                "is_exercise": "on",
+            },
+        )
+    incident = Incident.objects.get()
+    assert incident.is_exercise and mail.outbox[-1].subject.startswith("ÖVNING")
+    for name in ("register:incident-detail", "register:followup", "register:call-list"):
+        page = client.get(reverse(name, args=[incident.pk]))
+        assert page.context["exercise"] is True and "ÖVNING" in page.content.decode()
+    assert 'badge--exercise">ÖVNING' in client.get(reverse("register:index")).content.decode()
+    mas = login(Client(), world["mas"])
+    extract = mas.get(reverse("register:log-extract", args=[people["a"].pk, "csv"]))
+    assert f"{incident.pk} (ÖVNING)" in extract.content.decode("utf-8-sig")
+    # A real incident carries no mark.
+    real = services.incident_activate(
+        actor=world["coordinator"],
+        kommun=world["gavle"],
+        kind="power_cut",
+        reason="Storm",
+        ends_at=timezone.now() + dt.timedelta(hours=6),
+        area_geojson=square(60.675, 17.14),
+    )
+    page = client.get(reverse("register:incident-detail", args=[real.pk]))
+    assert not real.is_exercise and page.context["exercise"] is False and "ÖVNING" not in page.content.decode()

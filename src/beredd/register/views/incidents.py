@@ -37,6 +37,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                 postcodes=d["postcode_list"],
                 localities=d["locality_list"],
                 designations=designations,
+                is_exercise=d["is_exercise"],
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -70,6 +71,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         "register/incident_detail.html",
         {
             "incident": incident,
+            "exercise": incident.is_exercise,
             "counts": shown,
             "progress": progress_shown,
             "scope": scope,
@@ -84,7 +86,9 @@ def call_list(request: HttpRequest, incident_id: int) -> HttpResponse:
     """The printable call list (ringlista): every row is logged as printed."""
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
     residents = services.incident_call_list(user=request.user, incident=incident, action=AccessLog.Action.PRINT)
-    return render(request, "register/call_list.html", {"incident": incident, "residents": residents})
+    return render(
+        request, "register/call_list.html", {"incident": incident, "residents": residents, "exercise": incident.is_exercise}
+    )
 
 
 @login_required
@@ -97,6 +101,7 @@ def followup(request: HttpRequest, incident_id: int) -> HttpResponse:
         "register/followup.html",
         {
             "incident": incident,
+            "exercise": incident.is_exercise,
             "residents": residents,
             "outcomes": FollowUp.Outcome.choices,
             "progress": services.incident_progress(incident),
