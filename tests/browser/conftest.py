@@ -39,6 +39,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # A live-server test flushes the database when it ends; serialized rollback restores what the
+            # migrations seeded (device catalogue, built-in templates) before the next one starts.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +66,24 @@ def browser_page(_playwright_browser: Any, live_server: Any) -> Iterator[Any]:
     page.console_errors = errors  # type: ignore[attr-defined]
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_catalogues(request: pytest.FixtureRequest) -> None:
+    """Re-seed what data migrations put in the database, in case an earlier live-server test flushed it.
+
+    Serialized rollback restores this in most orders, but not all (seen with xdist on SQLite), so be explicit.
+    """
+    if "live_server" not in request.fixturenames:
+        return
+    import importlib
+
+    request.getfixturevalue("transactional_db")
+    from beredd.register.models import Device
+
+    seed = importlib.import_module("beredd.register.migrations.0003_device_catalogue")
+    for code, name, life_sustaining in seed.DEVICES:
+        Device.objects.get_or_create(code=code, defaults={"name": name, "life_sustaining": life_sustaining})
 
 
 @pytest.fixture
