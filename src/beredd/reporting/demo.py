@@ -10,7 +10,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from beredd.accounts.models import Membership
 from beredd.orgs.models import Organisation
+from beredd.reporting import access
 from beredd.reporting.models import Round, Submission
 from beredd.reporting.services import rounds as round_services
 from beredd.reporting.services import submissions as submission_services
@@ -29,7 +31,8 @@ def load(ctx: Any) -> None:
         title=DEMO_TITLE,
         template_version=versions["vaermebolja"],
         responder=Round.Responder.UNITS,
-        recipient_roots=[k.pk for k in ctx.kommuner[:3]],
+        # The demo users' kommuner, so the demo answers come from people who may give them (their units or kommun).
+        recipient_roots=[k.pk for k in _demo_kommuner(ctx)],
         service_kinds=["sabo", "hemtjanst"],
         deadline=now + dt.timedelta(hours=18),
         recurrence=Round.Recurrence.DAILY,
@@ -39,7 +42,17 @@ def load(ctx: Any) -> None:
     )
     round_ = round_services.round_issue(actor=ctx.users["national"], issuer=nation, spec=spec)
     rng = ctx.rng
-    for submission in Submission.objects.filter(instance__round=round_).select_related("organisation")[:8]:
+    answered = 0
+    for submission in Submission.objects.filter(instance__round=round_).select_related("organisation"):
+        # Answer as a demo user who may (a member of the unit or its kommun): nobody answers from higher up.
+        allowed = [u for u in ctx.users.values() if access.can_answer(u, submission.organisation)]
+        if not allowed:
+            continue
+        # The unit's own reporter where there is one, else its kommun on behalf.
+        actor = next((u for u in allowed if not submission_services.is_on_behalf(u, submission)), allowed[0])
+        answered += 1
+        if answered > 8:
+            break
         total = rng.randint(12, 40)
         data = {
             "impact": {"plan": rng.choice([0, 0, 1]), "resources": rng.choice([0, 1]), "load": rng.choice([0, 1, 1, 2])},
@@ -54,4 +67,13 @@ def load(ctx: Any) -> None:
                 ["Läget är ansträngt men hanterbart.", "Hög frånvaro, vi prioriterar om insatser.", "Normalt läge."]
             ),
         }
-        submission_services.submission_submit(actor=ctx.users["national"], submission=submission, data=data, via="cli")
+        submission_services.submission_submit(actor=actor, submission=submission, data=data, via="cli")
+
+
+def _demo_kommuner(ctx: Any) -> list[Organisation]:
+    ids = set(
+        Membership.objects.filter(user__in=list(ctx.users.values()), organisation__kind=Organisation.Kind.KOMMUN).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    return [k for k in ctx.kommuner if k.pk in ids] or list(ctx.kommuner[:3])
