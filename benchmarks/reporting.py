@@ -7,7 +7,10 @@
   over the same answers, measured in the same run.
 * ``kommun_rollup_page_p95_ms``: a kommun's roll-up page through the test client.
 * ``ingest_per_s``, ``ingest_p95_ms``, ``ingest_lost``: submissions through the HTTP API against gunicorn
-  on 127.0.0.1 with 8 concurrent clients; lost = accepted responses − stored versions.
+  on 127.0.0.1 with 8 concurrent clients; lost = accepted responses − stored versions. Credentials follow
+  the on-behalf rules (``beredd.reporting.access``): each kommun's own system has its own API token, bound
+  to a kommun-level reporter membership, and submits for that kommun's units only. ``ingest_status``
+  counts every response code, so a refusal (404/403) shows instead of silently lowering the rate.
 
 The database ``beredd_bench_reporting`` is dropped and recreated on each run (``BENCH_DATABASE_URL``).
 """
@@ -149,14 +152,13 @@ def _build(rng: random.Random) -> dict[str, Any]:
     Organisation.objects.bulk_create(units, batch_size=5000)
     parents = {k.pk: k for k in kommuner}
     for u in units:
+        assert u.parent_id is not None
         u.path = f"{parents[u.parent_id].path}{u.pk}/"
     Organisation.objects.bulk_update(units, ["path"], batch_size=5000)
     admin = User.objects.create_user("bench-national@beredd.test", "Bench-losenord-2026!")
     Membership.objects.create(user=admin, organisation=nation, role="national_admin")
     coordinator = User.objects.create_user("bench-kommun@beredd.test", "Bench-losenord-2026!")
     Membership.objects.create(user=coordinator, organisation=kommuner[0], role="coordinator")
-    reporter = User.objects.create_user("bench-reporter@beredd.test", "Bench-losenord-2026!")
-    membership = Membership.objects.create(user=reporter, organisation=nation, role="reporter")
 
     version = templates.template_import(
         actor=None, owner=nation, data={"key": "bench", "name": "Bench", "fields": _fields()}, publish=True
@@ -217,8 +219,6 @@ def _build(rng: random.Random) -> dict[str, Any]:
         "instance": instance,
         "ingest_instance": ingest_instance,
         "coordinator": coordinator,
-        "reporter": reporter,
-        "membership": membership,
         "recipients": len(subs),
         "answers": len(answers),
     }
@@ -297,14 +297,41 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _ingest(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+def _kommun_tokens(kommun_ids: set[int]) -> dict[int, str]:
+    """One API token per kommun: a kommun-level reporter (the kommun's own system) answering for its units.
+
+    Idempotent (BENCH_REUSE): the user and membership are reused, a fresh token is issued each run.
+    """
+    from beredd.accounts.models import Membership, User
     from beredd.accounts.services import token_create
+
+    secrets: dict[int, str] = {}
+    for kommun_id in sorted(kommun_ids):
+        user = User.objects.filter(email=f"bench-system-{kommun_id}@beredd.test").first()
+        if user is None:
+            user = User.objects.create_user(f"bench-system-{kommun_id}@beredd.test")  # no password: API only
+        membership, _ = Membership.objects.get_or_create(user=user, organisation_id=kommun_id, role="reporter")
+        secrets[kommun_id] = token_create(actor=user, membership=membership, name="bench system", days=1)[1]
+    return secrets
+
+
+def _ingest(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     from beredd.reporting.models import Submission, SubmissionVersion
 
-    _token, secret = token_create(actor=ctx["reporter"], membership=ctx["membership"], name="bench", days=1)
     instance = ctx["ingest_instance"]
-    orgs = list(Submission.objects.filter(instance=instance).values_list("organisation_id", flat=True)[:INGEST_REQUESTS])
-    bodies = [(org_id, json.dumps({"answers": _answers(rng)})) for org_id in orgs]
+    recipients = list(
+        Submission.objects.filter(instance=instance)
+        .order_by("organisation_id")
+        .values_list("organisation_id", "organisation__parent_id")
+    )
+    # A sample spread over the country, so many kommuners' systems submit at the same time.
+    picked = rng.sample(recipients, min(INGEST_REQUESTS, len(recipients)))
+    kommun_of: dict[int, int] = {}
+    for org_id, kommun_id in picked:
+        assert kommun_id is not None, "every recipient of a units round sits under a kommun"
+        kommun_of[org_id] = kommun_id
+    secrets = _kommun_tokens(set(kommun_of.values()))
+    bodies = [(org_id, json.dumps({"answers": _answers(rng)})) for org_id, _kommun in picked]
     port = _free_port()
     env = os.environ | {
         "DJANGO_ENV": "development",
@@ -342,6 +369,7 @@ def _ingest(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
                 time.sleep(0.2)
         latencies: list[float] = []
         accepted = [0]
+        status_counts: dict[str, int] = {}
         failures: list[str] = []
         lock = threading.Lock()
         queue = list(enumerate(bodies))
@@ -354,7 +382,7 @@ def _ingest(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
                         break
                     i, (org_id, body) = queue.pop()
                 headers = {
-                    "Authorization": f"Bearer {secret}",
+                    "Authorization": f"Bearer {secrets[kommun_of[org_id]]}",
                     "Content-Type": "application/json",
                     "Idempotency-Key": f"bench-{i}",
                 }
@@ -368,10 +396,12 @@ def _ingest(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                     with lock:
                         failures.append(repr(exc))
+                        status_counts["connection_error"] = status_counts.get("connection_error", 0) + 1
                     continue
                 elapsed = (time.perf_counter() - started) * 1000
                 with lock:
                     latencies.append(elapsed)
+                    status_counts[str(response.status)] = status_counts.get(str(response.status), 0) + 1
                     if response.status == 201:
                         accepted[0] += 1
                     elif len(failures) < 5:
@@ -405,6 +435,8 @@ def _ingest(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         "ingest_per_s": round(measured / wall, 1),
         "ingest_p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 1) if latencies else None,
         "ingest_lost": accepted[0] - stored,
+        "ingest_status": status_counts,
+        "ingest_kommun_tokens": len(secrets),
         "ingest_errors": failures[:5],
         "ingest_gunicorn_workers": int(workers),
     }
@@ -418,7 +450,6 @@ def _reuse() -> dict[str, Any]:
 
     nation = Organisation.objects.get(kind="nation")
     instance = RoundInstance.objects.get(round__title="Bench national")
-    reporter = User.objects.get(email="bench-reporter@beredd.test")
     coordinator = User.objects.get(email="bench-kommun@beredd.test")
     return {
         "nation": nation,
@@ -426,8 +457,6 @@ def _reuse() -> dict[str, Any]:
         "instance": instance,
         "ingest_instance": RoundInstance.objects.get(round__title="Bench ingest"),
         "coordinator": coordinator,
-        "reporter": reporter,
-        "membership": Membership.objects.get(user=reporter),
         "recipients": Submission.objects.filter(instance=instance).count(),
         "answers": Answer.objects.filter(instance=instance).count(),
     }
@@ -450,10 +479,12 @@ def run() -> dict[str, Any]:
         "fields": 25,
         "build_s": round(time.perf_counter() - started, 1),
         "cpu_count": os.cpu_count(),
+        "load_average_start": [round(x, 2) for x in os.getloadavg()],
     }
     figures |= _national(ctx)
     figures |= _kommun_page(ctx)
     figures |= _ingest(ctx, rng)
+    figures["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     failed = []
     if figures["national_rollup_ratio"] > TARGETS["ratio"]:
         failed.append("national_rollup_ratio")
@@ -465,6 +496,8 @@ def run() -> dict[str, Any]:
         failed.append("ingest_per_s")
     if figures["ingest_lost"] != 0:
         failed.append("ingest_lost")
+    if set(figures["ingest_status"]) - {"201"}:
+        failed.append("ingest_refused_or_failed")
     figures["targets"] = TARGETS
     figures["failed_targets"] = failed
     return figures
