@@ -78,6 +78,12 @@ def _seeded_catalogues(request: pytest.FixtureRequest) -> None:
         return
     import importlib
 
+    from django.core.cache import cache
+
+    # Login rate limits (30 per minute per IP) count in the process-wide cache: every browser test logs in from
+    # 127.0.0.1, so start each test with fresh counters or a busy worker trips the limit of the previous tests.
+    cache.clear()
+
     request.getfixturevalue("transactional_db")
     from beredd.register.models import Device
 
