@@ -17,36 +17,17 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from benchmarks.common import recreate_database, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
 DB_NAME = "beredd_bench_preparedness"
 DB_URL = os.environ.get("BENCH_PREP_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
 UNITS_PER_KOMMUN = int(os.environ.get("BENCH_PREP_UNITS", "10"))
 TARGETS = {"comparison_ms": 500.0, "binder_pdf_ms": 1500.0}
-
-
-def _recreate_database() -> None:
-    import psycopg
-
-    admin = DB_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def _setup_django() -> None:
-    os.environ["DATABASE_URL"] = DB_URL
-    os.environ.setdefault("DJANGO_ENV", "test")
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beredd.settings")
-    sys.path.insert(0, str(REPO / "src"))
-    import django
-
-    django.setup()
 
 
 def _median_ms(fn: Any, runs: int) -> float:
@@ -125,8 +106,8 @@ def _build(rng: random.Random) -> dict[str, Any]:
 
 
 def run() -> dict[str, Any]:
-    _recreate_database()
-    _setup_django()
+    recreate_database(DB_URL)
+    setup_django(DB_URL)
     from django.core.management import call_command
     from django.db import connection
 

@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import recreate_database
+
 REPO = Path(__file__).resolve().parent.parent
 DB_NAME = "beredd_bench_register"
 DB_URL = os.environ.get("BENCH_REGISTER_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
@@ -50,15 +52,6 @@ def run() -> dict[str, Any]:
     if proc.returncode != 0:
         return {"error": proc.stderr[-2000:], "failed_targets": ["run"]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def _recreate_database() -> None:
-    import psycopg
-
-    admin = DB_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 
 def _pnr(i: int) -> str:
@@ -172,7 +165,7 @@ def _median_ms(fn: Any, repeat: int) -> float:
 
 
 def worker() -> dict[str, Any]:
-    _recreate_database()
+    recreate_database(DB_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beredd.settings")
     sys.path.insert(0, str(REPO / "src"))
     import django

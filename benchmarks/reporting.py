@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import recreate_database, setup_django
+
 REPO = Path(__file__).resolve().parent.parent
 DB_NAME = "beredd_bench_reporting"
 DB_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
@@ -39,26 +41,6 @@ UNITS_PER_KOMMUN = int(os.environ.get("BENCH_UNITS_PER_KOMMUN", "60"))
 INGEST_REQUESTS = int(os.environ.get("BENCH_INGEST_REQUESTS", "3000"))
 CLIENTS = 8
 TARGETS = {"ratio": 1.5, "national_rollup_s": 1.0, "kommun_rollup_page_p95_ms": 150.0, "ingest_per_s": 150.0}
-
-
-def _recreate_database() -> None:
-    import psycopg
-
-    admin = DB_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def _setup_django() -> None:
-    os.environ["DATABASE_URL"] = DB_URL
-    os.environ.setdefault("DJANGO_ENV", "test")
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beredd.settings")
-    sys.path.insert(0, str(REPO / "src"))
-    import django
-
-    django.setup()
 
 
 def _fields() -> list[dict[str, Any]]:
@@ -465,8 +447,8 @@ def _reuse() -> dict[str, Any]:
 def run() -> dict[str, Any]:
     reuse = os.environ.get("BENCH_REUSE") == "1"
     if not reuse:
-        _recreate_database()
-    _setup_django()
+        recreate_database(DB_URL)
+    setup_django(DB_URL)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

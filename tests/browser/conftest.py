@@ -119,11 +119,28 @@ def login(live_url: str) -> Callable[..., None]:
         page.press("input[name=password]", "Enter")
         if totp_secret:
             page.wait_for_selector("input[name=code]")
-            page.fill("input[name=code]", totp_now(totp_secret))
+            page.fill("input[name=code]", fresh_totp(email, totp_secret))
             page.press("input[name=code]", "Enter")
         page.wait_for_load_state("networkidle")
 
     return do_login
+
+
+_codes_used: dict[str, str] = {}
+
+
+def fresh_totp(email: str, secret: str, period: int = 30) -> str:
+    """A code the server will accept now: not in the last two seconds of its window (it could expire in
+    transit) and not one this account has already used (allauth refuses replayed codes, as it should)."""
+    while True:
+        if period - time.time() % period < 2:
+            time.sleep(period - time.time() % period + 0.2)
+            continue
+        code = totp_now(secret, period)
+        if _codes_used.get(email) != code:
+            _codes_used[email] = code
+            return code
+        time.sleep(period - time.time() % period + 0.2)
 
 
 def totp_now(secret: str, period: int = 30, digits: int = 6) -> str:

@@ -11,7 +11,7 @@ from beredd.accounts.models import Membership
 from beredd.orgs.models import Organisation
 from beredd.orgs.services import load_reference
 
-from .conftest import totp_now
+from .conftest import fresh_totp
 
 PASSWORD = "Ett-riktigt-langt-losen-2026"
 
@@ -42,7 +42,7 @@ def test_login_totp_switch_org_language_logout(
     page.wait_for_selector("#authenticator_secret")
     assert_accessible(page)
     secret = page.input_value("#authenticator_secret")
-    page.fill("input[name=code]", totp_now(secret))
+    page.fill("input[name=code]", fresh_totp("samordnare@test.se", secret))
     page.get_by_role("button", name="Aktivera").click()
     page.wait_for_load_state("networkidle")
 
