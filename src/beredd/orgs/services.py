@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from beredd.core import audit
+from beredd.core import audit, tables
 from beredd.core.exceptions import DomainError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.orgs.validators import normalise_org_number, normalise_postcode
@@ -168,54 +167,19 @@ class ImportResult:
         return not self.errors
 
 
-def read_table(*, filename: str, content: bytes) -> list[dict[str, Any]]:
-    """Read a CSV (UTF-8, comma or semicolon) or XLSX file into dicts keyed by lower-case header.
+def read_table(*, filename: str, content: bytes) -> list[dict[str, str]]:
+    """Read a CSV or XLSX upload into dicts keyed by lower-case header, every value a stripped string.
 
     Raises ``ValidationFailed`` when the file cannot be read at all.
     """
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise ValidationFailed(
-                _("The file is not a readable XLSX workbook (%(error)s).") % {"error": type(exc).__name__}
-            ) from None
-        sheet = wb.worksheets[0]
-        rows_iter = sheet.iter_rows(values_only=True)
-        header_row = next(rows_iter, None)
-        if not header_row:
-            raise ValidationFailed(_("The file is empty."))
-        header = [str(h or "").strip().lower() for h in header_row]
-        return [
-            {header[i]: ("" if v is None else str(v).strip()) for i, v in enumerate(row) if i < len(header)}
-            for row in rows_iter
-            if any(v not in (None, "") for v in row)
-        ]
-    if name.endswith(".csv") or name.endswith(".txt"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationFailed(_("The file is not UTF-8 encoded text. Save it as 'CSV UTF-8'.")) from None
-        if not text.strip():
-            raise ValidationFailed(_("The file is empty."))
-        first = text.splitlines()[0]
-        dialect = "excel" if first.count(",") >= first.count(";") else "excel-semicolon"
-        if dialect == "excel-semicolon":
-            reader = csv.DictReader(io.StringIO(text), delimiter=";")
-        else:
-            reader = csv.DictReader(io.StringIO(text))
-        try:
-            return [
-                {str(k or "").strip().lower(): (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()}
-                for row in reader
-                if any((v or "").strip() for v in row.values() if isinstance(v, str))
-            ]
-        except csv.Error as exc:
-            raise ValidationFailed(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
-    raise ValidationFailed(_("Upload a .csv or .xlsx file."))
+    if not filename.lower().endswith((".xlsx", ".csv", ".txt")):
+        raise ValidationFailed(_("Upload a .csv or .xlsx file."))
+    if not content.strip():
+        raise ValidationFailed(_("The file is empty."))
+    return [
+        {key: "" if value is None else str(value).strip() for key, value in row.items() if key is not None}
+        for row in tables.read_table(filename=filename, content=content)
+    ]
 
 
 def units_import(*, kommun: Organisation, actor: Any, filename: str, content: bytes, commit: bool) -> ImportResult:

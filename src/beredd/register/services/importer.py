@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beredd.core import audit
+from beredd.core import audit, tables
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.register import crypto
@@ -37,35 +35,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def read_table(filename: str, content: bytes) -> list[dict[str, Any]]:
-    """Rows of a CSV (comma or semicolon, UTF-8) or XLSX file as dicts keyed by lower-cased header."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ValidationFailed(
-                details=[{"row": None, "field": "file", "message": _("The file is not a readable XLSX workbook.")}]
-            ) from exc
-        rows_iter = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
-        header = [str(h or "").strip().lower() for h in next(rows_iter, ())]
-        return [
-            dict(zip(header, ("" if v is None else v for v in row), strict=False))
-            for row in rows_iter
-            if any(v not in (None, "") for v in row)
-        ]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed(details=[{"row": None, "field": "file", "message": _("The file is not UTF-8 text.")}]) from exc
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]
-    return [row for row in reader if any((v or "").strip() for v in row.values() if isinstance(v, str))]
 
 
 def validate_rows(kommun: Organisation, rows: list[dict[str, Any]]) -> tuple[ImportResult, list[tuple[int, CleanPerson]]]:
@@ -189,7 +158,7 @@ def import_preview(*, actor: Any, kommun: Organisation, filename: str, content: 
     _require_mas(actor, kommun, "import.preview")
     if len(content) > MAX_BYTES:
         raise ValidationFailed(details=[{"row": None, "field": "file", "message": _("The file is too large.")}])
-    result, _clean = validate_rows(kommun, read_table(filename, content))
+    result, _clean = validate_rows(kommun, tables.read_table(filename=filename, content=content))
     if result.ok:
         batch = ImportBatch.objects.create(
             kommun=kommun,
@@ -210,7 +179,11 @@ def import_commit(*, actor: Any, kommun: Organisation, batch_id: int, on_duplica
     content = base64.b64decode(crypto.decrypt(batch.content_encrypted))
     with transaction.atomic():
         result = import_rows(
-            actor=actor, scope=scope, kommun=kommun, rows=read_table(batch.filename, content), on_duplicate=on_duplicate
+            actor=actor,
+            scope=scope,
+            kommun=kommun,
+            rows=tables.read_table(filename=batch.filename, content=content),
+            on_duplicate=on_duplicate,
         )
         batch.committed_at = timezone.now()
         batch.content_encrypted = ""
