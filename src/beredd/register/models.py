@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beredd.core import timefmt
 from beredd.core.models import TimeStampedModel
 
 
@@ -198,7 +199,7 @@ class Incident(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        label = f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+        label = f"{self.get_kind_display()} {timefmt.local(self.starts_at)}"
         return f"ÖVNING: {label}" if self.is_exercise else label
 
     @property
@@ -265,7 +266,7 @@ class FollowUp(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.outcome} {self.at:%H:%M}"
+        return f"{self.get_outcome_display()} {timefmt.local(self.at, '%H:%M')}"
 
 
 class ImportBatch(TimeStampedModel):
@@ -337,7 +338,7 @@ class AccessLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user_label} {self.action} {self.person_id}"
+        return f"{timefmt.local(self.at)} {self.user_label} {self.get_action_display()} {self.person_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts.context import current_org
+from beredd.core import timefmt
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import selectors, services
@@ -141,7 +142,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         raise NotFoundError("export")
     text = services.person_export_csv(user=request.user, kommun=kommun, purpose=request.GET.get("purpose", "export")[:40])
     response = HttpResponse(text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="register-{kommun.code}-{timezone.localdate():%Y%m%d}.csv"'
+    day = timefmt.local(timezone.localdate(), "%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="register-{kommun.code}-{day}.csv"'
     return response
 
 
