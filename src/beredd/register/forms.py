@@ -10,13 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from beredd.register.models import AccessLog, FollowUp, Incident, Person
 
-PURPOSES = [
-    ("care", _("Care and nursing")),
-    ("preparedness", _("Preparedness planning")),
-    ("incident", _("Ongoing incident")),
-    ("review", _("Review of the record")),
-    ("request", _("Request from the resident")),
-]
+# The purposes a user chooses from when opening identities (the others are set by the code).
+PURPOSES = [(p.value, p.label) for p in AccessLog.Purpose if p not in {AccessLog.Purpose.EDIT, AccessLog.Purpose.EXPORT}]
 
 
 class PersonForm(forms.Form):

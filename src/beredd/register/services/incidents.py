@@ -272,7 +272,13 @@ def incident_change(
             action=action,
             via=via,
         )
-        audit.record(actor=actor, action=f"register.incident_{event}", target=incident, organisation=incident.kommun, via=via)
+        audit.record(
+            actor=actor,
+            action="register.incident_ended" if end_now else "register.incident_extended",
+            target=incident,
+            organisation=incident.kommun,
+            via=via,
+        )
         transaction.on_commit(lambda: notify_mas(incident_id=incident.pk, event=event))
     return incident
 
@@ -342,6 +348,12 @@ def incident_call_list(
             .select_related("person", "person__unit")
             .prefetch_related("person__devices__device", "person__contacts")
         )
+        # The note of each resident's latest follow-up ("needs help: no water"), read with the list it belongs to.
+        latest: dict[int, str] = {}
+        for person_id, note in FollowUp.objects.filter(incident=incident).order_by("-at", "-id").values_list("person_id", "note"):
+            latest.setdefault(person_id, note)
+        for r in residents:
+            r.latest_note = latest.get(r.person_id, "")  # type: ignore[attr-defined]  # shown beside the outcome
         access.log(
             user=user,
             scope=scope,

@@ -13,8 +13,8 @@ from beredd.core import timefmt
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import selectors, services
-from beredd.register.forms import PURPOSES, DeviceForm, ImportCommitForm, ImportForm, PersonForm, PurposeForm
-from beredd.register.models import Device
+from beredd.register.forms import DeviceForm, ImportCommitForm, ImportForm, PersonForm, PurposeForm
+from beredd.register.models import Device, purpose_label
 from beredd.register.services import access
 from beredd.register.services.persons import LIST_LIMIT
 from beredd.register.views.common import working_kommun
@@ -70,7 +70,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "devices": person.devices.select_related("device"),
             "contacts": person.contacts.all(),
-            "purpose": dict(PURPOSES).get(purpose, purpose),
+            "purpose": purpose_label(purpose),
         },
     )
 
