@@ -54,6 +54,27 @@ class PurposeForm(forms.Form):
     q = forms.CharField(label=_("Search name, address or personnummer"), required=False, max_length=60)
 
 
+class ExportForm(forms.Form):
+    """An export of every identity asks why and for a deliberate confirmation; the purpose goes in the access log."""
+
+    purpose = forms.CharField(
+        label=_("Purpose of the export"),
+        max_length=200,
+        help_text=_("Why the whole register is needed outside Beredd, e.g. “Transfer to the new care system (case 2026/123)”."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that the file holds the identities and health data of every resident and that the export is logged."
+        )
+    )
+
+    def clean_purpose(self) -> str:
+        purpose = " ".join(self.cleaned_data["purpose"].split())
+        if len(purpose) < 5:
+            raise forms.ValidationError(_("Describe the purpose in a few words."))
+        return purpose
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or XLSX)"))
 

@@ -388,6 +388,7 @@ REFUSED_WHAT = {
     "person.new": _("New record"),
     "person.end": _("End a record"),
     "import.page": _("Import"),
+    "export.page": _("Export"),
     "incident.activate": _("Activate an incident"),
     "incident.change": _("Change an incident"),
     "incident.refresh": _("Refresh an incident's area"),

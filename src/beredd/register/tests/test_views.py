@@ -39,9 +39,9 @@ def test_the_mas_lists_opens_and_exports_and_each_is_logged(
     assert AccessLog.objects.filter(action="list", purpose="preparedness").count() == 2
     detail = client.get(reverse("register:person-detail", args=[people["a"].pk]), {"purpose": "care"})
     assert detail.status_code == 200 and b"Syrgaskoncentrator" in detail.content
-    export = client.get(reverse("register:export"))
+    export = client.post(reverse("register:export"), {"purpose": "Transfer to the new system", "confirm": "on"})
     assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
-    assert AccessLog.objects.filter(action="export").count() == 2
+    assert AccessLog.objects.filter(action="export", purpose="Transfer to the new system").count() == 2
 
 
 @pytest.mark.parametrize(

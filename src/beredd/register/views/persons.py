@@ -13,7 +13,7 @@ from beredd.core import timefmt
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import selectors, services
-from beredd.register.forms import DeviceForm, ImportCommitForm, ImportForm, PersonForm, PurposeForm
+from beredd.register.forms import DeviceForm, ExportForm, ImportCommitForm, ImportForm, PersonForm, PurposeForm
 from beredd.register.models import Device, purpose_label
 from beredd.register.services import access
 from beredd.register.services.persons import LIST_LIMIT
@@ -137,14 +137,20 @@ def _initial(record: services.PersonRecord) -> dict[str, object]:
 
 @login_required
 def export_csv(request: HttpRequest) -> HttpResponse:
+    """GET: the form asking for the purpose. POST with a purpose and confirmation: the file (logged with the purpose)."""
     kommun = working_kommun(request)
     if kommun is None:
         raise NotFoundError("export")
-    text = services.person_export_csv(user=request.user, kommun=kommun, purpose=request.GET.get("purpose", "export")[:40])
-    response = HttpResponse(text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    day = timefmt.local(timezone.localdate(), "%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="register-{kommun.code}-{day}.csv"'
-    return response
+    if request.method != "POST":
+        access.require_kommun_mas(user=request.user, kommun=kommun, what="export.page")
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        text = services.person_export_csv(user=request.user, kommun=kommun, purpose=form.cleaned_data["purpose"])
+        response = HttpResponse(text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        day = timefmt.local(timezone.localdate(), "%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="register-{kommun.code}-{day}.csv"'
+        return response
+    return render(request, "register/export.html", {"form": form, "kommun": kommun})
 
 
 @login_required
