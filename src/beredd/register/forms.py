@@ -130,7 +130,33 @@ class IncidentChangeForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     outcome = forms.ChoiceField(choices=FollowUp.Outcome.choices)
-    note = forms.CharField(max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class FollowUpFilterForm(forms.Form):
+    """Which residents the phone list shows; the default is everyone, in call order."""
+
+    ALL, UNREACHED, NOT_REACHED, NEEDS_HELP = "all", "unreached", "not_reached", "needs_help"
+    OUTCOMES: dict[str, set[str] | None] = {
+        ALL: None,
+        UNREACHED: {"", FollowUp.Outcome.NOT_REACHED},
+        NOT_REACHED: {FollowUp.Outcome.NOT_REACHED},
+        NEEDS_HELP: {FollowUp.Outcome.NEEDS_HELP},
+    }
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            (ALL, _("Everyone")),
+            (UNREACHED, _("Still unreached (not called or not reached)")),
+            (NOT_REACHED, _("Not reached")),
+            (NEEDS_HELP, _("Needs help")),
+        ],
+    )
+
+    def outcomes(self) -> set[str] | None:
+        show = self.cleaned_data.get("show") if self.is_valid() else None
+        return self.OUTCOMES[show or self.ALL]
 
 
 class LogFilterForm(forms.Form):
