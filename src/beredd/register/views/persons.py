@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,15 +98,17 @@ def person_form(request: HttpRequest, person_id: int | None = None) -> HttpRespo
     initial_devices: list[dict[str, object]] = []
     if person_id is not None and request.method == "GET":
         initial, initial_devices = _initial(services.person_open(user=request.user, person_id=person_id, purpose="edit"))
-    data = request.POST if request.method == "POST" else None
+    data: QueryDict | None = request.POST if request.method == "POST" else None
     adding = data is not None and "add_device" in data
     if data is not None and adding:
         # "Add another device" without JavaScript: the same form back with one more empty device row.
         data = data.copy()
-        total = data.get("devices-TOTAL_FORMS", "0")
+        total = str(data.get("devices-TOTAL_FORMS", "0"))
         data["devices-TOTAL_FORMS"] = str(min(int(total) + 1 if total.isdigit() else 1, MAX_DEVICES))
     form = PersonForm(None if adding else data, initial=request.POST.dict() if adding else initial, units=units)
-    devices = DeviceFormSet(data, initial=initial_devices, prefix="devices", form_kwargs={"devices": catalogue})
+    devices = cast(
+        BaseDeviceFormSet, DeviceFormSet(data, initial=initial_devices, prefix="devices", form_kwargs={"devices": catalogue})
+    )
     if data is not None and not adding and form.is_valid() and devices.is_valid():
         values = dict(form.cleaned_data) | {"devices": devices.as_service_value()}
         try:
