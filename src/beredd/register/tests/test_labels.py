@@ -25,7 +25,7 @@ def visible_text(page: bytes) -> str:
 
 
 def raw_codes(text: str) -> list[str]:
-    return [code for code in CODES if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text)]
+    return [code for code in CODES if re.search(rf"(?<![\w@.-]){re.escape(code)}(?![\w@.-])", text)]
 
 
 def test_the_printed_call_list_and_the_access_log_show_labels_not_codes(world: dict[str, Any]) -> None:
