@@ -127,7 +127,7 @@ AREA_LABELS: dict[str, Promise] = {
 
 # Labels for keys of ``changes`` that are not fields of the target model (counts, files, summaries).
 KEY_LABELS: dict[str, Promise] = {
-    "action": _lazy("Action"),
+    "action": _lazy("Measure"),
     "checked_items": _lazy("Checked items"),
     "clauses": _lazy("Clauses"),
     "comment": _lazy("Comment"),
