@@ -104,7 +104,8 @@ def test_activation_call_list_counts_and_log_review(
     ):
         page.goto(f"{live_url}{path}")
         assert_accessible(page)
-    assert page.input_value("#id_devices") == "home_ventilator:6.0"
+    assert page.input_value("#id_devices-0-device") == "home_ventilator"
+    assert page.input_value("#id_devices-0-battery_hours") == "6.0"
     page.goto(f"{live_url}/register/logg/")
     assert_accessible(page)
     table = page.locator("#log-results").inner_text()

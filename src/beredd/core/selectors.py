@@ -16,24 +16,6 @@ from beredd.core.exceptions import NotFoundError
 from beredd.core.models import AuditEvent
 from beredd.orgs.models import Organisation
 
-AUDIT_ACTIONS = [
-    "auth.login",
-    "auth.login_failed",
-    "auth.logout",
-    "membership.grant",
-    "membership.revoke",
-    "token.create",
-    "token.revoke",
-    "invitation.create",
-    "invitation.accept",
-    "org.create",
-    "org.update",
-    "org.deactivate",
-    "org.import",
-    "mfa.add",
-    "mfa.remove",
-]
-
 
 def audit_list_for_user(
     *,

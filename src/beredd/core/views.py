@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
-from beredd.core import selectors
+from beredd.core import audit_labels, selectors
 from beredd.core.exceptions import NotFoundError
 
 
@@ -66,7 +66,14 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     events = selectors.audit_list_for_user(user=request.user, org=org, **filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     template = "core/_audit_table.html" if request.htmx else "core/audit_list.html"  # type: ignore[attr-defined]
-    return render(request, template, {"page": page, "filters": filters, "org": org, "actions": selectors.AUDIT_ACTIONS})
+    context = {
+        "page": page,
+        "rows": audit_labels.describe(page),
+        "filters": filters,
+        "org": org,
+        "actions": audit_labels.action_choices(),
+    }
+    return render(request, template, context)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

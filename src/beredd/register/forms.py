@@ -10,13 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from beredd.register.models import AccessLog, FollowUp, Incident, Person
 
-PURPOSES = [
-    ("care", _("Care and nursing")),
-    ("preparedness", _("Preparedness planning")),
-    ("incident", _("Ongoing incident")),
-    ("review", _("Review of the record")),
-    ("request", _("Request from the resident")),
-]
+# The purposes a user chooses from when opening identities (the others are set by the code).
+PURPOSES = [(p.value, p.label) for p in AccessLog.Purpose if p not in {AccessLog.Purpose.EDIT, AccessLog.Purpose.EXPORT}]
 
 
 class PersonForm(forms.Form):
@@ -32,9 +27,6 @@ class PersonForm(forms.Form):
     sweref_n = forms.CharField(label=_("Northing (SWEREF 99 TM)"), required=False)
     sweref_e = forms.CharField(label=_("Easting (SWEREF 99 TM)"), required=False)
     unit = forms.ChoiceField(label=_("Responsible unit"))
-    devices = forms.CharField(
-        label=_("Devices"), required=False, help_text=_("Device codes with battery hours, e.g. home_ventilator:6;electric_bed")
-    )
     cannot_evacuate = forms.BooleanField(label=_("Cannot evacuate unaided"), required=False)
     transport_need = forms.ChoiceField(label=_("Transport need"), choices=Person.Transport.choices, required=False)
     heat_sensitive = forms.BooleanField(label=_("Heat-sensitive"), required=False)
@@ -54,9 +46,100 @@ class PersonForm(forms.Form):
         self.fields["unit"].choices = units  # type: ignore[attr-defined]  # a ChoiceField
 
 
+class DeviceRowForm(forms.Form):
+    """One device of a resident: a kind from the catalogue and, for battery-backed devices, the hours."""
+
+    device = forms.ChoiceField(label=_("Device"), required=False)
+    battery_hours = forms.DecimalField(
+        label=_("Battery hours"),
+        required=False,
+        min_value=0,
+        max_value=999,
+        decimal_places=1,
+        max_digits=4,
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+        help_text=_("Leave empty if not known or no battery."),
+    )
+
+    def __init__(self, *args: Any, devices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["device"].choices = [("", _("– choose a device –")), *devices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("battery_hours") is not None and not data.get("device") and not data.get("DELETE"):
+            self.add_error("device", _("Choose the device the battery hours belong to."))
+        return data
+
+
+class BaseDeviceFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # django-stubs: BaseFormSet[DeviceRowForm]
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this device")
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: dict[str, int] = {}
+        for number, form in enumerate(self.forms, start=1):
+            code = form.cleaned_data.get("device") if not form.cleaned_data.get("DELETE") else ""
+            if not code:
+                continue
+            if code in seen:
+                form.add_error(
+                    "device", _("Row %(row)s: the same device as row %(first)s.") % {"row": number, "first": seen[code]}
+                )
+            seen.setdefault(code, number)
+
+    def as_service_value(self) -> str:
+        """The rows in the register's device format (``home_ventilator:6;electric_bed``) for ``person_save``."""
+        parts = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            if not data.get("device") or data.get("DELETE"):
+                continue
+            hours = data.get("battery_hours")
+            parts.append(data["device"] if hours is None else f"{data['device']}:{hours}")
+        return ";".join(parts)
+
+
+MAX_DEVICES = 20
+DeviceFormSet = forms.formset_factory(
+    DeviceRowForm,
+    formset=BaseDeviceFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_DEVICES,
+    validate_max=True,
+    absolute_max=MAX_DEVICES,
+)
+
+
 class PurposeForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=PURPOSES, initial="care")
     q = forms.CharField(label=_("Search name, address or personnummer"), required=False, max_length=60)
+
+
+class ExportForm(forms.Form):
+    """An export of every identity asks why and for a deliberate confirmation; the purpose goes in the access log."""
+
+    purpose = forms.CharField(
+        label=_("Purpose of the export"),
+        max_length=200,
+        help_text=_("Why the whole register is needed outside Beredd, e.g. “Transfer to the new care system (case 2026/123)”."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that the file holds the identities and health data of every resident and that the export is logged."
+        )
+    )
+
+    def clean_purpose(self) -> str:
+        purpose = " ".join(self.cleaned_data["purpose"].split())
+        if len(purpose) < 5:
+            raise forms.ValidationError(_("Describe the purpose in a few words."))
+        return purpose
 
 
 class ImportForm(forms.Form):
@@ -114,7 +197,33 @@ class IncidentChangeForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     outcome = forms.ChoiceField(choices=FollowUp.Outcome.choices)
-    note = forms.CharField(max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class FollowUpFilterForm(forms.Form):
+    """Which residents the phone list shows; the default is everyone, in call order."""
+
+    ALL, UNREACHED, NOT_REACHED, NEEDS_HELP = "all", "unreached", "not_reached", "needs_help"
+    OUTCOMES: dict[str, set[str] | None] = {
+        ALL: None,
+        UNREACHED: {"", FollowUp.Outcome.NOT_REACHED},
+        NOT_REACHED: {FollowUp.Outcome.NOT_REACHED},
+        NEEDS_HELP: {FollowUp.Outcome.NEEDS_HELP},
+    }
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            (ALL, _("Everyone")),
+            (UNREACHED, _("Still unreached (not called or not reached)")),
+            (NOT_REACHED, _("Not reached")),
+            (NEEDS_HELP, _("Needs help")),
+        ],
+    )
+
+    def outcomes(self) -> set[str] | None:
+        show = self.cleaned_data.get("show") if self.is_valid() else None
+        return self.OUTCOMES[show or self.ALL]
 
 
 class LogFilterForm(forms.Form):

@@ -7,6 +7,7 @@ writes an ``AccessLog`` row in the same transaction (PDL 2008:355 4 kap. 3 §, H
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beredd.accounts.models import Role
+from beredd.core import timefmt
 from beredd.core.models import TimeStampedModel
 
 
@@ -198,7 +201,7 @@ class Incident(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        label = f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+        label = f"{self.get_kind_display()} {timefmt.local(self.starts_at)}"
         return f"ÖVNING: {label}" if self.is_exercise else label
 
     @property
@@ -246,6 +249,11 @@ class IncidentResident(models.Model):
     def __str__(self) -> str:
         return f"{self.incident_id}#{self.rank}"
 
+    @property
+    def outcome_label(self) -> str:
+        """The latest outcome as its label ("" when nobody has called yet)."""
+        return str(FollowUp.Outcome(self.outcome).label) if self.outcome in FollowUp.Outcome.values else ""
+
 
 class FollowUp(models.Model):
     class Outcome(models.TextChoices):
@@ -265,7 +273,7 @@ class FollowUp(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.outcome} {self.at:%H:%M}"
+        return f"{self.get_outcome_display()} {timefmt.local(self.at, '%H:%M')}"
 
 
 class ImportBatch(TimeStampedModel):
@@ -312,6 +320,17 @@ class AccessLog(models.Model):
         END = "end", _("Incident ended")
         DENIED = "denied", _("Refused")
 
+    class Purpose(models.TextChoices):
+        """Purposes stored as codes (the list's and record's purpose choice, and the service's own reads)."""
+
+        CARE = "care", _("Care and nursing")
+        PREPAREDNESS = "preparedness", _("Preparedness planning")
+        INCIDENT = "incident", _("Ongoing incident")
+        REVIEW = "review", _("Review of the record")
+        REQUEST = "request", _("Request from the resident")
+        EDIT = "edit", _("Editing the record")
+        EXPORT = "export", _("Export")
+
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     user_label = models.CharField(max_length=254)
@@ -337,7 +356,7 @@ class AccessLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user_label} {self.action} {self.person_id}"
+        return f"{timefmt.local(self.at)} {self.user_label} {self.get_action_display()} {self.person_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -346,3 +365,60 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("The access log is append-only")
+
+    @property
+    def role_display(self) -> str:
+        """The role(s) as labels (a refusal records every role the user holds, comma-separated)."""
+        return ", ".join(_label(ROLE_LABELS, r) for r in self.role.split(",") if r) or "–"
+
+    @property
+    def purpose_display(self) -> str:
+        """The purpose as words: codes become labels; a refusal's "what" (``view:care``) is read part by part."""
+        if not self.purpose:
+            return "–"
+        if self.action == self.Action.DENIED:
+            return ": ".join(purpose_label(part.strip()) for part in self.purpose.split(":"))
+        return purpose_label(self.purpose)
+
+
+ROLE_LABELS = {value: label for value, label in Role.choices}
+# What a refusal names besides access-log actions and purposes (``access.refuse(what=...)``).
+REFUSED_WHAT = {
+    "person.save": _("Save a record"),
+    "person.new": _("New record"),
+    "person.end": _("End a record"),
+    "import.page": _("Import"),
+    "export.page": _("Export"),
+    "incident.activate": _("Activate an incident"),
+    "incident.change": _("Change an incident"),
+    "incident.refresh": _("Refresh an incident's area"),
+}
+FORMATS = {"pdf": "PDF", "csv": "CSV"}
+_NUMBERED = [
+    (re.compile(r"^incident (\d+)$"), _("incident %(n)s")),
+    (re.compile(r"^kommun=(\d+)$"), _("municipality %(n)s")),
+]
+_IMPORTED = re.compile(r"^created (\d+), updated (\d+), skipped (\d+)$")
+
+
+def _label(labels: Any, code: str) -> str:
+    return str(labels.get(code, code.replace("_", " ")))
+
+
+def purpose_label(text: str) -> str:
+    for labels in (AccessLog.Purpose, AccessLog.Action, FollowUp.Outcome):
+        if text in labels.values:
+            return str(labels(text).label)
+    if text in REFUSED_WHAT:
+        return str(REFUSED_WHAT[text])
+    if text in FORMATS:
+        return FORMATS[text]
+    for pattern, label in _NUMBERED:
+        match = pattern.match(text)
+        if match:
+            return str(label) % {"n": match.group(1)}
+    match = _IMPORTED.match(text)
+    if match:
+        created, updated, skipped = match.groups()
+        return str(_("%(c)s new, %(u)s updated, %(s)s skipped")) % {"c": created, "u": updated, "s": skipped}
+    return text

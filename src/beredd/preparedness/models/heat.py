@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from beredd.core import timefmt
 from beredd.core.models import TimeStampedModel
 
 
@@ -83,4 +84,4 @@ class BinderSnapshot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.generated_at:%Y-%m-%d}"
+        return f"{self.unit} {timefmt.local(self.generated_at, '%Y-%m-%d')}"

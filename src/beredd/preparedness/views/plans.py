@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from beredd.core import timefmt
 from beredd.preparedness import selectors, services
 from beredd.preparedness.forms import ContactForm, DependencyForm, PlanForm, ProfileForm
 from beredd.preparedness.models import ContinuityPlan
@@ -105,5 +106,6 @@ def binder_download(request: HttpRequest, binder_id: int) -> HttpResponse:
     binder = selectors.binder_get_for_user(user=request.user, binder_id=binder_id)
     response = HttpResponse(bytes(binder.content), content_type="application/pdf")
     name = _("backup-binder")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{binder.unit_id}-{binder.generated_at:%Y%m%d}.pdf"'
+    day = timefmt.local(binder.generated_at, "%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{binder.unit_id}-{day}.pdf"'
     return response

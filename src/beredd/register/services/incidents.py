@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -272,7 +272,13 @@ def incident_change(
             action=action,
             via=via,
         )
-        audit.record(actor=actor, action=f"register.incident_{event}", target=incident, organisation=incident.kommun, via=via)
+        audit.record(
+            actor=actor,
+            action="register.incident_ended" if end_now else "register.incident_extended",
+            target=incident,
+            organisation=incident.kommun,
+            via=via,
+        )
         transaction.on_commit(lambda: notify_mas(incident_id=incident.pk, event=event))
     return incident
 
@@ -329,19 +335,42 @@ def notify_mas(*, incident_id: int, event: str) -> int:
 
 
 def incident_call_list(
-    *, user: Any, incident: Incident, purpose: str = "", via: str = "ui", action: str = AccessLog.Action.CALL_LIST
+    *,
+    user: Any,
+    incident: Incident,
+    purpose: str = "",
+    via: str = "ui",
+    action: str = AccessLog.Action.CALL_LIST,
+    outcomes: Collection[str] | None = None,
+    person_ids: Collection[int] | None = None,
 ) -> list[IncidentResident]:
-    """The incident's residents in priority order with their records. Designated roles only; every row logged."""
+    """The incident's residents in priority order with their records, devices, contacts and latest note.
+
+    Designated roles only; every row returned is logged. ``outcomes`` keeps only residents whose latest outcome
+    is one of them (``""``: not called yet), so a filtered list logs only the residents it shows.
+    """
     scope = access.incident_scope(user, incident)
     if scope is None:
         access.refuse(user=user, kommun=incident.kommun, what=f"{action}:incident {incident.pk}", via=via)
     assert scope is not None
     with transaction.atomic():
+        rows = IncidentResident.objects.filter(incident=incident)
+        if outcomes is not None:
+            rows = rows.filter(outcome__in=list(outcomes))
+        if person_ids is not None:
+            rows = rows.filter(person_id__in=list(person_ids))
         residents = list(
-            IncidentResident.objects.filter(incident=incident)
-            .select_related("person", "person__unit")
-            .prefetch_related("person__devices__device", "person__contacts")
+            rows.select_related("person", "person__unit").prefetch_related("person__devices__device", "person__contacts")
         )
+        # The note of each resident's latest follow-up ("needs help: no water"), read with the list it belongs to.
+        latest: dict[int, str] = {}
+        notes = FollowUp.objects.filter(incident=incident)
+        if person_ids is not None:
+            notes = notes.filter(person_id__in=list(person_ids))
+        for person_id, note in notes.order_by("-at", "-id").values_list("person_id", "note"):
+            latest.setdefault(person_id, note)
+        for r in residents:
+            r.latest_note = latest.get(r.person_id, "")  # type: ignore[attr-defined]  # shown beside the outcome
         access.log(
             user=user,
             scope=scope,

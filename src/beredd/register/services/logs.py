@@ -60,10 +60,10 @@ def log_extract(*, user: Any, person_id: int, fmt: str = "csv") -> tuple[bytes, 
             [
                 timezone.localtime(r.at).isoformat(timespec="seconds"),
                 r.user_label,
-                r.role,
+                r.role_display,
                 r.organisation.name if r.organisation else "",
-                r.action,
-                r.purpose,
+                r.get_action_display(),
+                r.purpose_display,
                 "" if r.incident is None else f"{r.incident_id} (ÖVNING)" if r.incident.is_exercise else r.incident_id,
                 r.via,
             ]

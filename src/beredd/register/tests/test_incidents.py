@@ -160,3 +160,10 @@ def test_refresh_picks_up_new_residents_and_keeps_outcomes(world: dict[str, Any]
     assert IncidentResident.objects.get(incident=incident, person=area_people["oxy2"]).outcome == "moved"
     with pytest.raises(PermissionDeniedError):
         services.incident_refresh(actor=world["viewer"], incident=incident)
+
+
+def test_an_incident_is_named_with_its_start_in_stockholm_time(world: dict[str, Any], area_people: dict[str, Any]) -> None:
+    # The breadcrumbs and titles use str(incident): 10:00 UTC in June is 12:00 in Sweden.
+    incident = activate(world)
+    incident.starts_at = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
+    assert str(incident).endswith("2026-06-01 12:00")

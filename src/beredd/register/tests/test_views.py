@@ -39,9 +39,9 @@ def test_the_mas_lists_opens_and_exports_and_each_is_logged(
     assert AccessLog.objects.filter(action="list", purpose="preparedness").count() == 2
     detail = client.get(reverse("register:person-detail", args=[people["a"].pk]), {"purpose": "care"})
     assert detail.status_code == 200 and b"Syrgaskoncentrator" in detail.content
-    export = client.get(reverse("register:export"))
+    export = client.post(reverse("register:export"), {"purpose": "Transfer to the new system", "confirm": "on"})
     assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
-    assert AccessLog.objects.filter(action="export").count() == 2
+    assert AccessLog.objects.filter(action="export", purpose="Transfer to the new system").count() == 2
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,10 @@ def test_the_mas_creates_a_record_through_the_form(client: Client, world: dict[s
         "postcode": "80250",
         "locality": "Gävle",
         "unit": str(world["unit_a"].pk),
-        "devices": "home_ventilator:4",
+        "devices-TOTAL_FORMS": "1",
+        "devices-INITIAL_FORMS": "0",
+        "devices-0-device": "home_ventilator",
+        "devices-0-battery_hours": "4",
         "legal_basis": "consent",
         "review_date": "2027-01-01",
         "lat": "60.67",

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,7 +14,7 @@ from beredd.accounts.models import Role
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import geo, selectors, services
-from beredd.register.forms import FollowUpForm, IncidentChangeForm, IncidentForm
+from beredd.register.forms import FollowUpFilterForm, FollowUpForm, IncidentChangeForm, IncidentForm
 from beredd.register.models import AccessLog, FollowUp
 from beredd.register.services import access
 from beredd.register.views.common import working_kommun
@@ -93,9 +96,10 @@ def call_list(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @login_required
 def followup(request: HttpRequest, incident_id: int) -> HttpResponse:
-    """The phone-friendly follow-up page: call down the list and record each outcome."""
+    """The phone-friendly follow-up page: call down the list and record each outcome (optionally filtered)."""
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
-    residents = services.incident_call_list(user=request.user, incident=incident)
+    filter_form = FollowUpFilterForm(request.GET or None)
+    residents = services.incident_call_list(user=request.user, incident=incident, outcomes=filter_form.outcomes())
     return render(
         request,
         "register/followup.html",
@@ -103,6 +107,8 @@ def followup(request: HttpRequest, incident_id: int) -> HttpResponse:
             "incident": incident,
             "exercise": incident.is_exercise,
             "residents": residents,
+            "filter_form": filter_form,
+            "show": filter_form.cleaned_data.get("show", "") if filter_form.is_bound and filter_form.is_valid() else "",
             "outcomes": FollowUp.Outcome.choices,
             "progress": services.incident_progress(incident),
         },
@@ -112,30 +118,39 @@ def followup(request: HttpRequest, incident_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def followup_record_view(request: HttpRequest, incident_id: int, person_id: int) -> HttpResponse:
+    """Record one outcome. htmx gets the updated row (and progress); without JS, back to the same row."""
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
     form = FollowUpForm(request.POST)
     if not form.is_valid():
-        raise ValidationFailed(details=[{"row": None, "field": "outcome", "message": _("Unknown outcome.")}])
-    resident = services.followup_record(
+        field = next(iter(form.errors))
+        message = _("The note can be at most 300 characters.") if field == "note" else _("Unknown outcome.")
+        raise ValidationFailed(details=[{"row": None, "field": field, "message": message}])
+    services.followup_record(
         user=request.user,
         incident=incident,
         person_id=person_id,
         outcome=form.cleaned_data["outcome"],
         note=form.cleaned_data["note"],
     )
+    show = request.POST.get("show", "")
+    show = show if show in FollowUpFilterForm.OUTCOMES else ""
     if getattr(request, "htmx", False):
+        # The row is read back through the logged call list (one resident), like every identifiable read.
+        rows = services.incident_call_list(user=request.user, incident=incident, person_ids=[person_id])
         return render(
             request,
             "register/_followup_row.html",
             {
                 "incident": incident,
-                "r": resident,
+                "r": rows[0],
+                "show": show,
                 "outcomes": FollowUp.Outcome.choices,
                 "progress": services.incident_progress(incident),
                 "oob": True,
             },
         )
-    return redirect("register:followup", incident_id=incident.pk)
+    url = reverse("register:followup", args=[incident.pk])
+    return redirect(f"{url}?{urlencode({'show': show})}#r-{person_id}" if show else f"{url}#r-{person_id}")
 
 
 @require_POST

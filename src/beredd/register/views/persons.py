@@ -1,19 +1,32 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts.context import current_org
+from beredd.core import timefmt
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import selectors, services
-from beredd.register.forms import PURPOSES, DeviceForm, ImportCommitForm, ImportForm, PersonForm, PurposeForm
-from beredd.register.models import Device
+from beredd.register.forms import (
+    MAX_DEVICES,
+    BaseDeviceFormSet,
+    DeviceForm,
+    DeviceFormSet,
+    ExportForm,
+    ImportCommitForm,
+    ImportForm,
+    PersonForm,
+    PurposeForm,
+)
+from beredd.register.models import Device, purpose_label
 from beredd.register.services import access
 from beredd.register.services.persons import LIST_LIMIT
 from beredd.register.views.common import working_kommun
@@ -69,7 +82,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "devices": person.devices.select_related("device"),
             "contacts": person.contacts.all(),
-            "purpose": dict(PURPOSES).get(purpose, purpose),
+            "purpose": purpose_label(purpose),
         },
     )
 
@@ -80,14 +93,26 @@ def person_form(request: HttpRequest, person_id: int | None = None) -> HttpRespo
     if kommun is None:
         raise NotFoundError("person", person_id)
     units = [(str(u.pk), u.name) for u in sorted(set(services.persons.unit_lookup(kommun).values()), key=lambda u: u.name)]
-    initial = None
+    catalogue = [(d.code, d.name) for d in services.persons.device_catalogue().values()]
+    initial: dict[str, object] | None = None
+    initial_devices: list[dict[str, object]] = []
     if person_id is not None and request.method == "GET":
-        initial = _initial(services.person_open(user=request.user, person_id=person_id, purpose="edit"))
-    form = PersonForm(request.POST or None, initial=initial, units=units)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        initial, initial_devices = _initial(services.person_open(user=request.user, person_id=person_id, purpose="edit"))
+    data: QueryDict | None = request.POST if request.method == "POST" else None
+    adding = data is not None and "add_device" in data
+    if data is not None and adding:
+        # "Add another device" without JavaScript: the same form back with one more empty device row.
+        data = data.copy()
+        total = str(data.get("devices-TOTAL_FORMS", "0"))
+        data["devices-TOTAL_FORMS"] = str(min(int(total) + 1 if total.isdigit() else 1, MAX_DEVICES))
+    form = PersonForm(None if adding else data, initial=request.POST.dict() if adding else initial, units=units)
+    devices = cast(
+        BaseDeviceFormSet, DeviceFormSet(data, initial=initial_devices, prefix="devices", form_kwargs={"devices": catalogue})
+    )
+    if data is not None and not adding and form.is_valid() and devices.is_valid():
+        values = dict(form.cleaned_data) | {"devices": devices.as_service_value()}
         try:
-            person = services.person_save(actor=request.user, kommun=kommun, data=data, person_id=person_id)
+            person = services.person_save(actor=request.user, kommun=kommun, data=values, person_id=person_id)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -95,10 +120,34 @@ def person_form(request: HttpRequest, person_id: int | None = None) -> HttpRespo
             return redirect("register:person-detail", person_id=person.pk)
     elif request.method == "GET" and person_id is None:
         access.require_kommun_mas(user=request.user, kommun=kommun, what="person.new")
-    return render(request, "register/person_form.html", {"form": form, "person_id": person_id, "kommun": kommun})
+    errors = _error_summary(form, devices) if data is not None and not adding else []
+    return render(
+        request,
+        "register/person_form.html",
+        {"form": form, "devices": devices, "errors": errors, "person_id": person_id, "kommun": kommun},
+    )
 
 
-def _initial(record: services.PersonRecord) -> dict[str, object]:
+def _error_summary(form: PersonForm, devices: BaseDeviceFormSet) -> list[tuple[str, str]]:
+    """(anchor, message) for every error; device rows named by number and field ("Device 2, Battery hours: ...")."""
+    out: list[tuple[str, str]] = []
+    for name, errs in form.errors.items():
+        for error in errs:
+            if name in form.fields:
+                out.append((f"#{form[name].id_for_label}", f"{form.fields[name].label}: {error}"))
+            else:
+                out.append(("#person-form", str(error)))
+    out += [("#devices", str(error)) for error in devices.non_form_errors()]
+    for number, row in enumerate(devices.forms, start=1):
+        for name, errs in row.errors.items():
+            label = row.fields[name].label if name in row.fields else ""
+            anchor = f"#{row[name].id_for_label}" if name in row.fields else "#devices"
+            for error in errs:
+                out.append((anchor, _("Device %(n)s, %(field)s: %(error)s") % {"n": number, "field": label, "error": error}))
+    return out
+
+
+def _initial(record: services.PersonRecord) -> tuple[dict[str, object], list[dict[str, object]]]:
     p = record.person
     fields = [
         "first_name",
@@ -124,25 +173,31 @@ def _initial(record: services.PersonRecord) -> dict[str, object]:
     data: dict[str, object] = {f: getattr(p, f) for f in fields}
     data["personnummer"] = record.personnummer_display
     data["unit"] = str(p.unit_id)
-    data["devices"] = ";".join(
-        f"{d.device.code}:{d.battery_hours}" if d.battery_hours is not None else d.device.code
-        for d in p.devices.select_related("device")
-    )
     contact = p.contacts.first()
     if contact:
         data["contact_name"], data["contact_phone"] = contact.name, contact.phone
-    return data
+    devices: list[dict[str, object]] = [
+        {"device": d.device.code, "battery_hours": d.battery_hours} for d in p.devices.select_related("device")
+    ]
+    return data, devices
 
 
 @login_required
 def export_csv(request: HttpRequest) -> HttpResponse:
+    """GET: the form asking for the purpose. POST with a purpose and confirmation: the file (logged with the purpose)."""
     kommun = working_kommun(request)
     if kommun is None:
         raise NotFoundError("export")
-    text = services.person_export_csv(user=request.user, kommun=kommun, purpose=request.GET.get("purpose", "export")[:40])
-    response = HttpResponse(text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="register-{kommun.code}-{timezone.localdate():%Y%m%d}.csv"'
-    return response
+    if request.method != "POST":
+        access.require_kommun_mas(user=request.user, kommun=kommun, what="export.page")
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        text = services.person_export_csv(user=request.user, kommun=kommun, purpose=form.cleaned_data["purpose"])
+        response = HttpResponse(text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        day = timefmt.local(timezone.localdate(), "%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="register-{kommun.code}-{day}.csv"'
+        return response
+    return render(request, "register/export.html", {"form": form, "kommun": kommun})
 
 
 @login_required

@@ -75,7 +75,7 @@ def answers_table(*, instance: RoundInstance, org_path: str) -> tuple[list[str],
             s.organisation.name,
             s.organisation.code,
             s.status,
-            s.submitted_at.isoformat() if s.submitted_at else "",
+            _edxl_time(s.submitted_at) if s.submitted_at else "",
             "yes" if s.is_late else "",
         ]
         row += [
