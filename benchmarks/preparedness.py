@@ -21,11 +21,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import recreate_database, setup_django
+from benchmarks.common import bench_db_url, ratio, recreate_database, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
 DB_NAME = "beredd_bench_preparedness"
-DB_URL = os.environ.get("BENCH_PREP_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
+DB_URL = bench_db_url("BENCH_PREP_DATABASE_URL", DB_NAME)
 UNITS_PER_KOMMUN = int(os.environ.get("BENCH_PREP_UNITS", "10"))
 TARGETS = {"comparison_ms": 500.0, "binder_pdf_ms": 1500.0}
 

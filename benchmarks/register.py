@@ -30,11 +30,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import recreate_database
+from benchmarks.common import bench_db_url, ratio, recreate_database
 
 REPO = Path(__file__).resolve().parent.parent
 DB_NAME = "beredd_bench_register"
-DB_URL = os.environ.get("BENCH_REGISTER_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
+DB_URL = bench_db_url("BENCH_REGISTER_DATABASE_URL", DB_NAME)
 N_RESIDENTS = int(os.environ.get("BENCH_REGISTER_N", "500000"))
 N_IMPORT = int(os.environ.get("BENCH_REGISTER_IMPORT_N", "100000"))
 GAVLE_SHARE = 40_000 / 500_000
@@ -184,7 +184,7 @@ def worker() -> dict[str, Any]:
     from beredd.register import geo, services
     from beredd.register.models import Person
     from beredd.register.services import access
-    from beredd.register.services.importer import read_table
+    from beredd.core.tables import read_table
 
     call_command("migrate", verbosity=0)
     load_reference()
@@ -213,12 +213,12 @@ def worker() -> dict[str, Any]:
     content = _import_csv(N_IMPORT, units[sandviken.pk].name)
     scope = access.identity_scope(mas, sandviken)
     started = time.perf_counter()
-    result = services.import_rows(actor=mas, scope=scope, kommun=sandviken, rows=read_table("bench.csv", content))
+    result = services.import_rows(actor=mas, scope=scope, kommun=sandviken, rows=read_table(filename="bench.csv", content=content))
     import_s = time.perf_counter() - started
     assert result.created == N_IMPORT, result
     # Baseline: the same rows parsed and COPY-inserted as they are (no validation, no encryption), into Ockelbo.
     started = time.perf_counter()
-    rows = read_table("bench.csv", content)
+    rows = read_table(filename="bench.csv", content=content)
     unit = units[ockelbo.pk]
     now = dt.datetime.now(dt.UTC)
     base_cols = (

@@ -297,6 +297,14 @@ LOGGING = {
     },
 }
 
+# --- Benchmarks only -------------------------------------------------------------------------------
+# BEREDD_BENCH_ENDPOINTS=1 mounts /bench/floor (the ingest floor, beredd.core.bench) for `make bench`.
+BENCH_ENDPOINTS = env_bool("BEREDD_BENCH_ENDPOINTS", False)
+if BENCH_ENDPOINTS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("BEREDD_BENCH_ENDPOINTS is for benchmark servers only, never in production")
+    ROOT_URLCONF = "beredd.core.bench_urls"
+
 DEMO_TODAY_OVERRIDE = None
 SILENCED_SYSTEM_CHECKS: list[str] = []
 BEREDD_SESSION_MFA_MAX_AGE = timedelta(hours=12)
