@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import bench_db_url, ratio, recreate_database, setup_django
+from benchmarks.common import bench_db_url, recreate_database, setup_django
 
 REPO = Path(__file__).resolve().parent.parent
 DB_NAME = "beredd_bench_preparedness"

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import bench_db_url, ratio, recreate_database
+from benchmarks.common import bench_db_url, recreate_database
 
 REPO = Path(__file__).resolve().parent.parent
 DB_NAME = "beredd_bench_register"
@@ -179,12 +179,12 @@ def worker() -> dict[str, Any]:
     from shapely.geometry import Polygon
 
     from beredd.accounts.models import Membership, User
+    from beredd.core.tables import read_table
     from beredd.orgs.models import Organisation
     from beredd.orgs.services import _set_path, load_reference
     from beredd.register import geo, services
     from beredd.register.models import Person
     from beredd.register.services import access
-    from beredd.core.tables import read_table
 
     call_command("migrate", verbosity=0)
     load_reference()
@@ -213,7 +213,9 @@ def worker() -> dict[str, Any]:
     content = _import_csv(N_IMPORT, units[sandviken.pk].name)
     scope = access.identity_scope(mas, sandviken)
     started = time.perf_counter()
-    result = services.import_rows(actor=mas, scope=scope, kommun=sandviken, rows=read_table(filename="bench.csv", content=content))
+    result = services.import_rows(
+        actor=mas, scope=scope, kommun=sandviken, rows=read_table(filename="bench.csv", content=content)
+    )
     import_s = time.perf_counter() - started
     assert result.created == N_IMPORT, result
     # Baseline: the same rows parsed and COPY-inserted as they are (no validation, no encryption), into Ockelbo.

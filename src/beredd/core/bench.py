@@ -29,7 +29,9 @@ def ensure_table() -> None:
         return
     pk = "BIGSERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY AUTOINCREMENT"
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id {pk}, token_id BIGINT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL)")
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (id {pk}, token_id BIGINT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL)"
+        )
     _ready.add(key)
 
 

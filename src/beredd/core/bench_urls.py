@@ -3,7 +3,8 @@
 from django.urls import path
 
 from beredd.core import bench
-from beredd.urls import handler403, handler404, urlpatterns as app_urlpatterns
+from beredd.urls import handler403, handler404
+from beredd.urls import urlpatterns as app_urlpatterns
 
 urlpatterns = [path("bench/floor", bench.floor, name="bench-floor"), *app_urlpatterns]
 

@@ -26,7 +26,10 @@ MAX_QUERIES = 8
 def _template(cast: Cast, n_fields: int) -> Any:
     fields = [{"key": f"n_{i}", "type": "integer", "label_sv": f"Antal {i}", "rollup": "sum", "min": 0} for i in range(n_fields)]
     return templates.template_import(
-        actor=None, owner=cast.ref["nation"], data={"key": f"q{n_fields}", "name": f"Q {n_fields}", "fields": fields}, publish=True
+        actor=None,
+        owner=cast.ref["nation"],
+        data={"key": f"q{n_fields}", "name": f"Q {n_fields}", "fields": fields},
+        publish=True,
     )
 
 
@@ -66,7 +69,10 @@ def test_a_submission_costs_at_most_eight_queries_whatever_the_number_of_fields(
         assert len(queries) <= MAX_QUERIES, "\n".join(queries)
     # Behaviour kept: two immutable versions, the replay stored nothing, answers and audit written.
     submission = Submission.objects.get(instance=instance, organisation=unit)
-    assert list(SubmissionVersion.objects.filter(submission=submission).values_list("number", flat=True).order_by("number")) == [1, 2]
+    assert list(SubmissionVersion.objects.filter(submission=submission).values_list("number", flat=True).order_by("number")) == [
+        1,
+        2,
+    ]
     assert Answer.objects.filter(submission=submission).count() == n_fields
     assert Answer.objects.get(submission=submission, key="n_0").num == 99
     assert AuditEvent.objects.filter(action="submission.submit_on_behalf").count() == 2
