@@ -398,8 +398,8 @@ def _make_visible(
             replaced = f"SELECT replaces_id FROM {staged} WHERE stage = %s AND replaces_id IS NOT NULL"  # noqa: S608
             cursor.execute(f"DELETE FROM register_persondevice WHERE person_id IN ({replaced})", [stage])  # noqa: S608
             cursor.execute(
-                f"DELETE FROM register_contact WHERE person_id IN ({replaced} AND contact_name IS NOT NULL)",
-                [stage],  # noqa: S608
+                f"DELETE FROM register_contact WHERE person_id IN ({replaced} AND contact_name IS NOT NULL)",  # noqa: S608
+                [stage],
             )
             cursor.execute(
                 "INSERT INTO register_persondevice (person_id, device_id, battery_hours)"  # noqa: S608
