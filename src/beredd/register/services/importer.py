@@ -283,7 +283,7 @@ STALE_STAGE = timedelta(hours=6)  # staging rows of an attempt that died (killed
 
 def _person_columns() -> list[str]:
     """register_person's columns that the staging table mirrors (every one but the id)."""
-    return [f.column for f in Person._meta.concrete_fields if not f.primary_key]
+    return [str(f.column) for f in Person._meta.concrete_fields if not f.primary_key]
 
 
 def _staged_row(stage: str, seq: int, kommun: Organisation, clean: CleanPerson, now: Any, replaces: int | None) -> Any:

@@ -56,8 +56,10 @@ class Command(db_worker.Command):
         parser.add_argument("--max-db-errors", type=int, default=RecoveringWorker.max_db_errors)
         parser.add_argument("--db-error-pause", type=float, default=RecoveringWorker.pause_s)
 
-    def handle(self, *args: Any, max_db_errors: int, db_error_pause: float, **options: Any) -> None:
-        worker_class = type(
+    def handle(self, *args: Any, **options: Any) -> None:  # type: ignore[override]
+        max_db_errors = int(options.pop("max_db_errors"))
+        db_error_pause = float(options.pop("db_error_pause"))
+        worker_class: Any = type(
             "ConfiguredWorker", (RecoveringWorker,), {"max_db_errors": max(1, max_db_errors), "pause_s": max(0.0, db_error_pause)}
         )
         original = db_worker.Worker
