@@ -370,28 +370,38 @@ def _queries_per_submission(ctx: dict[str, Any], rng: random.Random) -> dict[str
     from beredd.reporting.models import Submission
 
     instance = ctx["query_instance"]
-    sub = Submission.objects.filter(instance=instance).select_related("organisation").order_by("pk").first()
-    assert sub is not None and sub.organisation.parent_id is not None
-    secret = _kommun_tokens({sub.organisation.parent_id})[sub.organisation.parent_id]
+    subs = list(Submission.objects.filter(instance=instance).select_related("organisation").order_by("pk")[:2])
+    parents = {sub.organisation.parent_id for sub in subs}
+    assert None not in parents
+    secrets = _kommun_tokens({p for p in parents if p is not None})
     client = Client()
-    url = f"/api/v1/reporting/instances/{instance.pk}/submissions/{sub.organisation_id}"
-    counts = {}
-    for label, key in (("first", "q-1"), ("resubmit", "q-2"), ("replay", "q-2")):
+    control = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK")
+    counts: dict[str, int] = {}
+    listed: dict[str, list[str]] = {}
+    # The first request of a process also fills the published template's field cache and touches the token's
+    # last use (once a minute): reported as "cold"; the steady state is what a kommun system's traffic meets.
+    steps = [("cold", subs[0], "q-0"), ("first", subs[1], "q-1"), ("resubmit", subs[1], "q-2"), ("replay", subs[1], "q-2")]
+    for label, sub, key in steps:
+        url = f"/api/v1/reporting/instances/{instance.pk}/submissions/{sub.organisation_id}"
         with CaptureQueriesContext(connection) as captured:
             response = client.post(
                 url,
                 json.dumps({"answers": _answers(rng)}),
                 content_type="application/json",
-                HTTP_AUTHORIZATION=f"Bearer {secret}",
+                HTTP_AUTHORIZATION=f"Bearer {secrets[sub.organisation.parent_id]}",
                 HTTP_IDEMPOTENCY_KEY=key,
             )
         assert response.status_code in (200, 201), response.content[:300]
-        counts[label] = len(captured)
+        sql = [q["sql"] for q in captured.captured_queries if not q["sql"].upper().startswith(control)]
+        counts[label] = len(sql)
+        listed[label] = [q[:60] for q in sql]
     return {
         "ingest_queries_per_submission": max(counts["first"], counts["resubmit"]),
+        "ingest_queries_cold_first_submit": counts["cold"],
         "ingest_queries_first_submit": counts["first"],
         "ingest_queries_resubmit": counts["resubmit"],
         "ingest_queries_replay": counts["replay"],
+        "ingest_queries_list": listed,
     }
 
 

@@ -1,7 +1,8 @@
 """SQLite: a large import is staged in short batches and made records in one short transaction.
 
-These tests run outside a test transaction (``transactional_db``), the way a real request calls the importer, so
-the staged path is the one that runs (inside an outer transaction the importer writes directly, as on PostgreSQL).
+Inside the test transaction the importer would write directly (as on PostgreSQL), so these tests force the staged
+path (``FORCE_STAGED``): the same SQL, with each batch a savepoint. ``tests/test_embedded_concurrency.py`` runs it
+for real, in its own process beside a server with 8 clients writing.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from beredd.register.services import importer
 from beredd.register.tests.factories import make_person
 from beredd.register.tests.test_import import GOOD, HEADER
 
-pytestmark = [
-    pytest.mark.skipif(connection.vendor != "sqlite", reason="the staged path is SQLite's"),
-    # Outside a test transaction; the migrations' reference data (device catalogue) is restored afterwards.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="the staged path is SQLite's")
+
+
+@pytest.fixture(autouse=True)
+def staged(monkeypatch: Any) -> None:
+    monkeypatch.setattr(importer, "FORCE_STAGED", True)
+    monkeypatch.setattr(importer, "STAGE_BATCH", 1)  # every row its own batch
+
 
 CONTACT_HEADER = HEADER + ";contact_name;contact_phone"
 
@@ -32,7 +36,15 @@ def rows_csv(*rows: str) -> bytes:
 
 
 def test_staged_rows_become_records_with_devices_contacts_and_fresh_ids(world: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr(importer, "STAGE_BATCH", 1)  # every row its own staging transaction
+    staged_counts: list[int] = []
+    make_visible = importer._make_visible
+
+    def spy(**kwargs: Any) -> None:  # the rows are in the staging table, not yet records, when this starts
+        staged_counts.append(ImportStagedPerson.objects.filter(stage=kwargs["stage"]).count())
+        assert not Person.objects.filter(last_name="Gren").exists()
+        make_visible(**kwargs)
+
+    monkeypatch.setattr(importer, "_make_visible", spy)
     purged = make_person(world["gavle"], world["unit_a"], last_name="Rensad")
     purged_id = purged.pk
     Person.objects.filter(pk=purged_id).delete()  # its id must never come back (its access log keeps it)
@@ -44,6 +56,7 @@ def test_staged_rows_become_records_with_devices_contacts_and_fresh_ids(world: A
     assert preview.ok and preview.duplicates == [{"row": 2, "person_id": existing.pk}]
     result = services.import_commit(actor=world["mas"], kommun=world["gavle"], batch_id=preview.batch_id, on_duplicate="update")
     assert (result.created, result.updated, result.skipped) == (1, 1, 0)
+    assert staged_counts == [2]
     tolvan = Person.objects.get(pk=existing.pk)  # updated in place: same id, new values and children
     assert tolvan.last_name == "Tolvansson" and tolvan.cannot_evacuate and tolvan.status == Person.Status.ACTIVE
     assert crypto.decrypt(tolvan.pnr_encrypted) == "191212121212"
@@ -81,7 +94,7 @@ def test_a_conflict_found_when_making_rows_visible_stores_nothing(world: Any, mo
     monkeypatch.setattr(importer, "_staged_row", staged_row)
     with pytest.raises(ValidationFailed) as refused:
         services.import_commit(actor=world["mas"], kommun=world["gavle"], batch_id=preview.batch_id)
-    assert "preview the file again" in refused.value.details[0]["message"]
+    assert refused.value.details[0]["field"] == "personnummer"
     assert ImportBatch.objects.get(pk=preview.batch_id).committed_at is None
     assert list(Person.objects.values_list("last_name", flat=True)) == ["Handinlagd"]
     assert not AccessLog.objects.filter(action="import").exists()
@@ -93,6 +106,6 @@ def test_a_conflict_found_when_making_rows_visible_stores_nothing(world: Any, mo
     assert sorted(Person.objects.values_list("last_name", flat=True)) == ["Handinlagd", "Tolvansson"]
 
 
-def test_the_staging_table_mirrors_every_person_column() -> None:
+def test_the_staging_table_mirrors_every_person_column(db: Any) -> None:
     staged = {f.column for f in ImportStagedPerson._meta.concrete_fields}
     assert set(importer._person_columns()) <= staged
