@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: compile install run serve demo migrate test test-sqlite test-postgres test-fast bench lint typecheck format migrations-check messages worker clean check-deploy
+.PHONY: compile install run serve demo migrate test test-sqlite test-postgres test-fast bench bench-smoke lint typecheck format migrations-check messages worker clean check-deploy
 
 install: $(STAMP)
 
@@ -34,10 +34,19 @@ demo: migrate
 run: demo
 	@echo ""
 	@echo "Beredd is starting on http://$(HOST):$(PORT)  (Ctrl-C stops it). The task worker runs alongside."
-	@trap 'kill 0' EXIT; $(MANAGE) db_worker --interval 2 >/dev/null 2>&1 & $(MANAGE) runserver $(HOST):$(PORT)
+	@echo "The task worker logs to var/worker.log (restarted if it exits)."
+	@trap 'kill 0' EXIT; ( while true; do $(MANAGE) beredd_worker --interval 2 >>var/worker.log 2>&1; \
+	  echo "$$(date -u +%FT%TZ) worker exited with status $$?, restarting" >>var/worker.log; sleep 2; done ) & \
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
+# The task worker in the foreground; it exits with status 3 after repeated database errors (run it under a
+# supervisor such as systemd with Restart=always).
 worker: install
-	$(MANAGE) db_worker
+	$(MANAGE) beredd_worker
+
+# Every benchmark module at a tiny size: proves they still run (and their correctness checks hold) in seconds.
+bench-smoke: install
+	DJANGO_ENV=test $(BIN)/python -m benchmarks.run --smoke
 
 # The test command CI runs (README): the whole suite on the database named by DATABASE_URL
 # (default: a temporary SQLite database).

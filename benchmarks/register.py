@@ -30,15 +30,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import recreate_database
+from benchmarks.common import bench_db_url, ratio, recreate_database
 
 REPO = Path(__file__).resolve().parent.parent
 DB_NAME = "beredd_bench_register"
-DB_URL = os.environ.get("BENCH_REGISTER_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
+DB_URL = bench_db_url("BENCH_REGISTER_DATABASE_URL", DB_NAME)
 N_RESIDENTS = int(os.environ.get("BENCH_REGISTER_N", "500000"))
 N_IMPORT = int(os.environ.get("BENCH_REGISTER_IMPORT_N", "100000"))
 GAVLE_SHARE = 40_000 / 500_000
-TARGETS = {"import_100k_s": 60.0, "impact_query_ms": 200.0, "impact_ratio": 2.0, "logging_overhead_ratio": 1.2}
+# Targets on ratios against same-run baselines (at most); absolute times are information.
+TARGETS = {"import_ratio": 8.0, "impact_ratio": 2.0, "logging_overhead_ratio": 1.2}
 # Gävle's synthetic residents lie in this box; the incident polygon covers about 1/8 of it.
 BOX = (60.60, 60.75, 16.95, 17.30)  # lat min, lat max, lon min, lon max
 POLYGON = [[17.075, 60.642], [17.169, 60.636], [17.185, 60.686], [17.13, 60.716], [17.07, 60.691], [17.075, 60.642]]
@@ -179,12 +180,12 @@ def worker() -> dict[str, Any]:
     from shapely.geometry import Polygon
 
     from beredd.accounts.models import Membership, User
+    from beredd.core.tables import read_table
     from beredd.orgs.models import Organisation
     from beredd.orgs.services import _set_path, load_reference
     from beredd.register import geo, services
     from beredd.register.models import Person
     from beredd.register.services import access
-    from beredd.register.services.importer import read_table
 
     call_command("migrate", verbosity=0)
     load_reference()
@@ -213,12 +214,14 @@ def worker() -> dict[str, Any]:
     content = _import_csv(N_IMPORT, units[sandviken.pk].name)
     scope = access.identity_scope(mas, sandviken)
     started = time.perf_counter()
-    result = services.import_rows(actor=mas, scope=scope, kommun=sandviken, rows=read_table("bench.csv", content))
+    result = services.import_rows(
+        actor=mas, scope=scope, kommun=sandviken, rows=read_table(filename="bench.csv", content=content)
+    )
     import_s = time.perf_counter() - started
     assert result.created == N_IMPORT, result
     # Baseline: the same rows parsed and COPY-inserted as they are (no validation, no encryption), into Ockelbo.
     started = time.perf_counter()
-    rows = read_table("bench.csv", content)
+    rows = read_table(filename="bench.csv", content=content)
     unit = units[ockelbo.pk]
     now = dt.datetime.now(dt.UTC)
     base_cols = (
@@ -314,7 +317,7 @@ def worker() -> dict[str, Any]:
         finally:
             access.log = original  # type: ignore[assignment]
     assert len(response.context["people"]) == 100
-    ratio = statistics.median(with_log) / statistics.median(without_log)
+    log_ratio = statistics.median(with_log) / statistics.median(without_log)
 
     figures: dict[str, Any] = {
         "residents": N_RESIDENTS + 2 * N_IMPORT,
@@ -323,15 +326,18 @@ def worker() -> dict[str, Any]:
         "import_rows": N_IMPORT,
         "import_100k_s": round(import_s, 2),
         "import_baseline_s": round(baseline_import_s, 2),
+        "import_ratio": ratio(import_s, baseline_import_s),
         "impact_residents_in_polygon": len(impacts),
         "impact_query_ms": impact_ms,
         "impact_baseline_ms": impact_baseline_ms,
         "impact_ratio": round(impact_ms / impact_baseline_ms, 2),
         "list_page_ms_with_log": round(statistics.median(with_log) * 1000, 1),
         "list_page_ms_without_log": round(statistics.median(without_log) * 1000, 1),
-        "logging_overhead_ratio": round(ratio, 3),
+        "logging_overhead_ratio": round(log_ratio, 3),
     }
-    failed = [k for k, limit in TARGETS.items() if figures[k] > limit]
+    failed = [k for k, limit in TARGETS.items() if figures[k] is None or figures[k] > limit]
+    figures["targets"] = {k: f"<= {limit}" for k, limit in TARGETS.items()}
+    figures["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     if N_RESIDENTS != 500_000 or N_IMPORT != 100_000:
         figures["note"] = f"scaled down: {N_RESIDENTS} residents, {N_IMPORT} imported rows (targets are for 500,000 / 100,000)"
     figures["failed_targets"] = failed

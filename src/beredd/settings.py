@@ -111,11 +111,19 @@ if not DATABASE_URL:
     raise ImproperlyConfigured("DATABASE_URL is required in production")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the dev server, the task worker and tests read while one writes.
+    # WAL lets the dev server, the task worker and tests read while one writes. Every transaction.atomic()
+    # starts with BEGIN IMMEDIATE (it takes the write lock first, so it waits its turn under the busy timeout
+    # instead of failing at once when a read transaction tries to become a write); the busy timeout is set both
+    # by the driver and as a PRAGMA, for every connection of the web process, the task worker and commands.
+    # Large register imports are written in short batches (register.services.importer) so no writer waits long.
+    SQLITE_BUSY_TIMEOUT_S = env_int("SQLITE_BUSY_TIMEOUT", 20)
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000};"
+        ),
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": SQLITE_BUSY_TIMEOUT_S,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
@@ -263,6 +271,9 @@ TASKS = {
     }
 }
 
+# The worker: /healthz answers 503 when a due task has waited longer than this for a worker to pick it up.
+TASKS_MAX_PICKUP_DELAY_S = env_int("TASKS_MAX_PICKUP_DELAY", 300)
+
 # --- API ------------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
@@ -296,6 +307,14 @@ LOGGING = {
         "django.security.DisallowedHost": {"level": "ERROR"},
     },
 }
+
+# --- Benchmarks only -------------------------------------------------------------------------------
+# BEREDD_BENCH_ENDPOINTS=1 mounts /bench/floor (the ingest floor, beredd.core.bench) for `make bench`.
+BENCH_ENDPOINTS = env_bool("BEREDD_BENCH_ENDPOINTS", False)
+if BENCH_ENDPOINTS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("BEREDD_BENCH_ENDPOINTS is for benchmark servers only, never in production")
+    ROOT_URLCONF = "beredd.core.bench_urls"
 
 DEMO_TODAY_OVERRIDE = None
 SILENCED_SYSTEM_CHECKS: list[str] = []

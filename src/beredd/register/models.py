@@ -422,3 +422,51 @@ def purpose_label(text: str) -> str:
         created, updated, skipped = match.groups()
         return str(_("%(c)s new, %(u)s updated, %(s)s skipped")) % {"c": created, "u": updated, "s": skipped}
     return text
+
+
+def _staged_person_fields() -> dict[str, Any]:
+    """Person's columns (same names and types, no keys, indexes or constraints) for the import staging table."""
+    out: dict[str, Any] = {}
+    for f in Person._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        if f.is_relation:
+            out[f.attname] = models.BigIntegerField(db_column=f.column)
+            continue
+        _name, _path, args, kwargs = f.deconstruct()
+        for key in ("db_index", "unique", "choices", "default", "auto_now", "auto_now_add", "verbose_name"):
+            kwargs.pop(key, None)
+        out[f.name] = f.__class__(*args, **kwargs)
+    return out
+
+
+class ImportStagedPersonBase(models.Model):
+    """Rows of a large import on SQLite, written in short batches before one short transaction makes them records.
+
+    ``stage`` names one commit attempt; ``seq`` numbers its rows (the new record gets id = base + seq);
+    ``replaces_id`` is the existing record an "update duplicates" row overwrites. Readers never see these rows:
+    they are not persons until ``register.services.importer`` copies them into ``register_person``.
+    """
+
+    stage = models.CharField(max_length=32)
+    seq = models.PositiveIntegerField()
+    replaces_id = models.BigIntegerField(null=True)
+    devices = models.TextField(default="[]")  # JSON: [[device_id, battery_hours or null], ...]
+    contact_name = models.CharField(max_length=200, null=True)
+    contact_phone = models.CharField(max_length=40, null=True)
+    staged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+ImportStagedPerson: Any = type(
+    "ImportStagedPerson",
+    (ImportStagedPersonBase,),
+    {
+        "__module__": __name__,
+        "__doc__": ImportStagedPersonBase.__doc__,
+        "Meta": type("Meta", (), {"indexes": [models.Index(fields=["stage", "seq"], name="register_staged_stage_seq")]}),
+        **_staged_person_fields(),
+    },
+)

@@ -226,10 +226,10 @@ def submission_draft(request: HttpRequest, response: HttpResponse, instance_id: 
 def submission_submit(request: HttpRequest, response: HttpResponse, instance_id: int, org_id: int, body: AnswersIn) -> Any:
     """201 with the new version; 200 when the ``Idempotency-Key`` was already used (nothing stored again).
     422 lists each bad field; 409 when the round is closed or the version is stale; 403 for a non-recipient."""
-    submission = _submission(request, instance_id, org_id)
-    submission, version, created = submissions.submission_submit(
+    submission, version, created = submissions.submission_submit_for_recipient(
         actor=request.user,
-        submission=submission,
+        instance_id=instance_id,
+        org_id=org_id,
         data=body.answers,
         expected_version=_expected(request, body),
         idempotency_key=request.headers.get("Idempotency-Key", "").strip(),

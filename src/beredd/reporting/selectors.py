@@ -113,21 +113,23 @@ def submission_for_recipient(*, user: Any, instance: RoundInstance, org_id: int)
     return submission
 
 
-def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int) -> Submission:
+def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int, for_update: bool = False) -> Submission:
     """The API's hot path: one query for the submission with its organisation and round, then the policy check.
 
     NotFoundError unless the user may answer for ``org_id`` and the instance exists; NotRecipientError when the
     organisation was not asked in that instance."""
     # At most one row (unique per instance and recipient): no ORDER BY, which ``first()`` would add.
-    found = list(
-        Submission.objects.filter(instance_id=instance_id, organisation_id=org_id)
-        .select_related("instance__round", "template_version", "organisation")
-        .order_by()[:1]
-    )
+    qs = Submission.objects.filter(instance_id=instance_id, organisation_id=org_id)
+    if for_update:
+        # Inside the caller's transaction: lock the submission row only (not the shared instance/round rows), in
+        # the same query, so that the write path needs no second read (``submissions._locked``).
+        qs = qs.select_for_update(of=("self",))
+    found = list(qs.select_related("instance__round", "template_version", "organisation").order_by()[:1])
     submission = found[0] if found else None
     if submission is not None:
         if not access.can_answer(user, submission.organisation):
             raise NotFoundError("organisation", org_id)
+        submission._locked_for_update = for_update  # type: ignore[attr-defined]
         return submission
     org = Organisation.objects.filter(pk=org_id).first()
     if org is None or not access.can_answer(user, org):

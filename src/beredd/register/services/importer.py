@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import json
+import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +17,7 @@ from beredd.core import audit, tables
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.register import crypto
-from beredd.register.models import AccessLog, Contact, ImportBatch, Person, PersonDevice
+from beredd.register.models import AccessLog, Contact, ImportBatch, ImportStagedPerson, Person, PersonDevice
 from beredd.register.services import access
 from beredd.register.services.persons import _apply, _replace_children, device_catalogue, unit_lookup
 from beredd.register.services.validation import COLUMNS, VALUE_COLUMNS, CleanPerson, clean_person
@@ -177,21 +180,16 @@ def import_commit(*, actor: Any, kommun: Organisation, batch_id: int, on_duplica
     if batch is None:
         raise NotFoundError("import", batch_id)
     content = base64.b64decode(crypto.decrypt(batch.content_encrypted))
-    with transaction.atomic():
-        result = import_rows(
-            actor=actor,
-            scope=scope,
-            kommun=kommun,
-            rows=tables.read_table(filename=batch.filename, content=content),
-            on_duplicate=on_duplicate,
-        )
-        batch.committed_at = timezone.now()
-        batch.content_encrypted = ""
-        batch.save(update_fields=["committed_at", "content_encrypted", "updated_at"])
-    return result
+    return import_rows(
+        actor=actor,
+        scope=scope,
+        kommun=kommun,
+        rows=tables.read_table(filename=batch.filename, content=content),
+        on_duplicate=on_duplicate,
+        batch=batch,
+    )
 
 
-@transaction.atomic
 def import_rows(
     *,
     actor: Any,
@@ -200,38 +198,72 @@ def import_rows(
     rows: list[dict[str, Any]],
     on_duplicate: str = "skip",
     via: str = "ui",
+    batch: ImportBatch | None = None,
 ) -> ImportResult:
-    """Validate and write ``rows`` in one transaction. Raises ValidationFailed (nothing stored) on any problem."""
+    """Validate and write ``rows``, all or nothing. Raises ValidationFailed (nothing stored) on any problem.
+
+    On PostgreSQL (and whenever the caller already holds a transaction) it is one transaction: PostgreSQL locks
+    rows, not the database. On SQLite, where a writer locks the whole database, the rows are first written to a
+    staging table in short batches and then made records in one short transaction (``_commit_staged``), so a
+    large import never keeps other writers (report submissions, the task worker) waiting for long.
+    """
     if on_duplicate not in {"skip", "update"}:
         raise ValidationFailed(details=[{"row": None, "field": "on_duplicate", "message": _("Choose update or skip.")}])
-    result, clean_rows = validate_rows(kommun, rows)
-    if not result.ok:
-        raise ValidationFailed(details=result.problems)
-    duplicate_of = {d["row"]: d["person_id"] for d in result.duplicates}
-    new: list[CleanPerson] = []
-    for number, clean in clean_rows:
-        if number in duplicate_of:
-            if on_duplicate == "skip":
-                result.skipped += 1
+    if connection.vendor == "sqlite" and (FORCE_STAGED or not connection.in_atomic_block):
+        result, clean_rows = validate_rows(kommun, rows)  # reads only: no write lock while validating
+        if not result.ok:
+            raise ValidationFailed(details=result.problems)
+        return _commit_staged(
+            actor=actor,
+            scope=scope,
+            kommun=kommun,
+            result=result,
+            clean_rows=clean_rows,
+            on_duplicate=on_duplicate,
+            via=via,
+            batch=batch,
+        )
+    with transaction.atomic():
+        result, clean_rows = validate_rows(kommun, rows)
+        if not result.ok:
+            raise ValidationFailed(details=result.problems)
+        duplicate_of = {d["row"]: d["person_id"] for d in result.duplicates}
+        new: list[CleanPerson] = []
+        for number, clean in clean_rows:
+            if number in duplicate_of:
+                if on_duplicate == "skip":
+                    result.skipped += 1
+                    continue
+                person = Person.objects.select_for_update().get(pk=duplicate_of[number])
+                _apply(person, clean)
+                person.save()
+                _replace_children(person, clean)
+                result.updated += 1
                 continue
-            person = Person.objects.select_for_update().get(pk=duplicate_of[number])
-            _apply(person, clean)
-            person.save()
-            _replace_children(person, clean)
-            result.updated += 1
-            continue
-        new.append(clean)
-    if connection.vendor == "postgresql":
-        _insert_copy(kommun, new)
-    else:
-        _insert_orm(kommun, new)
-    result.created = len(new)
+            new.append(clean)
+        if connection.vendor == "postgresql":
+            _insert_copy(kommun, new)
+        else:
+            _insert_orm(kommun, new)
+        result.created = len(new)
+        _finish(actor=actor, scope=scope, kommun=kommun, result=result, rows=len(clean_rows), via=via, batch=batch)
+    return result
+
+
+def _finish(
+    *, actor: Any, scope: access.Scope, kommun: Organisation, result: ImportResult, rows: int, via: str, batch: ImportBatch | None
+) -> None:
+    """Inside the import's (final) transaction: mark the batch committed, log and audit the import."""
+    if batch is not None:
+        batch.committed_at = timezone.now()
+        batch.content_encrypted = ""
+        batch.save(update_fields=["committed_at", "content_encrypted", "updated_at"])
     access.log(
         user=actor,
         scope=scope,
         action=AccessLog.Action.IMPORT,
         via=via,
-        batch_size=len(clean_rows),
+        batch_size=rows,
         purpose=f"created {result.created}, updated {result.updated}, skipped {result.skipped}",
     )
     audit.record(
@@ -241,4 +273,158 @@ def import_rows(
         via=via,
         changes={"created": result.created, "updated": result.updated, "skipped": result.skipped},
     )
+
+
+# --- SQLite: staged in short batches, made visible in one short transaction -----------------------------------
+
+# Tests set this to run the staged path inside their test transaction (batches become savepoints, same SQL).
+FORCE_STAGED = False
+STAGE_BATCH = 2000  # rows per staging transaction: a few tens of milliseconds of write lock each
+STALE_STAGE = timedelta(hours=6)  # staging rows of an attempt that died (killed process) are removed after this
+
+
+def _person_columns() -> list[str]:
+    """register_person's columns that the staging table mirrors (every one but the id)."""
+    return [str(f.column) for f in Person._meta.concrete_fields if not f.primary_key]
+
+
+def _staged_row(stage: str, seq: int, kommun: Organisation, clean: CleanPerson, now: Any, replaces: int | None) -> Any:
+    person = Person(kommun=kommun, status=Person.Status.ACTIVE, created_at=now, updated_at=now)
+    _apply(person, clean)
+    values = {f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields if not f.primary_key}
+    return ImportStagedPerson(
+        stage=stage,
+        seq=seq,
+        replaces_id=replaces,
+        devices=json.dumps([[d.pk, None if h is None else str(h)] for d, h in clean.devices]),
+        contact_name=clean.contact[0] if clean.contact else None,
+        contact_phone=clean.contact[1] if clean.contact else None,
+        staged_at=now,
+        **values,
+    )
+
+
+def _delete_stage(stage: str | None = None, *, before: Any = None) -> None:
+    """Remove staging rows (one attempt's, or every attempt's older than ``before``) in short batches."""
+    qs = ImportStagedPerson.objects.filter(stage=stage) if stage else ImportStagedPerson.objects.filter(staged_at__lt=before)
+    while True:
+        ids = list(qs.values_list("pk", flat=True)[:STAGE_BATCH])
+        if not ids:
+            return
+        ImportStagedPerson.objects.filter(pk__in=ids).delete()
+
+
+def _commit_staged(
+    *,
+    actor: Any,
+    scope: access.Scope,
+    kommun: Organisation,
+    result: ImportResult,
+    clean_rows: list[tuple[int, CleanPerson]],
+    on_duplicate: str,
+    via: str,
+    batch: ImportBatch | None,
+) -> ImportResult:
+    stage = uuid.uuid4().hex
+    now = timezone.now()
+    _delete_stage(before=now - STALE_STAGE)
+    duplicate_of = {d["row"]: d["person_id"] for d in result.duplicates}
+    staged: list[Any] = []
+    try:
+        for seq, (number, clean) in enumerate(clean_rows, start=1):
+            replaces = duplicate_of.get(number)
+            if replaces is not None and on_duplicate == "skip":
+                result.skipped += 1
+                continue
+            staged.append(_staged_row(stage, seq, kommun, clean, now, replaces))
+            if replaces is None:
+                result.created += 1
+            else:
+                result.updated += 1
+            if len(staged) >= STAGE_BATCH:
+                with transaction.atomic():
+                    ImportStagedPerson.objects.bulk_create(staged)
+                staged = []
+        if staged:
+            with transaction.atomic():
+                ImportStagedPerson.objects.bulk_create(staged)
+        _make_visible(
+            stage=stage, actor=actor, scope=scope, kommun=kommun, result=result, rows=len(clean_rows), via=via, batch=batch
+        )
+    finally:
+        _delete_stage(stage)
     return result
+
+
+def _make_visible(
+    *,
+    stage: str,
+    actor: Any,
+    scope: access.Scope,
+    kommun: Organisation,
+    result: ImportResult,
+    rows: int,
+    via: str,
+    batch: ImportBatch | None,
+) -> None:
+    """One short IMMEDIATE transaction: copy the staged rows into the register (set-based SQL), log and audit.
+
+    New records get ids above every id ever used (``sqlite_sequence`` too: a purged record's id is never reused,
+    as its access-log rows keep it). A record created meanwhile with the same personnummer makes the unique
+    constraint refuse the whole import; nothing is stored then.
+    """
+    staged = ImportStagedPerson._meta.db_table
+    columns = _person_columns()
+    cols = ", ".join(columns)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if batch is not None and not ImportBatch.objects.filter(pk=batch.pk, committed_at__isnull=True).exists():
+                raise NotFoundError("import", batch.pk)  # committed by a concurrent attempt meanwhile
+            cursor.execute(
+                "SELECT MAX(COALESCE((SELECT MAX(id) FROM register_person), 0),"
+                " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'register_person'), 0))"
+            )
+            base = int(cursor.fetchone()[0])
+            new_id = f"COALESCE(s.replaces_id, {base} + s.seq)"
+            cursor.execute(
+                f"INSERT INTO register_person (id, {cols}) SELECT {base} + seq, {cols} FROM {staged}"  # noqa: S608
+                " WHERE stage = %s AND replaces_id IS NULL ORDER BY seq",
+                [stage],
+            )
+            updated = [c for c in columns if c not in {"created_at", "kommun_id"}]
+            cursor.execute(
+                f"UPDATE register_person SET {', '.join(f'{c} = s.{c}' for c in updated)} FROM {staged} AS s"  # noqa: S608
+                " WHERE s.stage = %s AND s.replaces_id = register_person.id",
+                [stage],
+            )
+            replaced = f"SELECT replaces_id FROM {staged} WHERE stage = %s AND replaces_id IS NOT NULL"  # noqa: S608
+            cursor.execute(f"DELETE FROM register_persondevice WHERE person_id IN ({replaced})", [stage])  # noqa: S608
+            cursor.execute(
+                f"DELETE FROM register_contact WHERE person_id IN ({replaced} AND contact_name IS NOT NULL)",  # noqa: S608
+                [stage],
+            )
+            cursor.execute(
+                "INSERT INTO register_persondevice (person_id, device_id, battery_hours)"  # noqa: S608
+                f" SELECT {new_id}, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]')"
+                f" FROM {staged} AS s, json_each(s.devices) AS j WHERE s.stage = %s",
+                [stage],
+            )
+            cursor.execute(
+                "INSERT INTO register_contact (person_id, kind, name, phone, note)"  # noqa: S608
+                f" SELECT {new_id}, %s, s.contact_name, s.contact_phone, '' FROM {staged} AS s"
+                " WHERE s.stage = %s AND s.contact_name IS NOT NULL",
+                [Contact.Kind.RELATIVE, stage],
+            )
+            _finish(actor=actor, scope=scope, kommun=kommun, result=result, rows=rows, via=via, batch=batch)
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            details=[
+                {
+                    "row": None,
+                    "field": "personnummer",
+                    "message": _(
+                        "The register changed while the file was imported. Nothing was imported; preview the file again."
+                    ),
+                }
+            ]
+        ) from exc

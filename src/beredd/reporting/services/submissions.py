@@ -51,7 +51,12 @@ def _check_version(submission: Submission, expected: int | None, incoming: dict[
 
 
 def _locked(submission: Submission) -> Submission:
-    """Re-read and lock the submission row only (not the shared instance/round rows), keeping the loaded relations."""
+    """Re-read and lock the submission row only (not the shared instance/round rows), keeping the loaded relations.
+
+    A submission read with ``for_update`` inside the current transaction (``submission_submit_for_recipient``)
+    is locked already and used as it is."""
+    if getattr(submission, "_locked_for_update", False) and transaction.get_connection().in_atomic_block:
+        return submission
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     for relation in ("instance", "organisation", "template_version"):
         if Submission._meta.get_field(relation).is_cached(submission):  # type: ignore[union-attr]
@@ -108,6 +113,32 @@ def submission_save_draft(
 
 
 @transaction.atomic
+def submission_submit_for_recipient(
+    *,
+    actor: Any,
+    instance_id: int,
+    org_id: int,
+    data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    idempotency_key: str = "",
+    via: str = "api",
+) -> tuple[Submission, SubmissionVersion, bool]:
+    """The API's submit: find (NotFoundError / NotRecipientError as the selector), lock and submit in one
+    transaction, reading the submission once."""
+    from beredd.reporting import selectors
+
+    submission = selectors.submission_for_recipient_by_ids(user=actor, instance_id=instance_id, org_id=org_id, for_update=True)
+    return submission_submit(
+        actor=actor,
+        submission=submission,
+        data=data,
+        expected_version=expected_version,
+        idempotency_key=idempotency_key,
+        via=via,
+        _savepoint=False,
+    )
+
+
 def submission_submit(
     *,
     actor: Any,
@@ -116,13 +147,35 @@ def submission_submit(
     expected_version: int | None = None,
     idempotency_key: str = "",
     via: str = "ui",
+    _savepoint: bool = True,
 ) -> tuple[Submission, SubmissionVersion, bool]:
-    """Submit answers as a new immutable version and refresh the roll-up rows.
+    """Submit answers as a new immutable version and refresh the roll-up rows (one transaction).
 
     Returns (submission, version, created). With an ``idempotency_key`` already used for this submission the
     stored version is returned and nothing is written (``created`` False). Raises RoundNotOpenError,
     ValidationFailed (one detail per field), SubmissionConflictError, NotFoundError for non-recipients.
     """
+    # ``_savepoint=False`` only from a caller whose own transaction is all this one does (no extra SAVEPOINT).
+    with transaction.atomic(savepoint=_savepoint):
+        return _submit(
+            actor=actor,
+            submission=submission,
+            data=data,
+            expected_version=expected_version,
+            idempotency_key=idempotency_key,
+            via=via,
+        )
+
+
+def _submit(
+    *,
+    actor: Any,
+    submission: Submission,
+    data: dict[str, Any] | None,
+    expected_version: int | None,
+    idempotency_key: str,
+    via: str,
+) -> tuple[Submission, SubmissionVersion, bool]:
     submission = _locked(submission)
     _check_writable(actor, submission)
     idempotency_key = idempotency_key[:128]

@@ -1,0 +1,11 @@
+"""URLconf for benchmark servers only (``BEREDD_BENCH_ENDPOINTS=1``, refused in production): the app plus /bench/."""
+
+from django.urls import path
+
+from beredd.core import bench
+from beredd.urls import handler403, handler404
+from beredd.urls import urlpatterns as app_urlpatterns
+
+urlpatterns = [path("bench/floor", bench.floor, name="bench-floor"), *app_urlpatterns]
+
+__all__ = ["handler403", "handler404", "urlpatterns"]

@@ -1,0 +1,78 @@
+"""The API submission's hot path stays within a fixed number of queries, whatever the number of fields.
+
+Counted in-process with CaptureQueriesContext on the same view and service the benchmark drives
+(``ingest_queries_per_submission``), for a first submit, a re-submit (version 2) and an idempotent replay.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from beredd.accounts.models import Membership
+from beredd.accounts.services import token_create
+from beredd.core.models import AuditEvent
+from beredd.reporting.models import Answer, Submission, SubmissionVersion
+from beredd.reporting.services import templates
+from beredd.reporting.tests.conftest import Cast, issue
+
+MAX_QUERIES = 8
+
+
+def _template(cast: Cast, n_fields: int) -> Any:
+    fields = [{"key": f"n_{i}", "type": "integer", "label_sv": f"Antal {i}", "rollup": "sum", "min": 0} for i in range(n_fields)]
+    return templates.template_import(
+        actor=None,
+        owner=cast.ref["nation"],
+        data={"key": f"q{n_fields}", "name": f"Q {n_fields}", "fields": fields},
+        publish=True,
+    )
+
+
+def _post(client: Client, url: str, secret: str, answers: dict[str, Any], key: str) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            url,
+            {"answers": answers},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+    assert response.status_code in (200, 201), response.content
+    # Transaction control (BEGIN/SAVEPOINT/RELEASE/COMMIT) is not a query; the test's own transaction adds savepoints.
+    control = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK")
+    return response.status_code, [q["sql"] for q in captured.captured_queries if not q["sql"].upper().startswith(control)]
+
+
+@pytest.mark.parametrize("n_fields", [3, 40])
+def test_a_submission_costs_at_most_eight_queries_whatever_the_number_of_fields(cast: Cast, n_fields: int) -> None:
+    version = _template(cast, n_fields)
+    cast.templates[version.template.key] = version
+    instance = issue(cast, key=version.template.key).instances.get()
+    user = cast.users["gavle"]  # the kommun's own system, answering for its unit
+    _token, secret = token_create(actor=user, membership=Membership.objects.get(user=user), name="t", days=5)
+    unit = cast.units["g1"]
+    url = f"/api/v1/reporting/instances/{instance.pk}/submissions/{unit.pk}"
+    client = Client()
+    answers = {f"n_{i}": i for i in range(n_fields)}
+    status, first = _post(client, url, secret, answers, "k-1")
+    assert status == 201
+    status, second = _post(client, url, secret, answers | {"n_0": 99}, "k-2")
+    assert status == 201
+    status, replay = _post(client, url, secret, answers, "k-2")
+    assert status == 200
+    for queries in (first, second, replay):
+        assert len(queries) <= MAX_QUERIES, "\n".join(queries)
+    # Behaviour kept: two immutable versions, the replay stored nothing, answers and audit written.
+    submission = Submission.objects.get(instance=instance, organisation=unit)
+    assert list(SubmissionVersion.objects.filter(submission=submission).values_list("number", flat=True).order_by("number")) == [
+        1,
+        2,
+    ]
+    assert Answer.objects.filter(submission=submission).count() == n_fields
+    assert Answer.objects.get(submission=submission, key="n_0").num == 99
+    assert AuditEvent.objects.filter(action="submission.submit_on_behalf").count() == 2
