@@ -55,16 +55,16 @@ class ReplicaRouter:
         return db == "default"
 
 
-def replica_lag_seconds() -> float | None:
+def replica_lag_seconds(alias: str = REPLICA) -> float | None:
     """The replica's replay lag in seconds (0 when it has replayed all it received); None if it is unusable."""
     if time.monotonic() < _down_until[0]:
         return None
     try:
-        with connections[REPLICA].cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute(_LAG_SQL)
             row = cursor.fetchone()
     except DatabaseError:
-        connections[REPLICA].close()
+        connections[alias].close()
         _down_until[0] = time.monotonic() + settings.DATABASE_REPLICA_RETRY_SECONDS
         return None
     if row is None or row[0] is None:  # not a standby at all (promoted, or misconfigured): do not use it
