@@ -373,12 +373,14 @@ def run(smoke: bool) -> dict[str, Any]:
         pending = list(schedule)
         down_at: float | None = None
         loadgen_cpu = 0.0
+        log_offset = 0
         reroute_s: float | None = None
         while loc.poll() is None:
             elapsed = time.monotonic() - started
             if pending and elapsed >= pending[0][0] * duration:
                 _, what = pending.pop(0)
                 if what == "kill web1":
+                    log_offset = (tmp / "proxy.log").stat().st_size
                     stack.kill("web1")
                     down_at = time.monotonic()
                     stack.event("killed app node web1 (SIGKILL)")
@@ -394,7 +396,7 @@ def run(smoke: bool) -> dict[str, Any]:
                     stack.pg_ctl(tmp / "replica", "start")
                     stack.event("restarted the replica")
             if down_at is not None and reroute_s is None:
-                reroute_s = _haproxy_down_seen(tmp / "proxy.log", down_at)
+                reroute_s = _haproxy_down_seen(tmp / "proxy.log", log_offset, down_at)
                 if reroute_s is not None:
                     stack.event("proxy routes around web1", after_s=round(reroute_s, 2))
             loadgen_cpu = max(loadgen_cpu, cpu_seconds(loc.pid))  # sampled while it runs: /proc forgets it at exit
@@ -417,10 +419,13 @@ def run(smoke: bool) -> dict[str, Any]:
     return figures
 
 
-def _haproxy_down_seen(log: Path, down_at: float) -> float | None:
-    """Seconds from the kill until HAProxy's health checks took web1 out ("Server app/web1 is DOWN" in its log)."""
-    if log.exists() and "web1 is DOWN" in log.read_text(errors="replace"):
-        return time.monotonic() - down_at
+def _haproxy_down_seen(log: Path, offset: int, down_at: float) -> float | None:
+    """Seconds from the kill until HAProxy's health checks took web1 out ("Server app/web1 is DOWN" in its
+    log, written after ``offset``, the log's size at the kill)."""
+    with log.open("rb") as f:
+        f.seek(offset)
+        if b"web1 is DOWN" in f.read():
+            return time.monotonic() - down_at
     return None
 
 
