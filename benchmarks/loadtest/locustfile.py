@@ -7,8 +7,8 @@
 * ``Coordinator``: a county analyst whose dashboard polls the completeness fragment and the roll-up API,
   and now and then opens the full roll-up page or downloads the answers export.
 
-The weights make the request rates about 150 : 420 (submissions : dashboard requests), the issue's 6× peak
-proportion; the absolute rate is what the machine reaches.
+Each client sends about one request a second; run.py starts 150·s unit systems and 420·s coordinators, the
+issue's 6× national peak scaled by s (see run.py), so the offered rates keep the peak's proportion.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from locust import FastHttpUser, between, events, task
+from locust import FastHttpUser, constant_throughput, events, task
 
 SEED = json.loads(Path(os.environ["LOADTEST_SEED"]).read_text(encoding="utf-8"))
 INSTANCE = SEED["instance_id"]
@@ -58,9 +58,11 @@ def _close(**_kwargs: Any) -> None:
     )
 
 
+# Open-ish load: each simulated client sends one request a second (as long as answers take under a second),
+# and run.py starts as many of each as the offered rate asks for.
 class UnitSystem(FastHttpUser):
-    weight = 3
-    wait_time = between(0.05, 0.15)
+    fixed_count = int(os.environ.get("LOADTEST_UNIT_USERS", "3"))
+    wait_time = constant_throughput(1)
 
     def on_start(self) -> None:
         self.rng = random.Random()
@@ -95,8 +97,8 @@ class UnitSystem(FastHttpUser):
 
 
 class Coordinator(FastHttpUser):
-    weight = 7
-    wait_time = between(0.05, 0.15)
+    fixed_count = int(os.environ.get("LOADTEST_COORDINATOR_USERS", "7"))
+    wait_time = constant_throughput(1)
 
     def on_start(self) -> None:
         person = random.choice(SEED["coordinators"])

@@ -44,6 +44,9 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 HOST_HEADER = "beredd.loadtest"
 # The issue's 6x national peak: 150 submissions/s and 420 dashboard requests/s together.
 PEAK = {"submissions_per_s": 150.0, "dashboard_per_s": 420.0}
+# The offered load is the 6x peak when the machine's floor allows it, else scaled down so that it is half of
+# what the floor carries (the submission path's target is half the floor's rate: issue 14, item 2).
+FLOOR_SHARE = 0.5
 FAULT_WINDOW_S = 5.0  # errors within this many seconds after a kill count as "requests in flight"
 TARGETS = {"p95_ms": 300.0, "lost": 0, "duplicates": 0, "server_errors_outside_faults": 0, "proxy_reroute_s": 5.0}
 
@@ -217,6 +220,41 @@ def create_app_role(db_port: int) -> str:
     return "beredd_app"
 
 
+def measure_floor(proxy_port: int, seconds: float) -> float:
+    """Requests/s that the whole stack carries for its cheapest request (``/healthz``: one query, a JSON answer)
+    through the same proxy, with 8 keep-alive clients: the machine's floor, measured in this run."""
+    import http.client
+    import threading
+
+    done = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", proxy_port, timeout=10)
+        while time.monotonic() < stop:
+            try:
+                conn.request("GET", "/healthz", headers={"Host": HOST_HEADER})
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", proxy_port, timeout=10)
+                continue
+            if response.status == 200:
+                with lock:
+                    done[0] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    begun = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done[0] / (time.monotonic() - begun)
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process and its children that were waited for (Linux /proc)."""
     try:
@@ -248,7 +286,6 @@ def percentile_from_stats(rows: list[dict[str, str]], name: str, column: str = "
 
 def run(smoke: bool) -> dict[str, Any]:
     duration = 12 if smoke else int(os.environ.get("LOADTEST_SECONDS", "90"))
-    users = 12 if smoke else int(os.environ.get("LOADTEST_USERS", "60"))
     kommuner, units_per_kommun, coordinators = (5, 4, 4) if smoke else (290, 10, 50)
     schedule = (
         [(0.35, "kill web1"), (0.6, "start web1")]
@@ -324,6 +361,7 @@ def run(smoke: bool) -> dict[str, Any]:
             "BEREDD_WEB1": f"127.0.0.1:{ports['web1']}",
             "BEREDD_WEB2": f"127.0.0.1:{ports['web2']}",
             "BEREDD_HEALTH_HOST": HOST_HEADER,
+            "BEREDD_NODE_MAXCONN": env["WEB_CONCURRENCY"],
         }
         haproxy_cfg = DEPLOY / "haproxy" / "haproxy.cfg"
         subprocess.run(["haproxy", "-c", "-q", "-f", str(haproxy_cfg)], env=proxy_env, check=True)
@@ -331,6 +369,21 @@ def run(smoke: bool) -> dict[str, Any]:
         proxy = f"http://127.0.0.1:{ports['proxy']}"
         wait_http(f"{proxy}/healthz")
         stack.event("stack up", ports=ports)
+        floor = measure_floor(ports["proxy"], seconds=3 if smoke else 8)
+        peak_total = PEAK["submissions_per_s"] + PEAK["dashboard_per_s"]
+        scale = min(1.0, FLOOR_SHARE * floor / peak_total)
+        if smoke:
+            scale = min(scale, 0.02)
+        unit_users = max(1, round(PEAK["submissions_per_s"] * scale))
+        coordinator_users = max(1, round(PEAK["dashboard_per_s"] * scale))
+        users = unit_users + coordinator_users
+        figures |= {
+            "floor_per_s": round(floor, 1),
+            "offered_scale": round(scale, 3),
+            "offered_submissions_per_s": unit_users,
+            "offered_dashboard_per_s": coordinator_users,
+        }
+        stack.event("calibrated", floor_per_s=round(floor, 1), scale=round(scale, 3), users=users)
 
         accepted_file = tmp / "accepted.csv"
         accepted_file.touch()
@@ -342,6 +395,8 @@ def run(smoke: bool) -> dict[str, Any]:
             "LOADTEST_ACCEPTED": str(accepted_file),
             "LOADTEST_HOST_HEADER": HOST_HEADER,
             "LOADTEST_STATUS": f"{csv_prefix}_status.json",
+            "LOADTEST_UNIT_USERS": str(unit_users),
+            "LOADTEST_COORDINATOR_USERS": str(coordinator_users),
             "PYTHONPATH": str(REPO),
         }
         loc = stack.spawn(
@@ -356,7 +411,7 @@ def run(smoke: bool) -> dict[str, Any]:
                 "-u",
                 str(users),
                 "-r",
-                str(max(users // 2, 1)),
+                str(max(users // 3, 1)),
                 "-t",
                 f"{duration}s",
                 "--csv",
@@ -413,6 +468,11 @@ def run(smoke: bool) -> dict[str, Any]:
     finally:
         figures["load_average_end"] = list(os.getloadavg())
         stack.stop_all()
+        logs = RESULTS / "loadtest-logs"
+        shutil.rmtree(logs, ignore_errors=True)
+        logs.mkdir(parents=True, exist_ok=True)
+        for log in tmp.glob("*.log"):
+            shutil.copy(log, logs / log.name)
         shutil.rmtree(tmp, ignore_errors=True)
     figures["targets"] = TARGETS
     figures["failed_targets"] = _failed(figures)
@@ -517,6 +577,8 @@ def _failed(figures: dict[str, Any]) -> list[str]:
         failed.append("server_errors_outside_faults")
     if figures.get("proxy_reroute_s") is None or figures["proxy_reroute_s"] > TARGETS["proxy_reroute_s"]:
         failed.append("proxy_reroute_s")
+    if figures.get("smoke"):
+        return failed  # a few seconds on a shared CI machine: latency is reported, correctness is the gate
     for key in ("submit_p95_ms", "completeness_fragment_p95_ms"):
         value = figures.get(key)
         if value is None or value > TARGETS["p95_ms"]:
