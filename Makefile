@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: compile install run serve demo migrate test test-sqlite test-postgres test-fast bench bench-smoke lint typecheck format migrations-check messages worker clean check-deploy
+.PHONY: compile install run serve demo migrate test test-sqlite test-postgres test-fast bench bench-smoke lint typecheck format migrations-check messages worker clean check-deploy loadtest loadtest-smoke
 
 install: $(STAMP)
 
@@ -90,3 +90,11 @@ messages: install
 
 clean:
 	rm -rf var/beredd.sqlite3* var/static var/mail
+
+# Production topology on loopback under load and faults (benchmarks/loadtest/run.py; PostgreSQL primary and
+# replica in a temporary directory, Redis, two app nodes, two workers, HAProxy, Locust). Not part of `make test`.
+loadtest: compile
+	$(BIN)/python -m benchmarks.loadtest.run
+
+loadtest-smoke: compile
+	$(BIN)/python -m benchmarks.loadtest.run --smoke

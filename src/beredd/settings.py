@@ -134,13 +134,55 @@ else:
         DATABASES["default"]["TEST"] = {"NAME": _test_name}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "beredd_cache"}
-        if PRODUCTION
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# --- Several app nodes (README "Production topology", deploy/) -----------------------------------
+# A streaming replica for dashboards and exports; see core/replica.py for how freshness is kept.
+DATABASE_REPLICA_URL = env_secret("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_PATHS = env_list(
+    "DATABASE_REPLICA_PATHS",
+    [
+        r"^/lagesbild/tillfalle/\d+/$",
+        r"^/lagesbild/tillfalle/\d+/fullstandighet/$",
+        r"^/lagesbild/tillfalle/\d+/export/",
+        r"^/api/v1/reporting/instances/\d+/rollup$",
+    ],
+)
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 2)
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10)
+DATABASE_REPLICA_RETRY_SECONDS = env_int("DATABASE_REPLICA_RETRY_SECONDS", 5)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["beredd.core.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "beredd.core.replica.ReplicaReadMiddleware")
+# PgBouncer in transaction mode in front of PostgreSQL: no server-side cursors, no prepared statements.
+if env_bool("DATABASE_POOLER_TRANSACTION_MODE", False):
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _alias.setdefault("OPTIONS", {})["prepare_threshold"] = None
+
+# A shared cache (sessions, rate limits, roll-up fragments) for several app nodes: Redis when REDIS_URL is
+# set; otherwise the database cache table in production (one machine) and local memory in development.
+REDIS_URL = env_secret("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "beredd",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        }
+    }
+    # Sessions live in the cache with a database copy, so a Redis restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": (
+            {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "beredd_cache"}
+            if PRODUCTION
+            else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        )
+    }
 
 # --- Auth (django-allauth) ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

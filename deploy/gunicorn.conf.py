@@ -1,0 +1,23 @@
+"""gunicorn settings for one Beredd app node (used by deploy/systemd/beredd-web@.service and `make loadtest`).
+
+Each node is stateless: sessions, rate limits and roll-up fragments live in Redis (REDIS_URL), data in
+PostgreSQL, files in MEDIA_ROOT on shared storage. Sync workers: the request path is short database work,
+and each worker keeps one persistent connection (DB_CONN_MAX_AGE), so a node holds `workers` connections.
+"""
+
+import multiprocessing
+import os
+
+pythonpath = "src"
+wsgi_app = "beredd.wsgi:application"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+keepalive = 30  # the proxy keeps connections to the node open
+timeout = 30  # a request that runs longer is a bug: exports run as background jobs
+graceful_timeout = 20  # on SIGTERM, requests in flight finish before the worker exits
+max_requests = 5000  # recycle workers now and then, staggered so they do not restart together
+max_requests_jitter = 500
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
