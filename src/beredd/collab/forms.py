@@ -17,7 +17,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class ForumForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class MemberForm(forms.Form):

@@ -28,7 +28,7 @@ def recipients_of(meeting: Meeting) -> list[Recipient]:
     organisations, named users, external participants."""
     members = list(meeting.forum.members.select_related("organisation", "user"))
     found: dict[str, Recipient] = {}
-    org_ids = [m.organisation_id for m in members if m.kind == ForumMember.Kind.ORGANISATION]
+    org_ids = [m.organisation_id for m in members if m.kind == ForumMember.Kind.ORGANISATION and m.organisation_id]
     for full_name, email in (
         Membership.objects.current()
         .filter(organisation_id__in=org_ids, role__in=INVITED_ROLES)

@@ -251,7 +251,9 @@ def attachment_add(
     if not content:
         errors["file"] = _("The file is empty.")
     elif len(content) > MAX_ATTACHMENT_BYTES:
-        errors["file"] = _("The file is larger than the limit of %(limit)d MB.") % {"limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+        errors["file"] = _("The file is larger than the limit of %(limit)d MB.") % {
+            "limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)
+        }
     elif ext not in ACCEPTED_TYPES:
         errors["file"] = _("Files of this type are not accepted. Accepted types: %(types)s.") % {"types": accepted_types_label()}
     else:
@@ -438,4 +440,3 @@ def minutes_publish(*, actor: Any, meeting: Meeting, via: str = "ui") -> Meeting
     meeting_id = meeting.pk
     transaction.on_commit(lambda: tasks.send_minutes.enqueue(meeting_id))
     return meeting
-

@@ -36,7 +36,12 @@ def world(ref: dict[str, Any], make_user: Any) -> SimpleNamespace:
     services.member_add(
         actor=analyst,
         forum=forum,
-        values={"kind": "external", "name": "Rita Region", "external_organisation": "Region Gävleborg", "email": "rita@regiong.test"},
+        values={
+            "kind": "external",
+            "name": "Rita Region",
+            "external_organisation": "Region Gävleborg",
+            "email": "rita@regiong.test",
+        },
     )
     meeting = services.meeting_create(
         actor=analyst,

@@ -15,7 +15,7 @@ from beredd.collab.services import meetings as services
 
 
 def _ics_of(message: Any) -> Calendar:
-    (name, content, mimetype), = [a for a in message.attachments if a[0].endswith(".ics")]
+    ((name, content, mimetype),) = [a for a in message.attachments if a[0].endswith(".ics")]
     assert mimetype.startswith("text/calendar")
     return Calendar.from_ical(content)
 
@@ -68,8 +68,12 @@ def test_published_minutes_are_mailed_as_a_pdf_whose_text_reads_back(
     services.action_add(
         actor=world.analyst,
         meeting=world.meeting,
-        values={"title": "Inventera syrgaskoncentratorer", "owner_org": world.gavle, "owner_name": "Maria MAS",
-                "due_date": dt.date(2027, 3, 15)},
+        values={
+            "title": "Inventera syrgaskoncentratorer",
+            "owner_org": world.gavle,
+            "owner_name": "Maria MAS",
+            "due_date": dt.date(2027, 3, 15),
+        },
     )
     with time_machine.travel(dt.datetime(2027, 2, 10, 13, 0, tzinfo=dt.UTC)), django_capture_on_commit_callbacks(execute=True):
         services.minutes_publish(actor=world.analyst, meeting=world.meeting)

@@ -72,9 +72,7 @@ def test_a_round_to_the_kommuner_of_a_county_does_not_go_to_the_region(ref: dict
     assert round_.instances.get().submissions.count() == 10
 
 
-def test_a_self_assessment_to_kommuner_and_units_leaves_regions_out(
-    ref: dict[str, Any], make_user: Any, make_unit: Any
-) -> None:
+def test_a_self_assessment_to_kommuner_and_units_leaves_regions_out(ref: dict[str, Any], make_user: Any, make_unit: Any) -> None:
     make_unit(ref["gavle"])
     coordinator = make_user(ref["gavleborg"], "coordinator")
     round_ = self_assessment_issue(

@@ -53,9 +53,7 @@ def forum_detail(request: HttpRequest, forum_id: int) -> HttpResponse:
     manage = selectors.can_manage(request.user, forum)
     member_form = None
     if manage:
-        member_form = MemberForm(
-            request.POST or None, org_choices=selectors.member_org_choices(user=request.user, forum=forum)
-        )
+        member_form = MemberForm(request.POST or None, org_choices=selectors.member_org_choices(user=request.user, forum=forum))
         if run(request, member_form, lambda d: services.member_add(actor=request.user, forum=forum, values=d)):
             return redirect("collab:forum", forum_id=forum.pk)
     elif request.method == "POST":

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from beredd.collab.forms import (
     MeetingForm,
     NotesForm,
 )
+from beredd.collab.models import Meeting
 from beredd.collab.services import documents
 from beredd.collab.services import meetings as services
 from beredd.collab.views._helpers import run
@@ -44,15 +46,12 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "collab/meeting_form.html", {"form": form, "forum": meeting.forum, "meeting": meeting})
 
 
-def _forms(request: HttpRequest, meeting: object, posted: str | None) -> dict[str, object]:
+def _forms(request: HttpRequest, meeting: Meeting, posted: str | None) -> dict[str, forms.Form]:
     """The recording forms of the meeting page; only the one that was posted is bound."""
-    from beredd.collab.models import Meeting
-
-    assert isinstance(meeting, Meeting)
     members = list(selectors.members_of(meeting.forum))
     attended = [str(a.member_id) for a in meeting.attendance.filter(attended=True)]
 
-    def data(name: str) -> object:
+    def data(name: str) -> QueryDict | None:
         return request.POST if posted == name else None
 
     return {
@@ -73,36 +72,36 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     posted = request.POST.get("form") if request.method == "POST" else None
     if posted and not manage:
         raise NotFoundError("meeting", meeting_id)
-    forms = _forms(request, meeting, posted) if manage else {}
+    bound = _forms(request, meeting, posted) if manage else {}
     done = None
     if posted == "attendance":
         done = run(
             request,
-            forms["attendance"],  # type: ignore[arg-type]
+            bound["attendance"],
             lambda d: services.attendance_set(actor=request.user, meeting=meeting, attended_member_ids=d["attended"]),
         )
     elif posted == "notes":
         done = run(
             request,
-            forms["notes"],  # type: ignore[arg-type]
+            bound["notes"],
             lambda d: services.meeting_notes_set(actor=request.user, meeting=meeting, notes=d["notes"]),
         )
     elif posted == "decision":
         done = run(
             request,
-            forms["decision"],  # type: ignore[arg-type]
+            bound["decision"],
             lambda d: services.decision_add(actor=request.user, meeting=meeting, text_=d["text"]),
         )
     elif posted == "action":
         done = run(
             request,
-            forms["action"],  # type: ignore[arg-type]
+            bound["action"],
             lambda d: services.action_add(actor=request.user, meeting=meeting, values=d),
         )
     elif posted == "attachment":
         done = run(
             request,
-            forms["attachment"],  # type: ignore[arg-type]
+            bound["attachment"],
             lambda d: services.attachment_add(
                 actor=request.user,
                 meeting=meeting,
@@ -121,7 +120,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": meeting,
             "forum": meeting.forum,
             "manage": manage,
-            "forms": forms,
+            "forms": bound,
             "posted": posted,
             "attendance": meeting.attendance.select_related("member__organisation", "member__user"),
             "decisions": meeting.decisions.all(),
