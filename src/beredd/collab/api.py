@@ -11,9 +11,10 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from beredd.collab import selectors
 from beredd.collab.models import Action, Meeting
-from beredd.collab.services import documents
+from beredd.collab.services import directions, documents
 from beredd.collab.services import meetings as services
 from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.orgs import selectors as org_selectors
 from beredd.orgs.models import Organisation
 
 PREFIX = "collab"
@@ -150,3 +151,67 @@ def action_status(request: HttpRequest, action_id: int, payload: StatusIn) -> An
     return services.action_set_status(
         actor=request.user, action=action, status=payload.status, comment=_bounded(payload.comment, "comment", 4000), via="api"
     )
+
+
+class DirectionIn(Schema):
+    title: str
+    text: str
+    scenario: str = ""
+    requirement: str = ""
+    recipient_root_id: int | None = None
+    due_date: dt.date | None = None
+
+
+class DirectionOut(Schema):
+    id: int
+    sender_id: int
+    recipient_root_id: int
+    title: str
+    text: str
+    scenario: str
+    requirement: str
+    due_date: dt.date
+    round_id: int
+
+
+class CompletenessOut(Schema):
+    answered: int
+    expected: int
+    late: int
+    percent: int
+
+
+@router.get("/directions", response=list[DirectionOut])
+@paginate(PageNumberPagination, page_size=50)
+def direction_list(request: HttpRequest, q: str = "", sort: str = "-created") -> Any:
+    return selectors.directions_for_user(user=request.user, query=_bounded(q, "q", 100), sort=sort[:20])
+
+
+@router.post("/orgs/{org_id}/directions", response={201: DirectionOut})
+def direction_publish(request: HttpRequest, org_id: int, payload: DirectionIn) -> Any:
+    sender = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="reporting.issue")
+    root = Organisation.objects.filter(pk=payload.recipient_root_id).first() if payload.recipient_root_id else sender
+    values = payload.dict(exclude={"recipient_root_id"}) | {
+        "recipient_root": root if root is not None else "",
+        "title": _bounded(payload.title, "title", 200),
+        "text": _bounded(payload.text, "text", 20000),
+    }
+    return 201, directions.direction_publish(actor=request.user, sender=sender, values=values, via="api")
+
+
+@router.get("/directions/{direction_id}/completeness", response=CompletenessOut)
+def direction_completeness(request: HttpRequest, direction_id: int) -> Any:
+    direction = selectors.direction_get_for_user(user=request.user, direction_id=direction_id)
+    if not selectors.direction_is_sender(request.user, direction):
+        raise NotFoundError("direction", direction_id)
+    result = selectors.direction_completeness(direction=direction)
+    c = result.total.completeness
+    return {"answered": c.answered, "expected": c.expected, "late": c.late, "percent": c.percent}
+
+
+@router.post("/directions/{direction_id}/remind")
+def direction_remind(request: HttpRequest, direction_id: int) -> Any:
+    direction = selectors.direction_get_for_user(user=request.user, direction_id=direction_id)
+    if not selectors.direction_is_sender(request.user, direction):
+        raise NotFoundError("direction", direction_id)
+    return {"reminded": directions.direction_remind(actor=request.user, direction=direction, via="api")}

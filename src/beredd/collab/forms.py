@@ -93,3 +93,28 @@ class ActionStatusForm(forms.Form):
 
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DirectionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(label=_("Direction"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6}))
+    scenario = forms.CharField(label=_("Scenario"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    requirement = forms.CharField(
+        label=_("Requirement"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    recipient_root = forms.ModelChoiceField(
+        label=_("Recipients"),
+        queryset=Organisation.objects.none(),
+        help_text=_("Every kommun under the chosen organisation receives the direction."),
+    )
+    due_date = forms.DateField(label=_("Answer by"), widget=DATE)
+    file = forms.FileField(
+        label=_("Attachment"),
+        required=False,
+        help_text=_("Optional. At most %(mb)d MB. Accepted types: %(types)s.")
+        % {"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024), "types": accepted_types_label()},
+    )
+
+    def __init__(self, *args: Any, roots: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient_root"].queryset = roots  # type: ignore[attr-defined]

@@ -232,3 +232,46 @@ class ActionComment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class Direction(TimeStampedModel):
+    """A planning direction (planeringsinriktning) from a national or county organisation to the kommuner of a
+    subtree. The acknowledgement and each kommun's answer are a round of the reporting engine (one form engine):
+    completeness, reminders and the kommun's answer form are the engine's."""
+
+    sender = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="collab_directions_sent")
+    recipient_root = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("direction"), max_length=20000)
+    scenario = models.TextField(_("scenario"), blank=True, max_length=4000)
+    requirement = models.TextField(_("requirement"), blank=True, max_length=4000)
+    due_date = models.DateField(_("answer by"))
+    round = models.OneToOneField("reporting.Round", on_delete=models.PROTECT, related_name="collab_direction")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def organisation(self) -> models.Model:
+        return self.sender
+
+
+def direction_attachment_path(instance: DirectionAttachment, filename: str) -> str:
+    return f"collab/directions/{instance.direction_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class DirectionAttachment(TimeStampedModel):
+    direction = models.ForeignKey(Direction, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=direction_attachment_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -101,3 +101,24 @@ def send_action_reminders(today_iso: str = "") -> int:
             sent += _send([EmailMessage(subject=subject, body=body, to=[e]) for e in _owner_emails(action)])
             Action.objects.filter(pk=action.pk).update(**{column: now})
     return sent
+
+
+@task()
+def send_direction_reminder(direction_id: int) -> int:
+    """Remind the coordinators and MAS of every kommun that has not answered a planning direction."""
+    from beredd.collab.models import Direction
+    from beredd.collab.services.directions import unanswered_org_ids
+
+    direction = Direction.objects.select_related("sender").get(pk=direction_id)
+    emails = sorted(
+        set(
+            Membership.objects.current()
+            .filter(organisation_id__in=unanswered_org_ids(direction), role__in=[Role.COORDINATOR, Role.MAS])
+            .values_list("user__email", flat=True)
+        )
+    )
+    body = _render(
+        "collab/email/direction_reminder.txt", {"direction": direction, "link": _link("collab:direction", direction.pk)}
+    )
+    subject = f"Påminnelse: planeringsinriktning {direction.title}"[:200]
+    return _send([EmailMessage(subject=subject, body=body, to=[e]) for e in emails])

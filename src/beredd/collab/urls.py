@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beredd.collab.views import actions, forums, meetings
+from beredd.collab.views import actions, directions, forums, meetings
 
 app_name = "collab"
 
@@ -19,4 +19,9 @@ urlpatterns = [
     path("bilaga/<int:attachment_id>/", meetings.attachment_download, name="attachment"),
     path("atgarder/", actions.action_list, name="actions"),
     path("atgard/<int:action_id>/", actions.action_detail, name="action"),
+    path("inriktningar/", directions.direction_list, name="directions"),
+    path("org/<int:org_id>/inriktning/ny/", directions.direction_create, name="direction-create"),
+    path("inriktning/<int:direction_id>/", directions.direction_detail, name="direction"),
+    path("inriktning/<int:direction_id>/paminn/", directions.direction_remind, name="direction-remind"),
+    path("inriktning/bilaga/<int:attachment_id>/", directions.direction_attachment, name="direction-attachment"),
 ]

@@ -239,12 +239,9 @@ def attendance_set(*, actor: Any, meeting: Meeting, attended_member_ids: list[in
     return len(wanted)
 
 
-@transaction.atomic
-def attachment_add(
-    *, actor: Any, meeting: Meeting, filename: str, content: bytes, is_agenda: bool = False, via: str = "ui"
-) -> MeetingAttachment:
-    """Store a file with the meeting. Refuses files over MAX_ATTACHMENT_BYTES and types not in ACCEPTED_TYPES."""
-    require(actor, MANAGE, meeting.forum.owner)
+def check_upload(*, filename: str, content: bytes) -> tuple[str, str]:
+    """Return (safe file name, content type) or raise ValidationFailed on field ``file`` naming the limit or the
+    accepted types."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:150]
     ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     errors: dict[str, str] = {}
@@ -257,7 +254,7 @@ def attachment_add(
     elif ext not in ACCEPTED_TYPES:
         errors["file"] = _("Files of this type are not accepted. Accepted types: %(types)s.") % {"types": accepted_types_label()}
     else:
-        content_type, magic = ACCEPTED_TYPES[ext]
+        magic = ACCEPTED_TYPES[ext][1]
         if magic and not content.startswith(magic):
             errors["file"] = _("The file's content is not a %(ext)s file.") % {"ext": ext.lstrip(".").upper()}
         if not magic:
@@ -266,11 +263,21 @@ def attachment_add(
             except UnicodeDecodeError:
                 errors["file"] = _("A text file must be UTF-8.")
     fail(errors)
+    return name, ACCEPTED_TYPES[ext][0]
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: Any, meeting: Meeting, filename: str, content: bytes, is_agenda: bool = False, via: str = "ui"
+) -> MeetingAttachment:
+    """Store a file with the meeting. Refuses files over MAX_ATTACHMENT_BYTES and types not in ACCEPTED_TYPES."""
+    require(actor, MANAGE, meeting.forum.owner)
+    name, content_type = check_upload(filename=filename, content=content)
     attachment = MeetingAttachment(
         meeting=meeting,
         original_name=name,
         size=len(content),
-        content_type=ACCEPTED_TYPES[ext][0],
+        content_type=content_type,
         is_agenda=is_agenda,
         uploaded_by=actor,
     )

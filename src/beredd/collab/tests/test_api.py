@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 from beredd.accounts.models import Membership
 from beredd.accounts.services import token_create
@@ -78,3 +79,24 @@ def test_the_ics_endpoint_is_scoped(client: Client, world: SimpleNamespace) -> N
         values={"title": "T", "owner_org": world.region, "owner_name": "Rita", "due_date": dt.date(2027, 3, 1)},
     )
     assert len(client.get(f"/api/v1/collab/meetings/{world.meeting.pk}/actions", **auth(world.gavle_mas)).json()) == 1
+
+
+def test_directions_over_the_api_follow_the_tree(client: Client, world: SimpleNamespace, ref: dict) -> None:
+    due = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+    url = f"/api/v1/collab/orgs/{world.lan.pk}/directions"
+    payload = {"title": "30 dagar", "text": "Planera för 30 dagar utan leveranser", "due_date": due}
+    for user in (world.gavle_coord, world.outsider):
+        assert client.post(url, payload, content_type="application/json", **auth(user)).status_code == 404
+    outside = client.post(
+        url, payload | {"recipient_root_id": ref["uppsala_lan"].pk}, content_type="application/json", **auth(world.analyst)
+    )
+    assert outside.status_code == 422 and fields_of(outside.json()) == {"recipient_root"}
+    created = client.post(url, payload, content_type="application/json", **auth(world.analyst))
+    assert created.status_code == 201
+    direction_id = created.json()["id"]
+    completeness = f"/api/v1/collab/directions/{direction_id}/completeness"
+    assert client.get(completeness, **auth(world.gavle_coord)).status_code == 404
+    assert client.get(completeness, **auth(world.analyst)).json() == {"answered": 0, "expected": 10, "late": 0, "percent": 0}
+    assert client.post(f"/api/v1/collab/directions/{direction_id}/remind", **auth(world.outsider)).status_code == 404
+    assert client.get("/api/v1/collab/directions", **auth(world.gavle_coord)).json()["count"] == 1
+    assert client.get("/api/v1/collab/directions", **auth(world.outsider)).json()["count"] == 0
