@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from beredd.collab.models import Action, Forum, ForumMember
+from beredd.collab.models import Action, Forum, ForumMember, PriorityArea, Shortcoming
 from beredd.collab.services.meetings import MAX_ATTACHMENT_BYTES, accepted_types_label
 from beredd.orgs.models import Organisation
 
@@ -118,3 +118,30 @@ class DirectionForm(forms.Form):
     def __init__(self, *args: Any, roots: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recipient_root"].queryset = roots  # type: ignore[attr-defined]
+
+
+class ShortcomingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "–"), *Shortcoming.Category.choices])
+    priority_area = forms.ChoiceField(label=_("Priority area"), choices=[("", "–"), *PriorityArea.choices])
+    description = forms.CharField(label=_("Description"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class LiftForm(forms.Form):
+    to = forms.ModelChoiceField(label=_("Lift to"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, targets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = targets  # type: ignore[attr-defined]
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(label=_("Merge into"), queryset=Shortcoming.objects.none())
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = candidates  # type: ignore[attr-defined]

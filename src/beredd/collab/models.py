@@ -275,3 +275,64 @@ class DirectionAttachment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PriorityArea(models.TextChoices):
+    """The six priority areas of seed 000 (Socialstyrelsen and the county boards' final report)."""
+
+    PLANNING = "planering", _("Planning prerequisites (planeringsförutsättningar)")
+    ORDINARY = "ordinarie", _("Maintaining ordinary operations")
+    COLLABORATION = "samverkan", _("Collaboration and command")
+    TRAINING = "utbildning", _("Training and exercises")
+    PROCUREMENT = "upphandling", _("Procurement and private actors")
+    COMMUNICATION = "kommunikation", _("Target-group-adapted crisis communication")
+
+
+class Shortcoming(TimeStampedModel):
+    """A shortcoming or need (brist eller behov) raised by a kommun or county, handled by the level above it,
+    possibly lifted further up to national level (seed 000: "fånga upp brister och behov ... som behöver lyftas")."""
+
+    class Category(models.TextChoices):
+        REGULATION = "regulation", _("Regulation")
+        GUIDANCE = "guidance", _("Guidance")
+        RESOURCES = "resources", _("Resources")
+        AGREEMENTS = "agreements", _("Agreements")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        LIFTED = "lifted", _("Lifted to a higher level")
+        ANSWERED = "answered", _("Answered")
+        MERGED = "merged", _("Merged with a similar issue")
+
+    raised_by = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="collab_shortcomings_raised")
+    # Copy of raised_by.path: "everything raised under Gävleborg" is one prefix query (yearly summary).
+    raised_path = models.CharField(max_length=255, editable=False)
+    level = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="collab_shortcomings_held")
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    priority_area = models.CharField(_("priority area"), max_length=16, choices=PriorityArea.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=8000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
+    answer = models.TextField(_("answer"), blank=True, max_length=8000)
+    answered_by = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The yearly summary per priority area over a subtree.
+            models.Index(fields=["raised_path"], name="collab_short_path", opclasses=["varchar_pattern_ops"]),
+            # The list at a level (what the county or national level must handle).
+            models.Index(fields=["level", "status"], name="collab_short_level_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def organisation(self) -> models.Model:
+        return self.raised_by

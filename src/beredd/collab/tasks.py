@@ -122,3 +122,22 @@ def send_direction_reminder(direction_id: int) -> int:
     )
     subject = f"Påminnelse: planeringsinriktning {direction.title}"[:200]
     return _send([EmailMessage(subject=subject, body=body, to=[e]) for e in emails])
+
+
+@task()
+def send_shortcoming_answer(shortcoming_id: int) -> int:
+    """Mail the answer to the coordinators and MAS of every organisation that raised the issue or one merged into it."""
+    from beredd.collab.models import Shortcoming
+
+    item = Shortcoming.objects.select_related("answered_by").get(pk=shortcoming_id)
+    raisers = {item.raised_by_id, *Shortcoming.objects.filter(merged_into=item).values_list("raised_by_id", flat=True)}
+    emails = sorted(
+        set(
+            Membership.objects.current()
+            .filter(organisation_id__in=raisers, role__in=[Role.COORDINATOR, Role.MAS])
+            .values_list("user__email", flat=True)
+        )
+    )
+    body = _render("collab/email/shortcoming_answer.txt", {"item": item, "link": _link("collab:shortcoming", item.pk)})
+    subject = f"Svar på brist/behov: {item.title}"[:200]
+    return _send([EmailMessage(subject=subject, body=body, to=[e]) for e in emails])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beredd.collab.views import actions, directions, forums, meetings
+from beredd.collab.views import actions, directions, forums, meetings, shortcomings
 
 app_name = "collab"
 
@@ -24,4 +24,8 @@ urlpatterns = [
     path("inriktning/<int:direction_id>/", directions.direction_detail, name="direction"),
     path("inriktning/<int:direction_id>/paminn/", directions.direction_remind, name="direction-remind"),
     path("inriktning/bilaga/<int:attachment_id>/", directions.direction_attachment, name="direction-attachment"),
+    path("brister/", shortcomings.shortcoming_list, name="shortcomings"),
+    path("brister/sammanstallning/", shortcomings.shortcoming_summary, name="shortcoming-summary"),
+    path("org/<int:org_id>/brist/ny/", shortcomings.shortcoming_create, name="shortcoming-create"),
+    path("brist/<int:shortcoming_id>/", shortcomings.shortcoming_detail, name="shortcoming"),
 ]
