@@ -127,3 +127,14 @@ def test_the_minutes_pdf_is_refused_to_outsiders(client: Client, world: SimpleNa
     assert _as(client, world.outsider).get(f"/samverkan/mote/{world.meeting.pk}/minnesanteckningar.pdf").status_code == 404
     response = _as(client, world.gavle_coord).get(f"/samverkan/mote/{world.meeting.pk}/minnesanteckningar.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_the_action_page_posts_its_forms_to_itself(client: Client, world: SimpleNamespace) -> None:
+    # Regression: the shared form partial read ``action`` from the context, which on this page is the Action.
+    action = services.action_add(
+        actor=world.analyst,
+        meeting=world.meeting,
+        values={"title": "Syrgas", "owner_org": world.gavle, "owner_name": "MAS", "due_date": dt.date(2027, 4, 1)},
+    )
+    body = _as(client, world.gavle_coord).get(f"/samverkan/atgard/{action.pk}/").content.decode()
+    assert 'action="Syrgas"' not in body
