@@ -76,7 +76,7 @@ class DecisionForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(label=_("Action"), max_length=300)
+    title = forms.CharField(label=_("Follow-up action"), max_length=300)
     owner_org = forms.ModelChoiceField(label=_("Owner organisation"), queryset=Organisation.objects.none())
     owner_name = forms.CharField(label=_("Responsible person"), max_length=200)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
