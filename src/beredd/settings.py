@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "beredd.reporting",
     "beredd.register",
     "beredd.preparedness",
+    "beredd.collab",
     "beredd.api",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("lagesbild/", include("beredd.reporting.urls")),
     path("register/", include("beredd.register.urls")),
     path("beredskap/", include("beredd.preparedness.urls")),
+    path("samverkan/", include("beredd.collab.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

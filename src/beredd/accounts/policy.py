@@ -45,6 +45,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "preparedness.view": frozenset({R.VIEWER, R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),
     "preparedness.edit": frozenset({R.REPORTER, R.COORDINATOR, R.MAS, R.ORG_ADMIN, R.NATIONAL_ADMIN}),
     "preparedness.manage": frozenset({R.COORDINATOR, R.MAS, R.NATIONAL_ADMIN}),
+    # Collaboration (collab app): see forums/actions, act on one's own actions, manage forums and meetings
+    "collab.view": frozenset({R.VIEWER, R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),
+    "collab.act": frozenset({R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),
+    "collab.manage": frozenset({R.COORDINATOR, R.MAS, R.NATIONAL_ADMIN}),
 }
 
 # Roles that can see personal data (now or when an incident is activated) must use two-factor auth.

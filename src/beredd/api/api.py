@@ -22,7 +22,7 @@ api = NinjaAPI(
 )
 problems.install(api)
 
-for _app in ("orgs", "accounts", "reporting", "register", "preparedness"):
+for _app in ("orgs", "accounts", "reporting", "register", "preparedness", "collab"):
     try:
         _module = import_module(f"beredd.{_app}.api")
     except ModuleNotFoundError as exc:

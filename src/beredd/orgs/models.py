@@ -1,4 +1,4 @@
-"""The organisation tree: nation → civilområde → län → kommun → unit (verksamhet).
+"""The organisation tree: nation → civilområde → län → kommun → unit (verksamhet); regions beside the kommuner.
 
 Every node stores its materialised ``path`` ("/1/4/27/312/"), so "everything under Gävleborgs län" is one
 indexed prefix query (``path LIKE '/1/4/27/%'``) and roll-ups never recurse in Python.
@@ -32,6 +32,8 @@ class Organisation(TimeStampedModel):
         LAN = "lan", _("County")
         KOMMUN = "kommun", _("Municipality")
         UNIT = "unit", _("Unit")
+        # A region (21, one per län) hangs under its län as a partner beside the kommuner, never a parent.
+        REGION = "region", _("Region")
 
     class ServiceKind(models.TextChoices):
         SABO = "sabo", _("Nursing home (SÄBO)")

@@ -276,7 +276,7 @@ def _upsert(*, kind: str, code: str, name: str, parent: Organisation | None, sta
 
 @transaction.atomic
 def load_reference(*, actor: Any = None) -> dict[str, int]:
-    """Load nation, civilområden, län and kommuner. Idempotent: running twice changes nothing; a renamed
+    """Load nation, civilområden, län, kommuner and regions. Idempotent: running twice changes nothing; a renamed
     kommun (same code) is updated in place. Returns counts of created and updated rows."""
     stats = {"created": 0, "updated": 0}
     nation = _upsert(kind=Organisation.Kind.NATION, code="SE", name="Sverige", parent=None, stats=stats)
@@ -292,6 +292,9 @@ def load_reference(*, actor: Any = None) -> dict[str, int]:
     }
     for row in _read_csv("kommuner.csv"):
         _upsert(kind=Organisation.Kind.KOMMUN, code=row["kommunkod"], name=row["kommun"], parent=lan[row["lanskod"]], stats=stats)
+    # Regions: one per län, a child of it beside the kommuner (partners, not parents, of the kommuner).
+    for row in _read_csv("regioner.csv"):
+        _upsert(kind=Organisation.Kind.REGION, code=row["regionkod"], name=row["region"], parent=lan[row["lanskod"]], stats=stats)
     if stats["created"] or stats["updated"]:
         audit.record(actor=actor, action="org.load_reference", organisation=nation, changes=stats, via="system")
     return stats

@@ -47,7 +47,9 @@ def test_a_token_sees_its_subtree_paginated(client: Client, ref: dict[str, Any],
     body = response.json()
     assert body["count"] == 10 and {i["code"] for i in body["items"]} >= {"2180", "2181"}
     children = client.get(f"/api/v1/orgs/{ref['gavleborg'].pk}/children", **auth(secret)).json()
-    assert children["count"] == 10
+    # The län's children: its 10 kommuner and, beside them, its region (issue 13: regions as partners).
+    assert children["count"] == 11
+    assert sorted({i["kind"] for i in children["items"]}) == ["kommun", "region"]
     search = client.get("/api/v1/orgs/?q=2180", **auth(secret)).json()
     assert [i["name"] for i in search["items"]] == ["Gävle"]
 

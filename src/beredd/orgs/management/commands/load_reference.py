@@ -8,7 +8,7 @@ from beredd.orgs.services import load_reference
 
 
 class Command(BaseCommand):
-    help = "Load Sweden's civilområden, län and kommuner (SCB 2026). Idempotent."
+    help = "Load Sweden's civilområden, län, kommuner and regions (SCB 2026). Idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
         stats = load_reference()

@@ -1,0 +1,25 @@
+"""Helpers shared by the collaboration services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from beredd.accounts import policy
+from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
+from beredd.orgs.models import Organisation
+
+
+def require(actor: Any, permission: str, org: Organisation) -> None:
+    """Raise PermissionDeniedError unless ``actor`` holds ``permission`` at ``org`` (or an ancestor)."""
+    if not policy.can(actor, permission, org):
+        raise PermissionDeniedError()
+
+
+def fail(errors: dict[str, str]) -> None:
+    """Raise ValidationFailed naming each bad field, if there are any."""
+    if errors:
+        raise ValidationFailed(details=[{"row": None, "field": k, "message": v} for k, v in errors.items()])
+
+
+def text(values: dict[str, Any], name: str, limit: int) -> str:
+    return str(values.get(name) or "").strip()[:limit]

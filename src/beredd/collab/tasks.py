@@ -1,0 +1,143 @@
+"""Background jobs (django-tasks) for collaboration: invitations, minutes, action reminders.
+
+``send_action_reminders`` must run daily: run ``manage.py collab_reminders`` from cron or a systemd timer
+(it enqueues the job; ``--now`` runs it in the command). Each reminder is sent once (a timestamp on the row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from beredd.accounts.models import Membership, Role
+from beredd.collab.models import Action, Meeting
+from beredd.collab.services import documents
+
+# Remind the owner this many days before the due date, and once the day after it has passed.
+REMIND_BEFORE_DAYS = 3
+OWNER_ROLES = [Role.COORDINATOR, Role.MAS, Role.REPORTER, Role.ORG_ADMIN]
+
+
+def _link(name: str, *args: Any) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def _render(template: str, context: dict[str, Any]) -> str:
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
+        return render_to_string(template, context)
+
+
+def _send(messages: list[EmailMessage]) -> int:
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0
+
+
+@task()
+def send_invitations(meeting_id: int) -> int:
+    """One e-mail per recipient with the meeting as a ``text/calendar; method=REQUEST`` attachment."""
+    meeting = Meeting.objects.select_related("forum__owner").get(pk=meeting_id)
+    recipients = documents.recipients_of(meeting)
+    ics = documents.meeting_ics(meeting=meeting, recipients=recipients)
+    body = _render("collab/email/invitation.txt", {"meeting": meeting, "link": _link("collab:meeting", meeting.pk)})
+    subject = f"Inbjudan: {meeting.forum.name} – {meeting.title}"
+    messages = []
+    for r in recipients:
+        message = EmailMessage(subject=subject, body=body, to=[r.email])
+        message.attach("inbjudan.ics", ics, "text/calendar; method=REQUEST; charset=utf-8")
+        messages.append(message)
+    return _send(messages)
+
+
+@task()
+def send_minutes(meeting_id: int) -> int:
+    """The published minutes to every recipient, with the minutes PDF attached."""
+    meeting = Meeting.objects.select_related("forum__owner").get(pk=meeting_id)
+    pdf = documents.minutes_pdf(meeting=meeting)
+    body = _render("collab/email/minutes.txt", {"meeting": meeting, "link": _link("collab:meeting", meeting.pk)})
+    subject = f"Minnesanteckningar: {meeting.forum.name} – {meeting.title}"
+    messages = []
+    for r in documents.recipients_of(meeting):
+        message = EmailMessage(subject=subject, body=body, to=[r.email])
+        message.attach(f"minnesanteckningar-{meeting.pk}.pdf", pdf, "application/pdf")
+        messages.append(message)
+    return _send(messages)
+
+
+def _owner_emails(action: Action) -> list[str]:
+    if action.owner_user is not None and action.owner_user.is_active:
+        return [action.owner_user.email]
+    return sorted(
+        set(
+            Membership.objects.current()
+            .filter(organisation=action.owner_org, role__in=OWNER_ROLES)
+            .values_list("user__email", flat=True)
+        )
+    )
+
+
+@task()
+def send_action_reminders(today_iso: str = "") -> int:
+    """Remind owners of open actions due within REMIND_BEFORE_DAYS, and once more when overdue. Idempotent."""
+    today = dt.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
+    now = timezone.now()
+    sent = 0
+    due_soon = Action.objects.open().filter(
+        reminded_before_at__isnull=True, due_date__gte=today, due_date__lte=today + dt.timedelta(days=REMIND_BEFORE_DAYS)
+    )
+    overdue = Action.objects.open().filter(reminded_after_at__isnull=True, due_date__lt=today)
+    for kind, qs, column in (("before", due_soon, "reminded_before_at"), ("after", overdue, "reminded_after_at")):
+        for action in qs.select_related("owner_org", "owner_user", "meeting__forum"):
+            context = {"action": action, "kind": kind, "link": _link("collab:action", action.pk)}
+            subject = ("Åtgärd försenad: " if kind == "after" else "Påminnelse om åtgärd: ") + action.title[:120]
+            body = _render("collab/email/action_reminder.txt", context)
+            sent += _send([EmailMessage(subject=subject, body=body, to=[e]) for e in _owner_emails(action)])
+            Action.objects.filter(pk=action.pk).update(**{column: now})
+    return sent
+
+
+@task()
+def send_direction_reminder(direction_id: int) -> int:
+    """Remind the coordinators and MAS of every kommun that has not answered a planning direction."""
+    from beredd.collab.models import Direction
+    from beredd.collab.services.directions import unanswered_org_ids
+
+    direction = Direction.objects.select_related("sender").get(pk=direction_id)
+    emails = sorted(
+        set(
+            Membership.objects.current()
+            .filter(organisation_id__in=unanswered_org_ids(direction), role__in=[Role.COORDINATOR, Role.MAS])
+            .values_list("user__email", flat=True)
+        )
+    )
+    body = _render(
+        "collab/email/direction_reminder.txt", {"direction": direction, "link": _link("collab:direction", direction.pk)}
+    )
+    subject = f"Påminnelse: planeringsinriktning {direction.title}"[:200]
+    return _send([EmailMessage(subject=subject, body=body, to=[e]) for e in emails])
+
+
+@task()
+def send_shortcoming_answer(shortcoming_id: int) -> int:
+    """Mail the answer to the coordinators and MAS of every organisation that raised the issue or one merged into it."""
+    from beredd.collab.models import Shortcoming
+
+    item = Shortcoming.objects.select_related("answered_by").get(pk=shortcoming_id)
+    raisers = {item.raised_by_id, *Shortcoming.objects.filter(merged_into=item).values_list("raised_by_id", flat=True)}
+    emails = sorted(
+        set(
+            Membership.objects.current()
+            .filter(organisation_id__in=raisers, role__in=[Role.COORDINATOR, Role.MAS])
+            .values_list("user__email", flat=True)
+        )
+    )
+    body = _render("collab/email/shortcoming_answer.txt", {"item": item, "link": _link("collab:shortcoming", item.pk)})
+    subject = f"Svar på brist/behov: {item.title}"[:200]
+    return _send([EmailMessage(subject=subject, body=body, to=[e]) for e in emails])

@@ -1,0 +1,1 @@
+"""Views for collaboration: thin wrappers around selectors and services."""

@@ -1,0 +1,175 @@
+"""Meetings: schedule, record (attendance, notes, decisions, actions, attachments), invite, publish minutes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from beredd.collab import selectors
+from beredd.collab.forms import (
+    ActionForm,
+    AttachmentForm,
+    AttendanceForm,
+    DecisionForm,
+    MeetingForm,
+    NotesForm,
+)
+from beredd.collab.models import Meeting
+from beredd.collab.services import documents
+from beredd.collab.services import meetings as services
+from beredd.collab.views._helpers import run
+from beredd.core.exceptions import NotFoundError
+
+
+@login_required
+def meeting_create(request: HttpRequest, forum_id: int) -> HttpResponse:
+    forum = selectors.forum_get_for_user(user=request.user, forum_id=forum_id, manage=True)
+    form = MeetingForm(request.POST or None)
+    meeting = run(request, form, lambda d: services.meeting_create(actor=request.user, forum=forum, values=d))
+    if meeting is not None:
+        return redirect("collab:meeting", meeting_id=meeting.pk)
+    return render(request, "collab/meeting_form.html", {"form": form, "forum": forum})
+
+
+@login_required
+def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id, manage=True)
+    initial = {f: getattr(meeting, f) for f in services.MEETING_FIELDS}
+    form = MeetingForm(request.POST or None, initial=initial)
+    if run(request, form, lambda d: services.meeting_update(actor=request.user, meeting=meeting, values=d)):
+        return redirect("collab:meeting", meeting_id=meeting.pk)
+    return render(request, "collab/meeting_form.html", {"form": form, "forum": meeting.forum, "meeting": meeting})
+
+
+def _forms(request: HttpRequest, meeting: Meeting, posted: str | None) -> dict[str, forms.Form]:
+    """The recording forms of the meeting page; only the one that was posted is bound."""
+    members = list(selectors.members_of(meeting.forum))
+    attended = [str(a.member_id) for a in meeting.attendance.filter(attended=True)]
+
+    def data(name: str) -> QueryDict | None:
+        return request.POST if posted == name else None
+
+    return {
+        "attendance": AttendanceForm(data("attendance"), members=members, initial={"attended": attended}, prefix="att"),
+        "notes": NotesForm(data("notes"), initial={"notes": meeting.notes}, prefix="notes"),
+        "decision": DecisionForm(data("decision"), prefix="dec"),
+        "action": ActionForm(
+            data("action"), forum=meeting.forum, owner_choices=selectors.owner_org_choices(meeting.forum), prefix="act"
+        ),
+        "attachment": AttachmentForm(data("attachment"), request.FILES if posted == "attachment" else None, prefix="file"),
+    }
+
+
+@login_required
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    manage = selectors.can_manage(request.user, meeting.forum)
+    posted = request.POST.get("form") if request.method == "POST" else None
+    if posted and not manage:
+        raise NotFoundError("meeting", meeting_id)
+    bound = _forms(request, meeting, posted) if manage else {}
+    done = None
+    if posted == "attendance":
+        done = run(
+            request,
+            bound["attendance"],
+            lambda d: services.attendance_set(actor=request.user, meeting=meeting, attended_member_ids=d["attended"]),
+        )
+    elif posted == "notes":
+        done = run(
+            request,
+            bound["notes"],
+            lambda d: services.meeting_notes_set(actor=request.user, meeting=meeting, notes=d["notes"]),
+        )
+    elif posted == "decision":
+        done = run(
+            request,
+            bound["decision"],
+            lambda d: services.decision_add(actor=request.user, meeting=meeting, text_=d["text"]),
+        )
+    elif posted == "action":
+        done = run(
+            request,
+            bound["action"],
+            lambda d: services.action_add(actor=request.user, meeting=meeting, values=d),
+        )
+    elif posted == "attachment":
+        done = run(
+            request,
+            bound["attachment"],
+            lambda d: services.attachment_add(
+                actor=request.user,
+                meeting=meeting,
+                filename=d["file"].name,
+                # Read at most one byte over the limit: enough to refuse, never the whole of a huge upload.
+                content=d["file"].read(services.MAX_ATTACHMENT_BYTES + 1),
+                is_agenda=d["is_agenda"],
+            ),
+        )
+    if done is not None and done is not False:
+        return redirect(f"{request.path}#{posted}")
+    return render(
+        request,
+        "collab/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "forum": meeting.forum,
+            "manage": manage,
+            "forms": bound,
+            "posted": posted,
+            "attendance": meeting.attendance.select_related("member__organisation", "member__user"),
+            "decisions": meeting.decisions.all(),
+            "actions": meeting.actions.select_related("owner_org", "owner_user"),
+            "attachments": meeting.attachments.all(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def meeting_invite(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id, manage=True)
+    services.invitations_send(actor=request.user, meeting=meeting)
+    messages.success(request, _("The invitations are being sent to every member."))
+    return redirect("collab:meeting", meeting_id=meeting.pk)
+
+
+@require_POST
+@login_required
+def minutes_publish(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id, manage=True)
+    services.minutes_publish(actor=request.user, meeting=meeting)
+    messages.success(request, _("The minutes are published and e-mailed to the members."))
+    return redirect("collab:meeting", meeting_id=meeting.pk)
+
+
+@login_required
+def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    response = HttpResponse(documents.meeting_ics(meeting=meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mote-{meeting.pk}.ics"'
+    return response
+
+
+@login_required
+def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    response = HttpResponse(documents.minutes_pdf(meeting=meeting), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="minnesanteckningar-{meeting.pk}.pdf"'
+    return response
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = selectors.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
