@@ -155,7 +155,9 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["beredd.core.replica.ReplicaRouter"]
-    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "beredd.core.replica.ReplicaReadMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "beredd.core.replica.ReplicaReadMiddleware"
+    )
 # PgBouncer in transaction mode in front of PostgreSQL: no server-side cursors, no prepared statements.
 if env_bool("DATABASE_POOLER_TRANSACTION_MODE", False):
     for _alias in DATABASES.values():
