@@ -7,6 +7,9 @@ MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails point at the running server unless SITE_URL says otherwise (e.g. behind a proxy).
+SITE_URL ?= http://$(HOST):$(PORT)
+WORKER_LOG ?= var/log/worker.log
 
 .PHONY: compile install run serve demo migrate test test-sqlite test-postgres test-fast bench lint typecheck format migrations-check messages worker clean check-deploy
 
@@ -29,12 +32,16 @@ migrate: compile
 	$(MANAGE) load_reference
 
 demo: migrate
-	$(MANAGE) demo
+	SITE_URL=$(SITE_URL) $(MANAGE) demo
 
 run: demo
+	@mkdir -p $(dir $(WORKER_LOG))
 	@echo ""
-	@echo "Beredd is starting on http://$(HOST):$(PORT)  (Ctrl-C stops it). The task worker runs alongside."
-	@trap 'kill 0' EXIT; $(MANAGE) db_worker --interval 2 >/dev/null 2>&1 & $(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Beredd is starting on http://$(HOST):$(PORT)  (Ctrl-C stops it). Links in e-mails use $(SITE_URL)."
+	@echo "The task worker runs alongside; its output goes to $(WORKER_LOG)."
+	@trap 'kill 0' EXIT; export SITE_URL=$(SITE_URL); \
+		$(MANAGE) db_worker --interval 2 >>$(WORKER_LOG) 2>&1 & \
+		$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: install
 	$(MANAGE) db_worker
