@@ -71,9 +71,7 @@ def test_navigation_collapses_behind_a_keyboard_operable_menu_button_at_375px(
     assert nav.is_visible() and not toggle.is_visible()
 
 
-def test_without_javascript_the_navigation_is_shown(
-    _playwright_browser: Any, live_server: Any, make_user: Any
-) -> None:
+def test_without_javascript_the_navigation_is_shown(_playwright_browser: Any, live_server: Any, make_user: Any) -> None:
     load_reference()
     gavle = Organisation.objects.get(kind="kommun", code="2180")
     make_user(gavle, "reporter", email="utanjs@test.se", mfa=False)
