@@ -7,6 +7,9 @@ MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails point at the running server unless SITE_URL says otherwise (e.g. behind a proxy).
+SITE_URL ?= http://$(HOST):$(PORT)
+WORKER_LOG ?= var/log/worker.log
 
 .PHONY: compile install run serve demo migrate test test-sqlite test-postgres test-fast bench bench-smoke lint typecheck format migrations-check messages worker clean check-deploy loadtest loadtest-smoke
 
@@ -29,15 +32,17 @@ migrate: compile
 	$(MANAGE) load_reference
 
 demo: migrate
-	$(MANAGE) demo
+	SITE_URL=$(SITE_URL) $(MANAGE) demo
 
 run: demo
+	@mkdir -p $(dir $(WORKER_LOG))
 	@echo ""
-	@echo "Beredd is starting on http://$(HOST):$(PORT)  (Ctrl-C stops it). The task worker runs alongside."
-	@echo "The task worker logs to var/worker.log (restarted if it exits)."
-	@trap 'kill 0' EXIT; ( while true; do $(MANAGE) beredd_worker --interval 2 >>var/worker.log 2>&1; \
-	  echo "$$(date -u +%FT%TZ) worker exited with status $$?, restarting" >>var/worker.log; sleep 2; done ) & \
-	  $(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Beredd is starting on http://$(HOST):$(PORT)  (Ctrl-C stops it). Links in e-mails use $(SITE_URL)."
+	@echo "The task worker runs alongside (restarted if it exits); its output goes to $(WORKER_LOG)."
+	@trap 'kill 0' EXIT; export SITE_URL=$(SITE_URL); \
+		( while true; do $(MANAGE) beredd_worker --interval 2 >>$(WORKER_LOG) 2>&1; \
+		  echo "$$(date -u +%FT%TZ) worker exited with status $$?, restarting" >>$(WORKER_LOG); sleep 2; done ) & \
+		$(MANAGE) runserver $(HOST):$(PORT)
 
 # The task worker in the foreground; it exits with status 3 after repeated database errors (run it under a
 # supervisor such as systemd with Restart=always).

@@ -212,9 +212,10 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = False
-# Lockout: after 5 failed logins for one account within 15 minutes further attempts are refused.
+# Password brute force is handled by accounts.login_throttle (per account and source, progressive delay);
+# allauth's "login_failed" limit now only guards the second-factor step, which needs the password first.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "20/m/ip,5/15m/key",
+    "login_failed": "20/m/ip,10/15m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
 MFA_ADAPTER = "beredd.accounts.adapters.MfaAdapter"
@@ -223,6 +224,10 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 # Plain-HTTP localhost is a secure context for browsers; production always runs behind TLS.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 MFA_TOTP_ISSUER = "Beredd"
+# Sign-up is closed and every account comes from an invitation mailed to its address, so allauth's reason
+# for refusing two-factor set-up while an unverified address exists (a squatter's sign-up) does not apply;
+# refusing it would lock a MAS out of the set-up the RequireMfaMiddleware demands.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -305,6 +310,8 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Beredd <noreply@beredd.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where users report accessibility problems (shown in the accessibility statement, lag (2018:1937) 12 §).
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "tillganglighet@beredd.localhost")
 
 # --- Background tasks (django-tasks with its database backend) ------------------------------------
 TASKS = {

@@ -13,8 +13,13 @@ from django.shortcuts import redirect
 
 from beredd.accounts import policy
 
+# Until the second factor exists only the set-up itself is reachable: allauth's two-factor pages (set-up,
+# passkeys, recovery codes), re-authentication they may ask for, and logging out. Not the rest of
+# /accounts/: adding an unverified address at /accounts/email/ first used to block TOTP set-up (issue 9).
 _ALLOWED_PREFIXES = (
-    "/accounts/",
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",
+    "/accounts/logout/",
     "/konto/tvafaktor-kravs/",
     "/static/",
     "/healthz",

@@ -146,3 +146,27 @@ class ApiToken(TimeStampedModel):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class LoginThrottle(models.Model):
+    """Failed password attempts for one login name from one source (see ``accounts.login_throttle``).
+
+    ``source`` is ``ip:<address>``, ``device:<nonce>`` or ``*`` for the account-wide counter. Not a
+    security log (the audit log has every failure); rows are deleted on success, unlock or when stale.
+    """
+
+    login = models.CharField(max_length=254)
+    source = models.CharField(max_length=80)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    window_start = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["login", "source"], name="accounts_loginthrottle_unique_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.login} {self.source} ({self.failures})"

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beredd.accounts import policy
+from beredd.accounts import login_throttle, policy
 from beredd.accounts.models import ApiToken, Invitation, Membership, Role, User
 from beredd.core import audit
 from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
@@ -98,6 +98,28 @@ def user_set_active(*, actor: Any, user: User, active: bool, organisation: Organ
             changes={"is_active": {"before": not active, "after": active}},
         )
     return user
+
+
+@transaction.atomic
+def user_unlock_login(*, actor: Any, user: User, organisation: Organisation) -> int:
+    """Lift every log-in delay and lock on ``user`` (an admin of one of the user's organisations).
+
+    Returns the number of counters removed; audited even when there was nothing to lift, since an
+    administrator vouched for the account.
+    """
+    orgs = {m.organisation for m in Membership.objects.filter(user=user).select_related("organisation")}
+    if not any(policy.can(actor, "membership.manage", o) for o in orgs):
+        raise PermissionDeniedError(_("You do not administer any organisation this user belongs to."))
+    removed = login_throttle.clear(login=user.email)
+    audit.record(
+        actor=actor,
+        action="user.unlock",
+        target=user,
+        organisation=organisation,
+        target_label=user.email,
+        changes={"login_delays": {"before": removed, "after": 0}},
+    )
+    return removed
 
 
 def invitation_create(*, actor: Any, organisation: Organisation, email: str, role: str) -> tuple[Invitation, str]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("medlemmar/bjud-in/", views.invitation_create, name="invite"),
     path("medlemmar/<int:membership_id>/aterkalla/", views.membership_revoke, name="membership-revoke"),
     path("anvandare/<int:user_id>/aktiv/", views.user_toggle_active, name="user-toggle-active"),
+    path("anvandare/<int:user_id>/las-upp/", views.user_unlock, name="user-unlock"),
     path("nycklar/", views.tokens, name="tokens"),
     path("nycklar/<int:token_id>/aterkalla/", views.token_revoke, name="token-revoke"),
 ]

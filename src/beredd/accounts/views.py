@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from beredd.accounts import policy, selectors, services
+from beredd.accounts import login_throttle, policy, selectors, services
 from beredd.accounts.context import current_org, set_current_org
 from beredd.accounts.forms import InvitationAcceptForm, InvitationForm, TokenForm
 from beredd.accounts.models import Role, User
@@ -80,6 +80,7 @@ def members(request: HttpRequest) -> HttpResponse:
     if org is None or not policy.can(request.user, "membership.manage", org):
         raise NotFoundError("organisation")
     form = InvitationForm(initial={"organisation": org.pk})
+    memberships = selectors.membership_list_for_org(user=request.user, organisation=org)
     role_field = cast(forms.ChoiceField, form.fields["role"])
     allowed = policy.manageable_roles(request.user, org)
     role_field.choices = [(r, label) for r, label in Role.choices if r in allowed]
@@ -88,7 +89,8 @@ def members(request: HttpRequest) -> HttpResponse:
         "accounts/members.html",
         {
             "org": org,
-            "memberships": selectors.membership_list_for_org(user=request.user, organisation=org),
+            "memberships": memberships,
+            "throttled": login_throttle.throttled_logins(logins=[m.user.email for m in memberships]),
             "invitations": selectors.invitation_list_for_org(user=request.user, organisation=org),
             "form": form,
             "invite_orgs": org_selectors.organisation_choices_for_user(
@@ -179,4 +181,17 @@ def user_toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
         if target.is_active
         else _("%(user)s was deactivated and can no longer log in.") % {"user": target.email},
     )
+    return redirect("accounts:members")
+
+
+@require_POST
+@login_required
+def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Lift log-in delays and locks on a user's account (an admin of one of the user's organisations)."""
+    org = current_org(request)
+    if org is None:
+        raise NotFoundError("user", user_id)
+    target = selectors.user_get_for_manager(user=request.user, user_id=user_id)
+    services.user_unlock_login(actor=request.user, user=target, organisation=org)
+    messages.success(request, _("%(user)s can log in again from every device.") % {"user": target.email})
     return redirect("accounts:members")

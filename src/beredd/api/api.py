@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from beredd.api import problems
 from beredd.api.auth import session_auth, token_auth
+from beredd.api.docs import AccessibleDocs
 
 api = NinjaAPI(
     title="Beredd API",
@@ -19,6 +20,7 @@ api = NinjaAPI(
     ),
     auth=[token_auth, session_auth],
     urls_namespace="api",
+    docs=AccessibleDocs(),
 )
 problems.install(api)
 

@@ -66,34 +66,68 @@ def _link(name: str, *args: Any) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
+def _links_by_address(
+    instance: RoundInstance, submissions: Iterable[Submission], *, reviewers: bool = True
+) -> dict[str, list[str]]:
+    """Each address with the links it needs: its own organisations' reports, and for a kommun's coordinators
+    of a unit round the instance's roll-up where they review the answers."""
+    out: dict[str, list[str]] = {}
+    reviewer_kommuns: set[int] = set()
+    for submission in submissions:
+        for address in _emails_for([submission.organisation_id], SUBMITTER_ROLES):
+            out.setdefault(address, []).append(_link("reporting:submission", submission.pk))
+        if reviewers and submission.kommun_id and submission.kommun_id != submission.organisation_id:
+            reviewer_kommuns.add(submission.kommun_id)
+    for address in _emails_for(reviewer_kommuns, SUBMITTER_ROLES):
+        out.setdefault(address, []).append(_link("reporting:rollup", instance.pk))
+    return out
+
+
+def _send_each(subject: str, template: str, context: dict[str, Any], links: dict[str, list[str]]) -> int:
+    """One message per address, each linking to that recipient's own report(s)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [
+            EmailMessage(
+                subject=subject,
+                body=render_to_string(template, context | {"link": urls[0], "links": urls}),
+                to=[address],
+            )
+            for address, urls in sorted(links.items())
+        ]
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0
+
+
 @task()
 def send_issue_mail(instance_id: int) -> int:
-    """E-mail everyone who can answer for a recipient of the instance."""
+    """E-mail everyone who can answer for a recipient of the instance, with a link to their own report."""
     instance = RoundInstance.objects.select_related("round__issuer").get(pk=instance_id)
-    # The recipients and, for unit rounds, their kommun's coordinators who review the answers.
-    rows = instance.submissions.values_list("organisation_id", "kommun_id")
-    org_ids = {org_id for org_id, _k in rows} | {k for _o, k in rows if k}
-    context = {"instance": instance, "round": instance.round, "link": _link("reporting:index")}
+    submissions = list(instance.submissions.all())
+    context = {"instance": instance, "round": instance.round}
     prefix = "[ÖVNING] " if instance.round.is_exercise else ""
-    return _send(
-        f"{prefix}Lägesbild: {instance.round.title}", "reporting/email/issued.txt", context, _emails_for(org_ids, SUBMITTER_ROLES)
+    return _send_each(
+        f"{prefix}Lägesbild: {instance.round.title}",
+        "reporting/email/issued.txt",
+        context,
+        _links_by_address(instance, submissions),
     )
 
 
 @task()
 def send_reminder(instance_id: int) -> int:
-    """Remind recipients that have not answered (once per instance)."""
+    """Remind recipients that have not answered (once per instance), linking to the report to fill in."""
     instance = RoundInstance.objects.select_related("round").get(pk=instance_id)
     if instance.reminder_sent_at is not None or instance.round.status != "open":
         return 0
-    missing = instance.submissions.exclude(status__in=Submission.ANSWERED).values_list("organisation_id", flat=True)
-    context = {"instance": instance, "round": instance.round, "link": _link("reporting:index")}
+    missing = list(instance.submissions.exclude(status__in=Submission.ANSWERED))
+    context = {"instance": instance, "round": instance.round}
     prefix = "[ÖVNING] " if instance.round.is_exercise else ""
-    sent = _send(
+    sent = _send_each(
         f"{prefix}Påminnelse: {instance.round.title}",
         "reporting/email/reminder.txt",
         context,
-        _emails_for(missing, SUBMITTER_ROLES),
+        _links_by_address(instance, missing, reviewers=False),
     )
     RoundInstance.objects.filter(pk=instance_id).update(reminder_sent_at=timezone.now())
     return sent

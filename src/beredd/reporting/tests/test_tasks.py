@@ -53,3 +53,22 @@ def test_a_daily_round_gets_its_next_instance_at_the_set_time(cast: Cast) -> Non
     assert second.deadline - second.as_of == dt.timedelta(hours=20)
     round_services.round_close(actor=cast.users["national"], round_=round_)
     assert tasks.create_next_instance.call(round_.pk, 2) is None
+
+
+def test_issue_and_reminder_mails_link_to_the_recipients_own_report(
+    cast: Cast, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.SITE_URL = "http://127.0.0.1:8102"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        round_ = issue(cast)
+    instance = round_.instances.get()
+    own = Submission.objects.get(instance=instance, organisation=cast.units["g2"])
+    other = Submission.objects.get(instance=instance, organisation=cast.units["g1"])
+    message = next(m for m in mail.outbox if m.to == [cast.users["g2"].email])
+    assert f"http://127.0.0.1:8102/lagesbild/svar/{own.pk}/" in message.body
+    assert f"/svar/{other.pk}/" not in message.body
+    mail.outbox.clear()
+    tasks.send_reminder.call(instance.pk)
+    message = next(m for m in mail.outbox if m.to == [cast.users["g2"].email])
+    assert f"http://127.0.0.1:8102/lagesbild/svar/{own.pk}/" in message.body

@@ -12,6 +12,60 @@
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");
     if (input) { event.detail.headers["X-CSRFToken"] = input.value; }
   });
+  // Small screens: collapse the main navigation behind a menu button. Without JavaScript the button stays
+  // hidden and the navigation is simply shown, so it is always reachable.
+  var narrow = window.matchMedia("(max-width: 40rem)");
+  function setupNav() {
+    var toggle = document.querySelector(".nav-toggle");
+    var nav = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!toggle || !nav) { return; }
+    function show(open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-collapsed", !open);
+    }
+    function adapt() {
+      toggle.hidden = !narrow.matches;
+      show(!narrow.matches);
+    }
+    toggle.addEventListener("click", function () { show(toggle.getAttribute("aria-expanded") !== "true"); });
+    nav.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && narrow.matches) { show(false); toggle.focus(); }
+    });
+    if (narrow.addEventListener) { narrow.addEventListener("change", adapt); }
+    adapt();
+  }
+  // Wide tables scroll inside their own region, which is labelled by the caption and focusable (so keyboard
+  // users can scroll it) only while it actually overflows.
+  function wrapTables(root) {
+    root.querySelectorAll("main table").forEach(function (table) {
+      var wrap = table.parentElement;
+      if (!wrap.classList.contains("table-wrap")) {
+        wrap = document.createElement("div");
+        wrap.className = "table-wrap";
+        table.parentNode.insertBefore(wrap, table);
+        wrap.appendChild(table);
+      }
+      if (!wrap.hasAttribute("role")) {
+        var caption = table.querySelector("caption");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", (caption && caption.textContent.trim()) || document.title);
+      }
+    });
+    markScrollable();
+  }
+  function markScrollable() {
+    document.querySelectorAll(".table-wrap, pre").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1) {
+        el.setAttribute("tabindex", "0");
+      } else if (el.getAttribute("tabindex") === "0") {
+        el.removeAttribute("tabindex");
+      }
+    });
+  }
+  function init() { setupNav(); wrapTables(document); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+  window.addEventListener("resize", markScrollable);
+  document.addEventListener("htmx:afterSettle", function () { wrapTables(document); });
   // Confirm destructive actions: <form data-confirm="...">.
   document.addEventListener("submit", function (event) {
     var form = event.target;

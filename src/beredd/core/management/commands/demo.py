@@ -17,7 +17,8 @@ class Command(BaseCommand):
         _ctx, rows = load_demo()
         self.stdout.write(self.style.SUCCESS("Demo data loaded: Gävleborgs län with 10 kommuner and their units."))
         self.stdout.write("")
-        self.stdout.write("Log in at http://127.0.0.1:8000 with one of these accounts,")
+        # SITE_URL is the address the server is reached at (make run sets it from HOST and PORT).
+        self.stdout.write(f"Log in at {settings.SITE_URL} with one of these accounts,")
         self.stdout.write(f"all with the password:  {DEMO_PASSWORD}")
         for line in demo_summary_rows(rows):
             self.stdout.write(line)
