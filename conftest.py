@@ -99,3 +99,23 @@ def make_user(db: Any) -> Callable[..., Any]:
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _device_catalogue(request: Any) -> None:
+    """Any test database may have been flushed by a transactional test elsewhere in the same worker (the device
+    catalogue that a migration seeds included); put it back (one query when it is there) so that test order never matters."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        return  # those tests seed what they need themselves
+    if "db" not in request.fixturenames and not any(m.name == "django_db" for m in request.node.iter_markers()):
+        return
+    request.getfixturevalue("db")
+    import importlib
+
+    from beredd.register.models import Device
+
+    if Device.objects.exists():
+        return
+    seed = importlib.import_module("beredd.register.migrations.0003_device_catalogue")
+    for code, name, life_sustaining in seed.DEVICES:
+        Device.objects.get_or_create(code=code, defaults={"name": name, "life_sustaining": life_sustaining})

@@ -43,6 +43,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "user.create": _lazy("User created"),
     "user.activate": _lazy("User activated"),
     "user.deactivate": _lazy("User deactivated"),
+    "user.unlock": _lazy("Login unlocked"),
     # orgs
     "org.create": _lazy("Organisation created"),
     "org.update": _lazy("Organisation changed"),
