@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "beredd.register",
     "beredd.preparedness",
     "beredd.collab",
+    "beredd.command",
     "beredd.api",
 ]
 
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "beredd.accounts.context_processors.org_context",
+                "beredd.command.context_processors.alert_banner",
             ],
         },
     },

@@ -49,6 +49,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "collab.view": frozenset({R.VIEWER, R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),
     "collab.act": frozenset({R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),
     "collab.manage": frozenset({R.COORDINATOR, R.MAS, R.NATIONAL_ADMIN}),
+    # Crisis command (command app): boards, log and requests; set a level (at the org or its parent: the role
+    # applies to the subtree); write the log; ask for support; handle requests at a level; heightened alert.
+    "command.view": frozenset({R.VIEWER, R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),
+    "command.set_level": frozenset({R.COORDINATOR, R.NATIONAL_ADMIN}),
+    "command.log": frozenset({R.COORDINATOR, R.MAS, R.NATIONAL_ADMIN}),
+    "command.request": frozenset({R.REPORTER, R.COORDINATOR, R.MAS, R.NATIONAL_ADMIN}),
+    "command.handle": frozenset({R.COORDINATOR, R.NATIONAL_ADMIN}),
+    "command.alert": frozenset({R.NATIONAL_ADMIN}),
 }
 
 # Roles that can see personal data (now or when an incident is activated) must use two-factor auth.

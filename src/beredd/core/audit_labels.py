@@ -127,6 +127,24 @@ ACTION_LABELS: dict[str, Promise] = {
     "collab.shortcoming_lift": _lazy("Shortcoming raised to a higher level"),
     "collab.shortcoming_merge": _lazy("Shortcomings merged"),
     "collab.shortcoming_raise": _lazy("Shortcoming raised"),
+    # command (crisis command)
+    "command.level_set": _lazy("Readiness level set"),
+    "command.log_add": _lazy("Event log entry added"),
+    "command.log_correct": _lazy("Event log entry corrected"),
+    "command.alert_set": _lazy("Heightened alert set"),
+    "command.alert_end": _lazy("Heightened alert ended"),
+    "command.schedule_set": _lazy("Heightened schedule set"),
+    "command.schedule_clear": _lazy("Heightened schedule removed"),
+    "command.request_create": _lazy("Support request made"),
+    "command.request_pledge": _lazy("Support request pledged"),
+    "command.request_allocate": _lazy("Support request allocated"),
+    "command.request_forward": _lazy("Support request forwarded"),
+    "command.request_merge": _lazy("Support requests merged"),
+    "command.request_ask": _lazy("Organisation asked to pledge"),
+    "command.request_deliver": _lazy("Support request delivered"),
+    "command.request_decline": _lazy("Support request declined"),
+    "command.request_close": _lazy("Support request closed"),
+    "command.classified_confirm": _lazy("No classified information confirmed"),
 }
 
 # The first part of a code, for humanising codes without a label.

@@ -1,0 +1,407 @@
+"""REST endpoints for crisis command. Same selectors and services as the views; errors are problem details.
+
+``POST /requests`` takes an ``Idempotency-Key`` header (a retry returns the stored request with 200, nothing
+written twice). Every action on a request takes the ``version`` the caller saw (or ``If-Match``); a stale one is
+refused with 409 so that two coordinators acting at once never lose a step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from beredd.command import selectors
+from beredd.command.models import LogEntry, ReadinessChange, RequestStep, SupportRequest
+from beredd.command.services import alert as alert_services
+from beredd.command.services import log as log_services
+from beredd.command.services import readiness as readiness_services
+from beredd.command.services import requests as services
+from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.orgs import selectors as org_selectors
+from beredd.orgs.models import Organisation
+
+PREFIX = "command"
+router = Router(tags=["command"])
+
+
+def _bounded(value: str, name: str, limit: int) -> str:
+    if len(value) > limit:
+        raise ValidationFailed(details=[{"row": None, "field": name, "message": f"At most {limit} characters."}])
+    return value
+
+
+def _org(request: HttpRequest, org_id: int | None, permission: str = "command.view") -> Organisation:
+    if org_id is None:
+        raise NotFoundError("organisation", None)
+    return org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission=permission)
+
+
+def _org_or_none(org_id: int | None) -> Organisation | None:
+    if org_id is None:
+        return None
+    org = Organisation.objects.filter(pk=org_id).first()
+    if org is None:
+        raise ValidationFailed(details=[{"row": None, "field": "org_id", "message": "Unknown organisation."}])
+    return org
+
+
+class BoardRowOut(Schema):
+    org_id: int
+    name: str
+    kind: str
+    level: str
+    level_label: str
+    changed_at: dt.datetime | None
+    trend: str
+
+
+class LevelIn(Schema):
+    level: str
+    reason: str
+    service_kind: str = ""
+    applies_from: dt.datetime | None = None
+    event_id: int | None = None
+
+
+class LevelOut(Schema):
+    id: int
+    organisation_id: int
+    service_kind: str
+    level: str
+    level_label: str
+    previous_level: str
+    reason: str
+    applies_from: dt.datetime
+    set_by: str
+    event_id: int | None
+
+    @staticmethod
+    def resolve_level_label(obj: ReadinessChange) -> str:
+        return str(obj.get_level_display())
+
+    @staticmethod
+    def resolve_set_by(obj: ReadinessChange) -> str:
+        return str(obj.set_by.email)
+
+
+@router.get("/boards/{org_id}", response=list[BoardRowOut], summary="Current level of each organisation below one")
+@paginate(PageNumberPagination, page_size=100)
+def board_get(request: HttpRequest, org_id: int, kind: str = "", service_kind: str = "", q: str = "") -> Any:
+    org = _org(request, org_id)
+    rows = selectors.board(
+        user=request.user,
+        org=org,
+        kind=_bounded(kind, "kind", 20),
+        service_kind=_bounded(service_kind, "service_kind", 32),
+        query=_bounded(q, "q", 100),
+    )
+    return [
+        {
+            "org_id": r["org"].pk,
+            "name": r["org"].name,
+            "kind": r["org"].kind,
+            "level": r["level"],
+            "level_label": str(r["level_label"]),
+            "changed_at": r["changed_at"],
+            "trend": r["trend"],
+        }
+        for r in rows
+    ]
+
+
+@router.get("/orgs/{org_id}/levels", response=list[LevelOut], summary="An organisation's level history, newest first")
+@paginate(PageNumberPagination, page_size=100)
+def level_history(request: HttpRequest, org_id: int) -> Any:
+    return selectors.history(user=request.user, org=_org(request, org_id))
+
+
+@router.post("/orgs/{org_id}/levels", response={201: LevelOut}, summary="Set an organisation's readiness level")
+def level_set(request: HttpRequest, org_id: int, body: LevelIn) -> Any:
+    org = _org(request, org_id)
+    values: dict[str, Any] = body.dict()
+    values["event"] = _event(values.pop("event_id"))
+    return 201, readiness_services.readiness_set(actor=request.user, organisation=org, values=values, via="api")
+
+
+def _event(event_id: int | None) -> Any:
+    if event_id is None:
+        return None
+    from beredd.reporting.models import Event
+
+    event = Event.objects.select_related("owner").filter(pk=event_id).first()
+    if event is None:
+        raise ValidationFailed(details=[{"row": None, "field": "event_id", "message": "Unknown event."}])
+    return event
+
+
+class LogIn(Schema):
+    kind: str
+    text: str
+    source: str = ""
+    occurred_at: dt.datetime | None = None
+    corrects_id: int | None = None
+    event_id: int | None = None
+
+
+class LogOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    text: str
+    source: str
+    occurred_at: dt.datetime
+    corrects_id: int | None
+    is_automatic: bool
+    author: str
+
+    @staticmethod
+    def resolve_kind_label(obj: LogEntry) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_author(obj: LogEntry) -> str:
+        return str(obj.author.email) if obj.author else "Beredd"
+
+
+@router.get("/orgs/{org_id}/log", response=list[LogOut], summary="An organisation's event log")
+@paginate(PageNumberPagination, page_size=100)
+def log_list(request: HttpRequest, org_id: int, q: str = "", kind: str = "") -> Any:
+    return selectors.log_for_user(user=request.user, org=_org(request, org_id), query=_bounded(q, "q", 100), kind=kind[:20])
+
+
+@router.post("/orgs/{org_id}/log", response={201: LogOut}, summary="Add an entry (or a correction) to the log")
+def log_add(request: HttpRequest, org_id: int, body: LogIn) -> Any:
+    org = _org(request, org_id)
+    values: dict[str, Any] = body.dict()
+    corrects_id = values.pop("corrects_id")
+    if corrects_id is not None:
+        values["corrects"] = LogEntry.objects.filter(pk=corrects_id).first() or "missing"
+    values["event"] = _event(values.pop("event_id"))
+    return 201, log_services.log_entry_add(actor=request.user, organisation=org, values=values, via="api")
+
+
+class RequestIn(Schema):
+    requester_id: int
+    item: str
+    competence: str = ""
+    description: str = ""
+    quantity: Any = None
+    unit: str = ""
+    priority: str = "normal"
+    needed_by: Any = None
+    delivery_point: str = ""
+    contact: str = ""
+
+
+class StepOut(Schema):
+    request_id: int
+    kind: str
+    kind_label: str
+    actor: str
+    organisation: str
+    other_organisation: str | None
+    quantity: int | None
+    note: str
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_kind_label(obj: RequestStep) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_actor(obj: RequestStep) -> str:
+        return str(obj.actor.email)
+
+    @staticmethod
+    def resolve_organisation(obj: RequestStep) -> str:
+        return str(obj.actor_org.name)
+
+    @staticmethod
+    def resolve_other_organisation(obj: RequestStep) -> str | None:
+        return obj.other_org.name if obj.other_org else None
+
+
+class RequestOut(Schema):
+    id: int
+    requester_id: int
+    holder_id: int
+    item: str
+    item_label: str
+    competence: str
+    quantity: int
+    unit: str
+    covered: int
+    remaining: int
+    priority: str
+    needed_by: dt.datetime
+    delivery_point: str
+    contact: str
+    status: str
+    status_label: str
+    merged_into_id: int | None
+    version: int
+
+    @staticmethod
+    def resolve_status_label(obj: SupportRequest) -> str:
+        return str(obj.get_status_display())
+
+
+class RequestDetailOut(RequestOut):
+    steps: list[StepOut]
+
+    @staticmethod
+    def resolve_steps(obj: SupportRequest) -> list[Any]:
+        return selectors.request_steps(obj)
+
+
+class ActionIn(Schema):
+    action: str
+    version: int | None = None
+    quantity: Any = None
+    org_id: int | None = None
+    note: str = ""
+    reason: str = ""
+
+
+class MergeIn(Schema):
+    request_ids: list[int]
+    to_id: int
+    delivery_point: str
+    contact: str
+    description: str = ""
+    versions: dict[int, int] | None = None
+
+
+@router.get("/requests", response=list[RequestOut], summary="Requests the caller may see")
+@paginate(PageNumberPagination, page_size=100)
+def request_list(request: HttpRequest, q: str = "", status: str = "", item: str = "") -> Any:
+    return selectors.requests_for_user(user=request.user, query=_bounded(q, "q", 100), status=status[:20], item=item[:20])
+
+
+@router.post("/requests", response={201: RequestDetailOut, 200: RequestDetailOut}, summary="Ask for support (Idempotency-Key)")
+def request_create(request: HttpRequest, body: RequestIn) -> Any:
+    org = _org(request, body.requester_id)
+    values = body.dict()
+    key = _bounded(request.headers.get("Idempotency-Key", "").strip(), "Idempotency-Key", 128)
+    item, created = services.request_create(actor=request.user, requester=org, values=values, idempotency_key=key, via="api")
+    return (201 if created else 200), item
+
+
+@router.get("/requests/{request_id}", response=RequestDetailOut, summary="A request with every step the requester sees (ETag)")
+def request_get(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
+    item = selectors.request_get_for_user(user=request.user, request_id=request_id)
+    response["ETag"] = f'"{item.version}"'
+    return item
+
+
+def _version(request: HttpRequest, body: ActionIn) -> int | None:
+    if body.version is not None:
+        return body.version
+    match = request.headers.get("If-Match", "").strip().strip('"')
+    return int(match) if match.isdigit() and len(match) < 10 else None
+
+
+@router.post(
+    "/requests/{request_id}/actions", response=RequestDetailOut, summary="Act on a request (version or If-Match; 409 when stale)"
+)
+def request_act(request: HttpRequest, request_id: int, body: ActionIn) -> Any:
+    item = selectors.request_get_for_user(user=request.user, request_id=request_id)
+    v = _version(request, body)
+    user = request.user
+    note = _bounded(body.note, "note", 1000)
+    other = _org_or_none(body.org_id)
+    action = body.action
+    if action == "pledge":
+        return services.request_pledge(
+            actor=user, request=item, quantity=body.quantity, pledger=other, note=note, expected_version=v, via="api"
+        )
+    if action == "allocate":
+        return services.request_allocate(
+            actor=user, request=item, quantity=body.quantity, supplier=other, note=note, expected_version=v, via="api"
+        )
+    if action == "forward":
+        return services.request_forward(actor=user, request=item, to=other, note=note, expected_version=v, via="api")
+    if action == "ask":
+        return services.request_ask(actor=user, request=item, org=other, note=note, expected_version=v, via="api")
+    if action == "deliver":
+        return services.request_deliver(actor=user, request=item, note=note, expected_version=v, via="api")
+    if action == "decline":
+        return services.request_decline(
+            actor=user, request=item, reason=_bounded(body.reason, "reason", 1000), expected_version=v, via="api"
+        )
+    if action == "close":
+        return services.request_close(actor=user, request=item, note=note, expected_version=v, via="api")
+    raise ValidationFailed(details=[{"row": None, "field": "action", "message": "Unknown action."}])
+
+
+@router.post("/requests/merge", response={201: RequestDetailOut}, summary="Merge requests into one joint request upward")
+def request_merge(request: HttpRequest, body: MergeIn) -> Any:
+    if len(body.request_ids) > 500:
+        raise ValidationFailed(details=[{"row": None, "field": "request_ids", "message": "At most 500 requests."}])
+    items = [selectors.request_get_for_user(user=request.user, request_id=i) for i in dict.fromkeys(body.request_ids)]
+    joint = services.request_merge(
+        actor=request.user,
+        requests=items,
+        to=_org_or_none(body.to_id),
+        values=body.dict(),
+        expected_versions=body.versions,
+        via="api",
+    )
+    return 201, joint
+
+
+class NeedOut(Schema):
+    item: str
+    item_label: str
+    competence: str
+    unit: str
+    priority: str
+    priority_label: str
+    remaining: int
+    requests: int
+    oldest: dt.datetime
+
+
+@router.get("/needs/{org_id}", response=list[NeedOut], summary="Open needs per item and priority in a subtree")
+def needs_get(request: HttpRequest, org_id: int) -> Any:
+    return selectors.open_needs(user=request.user, org=_org(request, org_id))
+
+
+class AlertIn(Schema):
+    kind: str
+    scope_id: int
+    decision_reference: str = ""
+    decided_at: dt.datetime | None = None
+    starts_at: dt.datetime | None = None
+    is_exercise: bool = False
+
+
+class AlertOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    scope_id: int
+    decision_reference: str
+    starts_at: dt.datetime
+    ended_at: dt.datetime | None
+    is_exercise: bool
+
+    @staticmethod
+    def resolve_kind_label(obj: Any) -> str:
+        return str(obj.get_kind_display())
+
+
+@router.get("/alerts", response=list[AlertOut], summary="Heightened alerts in force")
+def alert_list(request: HttpRequest) -> Any:
+    return selectors.alerts_in_force()
+
+
+@router.post("/alerts", response={201: AlertOut}, summary="Set heightened alert (national admin)")
+def alert_set(request: HttpRequest, body: AlertIn) -> Any:
+    values: dict[str, Any] = body.dict()
+    values["scope"] = _org_or_none(values.pop("scope_id"))
+    return 201, alert_services.alert_set(actor=request.user, values=values, via="api")

@@ -1,0 +1,1 @@
+"""Writes for crisis command: readiness levels, heightened alert, the event log, support requests."""

@@ -1,0 +1,147 @@
+"""Heightened alert (höjd beredskap): skärpt or högsta beredskap for the country or one civilområde.
+
+Set and ended by a national admin with the government's decision reference. While a real (non-exercise) alert
+is in force: recurring rounds with a heightened schedule run on it (``reporting.services.rounds.next_as_of``
+asks ``command.selectors.heightened_hours``), and templates that warn about classified information require the
+respondent's confirmation at submit (``classified_confirm``). An exercise alert shows ÖVNING and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beredd.command import selectors
+from beredd.command.models import Alert, ClassifiedConfirmation, HeightenedSchedule, LogEntry
+from beredd.command.services._common import fail, positive_int, require, text, when
+from beredd.command.services.log import auto_entry
+from beredd.core import audit
+from beredd.core.exceptions import ValidationFailed
+from beredd.orgs.models import Organisation
+
+
+@transaction.atomic
+def alert_set(*, actor: Any, values: dict[str, Any], via: str = "ui") -> Alert:
+    scope = values.get("scope")
+    if not isinstance(scope, Organisation) or scope.kind not in (Organisation.Kind.NATION, Organisation.Kind.CIVILOMRADE):
+        fail({"scope": _("Choose the whole country or one civil area.")})
+    assert isinstance(scope, Organisation)
+    require(actor, "command.alert", scope)
+    errors: dict[str, str] = {}
+    kind = str(values.get("kind") or "")
+    if kind not in Alert.Kind.values:
+        errors["kind"] = _("Choose skärpt or högsta beredskap.")
+    reference = text(values, "decision_reference", 200)
+    if not reference:
+        errors["decision_reference"] = _("Give the government decision's reference.")
+    now = timezone.now()
+    decided = when(values.get("decided_at")) if values.get("decided_at") else now
+    if decided is None or decided > now + dt.timedelta(minutes=5):
+        errors["decided_at"] = _("Give the time of the decision (not in the future).")
+    starts = when(values.get("starts_at")) if values.get("starts_at") else now
+    if starts is None:
+        errors["starts_at"] = _("Give a valid date and time.")
+    exercise = bool(values.get("is_exercise"))
+    if not errors and Alert.objects.filter(ended_at__isnull=True, is_exercise=exercise, scope=scope).exists():
+        errors["scope"] = _("An alert is already in force here; end it first.")
+    fail(errors)
+    alert = Alert.objects.create(
+        kind=kind,
+        scope=scope,
+        scope_path=scope.path,
+        decision_reference=reference,
+        decided_at=decided,
+        starts_at=starts,
+        is_exercise=exercise,
+        set_by=actor,
+    )
+    mark = "ÖVNING – " if exercise else ""
+    auto_entry(
+        organisation=scope,
+        kind=LogEntry.Kind.DECISION,
+        text_=mark
+        + _("%(kind)s in force for %(scope)s (decision %(ref)s).")
+        % {"kind": alert.get_kind_display(), "scope": scope.name, "ref": reference},
+        author=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="command.alert_set",
+        target=alert,
+        organisation=scope,
+        changes={"kind": kind, "decision_reference": reference, "is_exercise": exercise},
+        via=via,
+    )
+    return alert
+
+
+@transaction.atomic
+def alert_end(*, actor: Any, alert: Alert, via: str = "ui") -> Alert:
+    require(actor, "command.alert", alert.scope)
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.ended_at is not None:
+        raise ValidationFailed(_("This alert has already ended."))
+    alert.ended_at, alert.ended_by = timezone.now(), actor
+    alert.save(update_fields=["ended_at", "ended_by"])
+    mark = "ÖVNING – " if alert.is_exercise else ""
+    auto_entry(
+        organisation=alert.scope,
+        kind=LogEntry.Kind.DECISION,
+        text_=mark + _("%(kind)s ended for %(scope)s.") % {"kind": alert.get_kind_display(), "scope": alert.scope.name},
+        author=actor,
+    )
+    audit.record(actor=actor, action="command.alert_end", target=alert, organisation=alert.scope, via=via)
+    return alert
+
+
+@transaction.atomic
+def heightened_schedule_set(*, actor: Any, round_: Any, every_hours: Any, via: str = "ui") -> HeightenedSchedule | None:
+    """Give a recurring round a schedule for heightened alert (every N hours); empty removes it."""
+    require(actor, "reporting.issue", round_.issuer)
+    if every_hours in (None, ""):
+        deleted = HeightenedSchedule.objects.filter(round=round_).delete()[0]
+        if deleted:
+            audit.record(actor=actor, action="command.schedule_clear", target=round_, organisation=round_.issuer, via=via)
+        return None
+    if round_.recurrence == "none":
+        fail({"every_hours": _("Only a recurring round can have a heightened schedule.")})
+    hours = positive_int(every_hours, 168)
+    if hours is None:
+        fail({"every_hours": _("Give a whole number of hours from 1 to 168.")})
+    schedule, _created = HeightenedSchedule.objects.update_or_create(
+        round=round_, defaults={"every_hours": hours, "set_by": actor}
+    )
+    audit.record(
+        actor=actor,
+        action="command.schedule_set",
+        target=round_,
+        organisation=round_.issuer,
+        changes={"every_hours": hours},
+        via=via,
+    )
+    return schedule
+
+
+def classified_confirm(*, actor: Any, submission: Any, version: Any, confirmed: bool) -> ClassifiedConfirmation | None:
+    """Called by the submit service inside its transaction: while a real alert is in force over the recipient and
+    the template warns about classified information, the respondent must confirm; the confirmation is recorded."""
+    if not submission.template_version.template.classified_warning:
+        return None
+    alert = selectors.alert_in_force(org_path=submission.org_path, exercise=False)
+    if alert is None:
+        return None
+    if not confirmed:
+        raise ValidationFailed(
+            details=[
+                {
+                    "row": None,
+                    "field": "classified_confirmed",
+                    "message": str(_("Heightened alert is in force: confirm that no classified information is entered here.")),
+                }
+            ]
+        )
+    return ClassifiedConfirmation.objects.create(version=version, alert=alert, confirmed_by=actor)

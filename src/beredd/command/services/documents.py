@@ -1,0 +1,50 @@
+"""Documents: the event log as a tagged PDF (WeasyPrint, as the collaboration minutes); exports of open needs
+as CSV/XLSX with the reporting app's writers, every text cell neutralised against spreadsheet formulas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from beredd.command.models import LogEntry
+from beredd.core import timefmt
+from beredd.orgs.models import Organisation
+
+MAX_ENTRIES = 2000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def log_pdf(*, org: Organisation, entries: list[LogEntry]) -> bytes:
+    from weasyprint import HTML  # lazily: loading Pango is slow and only documents need it
+
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
+        html = render_to_string("command/pdf/log.html", {"org": org, "entries": entries, "generated_at": timezone.now()})
+    data: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return data
+
+
+def neutral(value: Any) -> Any:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ or a control gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def needs_table(rows: list[dict[str, Any]], *, org: Organisation) -> tuple[list[str], list[list[Any]]]:
+    header = ["organisation", "item", "unit", "priority", "remaining", "requests", "oldest"]
+    out = [
+        [
+            neutral(org.name),
+            neutral(r["item_label"]),
+            neutral(r["unit"]),
+            neutral(r["priority_label"]),
+            r["remaining"],
+            r["requests"],
+            timefmt.local(r["oldest"]),
+        ]
+        for r in rows
+    ]
+    return header, out

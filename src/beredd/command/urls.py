@@ -1,0 +1,22 @@
+from django.urls import path
+
+from beredd.command.views import alert, log, readiness, requests
+
+app_name = "command"
+
+urlpatterns = [
+    path("", readiness.board, name="board"),
+    path("org/<int:org_id>/lage/", readiness.org_level, name="level"),
+    path("org/<int:org_id>/logg/", log.log_list, name="log"),
+    path("org/<int:org_id>/logg/<int:entry_id>/rattelse/", log.log_correct, name="log-correct"),
+    path("org/<int:org_id>/logg/utskrift/", log.log_print, name="log-print"),
+    path("org/<int:org_id>/logg.pdf", log.log_pdf, name="log-pdf"),
+    path("begaran/", requests.request_list, name="requests"),
+    path("org/<int:org_id>/begaran/ny/", requests.request_create, name="request-create"),
+    path("begaran/<int:request_id>/", requests.request_detail, name="request"),
+    path("begaran/<int:request_id>/sla-ihop/", requests.request_merge, name="request-merge"),
+    path("behov/", requests.needs_board, name="needs"),
+    path("hojd-beredskap/", alert.alert_list, name="alerts"),
+    path("hojd-beredskap/<int:alert_id>/avsluta/", alert.alert_end, name="alert-end"),
+    path("omgang/<int:round_id>/hojd-beredskap/", alert.round_schedule, name="schedule"),
+]
