@@ -338,7 +338,7 @@ def request_act(request: HttpRequest, request_id: int, body: ActionIn) -> Any:
     raise ValidationFailed(details=[{"row": None, "field": "action", "message": "Unknown action."}])
 
 
-@router.post("/requests/merge", response={201: RequestDetailOut}, summary="Merge requests into one joint request upward")
+@router.post("/merges", response={201: RequestDetailOut}, summary="Merge requests into one joint request upward")
 def request_merge(request: HttpRequest, body: MergeIn) -> Any:
     if len(body.request_ids) > 500:
         raise ValidationFailed(details=[{"row": None, "field": "request_ids", "message": "At most 500 requests."}])

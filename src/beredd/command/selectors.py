@@ -367,7 +367,7 @@ def open_needs_rows(*, org_path: str) -> list[dict[str, Any]]:
     rows = (
         SupportRequest.objects.filter(status__in=SupportRequest.OPEN_STATUSES, requester_path__startswith=org_path)
         .values("item", "competence", "unit", "priority")
-        .annotate(remaining=Sum(F("quantity") - F("covered")), requests=Count("id"), oldest=Min("created_at"))
+        .annotate(left=Sum(F("quantity") - F("covered")), requests=Count("id"), oldest=Min("created_at"))
     )
     out = []
     for r in rows:

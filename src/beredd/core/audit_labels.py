@@ -144,7 +144,6 @@ ACTION_LABELS: dict[str, Promise] = {
     "command.request_deliver": _lazy("Support request delivered"),
     "command.request_decline": _lazy("Support request declined"),
     "command.request_close": _lazy("Support request closed"),
-    "command.classified_confirm": _lazy("No classified information confirmed"),
 }
 
 # The first part of a code, for humanising codes without a label.

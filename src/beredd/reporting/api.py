@@ -121,6 +121,8 @@ class SubmissionOut(Schema):
 class AnswersIn(Schema):
     answers: dict[str, Any]
     expected_version: int | None = None
+    # Required (true) while heightened alert is in force and the template warns about classified information.
+    classified_confirmed: bool = False
 
 
 class SubmitOut(Schema):
@@ -234,6 +236,7 @@ def submission_submit(request: HttpRequest, response: HttpResponse, instance_id:
         expected_version=_expected(request, body),
         idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
         via="api",
+        classified_confirmed=body.classified_confirmed,
     )
     response["ETag"] = submission.etag
     out = {"submission": submission, "version_number": version.number, "replayed": not created}

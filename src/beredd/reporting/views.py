@@ -403,10 +403,20 @@ def _submission_context(
         "delegated": submission.delegated.select_related("organisation").all(),
         "versions": submission.versions.select_related("submitted_by").all(),
         "exercise": submission.instance.round.is_exercise,
+        "classified_required": _classified_required(submission),
         "return_form": forms.ReturnForm(),
         "impact_criteria": fieldtypes.IMPACT_CRITERIA,
         "impact_values": fieldtypes.IMPACT_CRITERION_VALUES,
     }
+
+
+def _classified_required(submission: Submission) -> bool:
+    """Heightened alert is in force over the recipient and the template warns about classified information."""
+    from beredd.command.selectors import alert_in_force
+
+    return bool(
+        submission.template_version.template.classified_warning and alert_in_force(org_path=submission.org_path, exercise=False)
+    )
 
 
 @login_required
@@ -437,7 +447,13 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
         expected = _int(request.POST.get("lock_version"))
         try:
             if action == "submit":
-                submissions.submission_submit(actor=request.user, submission=submission, data=values, expected_version=expected)
+                submissions.submission_submit(
+                    actor=request.user,
+                    submission=submission,
+                    data=values,
+                    expected_version=expected,
+                    classified_confirmed=request.POST.get("classified_confirmed") == "1",
+                )
                 messages.success(request, _("The report was submitted."))
             else:
                 submissions.submission_save_draft(

@@ -49,6 +49,7 @@ def alert_set(*, actor: Any, values: dict[str, Any], via: str = "ui") -> Alert:
     if not errors and Alert.objects.filter(ended_at__isnull=True, is_exercise=exercise, scope=scope).exists():
         errors["scope"] = _("An alert is already in force here; end it first.")
     fail(errors)
+    assert decided is not None and starts is not None
     alert = Alert.objects.create(
         kind=kind,
         scope=scope,
@@ -112,6 +113,7 @@ def heightened_schedule_set(*, actor: Any, round_: Any, every_hours: Any, via: s
     hours = positive_int(every_hours, 168)
     if hours is None:
         fail({"every_hours": _("Give a whole number of hours from 1 to 168.")})
+    assert hours is not None
     schedule, _created = HeightenedSchedule.objects.update_or_create(
         round=round_, defaults={"every_hours": hours, "set_by": actor}
     )

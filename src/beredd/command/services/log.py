@@ -41,6 +41,7 @@ def log_entry_add(*, actor: Any, organisation: Organisation, values: dict[str, A
         errors["corrects"] = _("A correction must point to an entry in the same log.")
     event = values.get("event")
     fail(errors)
+    assert occurred is not None
     entry = LogEntry.objects.create(
         organisation=organisation,
         org_path=organisation.path,

@@ -24,6 +24,11 @@ from beredd.core.exceptions import ConflictError, PermissionDeniedError, Validat
 from beredd.orgs.models import Organisation
 
 MAX_QUANTITY = 10_000_000
+FINISH_ACTIONS = {
+    "delivered": "command.request_deliver",
+    "declined": "command.request_decline",
+    "closed": "command.request_close",
+}
 K = Organisation.Kind
 
 
@@ -112,7 +117,7 @@ def _log(org: Organisation, request: SupportRequest, what: str, actor: Any) -> N
 
 
 def _record(actor: Any, request: SupportRequest, action: str, via: str, **changes: Any) -> None:
-    audit.record(actor=actor, action=f"command.request_{action}", target=request, changes=changes, via=via)
+    audit.record(actor=actor, action=action, target=request, changes=changes, via=via)
 
 
 @transaction.atomic
@@ -145,7 +150,7 @@ def request_create(
     )
     _step(request, RequestStep.Kind.CREATED, actor, requester, other=holder, quantity=request.quantity)
     _log(requester, request, "created", actor)
-    _record(actor, request, "create", via, holder=holder.pk, item=request.item, quantity=request.quantity)
+    _record(actor, request, "command.request_create", via, holder=holder.pk, item=request.item, quantity=request.quantity)
     return request, True
 
 
@@ -215,7 +220,7 @@ def request_pledge(
     _cover(request, q)
     _step(request, RequestStep.Kind.PLEDGED, actor, pledger, other=pledger, quantity=q, note=str(note or ""))
     _log(pledger, request, "pledged", actor)
-    _record(actor, request, "pledge", via, quantity=q, pledger=pledger.pk)
+    _record(actor, request, "command.request_pledge", via, quantity=q, pledger=pledger.pk)
     _propagate(request)
     return request
 
@@ -241,7 +246,7 @@ def request_allocate(
     _cover(request, q)
     _step(request, RequestStep.Kind.ALLOCATED, actor, request.holder, other=supplier, quantity=q, note=str(note or ""))
     _log(request.holder, request, "allocated", actor)
-    _record(actor, request, "allocate", via, quantity=q, supplier=getattr(supplier, "pk", None))
+    _record(actor, request, "command.request_allocate", via, quantity=q, supplier=getattr(supplier, "pk", None))
     _propagate(request)
     return request
 
@@ -269,7 +274,7 @@ def request_forward(
     _bump(request, "holder", "status")
     _step(request, RequestStep.Kind.FORWARDED, actor, before, other=to, quantity=request.remaining, note=str(note or ""))
     _log(before, request, "forwarded", actor)
-    _record(actor, request, "forward", via, holder={"before": before.pk, "after": to.pk})
+    _record(actor, request, "command.request_forward", via, holder={"before": before.pk, "after": to.pk})
     return request
 
 
@@ -366,7 +371,7 @@ def request_ask(
     _bump(request)
     _step(request, RequestStep.Kind.ASKED, actor, request.holder, other=org, note=str(note or ""))
     _log(request.holder, request, "asked", actor)
-    _record(actor, request, "ask", via, asked=org.pk)
+    _record(actor, request, "command.request_ask", via, asked=org.pk)
     return request
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
 from beredd.core import audit
@@ -69,6 +70,16 @@ def picture_publish(*, actor: Any, picture: CompiledPicture, via: str = "ui") ->
     picture.published_at = timezone.now()
     picture.save(update_fields=["published_at", "updated_at"])
     audit.record(actor=actor, action="picture.publish", target=picture, organisation=picture.organisation, via=via)
+    from beredd.command.services.log import auto_entry
+
+    round_ = picture.instance.round
+    auto_entry(
+        organisation=picture.organisation,
+        kind="information",
+        text_=("ÖVNING – " if round_.is_exercise else "") + _("Situation picture published: %(title)s") % {"title": round_.title},
+        author=actor,
+        event=round_.event,
+    )
     transaction.on_commit(lambda: _mail(picture.pk))
     return picture
 

@@ -228,7 +228,12 @@ def round_cancel(*, actor: Any, round_: Round) -> Round:
 
 
 def next_as_of(round_: Round, after: dt.datetime) -> dt.datetime | None:
-    """When the next instance of a recurring round starts, or None."""
+    """When the next instance of a recurring round starts, or None. While a real heightened alert is in force
+    over the issuer, a round with a heightened schedule (command app) runs on that instead."""
+    from beredd.command.selectors import heightened_hours
+
+    if round_.recurrence != Round.Recurrence.NONE and (hours := heightened_hours(round_)):
+        return after + dt.timedelta(hours=hours)
     if round_.recurrence == Round.Recurrence.HOURS and round_.recurrence_hours:
         return after + dt.timedelta(hours=round_.recurrence_hours)
     if round_.recurrence == Round.Recurrence.DAILY and round_.recurrence_time:

@@ -122,6 +122,7 @@ def submission_submit_for_recipient(
     expected_version: int | None = None,
     idempotency_key: str = "",
     via: str = "api",
+    classified_confirmed: bool = False,
 ) -> tuple[Submission, SubmissionVersion, bool]:
     """The API's submit: find (NotFoundError / NotRecipientError as the selector), lock and submit in one
     transaction, reading the submission once."""
@@ -135,6 +136,7 @@ def submission_submit_for_recipient(
         expected_version=expected_version,
         idempotency_key=idempotency_key,
         via=via,
+        classified_confirmed=classified_confirmed,
         _savepoint=False,
     )
 
@@ -147,6 +149,7 @@ def submission_submit(
     expected_version: int | None = None,
     idempotency_key: str = "",
     via: str = "ui",
+    classified_confirmed: bool = False,
     _savepoint: bool = True,
 ) -> tuple[Submission, SubmissionVersion, bool]:
     """Submit answers as a new immutable version and refresh the roll-up rows (one transaction).
@@ -164,6 +167,7 @@ def submission_submit(
             expected_version=expected_version,
             idempotency_key=idempotency_key,
             via=via,
+            classified_confirmed=classified_confirmed,
         )
 
 
@@ -175,6 +179,7 @@ def _submit(
     expected_version: int | None,
     idempotency_key: str,
     via: str,
+    classified_confirmed: bool = False,
 ) -> tuple[Submission, SubmissionVersion, bool]:
     submission = _locked(submission)
     _check_writable(actor, submission)
@@ -213,6 +218,11 @@ def _submit(
         idempotency_key=idempotency_key,
         via=via,
     )
+    # Under heightened alert a template that warns about classified information needs the respondent's
+    # confirmation, recorded with this version (command app); without it nothing is saved.
+    from beredd.command.services.alert import classified_confirm
+
+    confirmation = classified_confirm(actor=actor, submission=submission, version=version, confirmed=classified_confirmed)
     before = submission.status
     submission.draft = clean
     submission.status = Submission.Status.SUBMITTED
@@ -227,7 +237,8 @@ def _submit(
         target=submission,
         organisation=submission.organisation,
         via=via,
-        changes={"status": {"before": before, "after": submission.status}, "version": {"before": number - 1, "after": number}},
+        changes={"status": {"before": before, "after": submission.status}, "version": {"before": number - 1, "after": number}}
+        | ({"classified_confirmed": True} if confirmation else {}),
     )
     return submission, version, True
 
