@@ -378,6 +378,7 @@ def open_needs_rows(*, org_path: str) -> list[dict[str, Any]]:
                 "item_label": str(label),
                 "priority_label": str(Priority(r["priority"]).label),
                 "rank": PRIORITY_RANK[r["priority"]],
+                "remaining": r["left"],
             }
         )
     out.sort(key=lambda r: (r["oldest"], r["rank"]))
