@@ -52,6 +52,30 @@ def with_current_levels(orgs: QuerySet[Organisation], *, service_kind: str = "")
     )
 
 
+def latest_changes(*, org_ids: list[int], service_kind: str = "") -> dict[int, tuple[str, str, dt.datetime]]:
+    """Organisation id → (level, previous level, applies from) of the change in force now. On PostgreSQL one
+    ``DISTINCT ON`` over the (organisation, service_kind, applies_from) index; elsewhere a correlated subquery."""
+    from django.db import connection
+
+    if not org_ids:
+        return {}
+    changes = ReadinessChange.objects.filter(service_kind=service_kind, applies_from__lte=timezone.now())
+    if connection.vendor == "postgresql":
+        rows = (
+            changes.filter(organisation_id__in=org_ids)
+            .order_by("organisation_id", "-applies_from", "-id")
+            .distinct("organisation_id")
+            .values_list("organisation_id", "level", "previous_level", "applies_from")
+        )
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+    latest = changes.filter(organisation=OuterRef("pk")).order_by("-applies_from", "-id").values("pk")[:1]
+    ids = Organisation.objects.filter(pk__in=org_ids).annotate(change=Subquery(latest)).values_list("change", flat=True)
+    return {
+        c.organisation_id: (c.level, c.previous_level, c.applies_from)
+        for c in ReadinessChange.objects.filter(pk__in=[i for i in ids if i])
+    }
+
+
 def board(
     *, user: Any, org: Organisation, kind: str = "", service_kind: str = "", query: str = "", level: str = "", sort: str = "name"
 ) -> list[dict[str, Any]]:
@@ -67,10 +91,13 @@ def board(
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(code=query))
     area = service_kind if service_kind in Organisation.ServiceKind.values and kind != K.UNIT else ""
+    orgs = list(qs.only("id", "name", "kind", "code", "path", "service_kind"))
+    latest = latest_changes(org_ids=[o.pk for o in orgs], service_kind=area)
     rows = []
-    for o in with_current_levels(qs.select_related("parent"), service_kind=area):
-        current = o.level or Level.NORMAL  # type: ignore[attr-defined]
-        previous = o.previous_level or Level.NORMAL  # type: ignore[attr-defined]
+    for o in orgs:
+        change = latest.get(o.pk)
+        current = change[0] if change else Level.NORMAL
+        previous = (change[1] or Level.NORMAL) if change else Level.NORMAL
         rank, before = LEVEL_RANK[current], LEVEL_RANK[previous]
         rows.append(
             {
@@ -78,9 +105,9 @@ def board(
                 "level": current,
                 "level_label": Level(current).label,
                 "level_rank": rank,
-                "changed_at": o.changed_at,  # type: ignore[attr-defined]
+                "changed_at": change[2] if change else None,
                 "trend": "up" if rank > before else "down" if rank < before else "same",
-                "set": o.level is not None,  # type: ignore[attr-defined]
+                "set": change is not None,
             }
         )
     if level in Level.values:
