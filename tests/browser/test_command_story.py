@@ -43,14 +43,18 @@ def _post(page: Any, form: str) -> None:
         page.click(f"form:has(input[name=form][value={form}]) button[type=submit]")
 
 
-def test_level_request_chain_alert_and_log_story(browser_page: Any, live_url: str, assert_accessible: Any, login: Any, make_user: Any) -> None:
+def test_level_request_chain_alert_and_log_story(
+    browser_page: Any, live_url: str, assert_accessible: Any, login: Any, make_user: Any
+) -> None:
     load_reference()
     page = browser_page
     nation = Organisation.objects.get(kind="nation")
     lan = Organisation.objects.get(kind="lan", code="21")
     gavle = Organisation.objects.get(kind="kommun", code="2180")
     sandviken = Organisation.objects.get(kind="kommun", code="2181")
-    home = Organisation.objects.create(kind="unit", parent=gavle, name="Strömsbro äldreboende", service_kind="sabo", regi="kommunal")
+    home = Organisation.objects.create(
+        kind="unit", parent=gavle, name="Strömsbro äldreboende", service_kind="sabo", regi="kommunal"
+    )
     _set_path(home)
     gavle_user = make_user(gavle, "coordinator", email="samordnare@gavle.test", password=PASSWORD)
     county = make_user(lan, "coordinator", email="tib@lst.test", password=PASSWORD)
@@ -119,7 +123,15 @@ def test_level_request_chain_alert_and_log_story(browser_page: Any, live_url: st
     other, _ = request_services.request_create(
         actor=sandviken_user,
         requester=sandviken,
-        values={"item": "ffp2", "quantity": 300, "unit": "st", "priority": "acute", "needed_by": timezone.now() + dt.timedelta(hours=30), "delivery_point": "Sandvikens förråd", "contact": "Sven, 026-24 00 00"},
+        values={
+            "item": "ffp2",
+            "quantity": 300,
+            "unit": "st",
+            "priority": "acute",
+            "needed_by": timezone.now() + dt.timedelta(hours=30),
+            "delivery_point": "Sandvikens förråd",
+            "contact": "Sven, 026-24 00 00",
+        },
     )
     _as(page, login, county)
     page.goto(f"{live_url}/ledning/begaran/{masks.pk}/")
@@ -148,7 +160,16 @@ def test_level_request_chain_alert_and_log_story(browser_page: Any, live_url: st
     _as(page, login, reporter)
     page.goto(f"{live_url}/ledning/begaran/{masks.pk}/")
     steps = page.locator("ol.steps").inner_text()
-    for text in ("Begäran gjord", "Utlovat", "Vidarebefordrad uppåt", "Sammanslagen", "Fördelat", "Gävleborgs län", "Sverige", "Uppsala län"):
+    for text in (
+        "Begäran gjord",
+        "Utlovat",
+        "Vidarebefordrad uppåt",
+        "Sammanslagen",
+        "Fördelat",
+        "Gävleborgs län",
+        "Sverige",
+        "Uppsala län",
+    ):
         assert text in steps, text
     assert "Omlastningsplats Gävle hamn" in page.content()
     assert_accessible(page)
@@ -177,7 +198,14 @@ def test_level_request_chain_alert_and_log_story(browser_page: Any, live_url: st
     round_ = round_services.round_issue(
         actor=national,
         issuer=nation,
-        spec=round_services.RoundSpec(title="Lägesbild storm", template_version=version, responder="kommun", recipient_roots=[gavle.pk], as_of=now, deadline=now + dt.timedelta(hours=20)),
+        spec=round_services.RoundSpec(
+            title="Lägesbild storm",
+            template_version=version,
+            responder="kommun",
+            recipient_roots=[gavle.pk],
+            as_of=now,
+            deadline=now + dt.timedelta(hours=20),
+        ),
     )
     submission = Submission.objects.get(instance__round=round_, organisation=gavle)
     submission_save_draft(actor=gavle_user, submission=submission, data=GOOD)
@@ -205,6 +233,19 @@ def test_level_request_chain_alert_and_log_story(browser_page: Any, live_url: st
     _as(page, login, county)
     page.goto(f"{live_url}/ledning/org/{lan.pk}/logg/")
     assert "Sammanslagen" in page.locator("table").inner_text()
+    # At 320 px nothing on the new pages scrolls sideways (tables scroll inside their own box).
+    page.set_viewport_size({"width": 320, "height": 700})
+    for path in (
+        f"/ledning/?org={lan.pk}",
+        f"/ledning/begaran/{joint.pk}/",
+        f"/ledning/org/{lan.pk}/logg/",
+        f"/ledning/behov/?org={lan.pk}",
+        "/ledning/hojd-beredskap/",
+    ):
+        page.goto(f"{live_url}{path}")
+        scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert scroll <= client, f"{path} scrolls sideways at 320 px: {scroll} > {client}"
+
     # The one expected console line: the refused submit (no confirmation) answers 422, as bad input does.
     errors = page.console_errors  # type: ignore[attr-defined]
     assert [e for e in errors if "422" not in e] == [] and len(errors) <= 1

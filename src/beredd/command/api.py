@@ -34,19 +34,28 @@ def _bounded(value: str, name: str, limit: int) -> str:
     return value
 
 
+MAX_ID = 2**62  # ids beyond a bigint are refused before they reach the database
+
+
 def _org(request: HttpRequest, org_id: int | None, permission: str = "command.view") -> Organisation:
-    if org_id is None:
-        raise NotFoundError("organisation", None)
+    if org_id is None or not 0 < org_id < MAX_ID:
+        raise NotFoundError("organisation", org_id)
     return org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission=permission)
 
 
 def _org_or_none(org_id: int | None) -> Organisation | None:
     if org_id is None:
         return None
-    org = Organisation.objects.filter(pk=org_id).first()
+    org = Organisation.objects.filter(pk=org_id).first() if 0 < org_id < MAX_ID else None
     if org is None:
         raise ValidationFailed(details=[{"row": None, "field": "org_id", "message": "Unknown organisation."}])
     return org
+
+
+def _bounded_id(value: int) -> int:
+    if not 0 < value < MAX_ID:
+        raise NotFoundError("support_request", value)
+    return value
 
 
 class BoardRowOut(Schema):
@@ -132,7 +141,7 @@ def _event(event_id: int | None) -> Any:
         return None
     from beredd.reporting.models import Event
 
-    event = Event.objects.select_related("owner").filter(pk=event_id).first()
+    event = Event.objects.select_related("owner").filter(pk=event_id).first() if 0 < event_id < MAX_ID else None
     if event is None:
         raise ValidationFailed(details=[{"row": None, "field": "event_id", "message": "Unknown event."}])
     return event
@@ -179,7 +188,8 @@ def log_add(request: HttpRequest, org_id: int, body: LogIn) -> Any:
     values: dict[str, Any] = body.dict()
     corrects_id = values.pop("corrects_id")
     if corrects_id is not None:
-        values["corrects"] = LogEntry.objects.filter(pk=corrects_id).first() or "missing"
+        found = LogEntry.objects.filter(pk=corrects_id).first() if 0 < corrects_id < MAX_ID else None
+        values["corrects"] = found or "missing"
     values["event"] = _event(values.pop("event_id"))
     return 201, log_services.log_entry_add(actor=request.user, organisation=org, values=values, via="api")
 
@@ -293,6 +303,7 @@ def request_create(request: HttpRequest, body: RequestIn) -> Any:
 
 @router.get("/requests/{request_id}", response=RequestDetailOut, summary="A request with every step the requester sees (ETag)")
 def request_get(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
+    _bounded_id(request_id)
     item = selectors.request_get_for_user(user=request.user, request_id=request_id)
     response["ETag"] = f'"{item.version}"'
     return item
@@ -309,6 +320,7 @@ def _version(request: HttpRequest, body: ActionIn) -> int | None:
     "/requests/{request_id}/actions", response=RequestDetailOut, summary="Act on a request (version or If-Match; 409 when stale)"
 )
 def request_act(request: HttpRequest, request_id: int, body: ActionIn) -> Any:
+    _bounded_id(request_id)
     item = selectors.request_get_for_user(user=request.user, request_id=request_id)
     v = _version(request, body)
     user = request.user
@@ -342,7 +354,10 @@ def request_act(request: HttpRequest, request_id: int, body: ActionIn) -> Any:
 def request_merge(request: HttpRequest, body: MergeIn) -> Any:
     if len(body.request_ids) > 500:
         raise ValidationFailed(details=[{"row": None, "field": "request_ids", "message": "At most 500 requests."}])
-    items = [selectors.request_get_for_user(user=request.user, request_id=i) for i in dict.fromkeys(body.request_ids)]
+    items = [
+        _bounded_id(i) and selectors.request_get_for_user(user=request.user, request_id=i)
+        for i in dict.fromkeys(body.request_ids)
+    ]
     joint = services.request_merge(
         actor=request.user,
         requests=items,

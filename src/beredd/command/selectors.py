@@ -264,10 +264,12 @@ def can_write_log(user: Any, org: Organisation) -> bool:
 
 
 def events_for(org: Organisation) -> QuerySet[Any]:
-    """Events (reporting.Event) owned by the org or an organisation above it."""
+    """Events (reporting.Event) of the last year owned by the org or an organisation above it (a form's choices:
+    not sliced, so the form can validate against it)."""
     from beredd.reporting.models import Event
 
-    return Event.objects.filter(owner_id__in=org.ancestor_ids).order_by("-started_at")[:50]
+    since = timezone.now() - dt.timedelta(days=365)
+    return Event.objects.filter(owner_id__in=org.ancestor_ids, started_at__gte=since).order_by("-started_at")
 
 
 # --- Support requests --------------------------------------------------------------------------------

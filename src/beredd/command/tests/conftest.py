@@ -1,10 +1,12 @@
 """The Gävleborg command world: the county's duty officer, two kommuner's coordinators, a nursing home, the
 national admin and duty officer, and an outsider in Stockholm."""
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from beredd.orgs.models import Organisation
 
@@ -35,3 +37,28 @@ def world(ref: dict[str, Any], make_user: Any, make_unit: Any) -> SimpleNamespac
         reporter=make_user(home, "reporter", email="chef@stromsbro.test"),
         outsider=make_user(ref["stockholm"], "coordinator", email="samordnare@stockholm.test"),
     )
+
+
+@pytest.fixture
+def round_(world: SimpleNamespace) -> Any:
+    """A daily round of the built-in heat-wave template, marked as warning about classified information."""
+    from beredd.reporting.services import rounds as round_services
+    from beredd.reporting.services.templates import builtin_templates_install
+
+    versions = {v.template.key: v for v in builtin_templates_install(owner=world.nation)}
+    version = versions["vaermebolja"]
+    template = version.template
+    template.classified_warning = True
+    template.save(update_fields=["classified_warning"])
+    now = timezone.now()
+    spec = round_services.RoundSpec(
+        title="Lägesbild storm",
+        template_version=version,
+        responder="kommun",
+        recipient_roots=[world.gavle.pk],
+        as_of=now,
+        deadline=now + dt.timedelta(hours=20),
+        recurrence="daily",
+        recurrence_time=dt.time(8, 0),
+    )
+    return round_services.round_issue(actor=world.national, issuer=world.nation, spec=spec)

@@ -15,7 +15,6 @@ from beredd.core.models import AuditEvent
 from beredd.reporting.models import Submission
 from beredd.reporting.services import rounds as round_services
 from beredd.reporting.services.submissions import submission_submit
-from beredd.reporting.services.templates import builtin_templates_install
 
 pytestmark = pytest.mark.django_db
 
@@ -33,27 +32,6 @@ def _alert(world: Any, **values: Any) -> Alert:
     return services.alert_set(
         actor=world.national, values={"kind": "skarpt", "scope": world.nation, "decision_reference": "Fö2026/01234"} | values
     )
-
-
-@pytest.fixture
-def round_(world: Any) -> Any:
-    versions = {v.template.key: v for v in builtin_templates_install(owner=world.nation)}
-    version = versions["vaermebolja"]
-    template = version.template
-    template.classified_warning = True
-    template.save(update_fields=["classified_warning"])
-    now = timezone.now()
-    spec = round_services.RoundSpec(
-        title="Lägesbild storm",
-        template_version=version,
-        responder="kommun",
-        recipient_roots=[world.gavle.pk],
-        as_of=now,
-        deadline=now + dt.timedelta(hours=20),
-        recurrence="daily",
-        recurrence_time=dt.time(8, 0),
-    )
-    return round_services.round_issue(actor=world.national, issuer=world.nation, spec=spec)
 
 
 def test_the_national_admin_sets_it_and_it_is_logged_and_audited(world: Any) -> None:
