@@ -93,7 +93,7 @@ def board(
     area = service_kind if service_kind in Organisation.ServiceKind.values and kind != K.UNIT else ""
     orgs = list(qs.only("id", "name", "kind", "code", "path", "service_kind"))
     latest = latest_changes(org_ids=[o.pk for o in orgs], service_kind=area)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for o in orgs:
         change = latest.get(o.pk)
         current = change[0] if change else Level.NORMAL
