@@ -355,8 +355,7 @@ def request_merge(request: HttpRequest, body: MergeIn) -> Any:
     if len(body.request_ids) > 500:
         raise ValidationFailed(details=[{"row": None, "field": "request_ids", "message": "At most 500 requests."}])
     items = [
-        selectors.request_get_for_user(user=request.user, request_id=_bounded_id(i))
-        for i in dict.fromkeys(body.request_ids)
+        selectors.request_get_for_user(user=request.user, request_id=_bounded_id(i)) for i in dict.fromkeys(body.request_ids)
     ]
     joint = services.request_merge(
         actor=request.user,

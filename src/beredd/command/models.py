@@ -252,6 +252,10 @@ class SupportRequest(TimeStampedModel):
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     idempotency_key = models.CharField(max_length=128, blank=True)
+    # The submitted answers of a "begäran om stöd" round this request was made from (round meets request handling).
+    source_version = models.OneToOneField(
+        "reporting.SubmissionVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="support_request"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

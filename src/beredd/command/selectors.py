@@ -412,3 +412,22 @@ def open_needs_rows(*, org_path: str) -> list[dict[str, Any]]:
         )
     out.sort(key=lambda r: (r["oldest"], r["rank"]))
     return out
+
+
+def support_answers_for(*, user: Any, org: Organisation, submission_id: str) -> tuple[Any, dict[str, Any]] | None:
+    """The latest submitted version of ``org``'s report with "begäran om stöd" answers (support needed = yes), if
+    the user may see it; None otherwise (a bad id is simply ignored)."""
+    if not submission_id.isdigit():
+        return None
+    from beredd.reporting import selectors as reporting_selectors
+
+    try:
+        submission = reporting_selectors.submission_get_for_user(user=user, submission_id=int(submission_id))
+    except NotFoundError:
+        return None
+    if submission.organisation_id != org.pk:
+        return None
+    version = submission.versions.order_by("-number").first()
+    if version is None or str(version.data.get("support_needed")) not in ("yes", "True", "true"):
+        return None
+    return version, dict(version.data)

@@ -9,6 +9,7 @@ the version the actor saw, so two coordinators acting at once never lose a step:
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -120,9 +121,37 @@ def _record(actor: Any, request: SupportRequest, action: str, via: str, **change
     audit.record(actor=actor, action=action, target=request, changes=changes, via=via)
 
 
+# The built-in "Begäran om stöd" template (reporting.builtin.support_fields): its "needed within" choices.
+WITHIN = {
+    "48h": (dt.timedelta(hours=48), Priority.ACUTE),
+    "week": (dt.timedelta(days=7), Priority.HIGH),
+    "later": (dt.timedelta(days=14), Priority.NORMAL),
+}
+
+
+def values_from_answers(answers: dict[str, Any]) -> dict[str, Any]:
+    """A request's starting values from the answers to the "begäran om stöd" template (the article is free text in
+    the template, so the catalogue item is chosen by the person making the request)."""
+    delta, priority = WITHIN.get(str(answers.get("support_within") or ""), WITHIN["week"])
+    return {
+        "description": str(answers.get("support_article") or "")[:500],
+        "quantity": answers.get("support_quantity") or "",
+        "priority": priority,
+        "needed_by": timezone.localtime(timezone.now() + delta).replace(second=0, microsecond=0),
+        "delivery_point": str(answers.get("support_delivery") or "")[:200],
+        "unit": "st",
+    }
+
+
 @transaction.atomic
 def request_create(
-    *, actor: Any, requester: Organisation, values: dict[str, Any], idempotency_key: str = "", via: str = "ui"
+    *,
+    actor: Any,
+    requester: Organisation,
+    values: dict[str, Any],
+    idempotency_key: str = "",
+    source_version: Any = None,
+    via: str = "ui",
 ) -> tuple[SupportRequest, bool]:
     """Make a request. With an ``Idempotency-Key`` already used by this user the stored request is returned
     (created False) and nothing is written."""
@@ -137,6 +166,11 @@ def request_create(
     holder = first_holder(requester)
     if holder is None:
         errors["requester"] = _("There is no level above this organisation to ask.")
+    if source_version is not None:
+        if source_version.submission.organisation_id != requester.pk:
+            errors["source"] = _("The answers are not this organisation's.")
+        elif SupportRequest.objects.filter(source_version=source_version).exists():
+            errors["source"] = _("A request has already been made from these answers.")
     fail(errors)
     assert holder is not None
     request = SupportRequest.objects.create(
@@ -146,11 +180,21 @@ def request_create(
         created_by=actor,
         idempotency_key=key,
         event=values.get("event"),
+        source_version=source_version,
         **need,
     )
     _step(request, RequestStep.Kind.CREATED, actor, requester, other=holder, quantity=request.quantity)
     _log(requester, request, "created", actor)
-    _record(actor, request, "command.request_create", via, holder=holder.pk, item=request.item, quantity=request.quantity)
+    _record(
+        actor,
+        request,
+        "command.request_create",
+        via,
+        holder=holder.pk,
+        item=request.item,
+        quantity=request.quantity,
+        source_version=getattr(source_version, "pk", None),
+    )
     return request, True
 
 

@@ -57,17 +57,23 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def request_create(request: HttpRequest, org_id: int) -> HttpResponse:
+    """Make a request; with ``?fran=<submission>`` it starts from that report's "begäran om stöd" answers."""
     org = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="command.request")
-    form = RequestForm(request.POST or None)
+    source = selectors.support_answers_for(user=request.user, org=org, submission_id=(request.GET.get("fran") or "")[:12])
+    initial = services.values_from_answers(source[1]) if source else {}
+    if "needed_by" in initial:
+        initial["needed_by"] = timefmt.local(initial["needed_by"], "%Y-%m-%dT%H:%M")
+    form = RequestForm(request.POST or None, initial=initial)
+    version = source[0] if source else None
     done = run(
         request,
         form,
-        lambda d: services.request_create(actor=request.user, requester=org, values=d)[0],
+        lambda d: services.request_create(actor=request.user, requester=org, values=d, source_version=version)[0],
         _("The request was sent."),
     )
     if done is not None:
         return redirect("command:request", request_id=done.pk)
-    return render(request, "command/request_form.html", {"form": form, "org": org})
+    return render(request, "command/request_form.html", {"form": form, "org": org, "source": version})
 
 
 def _suppliers(req: SupportRequest) -> Any:
