@@ -431,3 +431,13 @@ def support_answers_for(*, user: Any, org: Organisation, submission_id: str) -> 
     if version is None or str(version.data.get("support_needed")) not in ("yes", "True", "true"):
         return None
     return version, dict(version.data)
+
+
+def log_for_event(*, user: Any, event: Any, limit: int = 10) -> list[LogEntry]:
+    """The newest log entries about ``event`` in the organisations the user may see (shown beside its rounds)."""
+    visible = policy.visible_organisations(user, "command.view").values("pk")
+    return list(
+        LogEntry.objects.filter(event=event, organisation__in=visible)
+        .select_related("organisation", "author")
+        .order_by("-occurred_at", "-id")[:limit]
+    )

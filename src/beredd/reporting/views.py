@@ -210,8 +210,18 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "instances": round_.instances.all(),
         "can_manage": policy.can(request.user, "reporting.issue", round_.issuer),
         "exercise": round_.is_exercise,
+        "event_log": _event_log(request, round_),
     }
     return render(request, "reporting/round_detail.html", context)
+
+
+def _event_log(request: HttpRequest, round_: Round) -> list[Any]:
+    """The event log beside the event's rounds (command app), newest first."""
+    if round_.event_id is None:
+        return []
+    from beredd.command.selectors import log_for_event
+
+    return log_for_event(user=request.user, event=round_.event)
 
 
 @require_POST

@@ -34,6 +34,19 @@ def neutral(value: Any) -> Any:
 
 
 def needs_table(rows: list[dict[str, Any]], *, org: Organisation) -> tuple[list[str], list[list[Any]]]:
+    """One row per item and priority; while heightened alert is in force over ``org`` a first column says so."""
+    from beredd.command.selectors import alert_in_force
+
+    alert = alert_in_force(org_path=org.path)
+    header, table = _needs(rows, org=org)
+    if alert is not None:
+        mark = ("ÖVNING " if alert.is_exercise else "") + str(alert.get_kind_display())
+        header = ["alert", *header]
+        table = [[neutral(mark), *row] for row in table]
+    return header, table
+
+
+def _needs(rows: list[dict[str, Any]], *, org: Organisation) -> tuple[list[str], list[list[Any]]]:
     header = ["organisation", "item", "unit", "priority", "remaining", "requests", "oldest"]
     out = [
         [

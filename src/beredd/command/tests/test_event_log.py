@@ -99,3 +99,18 @@ def test_entries_cannot_be_edited_through_the_form_only_corrected(world: Any, cl
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.text == "Krisledningsgruppen aktiveras" and entry.corrections.get().text == "Rättat"
+
+
+def test_the_log_is_shown_beside_the_events_rounds(world: Any, client: Any, round_: Any) -> None:
+    from beredd.reporting.models import Event
+
+    event = Event.objects.create(name="Stormen Greta", owner=world.nation)
+    round_.event = event
+    round_.save(update_fields=["event"])
+    _add(world, event=event, text="Reservkraft till Strömsbro beställd")
+    _add(world, text="Utan händelse")
+    client.force_login(world.national_viewer)
+    body = client.get(reverse("reporting:round", args=[round_.pk])).content.decode()
+    assert "Reservkraft till Strömsbro beställd" in body and "Utan händelse" not in body
+    client.force_login(world.outsider)  # not in the log's subtree: sees the round's page only if asked, never the entry
+    assert "Reservkraft till Strömsbro" not in client.get(reverse("reporting:round", args=[round_.pk])).content.decode()

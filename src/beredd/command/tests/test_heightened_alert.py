@@ -134,3 +134,16 @@ def test_the_api_refuses_a_submit_without_the_confirmation(world: Any, round_: A
     assert response.status_code == 422 and "classified_confirmed" in response.content.decode()
     response = client.post(url, {"answers": GOOD, "classified_confirmed": True}, content_type="application/json")
     assert response.status_code == 201 and ClassifiedConfirmation.objects.count() == 1
+
+
+def test_the_open_needs_export_says_heightened_alert_is_in_force(world: Any, client: Any) -> None:
+    from beredd.command.services import requests as request_services
+    from beredd.command.tests.helpers import need
+
+    request_services.request_create(actor=world.gavle_coord, requester=world.gavle, values=need())
+    client.force_login(world.county)
+    url = reverse("command:needs")
+    assert "beredskap" not in client.get(url, {"org": world.lan.pk, "format": "csv"}).content.decode("utf-8-sig").lower()
+    _alert(world)
+    text = client.get(url, {"org": world.lan.pk, "format": "csv"}).content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("alert;") and "Skärpt beredskap" in text.splitlines()[1]
