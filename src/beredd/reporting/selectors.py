@@ -124,7 +124,8 @@ def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int,
         # Inside the caller's transaction: lock the submission row only (not the shared instance/round rows), in
         # the same query, so that the write path needs no second read (``submissions._locked``).
         qs = qs.select_for_update(of=("self",))
-    found = list(qs.select_related("instance__round", "template_version", "organisation").order_by()[:1])
+    # The template rides along: the classified-information check at submit (command app) needs no extra query.
+    found = list(qs.select_related("instance__round", "template_version__template", "organisation").order_by()[:1])
     submission = found[0] if found else None
     if submission is not None:
         if not access.can_answer(user, submission.organisation):
