@@ -441,3 +441,15 @@ def log_for_event(*, user: Any, event: Any, limit: int = 10) -> list[LogEntry]:
         .select_related("organisation", "author")
         .order_by("-occurred_at", "-id")[:limit]
     )
+
+
+def level_prefill(*, organisation: Organisation, fields: Any) -> dict[str, str]:
+    """Values for a report's status fields on the beredskapsläge scale (reporting ``preparedness`` scale, the same
+    four values) from the organisation's current level: its own service area's level for a unit, else its own."""
+    keys = [f.key for f in fields if f.type == "status" and (f.options or {}).get("scale") == "preparedness"]
+    if not keys:
+        return {}
+    change = current_level(organisation=organisation)
+    if change is None:
+        return {}
+    return dict.fromkeys(keys, change.level)

@@ -436,6 +436,11 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     values: dict[str, Any] = (
         submissions.submitted_answers(submission=submission) if submission.is_answered else dict(submission.draft)
     )
+    if not submission.is_answered:
+        # Status fields on the beredskapsläge scale start from the organisation's current level (command app).
+        from beredd.command.selectors import level_prefill
+
+        values = level_prefill(organisation=submission.organisation, fields=submission.template_version.fields.all()) | values
     errors: list[dict[str, Any]] = []
     conflict: list[dict[str, Any]] = []
     if request.method == "POST":

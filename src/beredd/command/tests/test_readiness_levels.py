@@ -130,3 +130,27 @@ def test_a_level_set_for_later_is_not_current_yet(world: Any) -> None:
     _set(world.gavle_coord, world.gavle, "stab", applies_from=later)
     assert selectors.current_level(organisation=world.gavle) is None
     assert selectors.current_level(organisation=world.gavle, at=later + dt.timedelta(minutes=1)) is not None
+
+
+def test_a_reports_status_field_starts_from_the_current_level(world: Any, client: Any) -> None:
+    from beredd.reporting.models import Submission
+    from beredd.reporting.services import rounds as round_services
+    from beredd.reporting.services.templates import builtin_templates_install
+
+    _set(world.gavle_coord, world.gavle, "forstarkning")
+    versions = {v.template.key: v for v in builtin_templates_install(owner=world.nation)}
+    now = timezone.now()
+    spec = round_services.RoundSpec(
+        title="Lägesbild storm",
+        template_version=versions["vaermebolja"],  # has the "Beredskapsläge" status field
+        responder="kommun",
+        recipient_roots=[world.gavle.pk],
+        as_of=now,
+        deadline=now + dt.timedelta(hours=20),
+    )
+    round_ = round_services.round_issue(actor=world.national, issuer=world.nation, spec=spec)
+    submission = Submission.objects.get(instance__round=round_, organisation=world.gavle)
+    assert any(f.key == "operational_status" for f in submission.template_version.fields.all())
+    client.force_login(world.gavle_coord)
+    body = client.get(reverse("reporting:submission", args=[submission.pk])).content.decode()
+    assert 'value="forstarkning" checked' in body or 'value="forstarkning" selected' in body
