@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from beredd.core import audit
+from beredd.core import audit, spreadsheet
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.register import crypto
@@ -234,16 +232,14 @@ def person_export_csv(*, user: Any, kommun: Organisation, purpose: str = "", via
     if scope is None or not scope.whole_kommun:
         access.refuse(user=user, kommun=kommun, what=f"export:{purpose}", via=via)
     assert scope is not None
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
+    table: list[list[Any]] = []
     with transaction.atomic():
         people = list(Person.objects.filter(kommun=kommun).select_related("unit").prefetch_related("devices__device"))
         for p in people:
             devices = ";".join(
                 f"{d.device.code}:{d.battery_hours}" if d.battery_hours is not None else d.device.code for d in p.devices.all()
             )
-            writer.writerow(
+            table.append(
                 [
                     crypto.decrypt(p.pnr_encrypted),
                     p.first_name,
@@ -276,7 +272,8 @@ def person_export_csv(*, user: Any, kommun: Organisation, purpose: str = "", via
             via=via,
         )
         audit.record(actor=user, action="register.export", organisation=kommun, changes={"rows": len(people)}, via=via)
-    return out.getvalue()
+    # Names, addresses and notes are free text: neutralised against formula injection (core.spreadsheet).
+    return spreadsheet.csv_text(EXPORT_COLUMNS, table)
 
 
 def person_end(*, actor: Any, person: Person, via: str = "ui") -> Person:
