@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from beredd.core import spreadsheet
 from beredd.core.exceptions import NotFoundError
+from beredd.orgs.models import Organisation
 from beredd.register.models import AccessLog, Person
 from beredd.register.services import access
 
@@ -28,9 +29,15 @@ def log_extract(*, user: Any, person_id: int, fmt: str = "csv") -> tuple[bytes, 
     kommun_id = (
         person.kommun_id if person else AccessLog.objects.filter(person_id=person_id).values_list("kommun_id", flat=True).first()
     )
-    if kommun_id is None:
-        raise NotFoundError("person", person_id)
-    kommun = review_kommun_for_user(user=user, kommun_id=kommun_id)
+    try:
+        if kommun_id is None:
+            raise NotFoundError("person", person_id)
+        kommun = review_kommun_for_user(user=user, kommun_id=kommun_id)
+    except NotFoundError:
+        # An unknown id and one the user may not review answer alike, and both are logged.
+        known = Organisation.objects.filter(pk=kommun_id).first() if kommun_id is not None else None
+        access.refuse_record(user=user, kommun=known, what=f"log_extract:{fmt}", person_id=person_id)
+        raise
     scope = access.identity_scope(user, kommun)
     assert scope is not None
     with transaction.atomic():

@@ -136,16 +136,15 @@ def person_open(
 ) -> PersonRecord:
     """Open one identifiable record for ``user``: checks need-to-know and logs the access in one transaction.
 
-    Raises NotFoundError (missing, or another kommun's) or PermissionDeniedError (county/national roles);
-    refused attempts are logged too.
+    Refusals answer the same for an id that exists and one that does not (``access.refuse_record``: 403 for
+    users who may open no record at all, 404 for the others) and are logged either way.
     """
     person = Person.objects.select_related("kommun", "unit").filter(pk=person_id).first()
-    if person is None:
-        raise NotFoundError("person", person_id)
-    scope = access.identity_scope(user, person.kommun)
-    if scope is None or not scope.allows_unit(person.unit_id):
-        access.refuse(user=user, kommun=person.kommun, what=f"{action}:{purpose}", person_id=person_id, via=via)
-    assert scope is not None
+    scope = access.identity_scope(user, person.kommun) if person is not None else None
+    if person is None or scope is None or not scope.allows_unit(person.unit_id):
+        kommun = person.kommun if person is not None else None
+        access.refuse_record(user=user, kommun=kommun, what=f"{action}:{purpose}", person_id=person_id, via=via)
+        raise AssertionError("unreachable")  # pragma: no cover (refuse_record raises)
     with transaction.atomic():
         access.log(user=user, scope=scope, action=action, persons=[(person.pk, person.unit_id)], purpose=purpose, via=via)
         record = PersonRecord(person=person, personnummer=crypto.decrypt(person.pnr_encrypted))
