@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +17,12 @@ from beredd.core import audit
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
 from beredd.reporting import access
 from beredd.reporting import fields as fieldtypes
-from beredd.reporting.exceptions import InvalidStateError, RoundNotOpenError, SubmissionConflictError
+from beredd.reporting.exceptions import (
+    IdempotencyKeyReusedError,
+    InvalidStateError,
+    RoundNotOpenError,
+    SubmissionConflictError,
+)
 from beredd.reporting.models import Answer, Round, Submission, SubmissionVersion
 
 
@@ -188,9 +195,13 @@ def _submit(
         seen: dict[str, Any] = {"n": None, "hit": None}
     else:
         seen = submission.versions.aggregate(n=Max("number"), hit=Max("pk", filter=Q(idempotency_key=idempotency_key or None)))
-    if seen["hit"] is not None:
-        return submission, SubmissionVersion.objects.get(pk=seen["hit"]), False
     payload = submission.draft if data is None else data
+    request_hash = _request_hash(payload) if idempotency_key else ""
+    if seen["hit"] is not None:
+        earlier = SubmissionVersion.objects.get(pk=seen["hit"])
+        if earlier.request_hash and earlier.request_hash != request_hash:
+            raise IdempotencyKeyReusedError()
+        return submission, earlier, False
     _check_version(submission, expected_version, payload)
     if submission.status == Submission.Status.APPROVED:
         raise InvalidStateError(_("An approved report cannot be changed."))
@@ -211,6 +222,7 @@ def _submit(
         on_behalf=on_behalf,
         is_late=late,
         idempotency_key=idempotency_key,
+        request_hash=request_hash,
         via=via,
     )
     before = submission.status
@@ -230,6 +242,12 @@ def _submit(
         changes={"status": {"before": before, "after": submission.status}, "version": {"before": number - 1, "after": number}},
     )
     return submission, version, True
+
+
+def _request_hash(payload: Any) -> str:
+    """SHA-256 of the answers in a canonical JSON form (key order and spacing do not matter)."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _write_answers(submission: Submission, fields: list[Any], clean: dict[str, Any], *, had_answers: bool) -> None:
