@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.orgs.models import Organisation
@@ -122,7 +124,7 @@ def template_export(request: HttpRequest, version_id: int) -> HttpResponse:
     version = selectors.template_version_get_for_user(user=request.user, version_id=version_id)
     body = json.dumps(templates.template_export(version=version), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{version.template.key}-v{version.number}.json"'
+    downloads.attachment(response, f"{version.template.key}-v{version.number}.json")
     return response
 
 
@@ -139,7 +141,7 @@ def template_action(request: HttpRequest, version_id: int, action: str) -> HttpR
         org = current_org(request)
         if org is None:
             raise NotFoundError("organisation")
-        key = f"{version.template.key}-{org.code or org.pk}"
+        key = f"{version.template.key[:48]}-{slugify(str(org.code or org.pk))[:15] or org.pk}"
         target = templates.template_extend(
             actor=request.user, owner=org, base=version, key=key, name=f"{version.template.name} – {org.name}"
         )
@@ -366,7 +368,7 @@ def instance_export(request: HttpRequest, instance_id: int, kind: str, fmt: str)
         )
     else:
         raise NotFoundError("export", fmt)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    downloads.attachment(response, f"{name}.{fmt}")
     return response
 
 
@@ -599,7 +601,7 @@ def picture_pdf(request: HttpRequest, picture_id: int) -> HttpResponse:
     stylesheets = [CSS(filename=str(css_path))] if css_path else []
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=stylesheets)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="lagesbild-{picture.pk}.pdf"'
+    downloads.attachment(response, f"lagesbild-{picture.pk}.pdf")
     return response
 
 
@@ -609,5 +611,5 @@ def picture_edxl(request: HttpRequest, picture_id: int) -> HttpResponse:
     if picture.published_at is None and not policy.can(request.user, "reporting.approve", picture.organisation):
         raise PermissionDeniedError()
     response = HttpResponse(exports.edxl_de(picture), content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sitrep-{picture.pk}.xml"'
+    downloads.attachment(response, f"sitrep-{picture.pk}.xml")
     return response

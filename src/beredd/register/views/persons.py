@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts.context import current_org
-from beredd.core import timefmt
+from beredd.core import downloads, timefmt
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import selectors, services
@@ -199,7 +199,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         text = services.person_export_csv(user=request.user, kommun=kommun, purpose=form.cleaned_data["purpose"])
         response = HttpResponse(text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
         day = timefmt.local(timezone.localdate(), "%Y%m%d")
-        response["Content-Disposition"] = f'attachment; filename="register-{kommun.code}-{day}.csv"'
+        downloads.attachment(response, f"register-{kommun.code}-{day}.csv")
         return response
     return render(request, "register/export.html", {"form": form, "kommun": kommun})
 
