@@ -10,7 +10,7 @@ carriage return is read as a formula by Excel, LibreOffice and Google Sheets (CS
 - **XLSX**: every string is written as a string cell (``t="s"``/inline string), never as a formula cell, and
   cells that would start a formula also get Excel's "quote prefix" style, so they stay text when edited.
 
-``make lint`` (``core/tests/test_spreadsheet.py``) fails when a module outside this one uses ``csv.writer``,
+A test (``core/tests/test_spreadsheet.py``) fails when a module outside this one uses ``csv.writer``,
 ``csv.DictWriter`` or openpyxl's ``Workbook`` directly.
 """
 
@@ -86,7 +86,8 @@ def xlsx_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: s
     for r, row in enumerate([header, *rows], start=1):
         for c, raw in enumerate(row, start=1):
             value = _xlsx_value(raw)
-            cell: Cell = ws.cell(row=r, column=c)
+            cell = ws.cell(row=r, column=c)
+            assert isinstance(cell, Cell)  # a fresh sheet has no merged cells
             cell.value = value
             if isinstance(value, str):
                 # openpyxl makes any string starting with "=" a formula cell; force a string cell.
