@@ -48,6 +48,14 @@ def neutralise(value: Any) -> Any:
     return "'" + text if is_dangerous(text) else text
 
 
+def restore(value: str) -> str:
+    """Undo :func:`neutralise` on a cell read back from one of our exports (``'=x`` → ``=x``), so an exported
+    register re-imports unchanged. Any other text is returned as it is."""
+    if value.startswith("'") and is_dangerous(value[1:]):
+        return value[1:]
+    return value
+
+
 def csv_text(header: Sequence[Any] | None, rows: Iterable[Sequence[Any]], *, delimiter: str = ",") -> str:
     """CSV text with every cell (the header too) neutralised."""
     out = io.StringIO()

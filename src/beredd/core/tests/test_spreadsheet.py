@@ -95,3 +95,9 @@ def test_the_lint_pattern_catches_what_it_should() -> None:
     for line in ("w = csv.writer(out)", "csv.DictWriter(f, x)", "from openpyxl import Workbook", "import tablib"):
         assert WRITERS.search(line), line
     assert not WRITERS.search("from openpyxl import load_workbook")
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_restore_undoes_the_prefix_and_nothing_else(payload: str) -> None:
+    assert spreadsheet.restore(spreadsheet.neutralise(payload)) == payload
+    assert spreadsheet.restore("'Anna") == "'Anna" and spreadsheet.restore("'-5") == "'-5"
