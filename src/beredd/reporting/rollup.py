@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from beredd.orgs.models import Organisation
 from beredd.reporting import fields as fieldtypes
@@ -244,19 +245,47 @@ def combine_by_parent(result: RollupResult) -> list[Group]:
     return sorted(parents.values(), key=lambda g: g.org.name)
 
 
+# Row states of the roll-up table and the status map, worst last. "none" (nobody has answered) and "unknown"
+# (answers, but no status given) are states of their own and never a crisis level.
+STATUS_ORDER = ("ok", "warn", "bad")
+
+
+def _field_state(f: TemplateField, worst: float) -> str:
+    """ok/warn/bad for the worst value of one status-like field: the top of the scale is bad (the top two of
+    the five impact levels), anything above the first step is strained."""
+    if f.type == FieldType.IMPACT:
+        return "bad" if worst >= 4 else ("warn" if worst > 1 else "ok")
+    scale = len(fieldtypes.status_choices(f))
+    return "bad" if worst >= scale and worst > 1 else ("warn" if worst > 1 else "ok")
+
+
 def status_class(result: RollupResult, group: Group) -> str:
-    """badge--ok/warn/bad for a group: the worst status-like field, else completeness."""
-    for f in result.fields:
-        if f.rollup == Rollup.WORST and f.type in (FieldType.STATUS, FieldType.IMPACT):
-            worst = group.partials.get(f.key, Partial()).high
-            if worst is None:
-                continue
-            scale = 5 if f.type == FieldType.IMPACT else len(fieldtypes.status_choices(f))
-            if worst >= scale - (1 if f.type == FieldType.IMPACT else 0) and worst > 1:
-                return "bad"
-            return "warn" if worst > 1 else "ok"
-    pct = group.completeness.percent
-    return "ok" if pct == 100 else ("warn" if pct >= 50 else "bad")
+    """The state of a group: "none" when nobody in it has answered; else the worst over *all* its status-like
+    fields ("ok", "warn", "bad"); "unknown" when answers exist but no status field was answered."""
+    if not group.completeness.answered:
+        return "none"
+    states = [
+        _field_state(f, worst)
+        for f in result.fields
+        if f.rollup == Rollup.WORST
+        and f.type in (FieldType.STATUS, FieldType.IMPACT)
+        and (worst := group.partials.get(f.key, Partial()).high) is not None
+    ]
+    if not states:
+        return "unknown"
+    return max(states, key=STATUS_ORDER.index)
+
+
+def status_label(state: str) -> str:
+    """The label a user sees for a row state (table badge, map tooltip)."""
+    labels = {
+        "ok": _("Normal"),
+        "warn": _("Strained"),
+        "bad": _("Critical"),
+        "none": _("Not answered"),
+        "unknown": _("No status given"),
+    }
+    return str(labels.get(state, labels["unknown"]))
 
 
 def display(f: TemplateField, value: Any, lang: str = "sv") -> str:

@@ -237,7 +237,8 @@ def _rollup_context(request: HttpRequest, instance_id: int) -> dict[str, Any]:
     rows = [
         {
             "group": g,
-            "status": rollups.status_class(result, g),
+            "status": (state := rollups.status_class(result, g)),
+            "status_label": rollups.status_label(state),
             "values": [
                 rollups.display(f, v, lang)
                 for f, v in zip(result.fields, result.values(g).values(), strict=True)
@@ -318,8 +319,10 @@ def _map(instance: Any, org: Organisation, mode: str) -> dict[str, Any] | None:
             pct = group.completeness.percent
             cls, label = ("ok" if pct == 100 else "warn" if pct >= 50 else "bad"), f"{pct} %"
         else:
-            cls = rollups.status_class(result, group) if group.completeness.answered else "none"
-            label = f"{group.completeness.answered}/{group.completeness.expected}"
+            # The same state as the table's row: "not answered" and "no status given" are grey, never a level.
+            state = rollups.status_class(result, group)
+            cls = state if state in rollups.STATUS_ORDER else "none"
+            label = f"{rollups.status_label(state)}, {group.completeness.answered}/{group.completeness.expected}"
         items.append({"d": shapes[code].d, "cls": cls, "title": f"{name}: {label}"})
     return {"items": items, "view_box": kommun_map.view_box([c for _pk, c, _n in kommuner]), "mode": mode}
 
