@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,11 +71,13 @@ class Completeness:
     expected: int = 0
     answered: int = 0
     late: int = 0
+    empty: int = 0  # answered, but on purpose without a single answer (counted in ``answered`` too)
 
     def merge(self, other: Completeness) -> None:
         self.expected += other.expected
         self.answered += other.answered
         self.late += other.late
+        self.empty += other.empty
 
     @property
     def percent(self) -> int:
@@ -120,6 +122,7 @@ class RollupResult:
                 "expected": c.expected,
                 "answered": c.answered,
                 "late": c.late,
+                "empty": c.empty,
                 "completeness_percent": c.percent,
                 "values": self.values(group),
             }
@@ -213,12 +216,17 @@ def rollup(*, instance: RoundInstance, org: Organisation, by: str | None = None)
             expected=Count("id"),
             answered=Count("id", filter=Q(status__in=Submission.ANSWERED)),
             late=Count("id", filter=Q(status__in=Submission.ANSWERED, is_late=True)),
+            # An answered submission without answer rows was submitted empty (confirmed by the reporter).
+            empty=Count(
+                "id",
+                filter=Q(status__in=Submission.ANSWERED) & ~Q(Exists(Answer.objects.filter(submission=OuterRef("pk")))),
+            ),
         )
         .order_by()
     )
     for row in counts:
         g = group(row[column])
-        g.completeness = Completeness(row["expected"], row["answered"], row["late"])
+        g.completeness = Completeness(row["expected"], row["answered"], row["late"], row["empty"])
     orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=list(groups))}
     for key, g in groups.items():
         g.org = orgs.get(key, org)

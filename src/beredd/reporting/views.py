@@ -391,6 +391,7 @@ def _submission_context(
         "round": submission.instance.round,
         "sections": forms.field_rows(fields, values, errors, _lang(), previous),
         "errors": errors,
+        "confirm_empty": any(e.get("field") == submissions.EMPTY_FIELD for e in errors),
         "conflict": conflict or [],
         "has_previous": bool(previous),
         "can_edit": access.can_answer(request.user, org)
@@ -440,7 +441,13 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
         expected = _int(request.POST.get("lock_version"))
         try:
             if action == "submit":
-                submissions.submission_submit(actor=request.user, submission=submission, data=values, expected_version=expected)
+                submissions.submission_submit(
+                    actor=request.user,
+                    submission=submission,
+                    data=values,
+                    expected_version=expected,
+                    confirm_empty=request.POST.get("confirm_empty") == "1",
+                )
                 messages.success(request, _("The report was submitted."))
             else:
                 submissions.submission_save_draft(
