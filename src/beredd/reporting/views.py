@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -45,7 +46,8 @@ def index(request: HttpRequest) -> HttpResponse:
     visible_rounds = selectors.round_list_for_user(user=request.user).prefetch_related("instances")[:50]
     context = {
         "org": org,
-        "open_requests": selectors.open_requests_for_user(user=request.user),
+        "open_requests": Paginator(selectors.open_requests_qs_for_user(user=request.user), 50).get_page(request.GET.get("page")),
+        "submitted": selectors.submitted_reports_for_user(user=request.user),
         "rounds": visible_rounds,
         "pictures": selectors.pictures_for_user(user=request.user)
         .filter(published_at__isnull=False)
@@ -400,6 +402,7 @@ def _submission_context(
         # A submitted report is revised by submitting a new version: no draft, no autosave.
         "can_draft": submission.status in Submission.DRAFTABLE,
         "can_review": access.can_review(request.user, org),
+        "reviewer": org.parent,
         "can_delegate": org.kind == Organisation.Kind.KOMMUN
         and not submission.internal
         and submission.instance.round.is_open
