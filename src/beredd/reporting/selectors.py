@@ -139,6 +139,16 @@ def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int,
     raise NotRecipientError()
 
 
+def round_recipients(*, round_: Round, query: str = "") -> QuerySet[Submission]:
+    """The recipients of a round (the submissions of its latest instance, without a kommun's internal unit
+    reports), by name, optionally matching ``query``. The caller has already read the round for the user."""
+    latest = round_.instances.order_by("-number").values("pk")[:1]
+    qs = Submission.objects.filter(instance_id__in=latest, internal=False).select_related("organisation")
+    if query.strip():
+        qs = qs.filter(organisation__name__icontains=query.strip())
+    return qs.order_by("organisation__name", "pk")
+
+
 def open_requests_qs_for_user(*, user: Any) -> QuerySet[Submission]:
     """Unanswered or returned submissions the user can answer (own organisation, or a unit of their kommun),
     in open rounds, nearest deadline first, with the issuer (for paging: nothing is cut here)."""

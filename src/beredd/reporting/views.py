@@ -178,6 +178,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
         template__in=selectors.template_list_for_user(user=request.user), status=TemplateVersion.Status.PUBLISHED
     ).select_related("template")
     form = forms.RoundForm(request.POST or None, issuer=org, versions=versions)
+    preview: list[Organisation] | None = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         spec = rounds.RoundSpec(
@@ -196,19 +197,51 @@ def round_create(request: HttpRequest) -> HttpResponse:
             event_type=d["event_type"],
         )
         try:
-            round_ = rounds.round_issue(actor=request.user, issuer=org, spec=spec)
-            messages.success(request, _("The round was issued."))
-            return redirect("reporting:round", round_id=round_.pk)
+            if request.POST.get("action") == "preview":
+                preview = rounds.recipients_preview(issuer=org, spec=spec)
+            else:
+                round_ = rounds.round_issue(actor=request.user, issuer=org, spec=spec)
+                messages.success(request, _("The round was issued."))
+                return redirect("reporting:round", round_id=round_.pk)
         except ValidationFailed as exc:
             apply_errors(form, exc)
-    return render(request, "reporting/round_form.html", {"form": form, "org": org})
+    context = {
+        "form": form,
+        "org": org,
+        "tree": form.recipient_tree(),
+        "preview": _grouped(preview) if preview is not None else None,
+        "preview_count": len(preview or []),
+        "status": 422 if request.method == "POST" and form.errors else 200,
+    }
+    return render(request, "reporting/round_form.html", context, status=context["status"])
+
+
+PREVIEW_MAX = 500
+
+
+def _grouped(orgs: list[Organisation]) -> list[tuple[str, list[Organisation]]]:
+    """Recipients grouped by their parent (kommun for units, län for kommuner), at most PREVIEW_MAX shown."""
+    shown = orgs[:PREVIEW_MAX]
+    parents = dict(Organisation.objects.filter(pk__in={o.parent_id for o in shown}).values_list("pk", "name"))
+    groups: list[tuple[str, list[Organisation]]] = []
+    for o in shown:
+        name = parents.get(o.parent_id, "")
+        if not groups or groups[-1][0] != name:
+            groups.append((name, []))
+        groups[-1][1].append(o)
+    return groups
 
 
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, round_id=round_id)
+    query = request.GET.get("q", "")[:100]
+    recipients = selectors.round_recipients(round_=round_, query=query)
     context = {
         "round": round_,
+        "recipients": Paginator(recipients, 50).get_page(request.GET.get("page")),
+        "q": query,
+        "recipient_total": selectors.round_recipients(round_=round_).count(),
         "instances": round_.instances.all(),
         "can_manage": policy.can(request.user, "reporting.issue", round_.issuer),
         "exercise": round_.is_exercise,
