@@ -148,7 +148,11 @@ RESPONDER_DEPTH = {Round.Responder.LAN: 2, Round.Responder.KOMMUNER: 3, Round.Re
 
 def responders_for(issuer: Organisation) -> list[str]:
     """Who can be asked by ``issuer``: the levels below it, highest first."""
-    return [r.value for r in (Round.Responder.LAN, Round.Responder.KOMMUNER, Round.Responder.UNITS) if RESPONDER_DEPTH[r] > issuer.depth]
+    return [
+        r.value
+        for r in (Round.Responder.LAN, Round.Responder.KOMMUNER, Round.Responder.UNITS)
+        if RESPONDER_DEPTH[r] > issuer.depth
+    ]
 
 
 def default_responder(issuer: Organisation) -> str:

@@ -36,9 +36,7 @@ def test_a_kommun_coordinator_gets_units_by_default_and_can_issue_without_changi
 
 
 def test_asking_a_level_the_issuer_cannot_ask_names_what_to_choose(cast: Cast) -> None:
-    spec = round_services.RoundSpec(
-        title="x", template_version=cast.templates["vaermebolja"], responder="kommun", deadline=None
-    )
+    spec = round_services.RoundSpec(title="x", template_version=cast.templates["vaermebolja"], responder="kommun", deadline=None)
     with pytest.raises(ValidationFailed) as caught:
         round_services.round_issue(actor=cast.users["gavle"], issuer=cast.ref["gavle"], spec=spec)
     messages = {d["field"]: d["message"] for d in caught.value.details}
@@ -64,7 +62,7 @@ def test_preview_lists_the_recipients_and_issues_nothing(client: Client, cast: C
     assert response.status_code == 200 and not Round.objects.exists()
     assert "Omgången skulle fråga 2 mottagare" in body
     assert "Sandviken äldreboende" in body and "Sandvikens LSS" in body and "Gävle äldreboende" not in body
-    assert 'id="rr-%d" checked' % cast.ref["sandviken"].pk in body  # the choice survives the preview
+    assert f'id="rr-{cast.ref["sandviken"].pk}" checked' in body  # the choice survives the preview
 
 
 def test_form_errors_come_back_as_a_focusable_summary_with_links(client: Client, cast: Cast) -> None:
