@@ -334,16 +334,67 @@ def texts(*, instance: RoundInstance, org: Organisation, key: str = "", query: s
     return list(qs.select_related("organisation").order_by("key", "org_path")[:limit])
 
 
-def missing(*, instance: RoundInstance, org: Organisation) -> list[Submission]:
-    """Recipients in the subtree that have not answered, with contact details."""
-    return list(
-        Submission.objects.filter(
+@dataclass
+class Missing:
+    """A recipient that has not answered, with whom to call: the organisation's own phone and e-mail and its
+    contact person (a coordinator, else a reporter, with the person's phone and e-mail)."""
+
+    submission: Submission
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+
+    @property
+    def phone(self) -> str:
+        return self.contact_phone or self.submission.organisation.phone
+
+    @property
+    def email(self) -> str:
+        return self.contact_email or self.submission.organisation.email
+
+
+MISSING_SORTS = {
+    "name": lambda m: (m.submission.organisation.name.casefold(), m.submission.pk),
+    "status": lambda m: (m.submission.get_status_display(), m.submission.organisation.name.casefold()),
+    "contact": lambda m: (m.contact_name == "", m.contact_name.casefold(), m.submission.organisation.name.casefold()),
+}
+
+
+def missing(*, instance: RoundInstance, org: Organisation, sort: str = "name") -> list[Missing]:
+    """Recipients in the subtree that have not answered, with contact details (two queries), sorted by
+    ``sort`` (a key of MISSING_SORTS, "-" first for descending)."""
+    from beredd.accounts.models import Membership, Role
+
+    rows = [
+        Missing(submission=s)
+        for s in Submission.objects.filter(
             instance=instance, org_path__startswith=org.path, internal=use_internal(instance=instance, org=org)
         )
         .exclude(status__in=Submission.ANSWERED)
         .select_related("organisation")
         .order_by("org_path")
+    ]
+    rank = {Role.COORDINATOR: 0, Role.REPORTER: 1}
+    contacts: dict[int, Any] = {}
+    memberships = (
+        Membership.objects.current()
+        .filter(organisation_id__in=[m.submission.organisation_id for m in rows], role__in=list(rank))
+        .select_related("user")
+        .order_by("organisation_id", "pk")
     )
+    for membership in memberships:
+        best = contacts.get(membership.organisation_id)
+        if best is None or rank[membership.role] < rank[best.role]:
+            contacts[membership.organisation_id] = membership
+    for m in rows:
+        contact = contacts.get(m.submission.organisation_id)
+        if contact is not None:
+            m.contact_name = contact.user.get_full_name()
+            m.contact_phone = contact.user.phone
+            m.contact_email = contact.user.email
+    key = sort.lstrip("-")
+    rows.sort(key=MISSING_SORTS.get(key, MISSING_SORTS["name"]), reverse=sort.startswith("-") and key in MISSING_SORTS)
+    return rows
 
 
 def trend(*, instance: RoundInstance, org: Organisation) -> dict[int, dict[str, Partial]]:

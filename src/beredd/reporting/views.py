@@ -313,7 +313,9 @@ def instance_rollup(request: HttpRequest, instance_id: int) -> HttpResponse:
         "labels": labels,
         "q": query,
         "key": key,
-        "missing": rollups.missing(instance=instance, org=org),
+        "missing": rollups.missing(instance=instance, org=org, sort=(sort := _sort(request.GET.get("sort")))),
+        "missing_sort": sort,
+        "missing_columns": [("name", _("Organisation")), ("status", _("Status")), ("contact", _("Contact person"))],
         "child_pictures": selectors.child_pictures(instance=instance, org=org),
         "trend": _trend_rows(instance, org, context["numeric_fields"], context["lang"]),
         "map": _map(instance, org, request.GET.get("map", "status")),
@@ -331,6 +333,12 @@ def instance_rollup(request: HttpRequest, instance_id: int) -> HttpResponse:
         .order_by("org_path")[:200],
     }
     return render(request, "reporting/rollup.html", context)
+
+
+def _sort(value: str | None) -> str:
+    """The missing table's sort key from the query string (unknown values sort by name)."""
+    value = (value or "name")[:16]
+    return value if value.lstrip("-") in rollups.MISSING_SORTS else "name"
 
 
 def _map(instance: Any, org: Organisation, mode: str) -> dict[str, Any] | None:
