@@ -83,6 +83,14 @@ def answers_from_post(fields: list[TemplateField], post: QueryDict) -> dict[str,
     return data
 
 
+_SWEDISH = str.maketrans({"å": "z\x01", "ä": "z\x02", "ö": "z\x03", "é": "e", "ü": "y"})
+
+
+def swedish_key(name: str) -> str:
+    """Sort key in Swedish alphabetical order (å, ä, ö after z), without depending on the system's locales."""
+    return name.casefold().translate(_SWEDISH)
+
+
 class RoundForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     template_version = forms.ModelChoiceField(label=_("Template"), queryset=TemplateVersion.objects.none())
@@ -137,7 +145,8 @@ class RoundForm(forms.Form):
             (parent["children"] if parent else nodes).append(node)
         for node in nodes:
             node["open"] = any(c["checked"] for c in node["children"])
-        return nodes
+            node["children"].sort(key=lambda c: swedish_key(c["org"].name))
+        return sorted(nodes, key=lambda n: swedish_key(n["org"].name))
 
 
 class FieldAddForm(forms.Form):
