@@ -97,6 +97,7 @@ def template_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 templates.template_field_add(actor=request.user, version=version, data=form.as_json())
+                messages.success(request, _("The question was added."))
                 return redirect("reporting:template", version_id=version.pk)
             except ValidationFailed as exc:
                 apply_errors(form, exc)
@@ -135,8 +136,10 @@ def template_action(request: HttpRequest, version_id: int, action: str) -> HttpR
     target = version
     if action == "publish":
         templates.template_version_publish(actor=request.user, version=version)
+        messages.success(request, _("The template version was published."))
     elif action == "new-version":
         target = templates.template_version_new(actor=request.user, version=version)
+        messages.success(request, _("A new draft version was created."))
     elif action == "extend":
         org = current_org(request)
         if org is None:
@@ -145,6 +148,7 @@ def template_action(request: HttpRequest, version_id: int, action: str) -> HttpR
         target = templates.template_extend(
             actor=request.user, owner=org, base=version, key=key, name=f"{version.template.name} – {org.name}"
         )
+        messages.success(request, _("Your own extension of the template was created."))
     else:
         raise NotFoundError("action", action)
     return redirect("reporting:template", version_id=target.pk)
@@ -159,8 +163,10 @@ def template_field_action(request: HttpRequest, field_id: int, action: str) -> H
     version = selectors.template_version_get_for_user(user=request.user, version_id=field.version_id)
     if action in ("up", "down"):
         templates.template_field_move(actor=request.user, field=field, direction=-1 if action == "up" else 1)
+        messages.success(request, _("The question was moved."))
     elif action == "remove":
         templates.template_field_remove(actor=request.user, field=field)
+        messages.success(request, _("The question was removed."))
     else:
         raise NotFoundError("action", action)
     return redirect("reporting:template", version_id=version.pk)
@@ -257,6 +263,8 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
     if action not in actions:
         raise NotFoundError("action", action)
     actions[action](actor=request.user, round_=round_)
+    done = {"close": _("The round was closed."), "reopen": _("The round was reopened."), "cancel": _("The round was cancelled.")}
+    messages.success(request, done[action])  # focus lands on this message after the redirect (static/js/focus.js)
     return redirect("reporting:round", round_id=round_.pk)
 
 

@@ -85,3 +85,12 @@ def test_the_round_page_lists_its_recipients_with_search_and_paging(client: Clie
     found = client.get(url, {"q": "lss"}).content.decode()
     assert "Sandvikens LSS" in found and "Gruppboende 00" not in found
     assert client.get(url, {"page": "2"}).content.decode().count("<tr><td>") == 14
+
+
+def test_closing_a_round_confirms_with_a_message_that_takes_focus(client: Client, cast: Cast) -> None:
+    round_ = issue(cast)
+    client.force_login(cast.users["national"])
+    response = client.post(reverse("reporting:round-action", args=[round_.pk, "close"]), follow=True)
+    html = response.content.decode()
+    assert '<div class="messages" role="status">' in html and "Omgången har stängts." in html
+    assert "js/focus.js" in html  # the one focus module moves focus to the message
