@@ -374,7 +374,7 @@ def missing(*, instance: RoundInstance, org: Organisation, sort: str = "name") -
         .select_related("organisation")
         .order_by("org_path")
     ]
-    rank = {Role.COORDINATOR: 0, Role.REPORTER: 1}
+    rank: dict[str, int] = {Role.COORDINATOR.value: 0, Role.REPORTER.value: 1}
     contacts: dict[int, Any] = {}
     memberships = (
         Membership.objects.current()

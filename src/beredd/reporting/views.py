@@ -217,9 +217,8 @@ def round_create(request: HttpRequest) -> HttpResponse:
         "tree": form.recipient_tree(),
         "preview": _grouped(preview) if preview is not None else None,
         "preview_count": len(preview or []),
-        "status": 422 if request.method == "POST" and form.errors else 200,
     }
-    return render(request, "reporting/round_form.html", context, status=context["status"])
+    return render(request, "reporting/round_form.html", context, status=422 if request.method == "POST" and form.errors else 200)
 
 
 PREVIEW_MAX = 500
@@ -231,7 +230,7 @@ def _grouped(orgs: list[Organisation]) -> list[tuple[str, list[Organisation]]]:
     parents = dict(Organisation.objects.filter(pk__in={o.parent_id for o in shown}).values_list("pk", "name"))
     groups: list[tuple[str, list[Organisation]]] = []
     for o in shown:
-        name = parents.get(o.parent_id, "")
+        name = parents.get(o.parent_id, "") if o.parent_id else ""
         if not groups or groups[-1][0] != name:
             groups.append((name, []))
         groups[-1][1].append(o)
