@@ -11,6 +11,7 @@ from django.urls import reverse
 from beredd.core.exceptions import ValidationFailed
 from beredd.reporting import rollup
 from beredd.reporting.models import Submission, SubmissionVersion
+from beredd.reporting.services import exports
 from beredd.reporting.services import submissions as services
 from beredd.reporting.tests.conftest import Cast, issue
 from beredd.reporting.tests.test_api import bearer, url
@@ -65,6 +66,8 @@ def test_the_form_asks_for_confirmation_and_completeness_counts_empty_reports_ap
     c = result.total.completeness
     assert (c.answered, c.empty) == (2, 1)
     assert result.as_dict()["total"]["empty"] == 1
+    header, rows = exports.rollup_table(result)
+    assert rows[-1][header.index("empty")] == 1  # the total row of the roll-up export
     client.force_login(cast.users["gavle"])
     rollup_html = client.get(reverse("reporting:rollup", args=[round_.instances.get().pk])).content.decode()
     assert "1 av dem lämnade en tom rapport." in rollup_html
