@@ -196,6 +196,8 @@ def test_empty_report_confirmation_focus_and_the_live_completeness_refresh(
     assert page.get_by_role("link", name="MSB-rubriker #1 – Björkgården").count() == 1  # the way back
     assert "Utfärdad av Sverige" in page.content()
     assert_accessible(page)
+    shoot(page, "dashboard")
+    fits_320(page)
 
     page.context.clear_cookies()
     login(page, coordinator.email, PASSWORD, SECRET)
