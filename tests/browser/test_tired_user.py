@@ -133,7 +133,7 @@ def test_a_kommun_coordinator_issues_to_units_by_default_and_a_bad_post_focuses_
     page.get_by_role("button", name="Skicka ut omgången").click()  # nothing filled in
     page.wait_for_load_state()
     assert active(page)["id"] == "error-summary"
-    assert page.locator("#error-summary a[href='#wrap-title']").count() == 1
+    assert page.locator("#error-summary a[href='#id_title']").count() == 1
     assert_accessible(page)
     shoot(page, "round-form-errors")
 
