@@ -93,6 +93,7 @@ def rollup_table(result: rollups.RollupResult) -> tuple[list[str], list[list[Any
         "answered",
         "completeness_percent",
         "late",
+        "empty",
         *[f.key for f in result.fields if f.rollup not in ("none", "collate")],
     ]
     keys = [f for f in result.fields if f.rollup not in ("none", "collate")]
@@ -101,7 +102,15 @@ def rollup_table(result: rollups.RollupResult) -> tuple[list[str], list[list[Any
         values = result.values(group)
         c = group.completeness
         rows.append(
-            [group.org.name, c.expected, c.answered, c.percent, c.late, *[rollups.display(f, values[f.key]) for f in keys]]
+            [
+                group.org.name,
+                c.expected,
+                c.answered,
+                c.percent,
+                c.late,
+                c.empty,
+                *[rollups.display(f, values[f.key]) for f in keys],
+            ]
         )
     if result.instance.round.is_exercise:
         header.insert(0, "exercise")

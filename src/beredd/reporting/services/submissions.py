@@ -129,6 +129,7 @@ def submission_submit_for_recipient(
     expected_version: int | None = None,
     idempotency_key: str = "",
     via: str = "api",
+    confirm_empty: bool = False,
 ) -> tuple[Submission, SubmissionVersion, bool]:
     """The API's submit: find (NotFoundError / NotRecipientError as the selector), lock and submit in one
     transaction, reading the submission once."""
@@ -142,6 +143,7 @@ def submission_submit_for_recipient(
         expected_version=expected_version,
         idempotency_key=idempotency_key,
         via=via,
+        confirm_empty=confirm_empty,
         _savepoint=False,
     )
 
@@ -154,6 +156,7 @@ def submission_submit(
     expected_version: int | None = None,
     idempotency_key: str = "",
     via: str = "ui",
+    confirm_empty: bool = False,
     _savepoint: bool = True,
 ) -> tuple[Submission, SubmissionVersion, bool]:
     """Submit answers as a new immutable version and refresh the roll-up rows (one transaction).
@@ -161,6 +164,8 @@ def submission_submit(
     Returns (submission, version, created). With an ``idempotency_key`` already used for this submission the
     stored version is returned and nothing is written (``created`` False). Raises RoundNotOpenError,
     ValidationFailed (one detail per field), SubmissionConflictError, NotFoundError for non-recipients.
+    A report without a single answer is refused (ValidationFailed on ``confirm_empty``) unless the caller
+    confirms that it means to submit it empty (``confirm_empty``); completeness counts it apart.
     """
     # ``_savepoint=False`` only from a caller whose own transaction is all this one does (no extra SAVEPOINT).
     with transaction.atomic(savepoint=_savepoint):
@@ -171,7 +176,16 @@ def submission_submit(
             expected_version=expected_version,
             idempotency_key=idempotency_key,
             via=via,
+            confirm_empty=confirm_empty,
         )
+
+
+EMPTY_FIELD = "confirm_empty"
+
+
+def is_empty_answer(clean: dict[str, Any]) -> bool:
+    """True when a clean submission answers nothing at all."""
+    return not any(not fieldtypes.is_empty(v) for v in clean.values())
 
 
 def _submit(
@@ -182,6 +196,7 @@ def _submit(
     expected_version: int | None,
     idempotency_key: str,
     via: str,
+    confirm_empty: bool = False,
 ) -> tuple[Submission, SubmissionVersion, bool]:
     submission = _locked(submission)
     _check_writable(actor, submission)
@@ -209,6 +224,17 @@ def _submit(
     clean, errors = fieldtypes.validate(fields, submission.template_version.rules, payload, lang=_lang())
     if errors:
         raise ValidationFailed(details=[e.as_detail() for e in errors])
+    if not confirm_empty and is_empty_answer(clean):
+        raise ValidationFailed(
+            _("The report has no answers."),
+            details=[
+                {
+                    "row": None,
+                    "field": EMPTY_FIELD,
+                    "message": _("The report has no answers. Confirm that you want to submit it empty, or answer the questions."),
+                }
+            ],
+        )
     now = timezone.now()
     late = now > submission.instance.deadline
     number = (seen["n"] or 0) + 1
