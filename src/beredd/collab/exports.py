@@ -13,6 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from beredd.collab.models import Measure
 from beredd.core.timefmt import local
@@ -37,7 +38,7 @@ def measures_table(measures: Any) -> tuple[list[str], list[list[Any]]]:
         _("Municipality code"),
         _("Year"),
         _("Priority area"),
-        _("Measure"),
+        pgettext("priority area", "Measure"),
         _("Status"),
         _("Responsible"),
         _("Due date"),

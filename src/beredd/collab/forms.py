@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beredd.collab.models import Action, Agreement, Forum, ForumMember, LibraryItem, Measure, PriorityArea, Shortcoming
 from beredd.collab.services.meetings import MAX_ATTACHMENT_BYTES, accepted_types_label
@@ -187,7 +188,7 @@ class AgreementForm(forms.Form):
 
 
 class MeasureForm(forms.Form):
-    title = forms.CharField(label=_("Measure"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("priority area", "Measure"), max_length=200)
     priority_area = forms.ChoiceField(label=_("Priority area"), choices=[("", "–"), *PriorityArea.choices])
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)

@@ -474,7 +474,10 @@ def measure_rollup(*, user: Any, org: Organisation, year: int) -> dict[str, Any]
         )
     totals = [sum(a["counts"][i][1] for a in areas) for i in range(len(statuses))]
     # Per child: the kommun's path or the child's path prefix decides where a measure counts.
-    children = list(Organisation.objects.filter(parent=org, kind__in=["civilomrade", "lan", "kommun"]).order_by("name"))
+    if org.kind == Organisation.Kind.NATION:  # the national follow-up is per county, across the civil areas
+        children = list(Organisation.objects.filter(kind=Organisation.Kind.LAN).order_by("code"))
+    else:
+        children = list(Organisation.objects.filter(parent=org, kind__in=["lan", "kommun"]).order_by("name"))
     child_rows = []
     if children:
         by_path: dict[tuple[str, str], int] = {}

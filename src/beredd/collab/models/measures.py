@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beredd.collab.models.meetings import PriorityArea
 from beredd.core.models import TimeStampedModel
@@ -27,7 +28,7 @@ class Measure(TimeStampedModel):
     kommun_path = models.CharField(max_length=255, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))
     priority_area = models.CharField(_("priority area"), max_length=16, choices=PriorityArea.choices)
-    title = models.CharField(_("measure"), max_length=200)
+    title = models.CharField(pgettext_lazy("priority area", "measure"), max_length=200)
     description = models.TextField(_("description"), max_length=4000, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
     responsible = models.CharField(_("responsible"), max_length=200)
