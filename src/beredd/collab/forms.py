@@ -213,3 +213,15 @@ class LibraryItemForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 5}))
     file = forms.FileField(label=_("Document"), required=False, help_text=FILE_HELP)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class LibraryLinkForm(forms.Form):
+    item = forms.ModelChoiceField(
+        label=_("Item from the knowledge library"),
+        queryset=LibraryItem.objects.none(),
+        help_text=_("Members see the item if the library lets them see it."),
+    )
+
+    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = choices  # type: ignore[attr-defined]

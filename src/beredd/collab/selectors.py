@@ -548,3 +548,17 @@ def library_can_manage(user: Any, item: LibraryItem) -> bool:
 def library_publisher_choices(*, user: Any) -> list[Organisation]:
     """Where the user may publish: their own organisations with collab.manage (nation, civil area, county, kommun)."""
     return [o for o in policy.orgs_with_permission(user, "collab.manage") if o.kind in {"nation", "civilomrade", "lan", "kommun"}]
+
+
+def library_links_for(*, user: Any, target: Any) -> list[LibraryItem]:
+    """The library items linked to a meeting or direction that ``user`` may see in the library."""
+    from beredd.collab.models import Direction, LibraryLink
+
+    where = {"direction": target} if isinstance(target, Direction) else {"meeting": target}
+    ids = LibraryLink.objects.filter(**where).values("item_id")
+    return list(library_for_user(user=user).filter(pk__in=ids).order_by("title"))
+
+
+def library_link_choices(*, user: Any) -> QuerySet[LibraryItem]:
+    """Items the user can link (what they see in the library), at most 500, by title."""
+    return library_for_user(user=user).order_by("title")

@@ -43,4 +43,5 @@ urlpatterns = [
     path("kunskapsbank/<int:item_id>/", library.library_detail, name="library-item"),
     path("kunskapsbank/<int:item_id>/andra/", library.library_edit, name="library-edit"),
     path("kunskapsbank/<int:item_id>/dokument/", library.library_file, name="library-file"),
+    path("kunskapsbank/koppla/<str:kind>/<int:target_id>/", library.library_link, name="library-link"),
 ]

@@ -119,6 +119,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "collab.direction_remind": _lazy("Planning direction reminder sent"),
     "collab.forum_create": _lazy("Forum created"),
     "collab.invitations_send": _lazy("Meeting invitations sent"),
+    "collab.library_link": _lazy("Library item linked"),
     "collab.library_publish": _lazy("Library item published"),
     "collab.library_update": _lazy("Library item revised"),
     "collab.measure_create": _lazy("Measure recorded"),

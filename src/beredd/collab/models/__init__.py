@@ -2,7 +2,7 @@
 (agreements.py); measures per priority area (measures.py); the knowledge library (library.py)."""
 
 from beredd.collab.models.agreements import Agreement, agreement_file_path
-from beredd.collab.models.library import LibraryItem, library_file_path
+from beredd.collab.models.library import LibraryItem, LibraryLink, library_file_path
 from beredd.collab.models.measures import Measure
 from beredd.collab.models.meetings import (
     Action,
@@ -34,6 +34,7 @@ __all__ = [
     "Forum",
     "ForumMember",
     "LibraryItem",
+    "LibraryLink",
     "Measure",
     "Meeting",
     "MeetingAttachment",

@@ -63,3 +63,36 @@ class LibraryItem(TimeStampedModel):
     @property
     def topic_list(self) -> list[str]:
         return [t for t in self.topics.split(",") if t]
+
+
+class LibraryLink(TimeStampedModel):
+    """A library item linked to a meeting or a planning direction (issue 13 item 7: "a link can be attached to ...
+    a direction or a meeting"). Viewers see a linked item only if the library lets them see it."""
+
+    item = models.ForeignKey(LibraryItem, on_delete=models.PROTECT, related_name="links")
+    meeting = models.ForeignKey("collab.Meeting", null=True, blank=True, on_delete=models.CASCADE, related_name="library_links")
+    direction = models.ForeignKey(
+        "collab.Direction", null=True, blank=True, on_delete=models.CASCADE, related_name="library_links"
+    )
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(meeting__isnull=False, direction__isnull=True)
+                | models.Q(meeting__isnull=True, direction__isnull=False),
+                name="collab_librarylink_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["item", "meeting"], condition=models.Q(meeting__isnull=False), name="collab_librarylink_unique_meeting"
+            ),
+            models.UniqueConstraint(
+                fields=["item", "direction"],
+                condition=models.Q(direction__isnull=False),
+                name="collab_librarylink_unique_direction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.item)

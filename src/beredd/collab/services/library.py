@@ -132,3 +132,35 @@ def library_update(
     changes = audit.diff(before, audit.snapshot(item, FIELDS)) | {"version": item.version}
     audit.record(actor=actor, action="collab.library_update", target=item, changes=changes, via=via)
     return item
+
+
+@transaction.atomic
+def library_link_add(*, actor: Any, item: LibraryItem, target: Any, via: str = "ui") -> Any:
+    """Link a library item the actor can see to a meeting (needs collab.manage at the forum's owner) or a planning
+    direction (reporting.issue at the sender). Linking twice is refused naming the field."""
+    from beredd.collab import selectors
+    from beredd.collab.models import Direction, LibraryLink, Meeting
+
+    if isinstance(target, Meeting):
+        require(actor, MANAGE, target.forum.owner)
+        org, where = target.forum.owner, {"meeting": target}
+    elif isinstance(target, Direction):
+        require(actor, "reporting.issue", target.sender)
+        org, where = target.sender, {"direction": target}
+    else:
+        fail({"target": _("Choose a meeting or a planning direction.")})
+        raise AssertionError  # unreachable: fail raised
+    if not selectors.library_for_user(user=actor).filter(pk=item.pk).exists():
+        fail({"item": _("Choose an item from the library.")})
+    if LibraryLink.objects.filter(item=item, **where).exists():
+        fail({"item": _("This item is already linked here.")})
+    link = LibraryLink.objects.create(item=item, added_by=actor, **where)
+    audit.record(
+        actor=actor,
+        action="collab.library_link",
+        target=target,
+        organisation=org,
+        changes={"library_item": item.pk, "title": item.title},
+        via=via,
+    )
+    return link

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from beredd.collab import selectors
-from beredd.collab.forms import LibraryItemForm
-from beredd.collab.models import LibraryItem, PriorityArea
+from beredd.collab.forms import LibraryItemForm, LibraryLinkForm
+from beredd.collab.models import Direction, LibraryItem, PriorityArea
 from beredd.collab.services import library as services
 from beredd.collab.views._helpers import filters_of, page_of, run_edit, uploaded
-from beredd.core.exceptions import NotFoundError
+from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs import selectors as org_selectors
 
 
@@ -101,3 +104,41 @@ def library_file(request: HttpRequest, item_id: int) -> FileResponse:
     if not item.file:
         raise NotFoundError("library_file", item_id)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file_name, content_type=item.file_type)
+
+
+def link_context(request: HttpRequest, target: Any, *, manage: bool) -> dict[str, Any]:
+    """Context for ``collab/_library_links.html`` on a meeting or direction page."""
+    kind = "inriktning" if isinstance(target, Direction) else "mote"
+    return {
+        "library_links": selectors.library_links_for(user=request.user, target=target),
+        "library_form": LibraryLinkForm(choices=selectors.library_link_choices(user=request.user)[:500]) if manage else None,
+        "library_action": reverse("collab:library-link", args=[kind, target.pk]),
+    }
+
+
+@require_POST
+@login_required
+def library_link(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
+    """Link a library item to a meeting (``mote``) or a direction (``inriktning``); back to that page."""
+    target: Any
+    if kind == "mote":
+        target = selectors.meeting_get_for_user(user=request.user, meeting_id=target_id, manage=True)
+        back = reverse("collab:meeting", args=[target.pk])
+    elif kind == "inriktning":
+        target = selectors.direction_get_for_user(user=request.user, direction_id=target_id)
+        if not selectors.direction_is_sender(request.user, target):
+            raise NotFoundError("direction", target_id)
+        back = reverse("collab:direction", args=[target.pk])
+    else:
+        raise NotFoundError("target", target_id)
+    form = LibraryLinkForm(request.POST, choices=selectors.library_link_choices(user=request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose an item from the library."))
+        return redirect(back + "#library")
+    try:
+        services.library_link_add(actor=request.user, item=form.cleaned_data["item"], target=target)
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(str(d["message"]) for d in exc.details or []) or str(exc.message))
+        return redirect(back + "#library")
+    messages.success(request, _("The library item is linked."))
+    return redirect(back + "#library")
