@@ -141,6 +141,7 @@ def library_link_add(*, actor: Any, item: LibraryItem, target: Any, via: str = "
     from beredd.collab import selectors
     from beredd.collab.models import Direction, LibraryLink, Meeting
 
+    where: dict[str, Any]
     if isinstance(target, Meeting):
         require(actor, MANAGE, target.forum.owner)
         org, where = target.forum.owner, {"meeting": target}
