@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
-from beredd.core.exceptions import ConflictError
+from beredd.core.exceptions import ConflictError, ValidationFailed
 
 # Only web links: never javascript:, data: or file: URLs. Links are stored, never fetched.
 _URL = URLValidator(schemes=["http", "https"])
@@ -47,9 +47,18 @@ def clean_date(value: Any, field: str, errors: dict[str, str], *, required: bool
 
 
 def check_version(current: int, expected: Any) -> None:
-    """Raise ConflictError (409) when the form or API call was made from an older version than the stored one."""
+    """Raise ConflictError (409) when the form or API call was made from an older version than the stored one. An
+    edit must say which version it was made from; without one it is refused (never saved over blindly)."""
     if expected in (None, ""):
-        return
+        raise ValidationFailed(
+            details=[
+                {
+                    "row": None,
+                    "field": "version",
+                    "message": _("Reload the page: the edit does not say which version it changes."),
+                }
+            ]
+        )
     try:
         given = int(expected)
     except (TypeError, ValueError):

@@ -38,6 +38,7 @@ def test_the_mas_is_reminded_once_before_the_agreement_expires(world: SimpleName
     assert {m.to[0] for m in mail.outbox} == {"mas@gavle.test", "samordnare@gavle.test"}
     assert mail.outbox[0].subject == "Avtal löper ut: Medicintekniska produkter"
     assert "2027-05-31" in mail.outbox[0].body and f"/samverkan/avtal/{item.pk}/" in mail.outbox[0].body
+    assert 'Avtalet "Medicintekniska produkter" för Gävle löper snart ut.' in mail.outbox[0].body
     assert tasks.send_agreement_reminders.call("2027-04-02") == 0
 
 

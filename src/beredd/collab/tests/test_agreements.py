@@ -119,6 +119,12 @@ def test_a_stale_version_is_refused_with_409_and_nothing_is_overwritten(world: S
         services.agreement_update(actor=world.gavle_coord, agreement=agreement, values={"contact": "070-2"}, expected_version=1)
     assert exc.value.status == 409
     assert Agreement.objects.get().contact == "070-1"
+    with pytest.raises(ValidationFailed) as missing:  # an edit that does not say its version is never saved blindly
+        services.agreement_update(
+            actor=world.gavle_coord, agreement=agreement, values={"contact": "070-3"}, expected_version=None
+        )
+    assert missing.value.details[0]["field"] == "version"
+    assert Agreement.objects.get().contact == "070-1"
 
 
 def test_writes_are_audited_with_labels(world: SimpleNamespace, agreement: Agreement) -> None:
