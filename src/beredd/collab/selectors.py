@@ -374,9 +374,16 @@ def agreement_party_choices() -> QuerySet[Organisation]:
     )
 
 
-def agreement_kommun_choices(*, user: Any) -> list[Organisation]:
-    """The kommuner the user may record agreements for (collab.manage there)."""
-    return list(policy.visible_organisations(user, "collab.manage").filter(kind="kommun", is_active=True).order_by("name")[:400])
+def agreement_kommun_choices(*, user: Any, org: Organisation | None) -> list[Organisation]:
+    """The kommuner the user may record agreements for from the current organisation: the kommun itself, or a
+    county's kommuner (at most 49, Västra Götaland); nothing above county level (choose a county or kommun first)."""
+    if org is None or not policy.can(user, "collab.manage", org):
+        return []
+    if org.kind == Organisation.Kind.KOMMUN:
+        return [org]
+    if org.kind == Organisation.Kind.LAN:
+        return list(Organisation.objects.filter(parent=org, kind="kommun", is_active=True).order_by("name"))
+    return []
 
 
 def agreement_evidence(*, kommun: Organisation, today: dt.date | None = None) -> list[dict[str, Any]]:

@@ -225,3 +225,13 @@ def test_the_api_lists_creates_and_refuses_per_rule(client: Client, world: Simpl
     assert client.put(put, body, content_type="application/json", **auth(world.gavle_mas)).json()["version"] == 2
     assert client.put(put, body, content_type="application/json", **auth(world.gavle_mas)).status_code == 409
     assert AuditEvent.objects.filter(action="collab.agreement_create", via="api").count() == 1
+
+
+def test_the_record_links_follow_the_current_organisation(client: Client, world: SimpleNamespace) -> None:
+    client.force_login(world.analyst)  # the county: one link per kommun in the county
+    body = client.get("/samverkan/avtal/").content.decode()
+    assert body.count("/avtal/nytt/") == 10 and f"/samverkan/org/{world.gavle.pk}/avtal/nytt/" in body
+    client.force_login(world.gavle_mas)  # the kommun: its own button
+    assert client.get("/samverkan/avtal/").content.decode().count("/avtal/nytt/") == 1
+    client.force_login(world.national_viewer)  # may not record
+    assert "/avtal/nytt/" not in client.get("/samverkan/avtal/").content.decode()

@@ -48,7 +48,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             "statuses": list(STATUS_LABELS.items()),
             "notice_days": EXPIRY_NOTICE_DAYS,
             "evidence": evidence,
-            "kommuner": selectors.agreement_kommun_choices(user=request.user),
+            "kommuner": selectors.agreement_kommun_choices(user=request.user, org=org),
         },
     )
 
