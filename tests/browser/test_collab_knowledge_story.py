@@ -48,6 +48,7 @@ def test_agreement_measure_and_library_story(
     login(page, mas.email, PASSWORD, TOTP)
     page.goto(f"{live_url}/samverkan/avtal/")
     assert_accessible(page)
+    _no_sideways_scroll(page)
     with page.expect_navigation():
         page.click("text=Nytt avtal för Gävle")
     assert_accessible(page)
@@ -88,6 +89,7 @@ def test_agreement_measure_and_library_story(
     # She reports a measure for the year.
     page.goto(f"{live_url}/samverkan/org/{gavle.pk}/insats/ny/?year={year}")
     assert_accessible(page)
+    _no_sideways_scroll(page)
     page.fill("#id_title", "Planera för 30 dagar utan leveranser")
     page.select_option("#id_priority_area", "planering")
     page.select_option("#id_status", "ongoing")
