@@ -14,6 +14,7 @@ from beredd.collab.forms import DirectionForm
 from beredd.collab.models import DirectionAttachment
 from beredd.collab.services import directions as services
 from beredd.collab.services.meetings import MAX_ATTACHMENT_BYTES
+from beredd.collab.views import library as library_views
 from beredd.collab.views._helpers import filters_of, page_of, run
 from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
@@ -67,6 +68,7 @@ def direction_detail(request: HttpRequest, direction_id: int) -> HttpResponse:
             "result": selectors.direction_completeness(direction=direction) if is_sender else None,
             "own": selectors.direction_own_submissions(user=request.user, direction=direction),
             "attachments": direction.attachments.all(),
+            **library_views.link_context(request, direction, manage=is_sender),
         },
     )
 

@@ -22,6 +22,7 @@ from beredd.collab.forms import (
 from beredd.collab.models import Meeting
 from beredd.collab.services import documents
 from beredd.collab.services import meetings as services
+from beredd.collab.views import library as library_views
 from beredd.collab.views._helpers import run
 from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
@@ -127,6 +128,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "decisions": meeting.decisions.all(),
             "actions": meeting.actions.select_related("owner_org", "owner_user"),
             "attachments": meeting.attachments.all(),
+            **library_views.link_context(request, meeting, manage=manage),
         },
     )
 
