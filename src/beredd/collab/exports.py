@@ -1,8 +1,7 @@
 """Exports of measures and the action plan: CSV and XLSX through the reporting app's writers, and a PDF.
 
-Every text cell is neutralised before it is written (OWASP CSV injection): a value starting with ``=``, ``+``,
-``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it as text and never
-runs it as a formula. The headers are Swedish labels, never field codes.
+Every text cell goes through the one neutraliser (``core.spreadsheet``, OWASP CSV injection) before the
+reporting writers, which use it too. The headers are Swedish labels, never field codes.
 """
 
 from __future__ import annotations
@@ -16,16 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from beredd.collab.models import Measure
+from beredd.core.spreadsheet import neutralise
 from beredd.core.timefmt import local
 from beredd.reporting.services import exports as writers
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
