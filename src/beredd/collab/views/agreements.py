@@ -18,6 +18,7 @@ from beredd.collab.models import Agreement
 from beredd.collab.models.agreements import EXPIRY_NOTICE_DAYS, STATUS_LABELS
 from beredd.collab.services import agreements as services
 from beredd.collab.views._helpers import filters_of, page_of, run_edit, uploaded
+from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs import selectors as org_selectors
 
@@ -121,4 +122,4 @@ def agreement_file(request: HttpRequest, agreement_id: int) -> FileResponse:
     item = selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id)
     if not item.file:
         raise NotFoundError("agreement_file", agreement_id)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file_name, content_type=item.file_type)
+    return downloads.attachment(FileResponse(item.file.open("rb"), content_type=item.file_type), item.file_name)

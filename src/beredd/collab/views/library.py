@@ -17,6 +17,7 @@ from beredd.collab.forms import LibraryItemForm, LibraryLinkForm
 from beredd.collab.models import Direction, LibraryItem, PriorityArea
 from beredd.collab.services import library as services
 from beredd.collab.views._helpers import filters_of, page_of, run_edit, uploaded
+from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs import selectors as org_selectors
 
@@ -103,7 +104,7 @@ def library_file(request: HttpRequest, item_id: int) -> FileResponse:
     item = selectors.library_get_for_user(user=request.user, item_id=item_id)
     if not item.file:
         raise NotFoundError("library_file", item_id)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file_name, content_type=item.file_type)
+    return downloads.attachment(FileResponse(item.file.open("rb"), content_type=item.file_type), item.file_name)
 
 
 def link_context(request: HttpRequest, target: Any, *, manage: bool) -> dict[str, Any]:

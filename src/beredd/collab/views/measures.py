@@ -18,6 +18,7 @@ from beredd.collab.forms import MeasureForm
 from beredd.collab.models import Measure, PriorityArea
 from beredd.collab.services import measures as services
 from beredd.collab.views._helpers import filters_of, page_of, run_edit
+from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs import selectors as org_selectors
 from beredd.orgs.models import Organisation
@@ -44,8 +45,7 @@ def _year(request: HttpRequest) -> int:
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return downloads.attachment(response, filename)
 
 
 @login_required
