@@ -21,6 +21,7 @@ api = NinjaAPI(
     auth=[token_auth, session_auth],
     urls_namespace="api",
     docs=AccessibleDocs(),
+    renderer=problems.FiniteJSONRenderer(),
 )
 problems.install(api)
 
