@@ -149,3 +149,60 @@ def install(api: NinjaAPI) -> None:
     def _unhandled(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled API error: %s %s", request.method, request.path)
         return problem(api, request, status=500, code="server_error", title="Something went wrong on the server.")
+
+
+# The problem answers every operation can give, declared once for the whole OpenAPI document.
+PROBLEM_RESPONSES = {
+    "400": "Bad request (problem details).",
+    "401": "No valid token or session (problem details).",
+    "403": "Not allowed for the caller's role or organisation (problem details).",
+    "404": "Not found, or not visible to the caller (problem details).",
+    "409": "Conflict: a stale version, a closed round or a stored rule (problem details).",
+    "422": "The input is not valid; `errors` names each field (problem details).",
+}
+PROBLEM_SCHEMA = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details.",
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                    "message": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+    "required": ["type", "title", "status", "code"],
+}
+
+
+def declare_problem_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the Problem schema and the 400/401/403/404/409/422 problem responses to every operation."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in PROBLEM_RESPONSES.items():
+                responses.setdefault(status, {"description": description, "content": content})
+    return schema
+
+
+class ProblemAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document declares the problem answers of every operation."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_problem_responses(schema)
+        return schema

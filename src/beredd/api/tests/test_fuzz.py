@@ -178,3 +178,54 @@ def test_a_bogus_bearer_token_is_401_on_every_operation(db: Any) -> None:
         if response.status_code != 401 or response["Content-Type"] != "application/problem+json":
             failures.append(f"{response.status_code} {response['Content-Type']} {method.upper()} {url}")
     assert not failures, "\n".join(failures)
+
+
+def test_every_operation_declares_its_problem_responses(client: Client, db: Any) -> None:
+    doc = client.get("/api/v1/openapi.json").json()
+    assert doc["components"]["schemas"]["Problem"]["required"] == ["type", "title", "status", "code"]
+    missing = [
+        f"{method.upper()} {path}: {status}"
+        for method, path, op in _operations(client)
+        for status in ("400", "401", "403", "404", "409", "422")
+        if "application/problem+json" not in op["responses"].get(status, {}).get("content", {})
+    ]
+    assert not missing, "\n".join(missing)
+
+
+def _unbounded(doc: dict[str, Any], schema: dict[str, Any], where: str, seen: set[str]) -> list[str]:
+    """Integers and numbers without both bounds, and strings without a maximum length, inside an input schema."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        if name in seen:
+            return []
+        seen = seen | {name}
+        schema = doc["components"]["schemas"][name]
+    found = []
+    for key in ("anyOf", "allOf", "oneOf"):
+        for sub in schema.get(key, []):
+            found += _unbounded(doc, sub, where, seen)
+    kind = schema.get("type")
+    if kind in ("integer", "number") and ("minimum" not in schema or "maximum" not in schema):
+        found.append(f"{where}: {kind} without minimum/maximum")
+    if kind == "string" and "enum" not in schema and "format" not in schema and "maxLength" not in schema:
+        found.append(f"{where}: string without maxLength")
+    if kind == "array":
+        if "maxItems" not in schema:
+            found.append(f"{where}: array without maxItems")
+        found += _unbounded(doc, schema.get("items", {}), f"{where}[]", seen)
+    for name, sub in schema.get("properties", {}).items():
+        found += _unbounded(doc, sub, f"{where}.{name}", seen)
+    return found
+
+
+def test_every_input_parameter_and_body_field_is_bounded(client: Client, db: Any) -> None:
+    """Every id, page, count, year, number and text an operation accepts has both bounds in the schema."""
+    doc = client.get("/api/v1/openapi.json").json()
+    found = []
+    for method, path, op in _operations(client):
+        for p in op.get("parameters", []):
+            found += _unbounded(doc, p["schema"], f"{method.upper()} {path} {p['in']}:{p['name']}", set())
+        body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+        if body:
+            found += _unbounded(doc, body, f"{method.upper()} {path} body", set())
+    assert not found, "\n".join(found)
