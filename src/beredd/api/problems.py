@@ -153,12 +153,12 @@ def install(api: NinjaAPI) -> None:
 
 # The problem answers every operation can give, declared once for the whole OpenAPI document.
 PROBLEM_RESPONSES = {
-    "400": "Bad request (problem details).",
-    "401": "No valid token or session (problem details).",
-    "403": "Not allowed for the caller's role or organisation (problem details).",
-    "404": "Not found, or not visible to the caller (problem details).",
-    "409": "Conflict: a stale version, a closed round or a stored rule (problem details).",
-    "422": "The input is not valid; `errors` names each field (problem details).",
+    400: "Bad request (problem details).",
+    401: "No valid token or session (problem details).",
+    403: "Not allowed for the caller's role or organisation (problem details).",
+    404: "Not found, or not visible to the caller (problem details).",
+    409: "Conflict: a stale version, a closed round or a stored rule (problem details).",
+    422: "The input is not valid; `errors` names each field (problem details).",
 }
 PROBLEM_SCHEMA = {
     "title": "Problem",
@@ -195,7 +195,9 @@ def declare_problem_responses(schema: dict[str, Any]) -> dict[str, Any]:
         for operation in methods.values():
             responses = operation.setdefault("responses", {})
             for status, description in PROBLEM_RESPONSES.items():
-                responses.setdefault(status, {"description": description, "content": content})
+                # int keys like ninja's own (200, 201), so the docs page can sort them
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": description, "content": content}
     return schema
 
 
