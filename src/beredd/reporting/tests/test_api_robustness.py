@@ -149,3 +149,18 @@ def test_an_unhandled_error_is_a_problem_document_not_html(api: Client, cast: Ca
     monkeypatch.setattr(selectors, "round_get_for_user", broken)
     body = problem(api.get("/api/v1/reporting/rounds/1", **bearer(cast.users["national"])), 500)
     assert body["code"] == "server_error" and "a bug" not in str(body)
+
+
+@pytest.mark.parametrize("value", [1e308, 10**30, -(10**13), "1e400"])
+def test_a_numeric_answer_beyond_ten_to_the_twelve_is_422(api: Client, cast: Cast, value: Any) -> None:
+    from beredd.reporting.tests.conftest import issue as issue_round
+
+    instance = issue_round(cast).instances.get()
+    url = f"/api/v1/reporting/instances/{instance.pk}/submissions/{cast.units['g1'].pk}/draft"
+    response = api.put(url, {"answers": {"staff_total": value}}, content_type="application/json", **bearer(cast.users["g1"]))
+    body = problem(response)
+    assert fields(body) == {"staff_total"} or "staff_total" in str(body)
+    rollup = api.get(
+        f"/api/v1/reporting/instances/{instance.pk}/rollup?org_id={cast.ref['gavle'].pk}", **bearer(cast.users["gavle"])
+    )
+    assert rollup.status_code == 200 and "Infinity" not in rollup.content.decode()
