@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from beredd.api.schemas import InputSchema
-from beredd.core.bounds import Id, LineText, ShortText, Year
+from beredd.core.bounds import Id, ShortText, Year
 from beredd.preparedness import selectors, self_assessment, services
 
 PREFIX = "preparedness"
@@ -32,7 +32,7 @@ class HeatIn(InputSchema):
     level: ShortText
     valid_from: dt.date
     valid_until: dt.date
-    note: LineText = ""
+    note: Annotated[str, Field(max_length=2000)] = ""
 
 
 class HeatNoticeOut(Schema):

@@ -85,7 +85,7 @@ class PersonIn(InputSchema):
     hearing_impaired: bool = False
     vision_impaired: bool = False
     legal_basis: ShortText = "care"
-    legal_note: LineText = ""
+    legal_note: Annotated[str, Field(max_length=2000)] = ""
     review_date: dt.date | None = None
     contact_name: ShortText = ""
     contact_phone: Annotated[str, Field(max_length=40)] = ""
