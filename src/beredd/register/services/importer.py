@@ -51,7 +51,8 @@ def validate_rows(kommun: Organisation, rows: list[dict[str, Any]]) -> tuple[Imp
     existing = dict(Person.objects.filter(kommun=kommun).values_list("pnr_hash", "pk"))
     seen: dict[str, int] = {}
     clean_rows: list[tuple[int, CleanPerson]] = []
-    for number, row in enumerate(rows, start=2):
+    for fallback, row in enumerate(rows, start=2):
+        number = tables.row_number(row, fallback)
         clean, errors = clean_person(row, units=units, catalogue=catalogue)
         result.problems.extend({"row": number, "field": f, "message": m} for f, m in errors)
         if clean is None:
