@@ -84,3 +84,12 @@ def hostile_value(value: Any, path: str = "") -> tuple[str, str] | None:
             if found:
                 return found
     return None
+
+
+def parse_id(value: Any) -> int | None:
+    """An id from a form or query value, or None when it is not a whole number in 1..MAX_ID."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= MAX_ID else None
