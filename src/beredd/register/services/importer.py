@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -40,7 +41,7 @@ class ImportResult:
         return not self.problems
 
 
-def validate_rows(kommun: Organisation, rows: list[dict[str, Any]]) -> tuple[ImportResult, list[tuple[int, CleanPerson]]]:
+def validate_rows(kommun: Organisation, rows: Sequence[dict[str, Any]]) -> tuple[ImportResult, list[tuple[int, CleanPerson]]]:
     """Validate every row (numbered from 2: row 1 is the header). Nothing is written."""
     result = ImportResult(rows=len(rows))
     if rows:
@@ -196,7 +197,7 @@ def import_rows(
     actor: Any,
     scope: access.Scope,
     kommun: Organisation,
-    rows: list[dict[str, Any]],
+    rows: Sequence[dict[str, Any]],
     on_duplicate: str = "skip",
     via: str = "ui",
     batch: ImportBatch | None = None,
