@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "beredd.core.cache_headers.NoStoreMiddleware",  # after WhiteNoise: every page and download is no-store
     "beredd.core.middleware.AuditContextMiddleware",
+    "beredd.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -16,6 +16,7 @@ from beredd.accounts import login_throttle, policy, selectors, services
 from beredd.accounts.context import current_org, set_current_org
 from beredd.accounts.forms import InvitationAcceptForm, InvitationForm, TokenForm
 from beredd.accounts.models import Role, User
+from beredd.core.bounds import parse_id
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.orgs import selectors as org_selectors
@@ -29,10 +30,7 @@ def mfa_required(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def switch_org(request: HttpRequest) -> HttpResponse:
-    try:
-        org_id = int(request.POST.get("org", ""))
-    except ValueError:
-        org_id = 0
+    org_id = parse_id(request.POST.get("org", "")) or 0
     org = set_current_org(request, org_id)
     if org is None:
         raise NotFoundError("organisation", org_id)

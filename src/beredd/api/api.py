@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from ninja import NinjaAPI
-
 from beredd.api import problems
 from beredd.api.auth import session_auth, token_auth
 from beredd.api.docs import AccessibleDocs
 
-api = NinjaAPI(
+api = problems.ProblemAPI(
     title="Beredd API",
     version="1.0.0",
     description=(
@@ -21,6 +19,7 @@ api = NinjaAPI(
     auth=[token_auth, session_auth],
     urls_namespace="api",
     docs=AccessibleDocs(),
+    renderer=problems.FiniteJSONRenderer(),
 )
 problems.install(api)
 

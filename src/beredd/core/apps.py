@@ -12,3 +12,11 @@ class CoreConfig(AppConfig):
         from beredd.core import append_only, checks  # noqa: F401  # registers the system checks
 
         connection_created.connect(append_only.install_sqlite_function, dispatch_uid="beredd_append_only")
+
+        from django.urls import register_converter
+
+        from beredd.core import textlimits
+        from beredd.core.converters import IdConverter
+
+        textlimits.install()
+        register_converter(IdConverter, "id")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -40,5 +42,15 @@ class UnitForm(forms.ModelForm[Organisation]):
         self.fields["regi"].required = True
 
 
+# The one size limit for a unit import file: 2 MB (tens of thousands of rows, far more than a kommun's units).
+UNIT_IMPORT_MAX_BYTES = 2_000_000
+
+
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    file = forms.FileField(label=_("File (CSV or XLSX)"), help_text=_("At most 2 MB."))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > UNIT_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB, the limit for a unit import."))
+        return upload

@@ -177,7 +177,9 @@ def read_table(*, filename: str, content: bytes) -> list[dict[str, str]]:
     if not content.strip():
         raise ValidationFailed(_("The file is empty."))
     return [
-        {key: "" if value is None else str(value).strip() for key, value in row.items() if key is not None}
+        tables.Row.at(
+            row.line, {key: "" if value is None else str(value).strip() for key, value in row.items() if key is not None}
+        )
         for row in tables.read_table(filename=filename, content=content)
     ]
 
@@ -209,7 +211,8 @@ def units_import(*, kommun: Organisation, actor: Any, filename: str, content: by
     existing_codes = set(Organisation.objects.filter(kind=Organisation.Kind.UNIT).exclude(code="").values_list("code", flat=True))
     existing_names = set(Organisation.objects.filter(parent=kommun).values_list("name", flat=True))
     seen_names: dict[str, int] = {}
-    for index, raw in enumerate(rows, start=2):
+    for fallback, raw in enumerate(rows, start=2):
+        index = tables.row_number(raw, fallback)
         clean, errors = _clean_unit_values(raw)
         code = clean["code"]
         if code:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +20,7 @@ from beredd.orgs.forms import ImportForm, UnitForm
 from beredd.orgs.models import Organisation
 
 _IMPORT_SESSION = "beredd_unit_import"
+PREVIEW_PAGE_SIZE = 100
 
 
 @login_required
@@ -137,6 +140,20 @@ def unit_import(request: HttpRequest, org_id: int) -> HttpResponse:
                     "name": upload.name,
                     "content": base64.b64encode(content).decode(),
                 }
-    return render(
-        request, "orgs/unit_import.html", {"form": form, "kommun": kommun, "result": result, "columns": services.IMPORT_COLUMNS}
-    )
+    elif request.method == "GET" and request.GET.get("page"):
+        # Paging through the preview of the file stored for confirmation (nothing is saved).
+        stored = request.session.get(_IMPORT_SESSION)
+        if stored and stored.get("kommun") == kommun.pk:
+            result = services.units_import(
+                kommun=kommun,
+                actor=request.user,
+                filename=stored["name"],
+                content=base64.b64decode(stored["content"]),
+                commit=False,
+            )
+    context: dict[str, Any] = {"form": form, "kommun": kommun, "result": result, "columns": services.IMPORT_COLUMNS}
+    if result is not None:
+        # The preview and the problem list are paged, so a large file never renders one huge page.
+        context["rows_page"] = Paginator(result.rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+        context["errors_page"] = Paginator(result.errors, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orgs/unit_import.html", context)

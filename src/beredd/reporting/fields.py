@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beredd.core.bounds import MAX_ABS_NUMBER
 from beredd.reporting.models import FieldType, TemplateField
 
 # Status scales, worst last. Regions' beredskapslägen (Socialstyrelsen's terms) and a generic traffic light.
@@ -121,6 +122,9 @@ def _number(field: TemplateField, raw: Any, *, integer: bool) -> Decimal:
         raise ValueError(_("Enter a number.")) from None
     if not value.is_finite():
         raise ValueError(_("Enter a number."))
+    if abs(value) > MAX_ABS_NUMBER:
+        # Every numeric answer is bounded, so sums and means over a whole country stay finite numbers.
+        raise ValueError(_("Must be between -%(max)s and %(max)s.") % {"max": f"{MAX_ABS_NUMBER:,}".replace(",", " ")})
     if integer and value != value.to_integral_value():
         raise ValueError(_("Enter a whole number."))
     low = field.min_value

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
 from beredd.core import downloads
+from beredd.core.bounds import parse_id
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.orgs.models import Organisation
@@ -36,10 +37,10 @@ def _lang() -> str:
 
 
 def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    # An id or a version from a form: None unless a whole number the database can hold.
+    if str(value).strip() == "0":
+        return 0
+    return parse_id(value)
 
 
 @login_required

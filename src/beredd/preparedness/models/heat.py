@@ -27,7 +27,7 @@ class HeatActivation(TimeStampedModel):
     valid_from = models.DateField()
     valid_until = models.DateField()
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=2_000)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True)
 

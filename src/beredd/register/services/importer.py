@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -40,7 +41,7 @@ class ImportResult:
         return not self.problems
 
 
-def validate_rows(kommun: Organisation, rows: list[dict[str, Any]]) -> tuple[ImportResult, list[tuple[int, CleanPerson]]]:
+def validate_rows(kommun: Organisation, rows: Sequence[dict[str, Any]]) -> tuple[ImportResult, list[tuple[int, CleanPerson]]]:
     """Validate every row (numbered from 2: row 1 is the header). Nothing is written."""
     result = ImportResult(rows=len(rows))
     if rows:
@@ -51,7 +52,8 @@ def validate_rows(kommun: Organisation, rows: list[dict[str, Any]]) -> tuple[Imp
     existing = dict(Person.objects.filter(kommun=kommun).values_list("pnr_hash", "pk"))
     seen: dict[str, int] = {}
     clean_rows: list[tuple[int, CleanPerson]] = []
-    for number, row in enumerate(rows, start=2):
+    for fallback, row in enumerate(rows, start=2):
+        number = tables.row_number(row, fallback)
         clean, errors = clean_person(row, units=units, catalogue=catalogue)
         result.problems.extend({"row": number, "field": f, "message": m} for f, m in errors)
         if clean is None:
@@ -195,7 +197,7 @@ def import_rows(
     actor: Any,
     scope: access.Scope,
     kommun: Organisation,
-    rows: list[dict[str, Any]],
+    rows: Sequence[dict[str, Any]],
     on_duplicate: str = "skip",
     via: str = "ui",
     batch: ImportBatch | None = None,

@@ -174,9 +174,13 @@ def incident_activate(
     localities: Sequence[str] = (),
     designations: Sequence[tuple[Organisation, str]] = (),
     is_exercise: bool = False,
+    confirm_outside: bool = False,
     via: str = "ui",
 ) -> Incident:
     """Activate an incident for an area of ``kommun`` and snapshot its residents in call-list order.
+
+    An area that reaches outside the kommun's boundary is refused with a warning on ``area`` unless
+    ``confirm_outside`` (the user has checked it and confirms).
 
     Logged in the access log and the audit log; the kommun's MAS is e-mailed after commit.
     Raises ValidationFailed for a bad area, reason or end time; refuses users who may not activate.
@@ -195,6 +199,21 @@ def incident_activate(
     if errors:
         raise ValidationFailed(details=errors)
     area, codes, places = _clean_area(area_geojson, list(postcodes), list(localities))
+    if area is not None and not confirm_outside and geo.outside_kommun(area, kommun.code):
+        raise ValidationFailed(
+            details=[
+                {
+                    "row": None,
+                    "field": "area",
+                    "message": _(
+                        "The area reaches outside %(kommun)s. Check that it is the right area; to activate it anyway, "
+                        "tick “The area is right although it reaches outside the kommun”."
+                    )
+                    % {"kommun": kommun.name},
+                    "code": "area_outside_kommun",
+                }
+            ]
+        )
     with transaction.atomic():
         incident = Incident.objects.create(
             kommun=kommun,

@@ -41,6 +41,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                 localities=d["locality_list"],
                 designations=designations,
                 is_exercise=d["is_exercise"],
+                confirm_outside=d.get("confirm_outside", False),
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)

@@ -19,6 +19,7 @@ from beredd.reporting.builtin import BUILTINS
 from beredd.reporting.exceptions import VersionPublishedError
 from beredd.reporting.fields import OPERATORS
 from beredd.reporting.models import FieldType, ReportTemplate, Rollup, TemplateField, TemplateVersion
+from beredd.reporting.template_schema import validate_field, validate_template
 
 FIELD_DEFAULTS: dict[str, Any] = {
     "section": "",
@@ -104,9 +105,11 @@ def template_import(
 ) -> TemplateVersion:
     """Create a template (or a new version of the owner's template with the same key) from JSON.
 
-    Raises ValidationFailed with one detail per bad field; nothing is saved then.
+    Raises ValidationFailed with one detail per bad field; nothing is saved then. The whole JSON is checked
+    against the template schema (``reporting.template_schema``) before anything is written.
     """
     _require_edit(actor, owner)
+    validate_template(data)
     key = str(data.get("key", "")).strip()
     items = data.get("fields")
     if not key or not isinstance(items, list) or not items:
@@ -173,6 +176,8 @@ def template_version_publish(*, actor: Any, version: TemplateVersion) -> Templat
     _require_edit(actor, version.template.owner)
     if version.is_published:
         raise VersionPublishedError()
+    # The version as it stands (fields added one by one in the editor included) must be a valid whole template.
+    validate_template(template_export(version=version))
     version.status = TemplateVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.save(update_fields=["status", "published_at"])
@@ -197,6 +202,7 @@ def _editable(actor: Any, version: TemplateVersion) -> None:
 @transaction.atomic
 def template_field_add(*, actor: Any, version: TemplateVersion, data: dict[str, Any]) -> TemplateField:
     _editable(actor, version)
+    validate_field(data)
     order = (version.fields.aggregate(n=Max("order"))["n"] or 0) + 1
     field = _field_from_json(version, data, order, 0)
     if version.fields.filter(key=field.key).exists():
