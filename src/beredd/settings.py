@@ -6,7 +6,6 @@ Development (the default) uses an embedded SQLite database under ``var/``. Produ
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -368,9 +367,7 @@ if BENCH_ENDPOINTS:
         raise ImproperlyConfigured("BEREDD_BENCH_ENDPOINTS is for benchmark servers only, never in production")
     ROOT_URLCONF = "beredd.core.bench_urls"
 
-DEMO_TODAY_OVERRIDE = None
 SILENCED_SYSTEM_CHECKS: list[str] = []
-BEREDD_SESSION_MFA_MAX_AGE = timedelta(hours=12)
 
 if DJANGO_ENV == "test":
     # Hashing cost is irrelevant to what the tests prove and dominates their run time.

@@ -96,11 +96,6 @@ def can(user: Any, permission: str, org: Organisation | None) -> bool:
     return bool(roles_at(user, org) & PERMISSIONS[permission])
 
 
-def can_anywhere(user: Any, permission: str) -> bool:
-    granted = PERMISSIONS[permission]
-    return any(m.role in granted for m in memberships(user))
-
-
 def orgs_with_permission(user: Any, permission: str) -> list[Organisation]:
     """The top organisations where the user holds ``permission`` (their subtrees are included implicitly)."""
     granted = PERMISSIONS[permission]

@@ -40,29 +40,6 @@ def _check_can_grant(*, actor: Any, organisation: Organisation, role: str) -> No
 
 
 @transaction.atomic
-def membership_grant(
-    *, actor: Any, user: User, organisation: Organisation, role: str, valid_until: Any = None, via: str = "ui"
-) -> Membership:
-    _check_can_grant(actor=actor, organisation=organisation, role=role)
-    membership, created = Membership.objects.get_or_create(
-        user=user,
-        organisation=organisation,
-        role=role,
-        defaults={"granted_by": actor if getattr(actor, "pk", None) else None, "valid_until": valid_until},
-    )
-    if not created:
-        before = audit.snapshot(membership, ["is_active", "valid_until"])
-        membership.is_active = True
-        membership.valid_until = valid_until
-        membership.save(update_fields=["is_active", "valid_until", "updated_at"])
-        changes = audit.diff(before, audit.snapshot(membership, ["is_active", "valid_until"]))
-    else:
-        changes = {"user": {"before": None, "after": user.pk}, "role": {"before": None, "after": role}}
-    audit.record(actor=actor, action="membership.grant", target=membership, organisation=organisation, changes=changes, via=via)
-    return membership
-
-
-@transaction.atomic
 def membership_revoke(*, actor: Any, membership: Membership, via: str = "ui") -> Membership:
     _check_can_grant(actor=actor, organisation=membership.organisation, role=membership.role)
     if membership.is_active:

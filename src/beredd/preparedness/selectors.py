@@ -57,16 +57,6 @@ def plan_get_for_user(*, user: Any, plan_id: int, permission: str = VIEW) -> Con
     return plan
 
 
-def plan_list_for_user(*, user: Any, org: Organisation) -> QuerySet[ContinuityPlan]:
-    _check(user, VIEW, org, "organisation", org.pk)
-    return (
-        ContinuityPlan.objects.in_subtree(org.path)
-        .select_related("organisation")
-        .prefetch_related("dependencies", "contacts")
-        .order_by("review_date")
-    )
-
-
 @dataclass
 class Check:
     label: str

@@ -341,11 +341,3 @@ def overdue_reviews_count(*, kommun: Organisation) -> int:
     """Active records whose review date has passed (a count: no identities, no access-log row needed)."""
     return Person.objects.filter(kommun=kommun, status=Person.Status.ACTIVE, review_date__lt=timezone.localdate()).count()
 
-
-def prefill_counts(*, user: Any, org: Organisation) -> dict[str, str]:
-    """Suppressed counts for ``org``'s subtree keyed ``register.<category>``, for filling a reporting field.
-
-    Returns the totals row (a kommun gets its own counts, a län the sum over its kommuner), never names.
-    """
-    _rows, totals = counts_for_user(user=user, org=org)
-    return {f"register.{c}": cell.shown for c, cell in totals.items()}

@@ -36,13 +36,8 @@ def checklists_by_level() -> dict[str, list[dict[str, str]]]:
     return data
 
 
-def before_summer_checklist() -> list[dict[str, str]]:
-    """The unit manager's yearly review before 1 May (FHM advice on Kunskapsguiden)."""
-    return checklists_by_level()["before_summer"]
-
-
 def heat_checklist(level: str) -> list[dict[str, str]]:
-    """Checklist items for ``level``: each level adds to the ones below it (QUESTION-SETS.md 5.3)."""
+    """Checklist items for ``level``: each level adds to the ones below it (before 1 May, then meddelande, gul, orange)."""
     data = checklists_by_level()
     items: list[dict[str, str]] = []
     for name in LEVEL_ORDER[: LEVEL_ORDER.index(level) + 1]:

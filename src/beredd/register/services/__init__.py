@@ -1,4 +1,4 @@
-"""Writes and identifiable reads of the register. ``person_open`` is the one door to a record (STYLE.md)."""
+"""Writes and identifiable reads of the register. ``person_open`` is the one door to a record (CONTRIBUTING.md)."""
 
 from beredd.register.services import access  # noqa: I001  # first: the other modules import it
 from beredd.register.services.persons import (

@@ -20,7 +20,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from beredd.accounts import policy
-from beredd.accounts.models import Role
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError
 from beredd.orgs.models import Organisation
 from beredd.register.models import AccessLog, Incident, RegisterGrant
@@ -221,6 +220,3 @@ def kommuner_with_identity_access(user: Any) -> list[Organisation]:
             if kommun is not None and identity_scope(user, kommun) is not None:
                 out[kommun.pk] = kommun
     return list(out.values())
-
-
-MAS_ROLES = frozenset({Role.MAS})

@@ -128,17 +128,6 @@ def impact_query(
     return out
 
 
-def impact_counts(impacts: list[Impact]) -> dict[str, int]:
-    return {
-        "total": len(impacts),
-        "life_sustaining": sum(i.life for i in impacts),
-        "electricity_dependent": sum(i.electric for i in impacts),
-        "cannot_evacuate": sum(i.cannot_evacuate for i in impacts),
-        "heat_sensitive": sum(i.heat for i in impacts),
-        "communication": sum(i.communication for i in impacts),
-    }
-
-
 def _clean_area(area_geojson: Any, postcodes: list[str], localities: list[str]) -> tuple[Any, list[str], list[str]]:
     errors = []
     area = None
