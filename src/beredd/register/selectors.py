@@ -340,4 +340,3 @@ def log_extract_rows(*, kommun: Organisation, person_id: int) -> list[AccessLog]
 def overdue_reviews_count(*, kommun: Organisation) -> int:
     """Active records whose review date has passed (a count: no identities, no access-log row needed)."""
     return Person.objects.filter(kommun=kommun, status=Person.Status.ACTIVE, review_date__lt=timezone.localdate()).count()
-
