@@ -32,9 +32,7 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
-            from beredd.accounts.middleware import _has_mfa
-
-            if policy.requires_mfa(user) and not _has_mfa(user):
+            if policy.requires_mfa(user) and not policy.has_mfa(user):
                 return None
             return user
         return None

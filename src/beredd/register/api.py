@@ -13,8 +13,7 @@ from ninja import Router, Schema, Status
 
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
-from beredd.register import selectors, services
-from beredd.register.services import access
+from beredd.register import access, selectors, services
 
 PREFIX = "register"
 router = Router(tags=["register"])

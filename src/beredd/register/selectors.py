@@ -15,8 +15,8 @@ from django.utils import timezone
 from beredd.accounts import policy
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
+from beredd.register import access
 from beredd.register.models import AccessLog, Incident, Person, PersonDevice
-from beredd.register.services import access
 
 COUNT_COLUMNS = ["total", "electricity_dependent", "life_sustaining", "cannot_evacuate", "heat_sensitive", "communication"]
 SMALL = "<5"

@@ -7,15 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from beredd.accounts import policy
-from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
+from beredd.core.exceptions import ValidationFailed
 from beredd.orgs.models import Organisation
-
-
-def require(actor: Any, permission: str, org: Organisation) -> None:
-    """Raise PermissionDeniedError unless ``actor`` holds ``permission`` at ``org`` (or above it)."""
-    if actor is not None and not policy.can(actor, permission, org):
-        raise PermissionDeniedError()
 
 
 def require_kind(org: Organisation, *kinds: str, field: str = "organisation") -> None:

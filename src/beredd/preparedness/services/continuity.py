@@ -7,10 +7,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from beredd.accounts import policy
 from beredd.core import audit
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import ContinuityPlan, PlanContact, PlanDependency, UnitProfile
-from beredd.preparedness.services._common import check_order, check_required, raise_if, require, require_kind
+from beredd.preparedness.services._common import check_order, check_required, raise_if, require_kind
 from beredd.preparedness.services.heat import heat_notices_for_late_unit
 
 PLAN_FIELDS = ["title", "critical_activities", "max_tolerable_outage", "owner", "approved_by", "approved_on", "review_date"]
@@ -24,7 +25,7 @@ def unit_profile_set(*, unit: Organisation, actor: Any, heat_sensitive: bool) ->
     A unit flagged heat-sensitive while a heat warning is in force for its kommun or county (a unit created or
     flagged after the warning was set) gets that warning's checklist to acknowledge at once.
     """
-    require(actor, "preparedness.edit", unit)
+    policy.require(actor, "preparedness.edit", unit)
     require_kind(unit, Organisation.Kind.UNIT)
     profile, _created = UnitProfile.objects.select_for_update().get_or_create(unit=unit)
     before = audit.snapshot(profile, ["heat_sensitive"])
@@ -59,7 +60,7 @@ def _plan_values(values: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def plan_create(*, organisation: Organisation, actor: Any, values: dict[str, Any]) -> ContinuityPlan:
-    require(actor, "preparedness.edit", organisation)
+    policy.require(actor, "preparedness.edit", organisation)
     require_kind(organisation, Organisation.Kind.UNIT, Organisation.Kind.KOMMUN)
     _validate_plan(values)
     plan = ContinuityPlan.objects.create(organisation=organisation, **_plan_values(values))
@@ -75,7 +76,7 @@ def plan_create(*, organisation: Organisation, actor: Any, values: dict[str, Any
 
 @transaction.atomic
 def plan_update(*, plan: ContinuityPlan, actor: Any, values: dict[str, Any]) -> ContinuityPlan:
-    require(actor, "preparedness.edit", plan.organisation)
+    policy.require(actor, "preparedness.edit", plan.organisation)
     _validate_plan(values)
     before = audit.snapshot(plan, PLAN_FIELDS)
     for name, value in _plan_values(values).items():
@@ -94,7 +95,7 @@ def plan_update(*, plan: ContinuityPlan, actor: Any, values: dict[str, Any]) -> 
 @transaction.atomic
 def plan_dependency_set(*, plan: ContinuityPlan, actor: Any, kind: str, values: dict[str, Any]) -> PlanDependency:
     """Create or replace the routines for one dependency of the plan."""
-    require(actor, "preparedness.edit", plan.organisation)
+    policy.require(actor, "preparedness.edit", plan.organisation)
     if kind not in PlanDependency.Kind.values:
         raise_if([{"row": None, "field": "kind", "message": _("Choose one of the listed values.")}])
     dep, _created = PlanDependency.objects.get_or_create(plan=plan, kind=kind)
@@ -114,7 +115,7 @@ def plan_dependency_set(*, plan: ContinuityPlan, actor: Any, kind: str, values: 
 
 @transaction.atomic
 def plan_contact_add(*, plan: ContinuityPlan, actor: Any, values: dict[str, Any]) -> PlanContact:
-    require(actor, "preparedness.edit", plan.organisation)
+    policy.require(actor, "preparedness.edit", plan.organisation)
     errors = check_required(values, "name")
     if not values.get("phone") and not values.get("email"):
         errors.append({"row": None, "field": "phone", "message": _("A phone number or an e-mail address is required.")})

@@ -9,17 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts import policy
 from beredd.core import audit
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import Exercise, LessonLearned, TrainingRecord
-from beredd.preparedness.services._common import check_order, check_required, raise_if, require
+from beredd.preparedness.services._common import check_order, check_required, raise_if
 
 EXERCISE_FIELDS = ["title", "scenario", "held_on", "kind", "participant_roles", "evaluation"]
 
 
 @transaction.atomic
 def exercise_create(*, organisation: Organisation, actor: Any, values: dict[str, Any]) -> Exercise:
-    require(actor, "preparedness.edit", organisation)
+    policy.require(actor, "preparedness.edit", organisation)
     errors = check_required(values, "title", "scenario", "held_on", "kind")
     if values.get("kind") and values["kind"] not in Exercise.Kind.values:
         errors.append({"row": None, "field": "kind", "message": _("Choose one of the listed values.")})
@@ -45,7 +46,7 @@ def exercise_create(*, organisation: Organisation, actor: Any, values: dict[str,
 @transaction.atomic
 def lesson_add(*, exercise: Exercise, actor: Any, values: dict[str, Any]) -> LessonLearned:
     """A lesson needs an owner and a due date on or after the exercise; otherwise ValidationFailed."""
-    require(actor, "preparedness.edit", exercise.organisation)
+    policy.require(actor, "preparedness.edit", exercise.organisation)
     errors = check_required(values, "description", "owner", "due_date")
     errors += check_order(exercise.held_on, values.get("due_date"), "due_date")
     raise_if(errors)
@@ -68,7 +69,7 @@ def lesson_add(*, exercise: Exercise, actor: Any, values: dict[str, Any]) -> Les
 
 @transaction.atomic
 def lesson_close(*, lesson: LessonLearned, actor: Any, note: str, closed_on: dt.date | None = None) -> LessonLearned:
-    require(actor, "preparedness.edit", lesson.exercise.organisation)
+    policy.require(actor, "preparedness.edit", lesson.exercise.organisation)
     if not note.strip():
         raise_if([{"row": None, "field": "closing_note", "message": _("Say what was done.")}])
     lesson.closed_on = closed_on or timezone.localdate()
@@ -86,7 +87,7 @@ def lesson_close(*, lesson: LessonLearned, actor: Any, note: str, closed_on: dt.
 
 @transaction.atomic
 def training_add(*, organisation: Organisation, actor: Any, values: dict[str, Any]) -> TrainingRecord:
-    require(actor, "preparedness.edit", organisation)
+    policy.require(actor, "preparedness.edit", organisation)
     errors = check_required(values, "person_name", "course", "completed_on")
     errors += check_order(values.get("completed_on"), values.get("valid_until"), "valid_until")
     raise_if(errors)

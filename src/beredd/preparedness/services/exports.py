@@ -10,11 +10,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts import policy
 from beredd.core import audit
 from beredd.orgs.models import Organisation
 from beredd.preparedness import selectors
 from beredd.preparedness.models import BinderSnapshot, ContinuityPlan, RiskAnalysis
-from beredd.preparedness.services._common import require, require_kind
+from beredd.preparedness.services._common import require_kind
 from beredd.preparedness.services.heat import LEVEL_ORDER, checklists_by_level
 
 
@@ -38,7 +39,7 @@ def _rsa_context(rsa: RiskAnalysis) -> dict[str, Any]:
 
 
 def rsa_export_pdf(*, rsa: RiskAnalysis, actor: Any) -> bytes:
-    require(actor, "preparedness.view", rsa.kommun)
+    policy.require(actor, "preparedness.view", rsa.kommun)
     data = _pdf(render_to_string("preparedness/pdf/rsa.html", _rsa_context(rsa)))
     audit.record(
         actor=actor,
@@ -54,7 +55,7 @@ def rsa_export_docx(*, rsa: RiskAnalysis, actor: Any) -> bytes:
     """The RSA as a Word document with one heading per MSBFS 2015:5 section and the risk register as a table."""
     from docx import Document
 
-    require(actor, "preparedness.view", rsa.kommun)
+    policy.require(actor, "preparedness.view", rsa.kommun)
     ctx = _rsa_context(rsa)
     doc = Document()
     doc.core_properties.title = str(rsa)
@@ -123,7 +124,7 @@ def binder_generate(*, unit: Organisation, actor: Any) -> BinderSnapshot:
 
     Generating writes (a stored PDF, an audit row) and so needs ``preparedness.edit``; reading a stored binder
     needs only ``preparedness.view`` (``selectors.binder_get_for_user``)."""
-    require(actor, "preparedness.edit", unit)
+    policy.require(actor, "preparedness.edit", unit, system=True)
     require_kind(unit, Organisation.Kind.UNIT)
     data = binder_pdf(unit=unit)
     binder = BinderSnapshot.objects.create(unit=unit, generated_at=timezone.now(), content=data, size=len(data))

@@ -20,11 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts import policy
 from beredd.core import audit
 from beredd.core.exceptions import ConflictError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import HeatActivation, HeatNotice
-from beredd.preparedness.services._common import check_order, raise_if, require, require_kind
+from beredd.preparedness.services._common import check_order, raise_if, require_kind
 
 LEVEL_ORDER = ["meddelande", "gul", "orange"]
 MAX_FILE_BYTES = 256 * 1024
@@ -85,7 +86,7 @@ def heat_activate(
     via: str = "ui",
 ) -> HeatActivation:
     """Set the heat level for a kommun or a county and send the checklist to every heat-sensitive unit below it."""
-    require(actor, "preparedness.manage", organisation)
+    policy.require(actor, "preparedness.manage", organisation)
     require_kind(organisation, Organisation.Kind.KOMMUN, Organisation.Kind.LAN)
     errors = []
     if level not in HeatActivation.Level.values:
@@ -159,7 +160,7 @@ def parse_warning_file(*, name: str, content: bytes) -> list[dict[str, Any]]:
 @transaction.atomic
 def heat_activate_from_file(*, organisation: Organisation, actor: Any, name: str, content: bytes) -> list[HeatActivation]:
     """Apply a warning file for ``organisation`` (a kommun or a county). All rows or none."""
-    require(actor, "preparedness.manage", organisation)
+    policy.require(actor, "preparedness.manage", organisation)
     rows = parse_warning_file(name=name, content=content)
     kommuner = {o.code: o for o in Organisation.objects.subtree_of(organisation).filter(kind=Organisation.Kind.KOMMUN)}
     errors = [
@@ -185,7 +186,7 @@ def heat_activate_from_file(*, organisation: Organisation, actor: Any, name: str
 @transaction.atomic
 def heat_acknowledge(*, notice: HeatNotice, actor: Any, checked_items: list[str], via: str = "ui") -> HeatNotice:
     """The unit confirms it has gone through the checklist. Acknowledging twice raises ConflictError."""
-    require(actor, "preparedness.edit", notice.unit)
+    policy.require(actor, "preparedness.edit", notice.unit)
     notice = HeatNotice.objects.select_for_update().select_related("activation").get(pk=notice.pk)
     if notice.acknowledged_at is not None:
         raise ConflictError(_("This heat checklist has already been acknowledged."))
@@ -209,7 +210,7 @@ def heat_acknowledge(*, notice: HeatNotice, actor: Any, checked_items: list[str]
 
 @transaction.atomic
 def heat_end(*, activation: HeatActivation, actor: Any) -> HeatActivation:
-    require(actor, "preparedness.manage", activation.organisation)
+    policy.require(actor, "preparedness.manage", activation.organisation)
     if activation.ended_at is None:
         activation.ended_at = timezone.now()
         activation.save(update_fields=["ended_at", "updated_at"])

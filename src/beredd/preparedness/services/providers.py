@@ -9,11 +9,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from beredd.accounts import policy
 from beredd.core import audit
 from beredd.core.exceptions import ConflictError
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import ProviderContract, ProviderDeclaration
-from beredd.preparedness.services._common import check_order, check_required, raise_if, require, require_kind
+from beredd.preparedness.services._common import check_order, check_required, raise_if, require_kind
 
 
 def clause_library() -> list[dict[str, str]]:
@@ -25,7 +26,7 @@ def clause_library() -> list[dict[str, str]]:
 
 @transaction.atomic
 def contract_create(*, kommun: Organisation, actor: Any, values: dict[str, Any]) -> ProviderContract:
-    require(actor, "preparedness.manage", kommun)
+    policy.require(actor, "preparedness.manage", kommun)
     require_kind(kommun, Organisation.Kind.KOMMUN)
     errors = check_required(values, "provider_unit", "reference", "valid_from")
     unit = values.get("provider_unit")
@@ -61,7 +62,7 @@ def declaration_submit(
     *, contract: ProviderContract, actor: Any, year: int, answers: dict[str, bool], comment: str = ""
 ) -> ProviderDeclaration:
     """The provider (a user at the provider unit or above) declares, once a year, which clauses it fulfils."""
-    require(actor, "preparedness.edit", contract.provider_unit)
+    policy.require(actor, "preparedness.edit", contract.provider_unit)
     if set(answers) != set(contract.clause_codes):
         raise_if([{"row": None, "field": "answers", "message": _("Answer every clause in the contract.")}])
     if ProviderDeclaration.objects.filter(contract=contract, year=year).exists():

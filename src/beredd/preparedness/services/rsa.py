@@ -9,12 +9,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from beredd.accounts import policy
 from beredd.core import audit
 from beredd.core.exceptions import ConflictError
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import RiskAction, RiskAnalysis, RiskItem
 from beredd.preparedness.models.rsa import SECTIONS
-from beredd.preparedness.services._common import check_required, raise_if, require, require_kind
+from beredd.preparedness.services._common import check_required, raise_if, require_kind
 
 SCORE_FIELDS = ["likelihood", "consequence_life", "consequence_society", "consequence_democracy", "consequence_environment"]
 RISK_FIELDS = ["title", "scenario", *SCORE_FIELDS, "controls", "status"]
@@ -30,7 +31,7 @@ def handbook_risks() -> list[dict[str, Any]]:
 
 @transaction.atomic
 def rsa_create(*, kommun: Organisation, actor: Any, election_year: int) -> RiskAnalysis:
-    require(actor, "preparedness.manage", kommun)
+    policy.require(actor, "preparedness.manage", kommun)
     require_kind(kommun, Organisation.Kind.KOMMUN)
     # Swedish general elections: every fourth year (2014, 2018, 2022, 2026 ...).
     if election_year < 2014 or (election_year - 2014) % 4:
@@ -51,7 +52,7 @@ def rsa_create(*, kommun: Organisation, actor: Any, election_year: int) -> RiskA
 @transaction.atomic
 def rsa_update_sections(*, rsa: RiskAnalysis, actor: Any, values: dict[str, Any]) -> RiskAnalysis:
     """Change the section texts and, optionally, the status; an adopted RSA needs its adoption date."""
-    require(actor, "preparedness.manage", rsa.kommun)
+    policy.require(actor, "preparedness.manage", rsa.kommun)
     fields = [*SECTION_FIELDS, "status", "adopted_on"]
     before = audit.snapshot(rsa, fields)
     status = values.get("status") or rsa.status
@@ -104,7 +105,7 @@ def _validate_risk(values: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def risk_add(*, rsa: RiskAnalysis, actor: Any, values: dict[str, Any]) -> RiskItem:
     """Add a risk to the register. Scores outside 1–5 raise ValidationFailed and nothing is saved."""
-    require(actor, "preparedness.manage", rsa.kommun)
+    policy.require(actor, "preparedness.manage", rsa.kommun)
     risk = RiskItem.objects.create(analysis=rsa, **_validate_risk(values))
     audit.record(
         actor=actor,
@@ -119,7 +120,7 @@ def risk_add(*, rsa: RiskAnalysis, actor: Any, values: dict[str, Any]) -> RiskIt
 @transaction.atomic
 def risk_update(*, risk: RiskItem, actor: Any, values: dict[str, Any]) -> RiskItem:
     kommun = risk.analysis.kommun
-    require(actor, "preparedness.manage", kommun)
+    policy.require(actor, "preparedness.manage", kommun)
     clean = _validate_risk(values)
     linked = list(values.get("continuity_plans") or []) + list(values.get("exercises") or [])
     if any(not obj.organisation.path.startswith(kommun.path) for obj in linked):
@@ -147,7 +148,7 @@ def risk_update(*, risk: RiskItem, actor: Any, values: dict[str, Any]) -> RiskIt
 @transaction.atomic
 def risks_add_from_handbook(*, rsa: RiskAnalysis, actor: Any) -> list[RiskItem]:
     """Add the handbook's risks that the register does not have yet (by title). Returns the added risks."""
-    require(actor, "preparedness.manage", rsa.kommun)
+    policy.require(actor, "preparedness.manage", rsa.kommun)
     existing = set(rsa.risks.values_list("title", flat=True))
     added = []
     for row in handbook_risks():
@@ -177,7 +178,7 @@ def risks_add_from_handbook(*, rsa: RiskAnalysis, actor: Any) -> list[RiskItem]:
 
 @transaction.atomic
 def risk_action_add(*, risk: RiskItem, actor: Any, values: dict[str, Any]) -> RiskAction:
-    require(actor, "preparedness.manage", risk.analysis.kommun)
+    policy.require(actor, "preparedness.manage", risk.analysis.kommun)
     raise_if(check_required(values, "description", "owner", "due_date"))
     action = RiskAction.objects.create(
         risk=risk, description=values["description"], owner=values["owner"], due_date=values["due_date"]

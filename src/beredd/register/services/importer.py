@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from beredd.core import audit, tables
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
-from beredd.register import crypto
+from beredd.register import access, crypto
 from beredd.register.models import AccessLog, Contact, ImportBatch, ImportStagedPerson, Person, PersonDevice
-from beredd.register.services import access
 from beredd.register.services.persons import _apply, _replace_children, device_catalogue, unit_lookup
 from beredd.register.services.validation import COLUMNS, VALUE_COLUMNS, CleanPerson, clean_person
 
@@ -148,17 +147,9 @@ def _insert_copy(kommun: Organisation, new: list[CleanPerson]) -> None:
                     copy.write_row((pk, Contact.Kind.RELATIVE, clean.contact[0], clean.contact[1], ""))
 
 
-def _require_mas(actor: Any, kommun: Organisation, what: str) -> access.Scope:
-    scope = access.identity_scope(actor, kommun)
-    if scope is None or not scope.whole_kommun:
-        access.refuse(user=actor, kommun=kommun, what=what)
-    assert scope is not None
-    return scope
-
-
 def import_preview(*, actor: Any, kommun: Organisation, filename: str, content: bytes) -> ImportResult:
     """Dry run: every problem by row and column, the duplicates, and a stored (encrypted) batch to commit later."""
-    _require_mas(actor, kommun, "import.preview")
+    access.require_kommun_mas(user=actor, kommun=kommun, what="import.preview")
     if len(content) > MAX_BYTES:
         raise ValidationFailed(details=[{"row": None, "field": "file", "message": _("The file is too large.")}])
     result, _clean = validate_rows(kommun, tables.read_table(filename=filename, content=content))
@@ -175,7 +166,7 @@ def import_preview(*, actor: Any, kommun: Organisation, filename: str, content: 
 
 def import_commit(*, actor: Any, kommun: Organisation, batch_id: int, on_duplicate: str = "skip") -> ImportResult:
     """Commit a previewed batch: all rows or none. Duplicates are updated or skipped as chosen."""
-    scope = _require_mas(actor, kommun, "import.commit")
+    scope = access.require_kommun_mas(user=actor, kommun=kommun, what="import.commit")
     batch = ImportBatch.objects.filter(pk=batch_id, kommun=kommun, uploaded_by=actor, committed_at__isnull=True).first()
     if batch is None:
         raise NotFoundError("import", batch_id)

@@ -19,7 +19,7 @@ from beredd.accounts.models import Membership, Role
 from beredd.core import audit
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
-from beredd.register import geo
+from beredd.register import access, geo
 from beredd.register.models import (
     AccessLog,
     FollowUp,
@@ -28,7 +28,6 @@ from beredd.register.models import (
     IncidentResident,
     Person,
 )
-from beredd.register.services import access
 from beredd.register.services.validation import normalise_postcode
 
 CATEGORIES = ["total", "life_sustaining", "electricity_dependent", "cannot_evacuate", "heat_sensitive", "communication"]

@@ -18,9 +18,8 @@ from django.utils import timezone
 from beredd.core import audit
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
-from beredd.register import crypto
+from beredd.register import access, crypto
 from beredd.register.models import AccessLog, Contact, Device, Person, PersonDevice, RegisterGrant
-from beredd.register.services import access
 from beredd.register.services.validation import CleanPerson, PnrError, clean_person, normalise_pnr
 
 LIST_LIMIT = 100

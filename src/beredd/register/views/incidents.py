@@ -13,10 +13,9 @@ from django.views.decorators.http import require_POST
 from beredd.accounts.models import Role
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
-from beredd.register import geo, selectors, services
+from beredd.register import access, geo, selectors, services
 from beredd.register.forms import FollowUpFilterForm, FollowUpForm, IncidentChangeForm, IncidentForm
 from beredd.register.models import AccessLog, FollowUp
-from beredd.register.services import access
 from beredd.register.views.common import working_kommun
 
 

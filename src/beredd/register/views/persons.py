@@ -14,7 +14,7 @@ from beredd.accounts.context import current_org
 from beredd.core import timefmt
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
-from beredd.register import selectors, services
+from beredd.register import access, selectors, services
 from beredd.register.forms import (
     MAX_DEVICES,
     BaseDeviceFormSet,
@@ -27,7 +27,6 @@ from beredd.register.forms import (
     PurposeForm,
 )
 from beredd.register.models import Device, purpose_label
-from beredd.register.services import access
 from beredd.register.services.persons import LIST_LIMIT
 from beredd.register.views.common import working_kommun
 
