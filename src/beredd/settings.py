@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "beredd.preparedness",
     "beredd.collab",
     "beredd.api",
+    "beredd.site",
 ]
 
 MIDDLEWARE = [
@@ -360,12 +361,12 @@ LOGGING = {
 }
 
 # --- Benchmarks only -------------------------------------------------------------------------------
-# BEREDD_BENCH_ENDPOINTS=1 mounts /bench/floor (the ingest floor, beredd.core.bench) for `make bench`.
+# BEREDD_BENCH_ENDPOINTS=1 mounts /bench/floor (the ingest floor, beredd.site.bench) for `make bench`.
 BENCH_ENDPOINTS = env_bool("BEREDD_BENCH_ENDPOINTS", False)
 if BENCH_ENDPOINTS:
     if PRODUCTION:
         raise ImproperlyConfigured("BEREDD_BENCH_ENDPOINTS is for benchmark servers only, never in production")
-    ROOT_URLCONF = "beredd.core.bench_urls"
+    ROOT_URLCONF = "beredd.site.bench_urls"
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 

@@ -272,9 +272,9 @@ class _Names:
 
 
 def _role_labels() -> dict[str, str]:
-    from beredd.accounts.models import Role  # accounts is part of the shell core already uses (policy)
-
-    return {value: str(label) for value, label in Role.choices}
+    # The roles' labels, read from the membership model by its label: core imports no domain app.
+    role = apps.get_model("accounts", "Membership")._meta.get_field("role")
+    return {str(value): str(label) for value, label in role.choices or []}
 
 
 def _value(model: type[models.Model] | None, key: str, value: Any, names: _Names) -> str:

@@ -1,6 +1,6 @@
 """Benchmark-only endpoints: the ingest floor (``POST /bench/floor``).
 
-Mounted only by ``beredd.core.bench_urls``, which settings use only when ``BEREDD_BENCH_ENDPOINTS`` is on; settings
+Mounted only by ``beredd.site.bench_urls``, which settings use only when ``BEREDD_BENCH_ENDPOINTS`` is on; settings
 refuse that variable in production. The floor is what any authenticated write costs through the same server,
 middleware and token check as the submission API: token authentication, one INSERT of the body and a JSON answer,
 nothing else. ``benchmarks/reporting.py`` reports the submission rate as a ratio of this rate.
