@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts import login_throttle, policy
 from beredd.accounts.models import ApiToken, Invitation, Membership, Role, User
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
 from beredd.orgs.models import Organisation
@@ -32,7 +32,7 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _check_can_grant(*, actor: Any, organisation: Organisation, role: str) -> None:
+def _check_can_grant(*, actor: Actor, organisation: Organisation, role: str) -> None:
     if role not in Role.values:
         raise ValidationFailed(details=[{"field": "role", "message": _("Unknown role.")}])
     if role not in policy.manageable_roles(actor, organisation):
@@ -40,7 +40,7 @@ def _check_can_grant(*, actor: Any, organisation: Organisation, role: str) -> No
 
 
 @transaction.atomic
-def membership_revoke(*, actor: Any, membership: Membership, via: str = "ui") -> Membership:
+def membership_revoke(*, actor: Actor, membership: Membership, via: str = "ui") -> Membership:
     _check_can_grant(actor=actor, organisation=membership.organisation, role=membership.role)
     if membership.is_active:
         membership.is_active = False
@@ -59,7 +59,7 @@ def membership_revoke(*, actor: Any, membership: Membership, via: str = "ui") ->
 
 
 @transaction.atomic
-def user_set_active(*, actor: Any, user: User, active: bool, organisation: Organisation) -> User:
+def user_set_active(*, actor: Actor, user: User, active: bool, organisation: Organisation) -> User:
     """Deactivate a user (an org admin of every org the user belongs to, or a national admin)."""
     orgs = {m.organisation for m in Membership.objects.filter(user=user).select_related("organisation")}
     if not orgs or not all(policy.can(actor, "membership.manage", o) for o in orgs):
@@ -78,7 +78,7 @@ def user_set_active(*, actor: Any, user: User, active: bool, organisation: Organ
 
 
 @transaction.atomic
-def user_unlock_login(*, actor: Any, user: User, organisation: Organisation) -> int:
+def user_unlock_login(*, actor: Actor, user: User, organisation: Organisation) -> int:
     """Lift every log-in delay and lock on ``user`` (an admin of one of the user's organisations).
 
     Returns the number of counters removed; audited even when there was nothing to lift, since an
@@ -99,7 +99,7 @@ def user_unlock_login(*, actor: Any, user: User, organisation: Organisation) -> 
     return removed
 
 
-def invitation_create(*, actor: Any, organisation: Organisation, email: str, role: str) -> tuple[Invitation, str]:
+def invitation_create(*, actor: Actor, organisation: Organisation, email: str, role: str) -> tuple[Invitation, str]:
     """Invite ``email`` to ``role`` in ``organisation``; e-mails a one-time link. Returns (invitation, secret)."""
     email = (email or "").strip().lower()
     try:
@@ -188,7 +188,7 @@ def invitation_accept(*, secret: str, full_name: str, password: str, existing_us
     return user
 
 
-def token_create(*, actor: User, membership: Membership, name: str, days: int) -> tuple[ApiToken, str]:
+def token_create(*, actor: Actor, membership: Membership, name: str, days: int) -> tuple[ApiToken, str]:
     """Create a personal access token bound to one of the actor's own memberships. Returns (token, secret)."""
     errors = []
     if membership.user_id != actor.pk or not membership.is_current:
@@ -225,7 +225,7 @@ def token_create(*, actor: User, membership: Membership, name: str, days: int) -
 
 
 @transaction.atomic
-def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     if token.user_id != actor.pk and not policy.can(actor, "membership.manage", token.membership.organisation):
         raise PermissionDeniedError()
     if token.revoked_at is None:

@@ -20,7 +20,7 @@ class TokenAuth(HttpBearer):
         # The token acts only with the one membership it is bound to.
         policy.restrict_to_membership(user, api_token.membership)
         request.user = user
-        request.api_token = api_token  # type: ignore[attr-defined]
+        request.api_token = api_token  # type: ignore[attr-defined]  # ninja's signature says HttpRequest; see accounts.types
         return user
 
 

@@ -35,7 +35,7 @@ class UnitForm(forms.ModelForm[Organisation]):
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # passes ModelForm's arguments through unchanged
         self.fields["service_kind"].required = True
         self.fields["regi"].required = True
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.orgs import selectors, services
@@ -45,10 +46,10 @@ def org_detail(request: HttpRequest, org_id: int | None = None) -> HttpResponse:
 
 
 @login_required
-def org_search(request: HttpRequest) -> HttpResponse:
+def org_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     results = selectors.search_for_user(user=request.user, query=query) if query.strip() else []
-    template = "orgs/_search_results.html" if request.htmx else "orgs/search.html"  # type: ignore[attr-defined]
+    template = "orgs/_search_results.html" if request.htmx else "orgs/search.html"
     return render(request, template, {"results": results, "q": query})
 
 

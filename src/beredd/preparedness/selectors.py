@@ -92,7 +92,7 @@ def units_plan_status(*, user: Any, org: Organisation, today: dt.date | None = N
     )
     rows = []
     for unit in units:
-        unit_plans = list(unit.continuity_plans.all())  # type: ignore[attr-defined]  # reverse accessor of ContinuityPlan.unit
+        unit_plans = list(unit.continuity_plans.all())
         complete = [p for p in unit_plans if plan_completeness(p, today=today)[1]]
         best = complete[0] if complete else (max(unit_plans, key=lambda p: p.review_date) if unit_plans else None)
         profile = getattr(unit, "preparedness_profile", None)

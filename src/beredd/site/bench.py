@@ -58,6 +58,6 @@ def floor(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {TABLE} (token_id, at, body) VALUES (%s, %s, %s)",  # noqa: S608 - constant table name
-            [request.api_token.pk, timezone.now().isoformat(), json.dumps(body)],  # type: ignore[attr-defined]
+            [request.api_token.pk, timezone.now().isoformat(), json.dumps(body)],  # type: ignore[attr-defined]  # set by TokenAuth above
         )
     return JsonResponse({"stored": True}, status=201)

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core import audit_labels
 from beredd.core.exceptions import NotFoundError
 from beredd.site import selectors
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = current_org(request)
     context = {
         "memberships": policy.memberships(request.user),
@@ -26,7 +27,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = current_org(request)
     if org is None or not policy.can(request.user, "audit.view", org):
         raise NotFoundError("audit")
@@ -39,7 +40,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     }
     events = selectors.audit_list_for_user(user=request.user, org=org, **filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    template = "core/_audit_table.html" if request.htmx else "core/audit_list.html"  # type: ignore[attr-defined]
+    template = "core/_audit_table.html" if request.htmx else "core/audit_list.html"
     context = {
         "page": page,
         "rows": audit_labels.describe(page),

@@ -26,7 +26,7 @@ def contract_create(request: HttpRequest, kommun_id: int) -> HttpResponse:
 
 
 def _declaration_form(data: object, clauses: list[dict[str, str]]) -> forms.Form:
-    form = forms.Form(data or None)  # type: ignore[arg-type]
+    form = forms.Form(data or None)  # type: ignore[arg-type]  # a QueryDict or None, typed object by the caller
     for clause in clauses:
         form.fields[clause["code"]] = forms.BooleanField(label=clause["sv"], required=False)
     form.fields["comment"] = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

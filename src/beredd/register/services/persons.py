@@ -117,7 +117,7 @@ def _person_save(
             raise ValidationFailed(details=[{"row": None, "field": "personnummer", "message": "duplicate"}])
         person = Person(kommun=kommun)
     else:
-        person = Person.objects.select_for_update().filter(kommun=kommun, pk=person_id).first()  # type: ignore[assignment]
+        person = Person.objects.select_for_update().filter(kommun=kommun, pk=person_id).first()  # type: ignore[assignment]  # Person | None, narrowed by the check below
         if person is None:
             raise NotFoundError("person", person_id)
         if existing is not None and existing.pk != person.pk:
