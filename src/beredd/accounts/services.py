@@ -21,7 +21,7 @@ from beredd.accounts import login_throttle, policy
 from beredd.accounts.models import ApiToken, Invitation, Membership, Role, User
 from beredd.accounts.types import Actor
 from beredd.core import audit
-from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
+from beredd.core.exceptions import FieldError, PermissionDeniedError, ValidationFailed
 from beredd.orgs.models import Organisation
 
 INVITATION_DAYS = 14
@@ -34,7 +34,7 @@ def hash_secret(secret: str) -> str:
 
 def _check_can_grant(*, actor: Actor, organisation: Organisation, role: str) -> None:
     if role not in Role.values:
-        raise ValidationFailed(details=[{"field": "role", "message": _("Unknown role.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="role", message=_("Unknown role."))])
     if role not in policy.manageable_roles(actor, organisation):
         raise PermissionDeniedError(_("You may not grant this role in this organisation."))
 
@@ -105,7 +105,9 @@ def invitation_create(*, actor: Actor, organisation: Organisation, email: str, r
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationFailed(details=[{"field": "email", "message": _("Enter a valid e-mail address.")}]) from None
+        raise ValidationFailed(
+            details=[FieldError(row=None, field="email", message=_("Enter a valid e-mail address."))]
+        ) from None
     _check_can_grant(actor=actor, organisation=organisation, role=role)
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -160,11 +162,11 @@ def invitation_accept(*, secret: str, full_name: str, password: str, existing_us
     if user is None:
         errors = []
         if not full_name.strip():
-            errors.append({"field": "full_name", "message": _("Enter your name.")})
+            errors.append(FieldError(row=None, field="full_name", message=_("Enter your name.")))
         try:
             validate_password(password, User(email=invitation.email, full_name=full_name))
         except ValidationError as exc:
-            errors.extend({"field": "password", "message": m} for m in exc.messages)
+            errors.extend(FieldError(row=None, field="password", message=m) for m in exc.messages)
         if errors:
             raise ValidationFailed(details=errors)
         user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
@@ -194,9 +196,13 @@ def token_create(*, actor: Actor, membership: Membership, name: str, days: int) 
     if membership.user_id != actor.pk or not membership.is_current:
         raise PermissionDeniedError(_("A token can only be bound to one of your own current memberships."))
     if not name.strip():
-        errors.append({"field": "name", "message": _("Give the token a name.")})
+        errors.append(FieldError(row=None, field="name", message=_("Give the token a name.")))
     if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
-        errors.append({"field": "days", "message": _("Validity must be 1–%(max)d days.") % {"max": settings.API_TOKEN_MAX_DAYS}})
+        errors.append(
+            FieldError(
+                row=None, field="days", message=_("Validity must be 1–%(max)d days.") % {"max": settings.API_TOKEN_MAX_DAYS}
+            )
+        )
     if errors:
         raise ValidationFailed(details=errors)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)

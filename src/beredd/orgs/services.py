@@ -15,7 +15,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from beredd.core import audit, tables
-from beredd.core.exceptions import DomainError, ValidationFailed
+from beredd.core.exceptions import DomainError, FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.orgs.validators import normalise_org_number, normalise_postcode
 
@@ -101,7 +101,7 @@ def unit_create(*, kommun: Organisation, actor: Any, values: dict[str, Any], via
     if clean["code"] and Organisation.objects.filter(kind=Organisation.Kind.UNIT, code=clean["code"]).exists():
         errors["code"] = _("Another unit already has the code %(code)s.") % {"code": clean["code"]}
     if errors:
-        raise ValidationFailed(details=[{"field": k, "message": v} for k, v in errors.items()])
+        raise ValidationFailed(details=[FieldError(row=None, field=k, message=v) for k, v in errors.items()])
     unit = Organisation.objects.create(kind=Organisation.Kind.UNIT, parent=kommun, **clean)
     _set_path(unit)
     audit.record(
@@ -123,7 +123,7 @@ def unit_update(*, unit: Organisation, actor: Any, values: dict[str, Any], via: 
     ):
         errors["code"] = _("Another unit already has the code %(code)s.") % {"code": clean["code"]}
     if errors:
-        raise ValidationFailed(details=[{"field": k, "message": v} for k, v in errors.items()])
+        raise ValidationFailed(details=[FieldError(row=None, field=k, message=v) for k, v in errors.items()])
     for key, value in clean.items():
         setattr(unit, key, value)
     unit.save()
@@ -159,7 +159,7 @@ IMPORT_COLUMNS = UNIT_FIELDS
 @dataclass
 class ImportResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
     created: int = 0
 
     @property
@@ -190,20 +190,20 @@ def units_import(*, kommun: Organisation, actor: Any, filename: str, content: by
     rows = read_table(filename=filename, content=content)
     result = ImportResult()
     if not rows:
-        result.errors.append({"row": None, "field": None, "message": _("The file has no data rows.")})
+        result.errors.append(FieldError(row=None, field=None, message=_("The file has no data rows.")))
         return result
     missing = [c for c in ("name", "service_kind") if c not in rows[0]]
     if missing:
-        result.errors.append({"row": 1, "field": ", ".join(missing), "message": _("Required columns are missing.")})
+        result.errors.append(FieldError(row=1, field=", ".join(missing), message=_("Required columns are missing.")))
         return result
     unknown = sorted(set(rows[0]) - set(IMPORT_COLUMNS) - {""})
     if unknown:
         result.errors.append(
-            {
-                "row": 1,
-                "field": ", ".join(unknown),
-                "message": _("Unknown columns; allowed are: %(cols)s.") % {"cols": ", ".join(IMPORT_COLUMNS)},
-            }
+            FieldError(
+                row=1,
+                field=", ".join(unknown),
+                message=_("Unknown columns; allowed are: %(cols)s.") % {"cols": ", ".join(IMPORT_COLUMNS)},
+            )
         )
     seen_codes: dict[str, int] = {}
     existing_codes = set(Organisation.objects.filter(kind=Organisation.Kind.UNIT).exclude(code="").values_list("code", flat=True))
@@ -227,7 +227,7 @@ def units_import(*, kommun: Organisation, actor: Any, filename: str, content: by
             }
         seen_names.setdefault(clean["name"], index)
         for field_name, message in errors.items():
-            result.errors.append({"row": index, "field": field_name, "message": message})
+            result.errors.append(FieldError(row=index, field=field_name, message=message))
         result.rows.append({"row": index, **clean})
     if commit and result.ok:
         with transaction.atomic():

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
 from beredd.core import audit
+from beredd.core.exceptions import FieldError
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import ContinuityPlan, PlanContact, PlanDependency, UnitProfile
 from beredd.preparedness.services._common import check_order, check_required, raise_if, require_kind
@@ -49,7 +50,7 @@ def unit_profile_set(*, unit: Organisation, actor: Any, heat_sensitive: bool) ->
 def _validate_plan(values: dict[str, Any]) -> None:
     errors = check_required(values, "title", "critical_activities", "max_tolerable_outage", "owner", "review_date")
     if values.get("max_tolerable_outage") and values["max_tolerable_outage"] not in ContinuityPlan.Outage.values:
-        errors.append({"row": None, "field": "max_tolerable_outage", "message": _("Choose one of the listed values.")})
+        errors.append(FieldError(row=None, field="max_tolerable_outage", message=_("Choose one of the listed values.")))
     errors += check_order(values.get("approved_on"), values.get("review_date"), "review_date")
     raise_if(errors)
 
@@ -97,7 +98,7 @@ def plan_dependency_set(*, plan: ContinuityPlan, actor: Any, kind: str, values: 
     """Create or replace the routines for one dependency of the plan."""
     policy.require(actor, "preparedness.edit", plan.organisation)
     if kind not in PlanDependency.Kind.values:
-        raise_if([{"row": None, "field": "kind", "message": _("Choose one of the listed values.")}])
+        raise_if([FieldError(row=None, field="kind", message=_("Choose one of the listed values."))])
     dep, _created = PlanDependency.objects.get_or_create(plan=plan, kind=kind)
     before = audit.snapshot(dep, DEPENDENCY_FIELDS)
     for name in DEPENDENCY_FIELDS:
@@ -118,7 +119,7 @@ def plan_contact_add(*, plan: ContinuityPlan, actor: Any, values: dict[str, Any]
     policy.require(actor, "preparedness.edit", plan.organisation)
     errors = check_required(values, "name")
     if not values.get("phone") and not values.get("email"):
-        errors.append({"row": None, "field": "phone", "message": _("A phone number or an e-mail address is required.")})
+        errors.append(FieldError(row=None, field="phone", message=_("A phone number or an e-mail address is required.")))
     raise_if(errors)
     contact = PlanContact.objects.create(plan=plan, **{k: values.get(k, "") for k in ("name", "role", "phone", "email")})
     audit.record(

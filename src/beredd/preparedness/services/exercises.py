@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
 from beredd.core import audit
+from beredd.core.exceptions import FieldError
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import Exercise, LessonLearned, TrainingRecord
 from beredd.preparedness.services._common import check_order, check_required, raise_if
@@ -23,12 +24,12 @@ def exercise_create(*, organisation: Organisation, actor: Any, values: dict[str,
     policy.require(actor, "preparedness.edit", organisation)
     errors = check_required(values, "title", "scenario", "held_on", "kind")
     if values.get("kind") and values["kind"] not in Exercise.Kind.values:
-        errors.append({"row": None, "field": "kind", "message": _("Choose one of the listed values.")})
+        errors.append(FieldError(row=None, field="kind", message=_("Choose one of the listed values.")))
     participants = list(values.get("participants") or [])
     outside = [p for p in participants if not p.path.startswith(organisation.path) and not organisation.path.startswith(p.path)]
     if outside:
         errors.append(
-            {"row": None, "field": "participants", "message": _("Participants must belong to the same part of the tree.")}
+            FieldError(row=None, field="participants", message=_("Participants must belong to the same part of the tree."))
         )
     raise_if(errors)
     exercise = Exercise.objects.create(organisation=organisation, **{k: values.get(k, "") for k in EXERCISE_FIELDS})
@@ -71,7 +72,7 @@ def lesson_add(*, exercise: Exercise, actor: Any, values: dict[str, Any]) -> Les
 def lesson_close(*, lesson: LessonLearned, actor: Any, note: str, closed_on: dt.date | None = None) -> LessonLearned:
     policy.require(actor, "preparedness.edit", lesson.exercise.organisation)
     if not note.strip():
-        raise_if([{"row": None, "field": "closing_note", "message": _("Say what was done.")}])
+        raise_if([FieldError(row=None, field="closing_note", message=_("Say what was done."))])
     lesson.closed_on = closed_on or timezone.localdate()
     lesson.closing_note = note.strip()
     lesson.save(update_fields=["closed_on", "closing_note", "updated_at"])

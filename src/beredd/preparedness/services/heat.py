@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
 from beredd.core import audit
-from beredd.core.exceptions import ConflictError, ValidationFailed
+from beredd.core.exceptions import ConflictError, FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import HeatActivation, HeatNotice
 from beredd.preparedness.services._common import check_order, raise_if, require_kind
@@ -90,7 +90,7 @@ def heat_activate(
     require_kind(organisation, Organisation.Kind.KOMMUN, Organisation.Kind.LAN)
     errors = []
     if level not in HeatActivation.Level.values:
-        errors.append({"row": None, "field": "level", "message": _("Choose one of the listed values.")})
+        errors.append(FieldError(row=None, field="level", message=_("Choose one of the listed values.")))
     errors += check_order(valid_from, valid_until, "valid_until")
     raise_if(errors)
     activation = HeatActivation.objects.create(
@@ -135,23 +135,23 @@ def parse_warning_file(*, name: str, content: bytes) -> list[dict[str, Any]]:
         rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
     if not rows:
         raise ValidationFailed(_("The file contains no warnings."))
-    errors: list[dict[str, Any]] = []
+    errors: list[FieldError] = []
     parsed: list[dict[str, Any]] = []
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
-            errors.append({"row": number, "field": "", "message": _("Each warning must be an object.")})
+            errors.append(FieldError(row=number, field="", message=_("Each warning must be an object.")))
             continue
         level = str(row.get("level") or "").strip().lower()
         if level not in LEVEL_ORDER:
-            errors.append({"row": number, "field": "level", "message": _("Unknown level; use meddelande, gul or orange.")})
+            errors.append(FieldError(row=number, field="level", message=_("Unknown level; use meddelande, gul or orange.")))
         dates = {}
         for field in ("valid_from", "valid_until"):
             try:
                 dates[field] = dt.date.fromisoformat(str(row.get(field) or "").strip())
             except ValueError:
-                errors.append({"row": number, "field": field, "message": _("Give the date as YYYY-MM-DD.")})
+                errors.append(FieldError(row=number, field=field, message=_("Give the date as YYYY-MM-DD.")))
         if len(dates) == 2 and dates["valid_until"] < dates["valid_from"]:
-            errors.append({"row": number, "field": "valid_until", "message": _("The end date must be after the start date.")})
+            errors.append(FieldError(row=number, field="valid_until", message=_("The end date must be after the start date.")))
         parsed.append({"kommun_code": str(row.get("kommun_code") or "").strip(), "level": level, **dates})
     raise_if(errors)
     return parsed
@@ -164,7 +164,7 @@ def heat_activate_from_file(*, organisation: Organisation, actor: Any, name: str
     rows = parse_warning_file(name=name, content=content)
     kommuner = {o.code: o for o in Organisation.objects.subtree_of(organisation).filter(kind=Organisation.Kind.KOMMUN)}
     errors = [
-        {"row": n, "field": "kommun_code", "message": _("This municipality is not within %(org)s.") % {"org": organisation.name}}
+        FieldError(row=n, field="kommun_code", message=_("This municipality is not within %(org)s.") % {"org": organisation.name})
         for n, row in enumerate(rows, start=1)
         if row["kommun_code"] not in kommuner
     ]
@@ -192,7 +192,7 @@ def heat_acknowledge(*, notice: HeatNotice, actor: Any, checked_items: list[str]
         raise ConflictError(_("This heat checklist has already been acknowledged."))
     known = {item["code"] for item in heat_checklist(notice.activation.level)}
     if set(checked_items) - known:
-        raise_if([{"row": None, "field": "checked_items", "message": _("Choose one of the listed values.")}])
+        raise_if([FieldError(row=None, field="checked_items", message=_("Choose one of the listed values."))])
     notice.acknowledged_at = timezone.now()
     notice.acknowledged_by = actor
     notice.checked_items = sorted(checked_items)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
 from beredd.core import audit
-from beredd.core.exceptions import ConflictError
+from beredd.core.exceptions import ConflictError, FieldError
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import RiskAction, RiskAnalysis, RiskItem
 from beredd.preparedness.models.rsa import SECTIONS
@@ -35,7 +35,9 @@ def rsa_create(*, kommun: Organisation, actor: Any, election_year: int) -> RiskA
     require_kind(kommun, Organisation.Kind.KOMMUN)
     # Swedish general elections: every fourth year (2014, 2018, 2022, 2026 ...).
     if election_year < 2014 or (election_year - 2014) % 4:
-        raise_if([{"row": None, "field": "election_year", "message": _("Give the year of a general election (2022, 2026 ...).")}])
+        raise_if(
+            [FieldError(row=None, field="election_year", message=_("Give the year of a general election (2022, 2026 ...)."))]
+        )
     if RiskAnalysis.objects.filter(kommun=kommun, election_year=election_year).exists():
         raise ConflictError(_("There is already an RSA for this mandate period."))
     rsa = RiskAnalysis.objects.create(kommun=kommun, election_year=election_year)
@@ -58,9 +60,9 @@ def rsa_update_sections(*, rsa: RiskAnalysis, actor: Any, values: dict[str, Any]
     status = values.get("status") or rsa.status
     adopted_on = values.get("adopted_on", rsa.adopted_on)
     if status not in RiskAnalysis.Status.values:
-        raise_if([{"row": None, "field": "status", "message": _("Choose one of the listed values.")}])
+        raise_if([FieldError(row=None, field="status", message=_("Choose one of the listed values."))])
     if status == RiskAnalysis.Status.ADOPTED and not adopted_on:
-        raise_if([{"row": None, "field": "adopted_on", "message": _("Give the date the RSA was adopted.")}])
+        raise_if([FieldError(row=None, field="adopted_on", message=_("Give the date the RSA was adopted."))])
     for name in SECTION_FIELDS:
         if name in values:
             setattr(rsa, name, (values[name] or "").strip())
@@ -94,10 +96,10 @@ def _validate_risk(values: dict[str, Any]) -> dict[str, Any]:
         except (TypeError, ValueError):
             score = 0
         if not 1 <= score <= 5:
-            errors.append({"row": None, "field": name, "message": _("Give a whole number from 1 to 5.")})
+            errors.append(FieldError(row=None, field=name, message=_("Give a whole number from 1 to 5.")))
         clean[name] = score
     if clean["status"] not in RiskItem.Status.values:
-        errors.append({"row": None, "field": "status", "message": _("Choose one of the listed values.")})
+        errors.append(FieldError(row=None, field="status", message=_("Choose one of the listed values.")))
     raise_if(errors)
     return clean
 
@@ -125,7 +127,7 @@ def risk_update(*, risk: RiskItem, actor: Any, values: dict[str, Any]) -> RiskIt
     linked = list(values.get("continuity_plans") or []) + list(values.get("exercises") or [])
     if any(not obj.organisation.path.startswith(kommun.path) for obj in linked):
         raise_if(
-            [{"row": None, "field": "continuity_plans", "message": _("Link only plans and exercises of this municipality.")}]
+            [FieldError(row=None, field="continuity_plans", message=_("Link only plans and exercises of this municipality."))]
         )
     before = audit.snapshot(risk, RISK_FIELDS)
     for name, value in clean.items():

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.preparedness.self_assessment import TEMPLATE_KEY, template_data
 from beredd.reporting.models import Round, TemplateVersion
@@ -41,7 +41,7 @@ def self_assessment_issue(
     Permission, recipients and validation are the reporting engine's (``reporting.issue`` at the issuer).
     """
     if responder not in RESPONDERS:
-        raise ValidationFailed(details=[{"row": None, "field": "responder", "message": _("Choose one of the listed values.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="responder", message=_("Choose one of the listed values."))])
     version = self_assessment_install()
     title = _("Crisis preparedness self-assessment %(year)d") % {"year": year}
     spec = RoundSpec(title=title, template_version=version, as_of=as_of, deadline=deadline)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
 from beredd.core import audit
-from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.register.models import Device
 
@@ -28,10 +28,10 @@ def device_save(*, actor: Any, code: str, name: str, life_sustaining: bool, is_a
     code = code.strip().lower()
     if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", code):
         raise ValidationFailed(
-            details=[{"row": None, "field": "code", "message": _("Use 2–40 lower-case letters, digits or _.")}]
+            details=[FieldError(row=None, field="code", message=_("Use 2–40 lower-case letters, digits or _."))]
         )
     if not name.strip():
-        raise ValidationFailed(details=[{"row": None, "field": "name", "message": _("A name is required.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="name", message=_("A name is required."))])
     device, created = Device.objects.get_or_create(code=code, defaults={"name": name.strip(), "life_sustaining": life_sustaining})
     before = audit.snapshot(device, ["name", "life_sustaining", "is_active"])
     device.name, device.life_sustaining, device.is_active = name.strip(), life_sustaining, is_active

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.core import audit, tables
-from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.register import access, crypto
 from beredd.register.models import AccessLog, Contact, ImportBatch, ImportStagedPerson, Person, PersonDevice
@@ -27,7 +27,7 @@ MAX_BYTES = 50 * 1024 * 1024
 @dataclass
 class ImportResult:
     rows: int = 0
-    problems: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[FieldError] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)  # {"row", "person_id"}
     batch_id: int | None = None
     created: int = 0
@@ -45,23 +45,21 @@ def validate_rows(kommun: Organisation, rows: list[dict[str, Any]]) -> tuple[Imp
     if rows:
         unknown = sorted(set(rows[0]) - set(COLUMNS))
         for column in unknown:
-            result.problems.append({"row": 1, "field": column, "message": _("Unknown column.")})
+            result.problems.append(FieldError(row=1, field=column, message=_("Unknown column.")))
     units, catalogue = unit_lookup(kommun), device_catalogue()
     existing = dict(Person.objects.filter(kommun=kommun).values_list("pnr_hash", "pk"))
     seen: dict[str, int] = {}
     clean_rows: list[tuple[int, CleanPerson]] = []
     for number, row in enumerate(rows, start=2):
         clean, errors = clean_person(row, units=units, catalogue=catalogue)
-        result.problems.extend({"row": number, "field": f, "message": m} for f, m in errors)
+        result.problems.extend(FieldError(row=number, field=f, message=m) for f, m in errors)
         if clean is None:
             continue
         if clean.pnr in seen:
             result.problems.append(
-                {
-                    "row": number,
-                    "field": "personnummer",
-                    "message": _("Same personnummer as row %(row)s.") % {"row": seen[clean.pnr]},
-                }
+                FieldError(
+                    row=number, field="personnummer", message=_("Same personnummer as row %(row)s.") % {"row": seen[clean.pnr]}
+                )
             )
             continue
         seen[clean.pnr] = number
@@ -151,7 +149,7 @@ def import_preview(*, actor: Any, kommun: Organisation, filename: str, content: 
     """Dry run: every problem by row and column, the duplicates, and a stored (encrypted) batch to commit later."""
     access.require_kommun_mas(user=actor, kommun=kommun, what="import.preview")
     if len(content) > MAX_BYTES:
-        raise ValidationFailed(details=[{"row": None, "field": "file", "message": _("The file is too large.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="file", message=_("The file is too large."))])
     result, _clean = validate_rows(kommun, tables.read_table(filename=filename, content=content))
     if result.ok:
         batch = ImportBatch.objects.create(
@@ -199,7 +197,7 @@ def import_rows(
     large import never keeps other writers (report submissions, the task worker) waiting for long.
     """
     if on_duplicate not in {"skip", "update"}:
-        raise ValidationFailed(details=[{"row": None, "field": "on_duplicate", "message": _("Choose update or skip.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="on_duplicate", message=_("Choose update or skip."))])
     if connection.vendor == "sqlite" and (FORCE_STAGED or not connection.in_atomic_block):
         result, clean_rows = validate_rows(kommun, rows)  # reads only: no write lock while validating
         if not result.ok:
@@ -410,12 +408,10 @@ def _make_visible(
     except IntegrityError as exc:
         raise ValidationFailed(
             details=[
-                {
-                    "row": None,
-                    "field": "personnummer",
-                    "message": _(
-                        "The register changed while the file was imported. Nothing was imported; preview the file again."
-                    ),
-                }
+                FieldError(
+                    row=None,
+                    field="personnummer",
+                    message=_("The register changed while the file was imported. Nothing was imported; preview the file again."),
+                )
             ]
         ) from exc

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts.models import Membership, Role
 from beredd.core import audit
-from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.register import access, geo
 from beredd.register.models import (
@@ -134,17 +134,17 @@ def _clean_area(area_geojson: Any, postcodes: list[str], localities: list[str]) 
         try:
             area = geo.parse_area(area_geojson)
         except geo.GeoError as exc:
-            errors.append({"row": None, "field": "area", "message": str(exc)})
+            errors.append(FieldError(row=None, field="area", message=str(exc)))
     codes = []
     for code in postcodes:
         clean = normalise_postcode(code)
         if clean is None:
-            errors.append({"row": None, "field": "postcodes", "message": _("“%(code)s” is not a postcode.") % {"code": code}})
+            errors.append(FieldError(row=None, field="postcodes", message=_("“%(code)s” is not a postcode.") % {"code": code}))
         else:
             codes.append(clean)
     places = [p.strip() for p in localities if p.strip()]
     if not errors and area is None and not codes and not places:
-        errors.append({"row": None, "field": "area", "message": _("Give an area, postcodes or localities.")})
+        errors.append(FieldError(row=None, field="area", message=_("Give an area, postcodes or localities.")))
     if errors:
         raise ValidationFailed(details=errors)
     return area, codes, places
@@ -175,11 +175,11 @@ def incident_activate(
     assert scope is not None
     errors = []
     if kind not in Incident.Kind.values:
-        errors.append({"row": None, "field": "kind", "message": _("Unknown incident kind.")})
+        errors.append(FieldError(row=None, field="kind", message=_("Unknown incident kind.")))
     if not reason.strip():
-        errors.append({"row": None, "field": "reason", "message": _("A reason is required.")})
+        errors.append(FieldError(row=None, field="reason", message=_("A reason is required.")))
     if ends_at <= timezone.now():
-        errors.append({"row": None, "field": "ends_at", "message": _("The end time must be in the future.")})
+        errors.append(FieldError(row=None, field="ends_at", message=_("The end time must be in the future.")))
     if errors:
         raise ValidationFailed(details=errors)
     area, codes, places = _clean_area(area_geojson, list(postcodes), list(localities))
@@ -249,7 +249,7 @@ def incident_change(
         else:
             if ends_at is None or ends_at <= timezone.now():
                 raise ValidationFailed(
-                    details=[{"row": None, "field": "ends_at", "message": _("The end time must be in the future.")}]
+                    details=[FieldError(row=None, field="ends_at", message=_("The end time must be in the future."))]
                 )
             incident.ends_at = ends_at
             action, event = AccessLog.Action.EXTEND, "extended"
@@ -379,7 +379,7 @@ def followup_record(
         access.refuse(user=user, kommun=incident.kommun, what=f"follow_up:incident {incident.pk}", person_id=person_id, via=via)
     assert scope is not None
     if outcome not in FollowUp.Outcome.values:
-        raise ValidationFailed(details=[{"row": None, "field": "outcome", "message": _("Unknown outcome.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="outcome", message=_("Unknown outcome."))])
     with transaction.atomic():
         resident = (
             IncidentResident.objects.select_for_update()

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from beredd.core import audit
-from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.register import access, crypto
 from beredd.register.models import AccessLog, Contact, Device, Person, PersonDevice, RegisterGrant
@@ -110,18 +110,18 @@ def _person_save(
 ) -> Person:
     clean, errors = clean_person(data, units=unit_lookup(kommun), catalogue=device_catalogue())
     if clean is None:
-        raise ValidationFailed(details=[{"row": None, "field": f, "message": m} for f, m in errors])
+        raise ValidationFailed(details=[FieldError(row=None, field=f, message=m) for f, m in errors])
     existing = _find_by_pnr(kommun, clean.pnr)
     if person_id is None:
         if existing is not None:
-            raise ValidationFailed(details=[{"row": None, "field": "personnummer", "message": "duplicate"}])
+            raise ValidationFailed(details=[FieldError(row=None, field="personnummer", message="duplicate")])
         person = Person(kommun=kommun)
     else:
         person = Person.objects.select_for_update().filter(kommun=kommun, pk=person_id).first()  # type: ignore[assignment]  # Person | None, narrowed by the check below
         if person is None:
             raise NotFoundError("person", person_id)
         if existing is not None and existing.pk != person.pk:
-            raise ValidationFailed(details=[{"row": None, "field": "personnummer", "message": "duplicate"}])
+            raise ValidationFailed(details=[FieldError(row=None, field="personnummer", message="duplicate")])
     _apply(person, clean)
     person.save()
     _replace_children(person, clean)

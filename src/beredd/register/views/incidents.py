@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts.models import Role
-from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import access, geo, selectors, services
 from beredd.register.forms import FollowUpFilterForm, FollowUpForm, IncidentChangeForm, IncidentForm
@@ -123,7 +123,7 @@ def followup_record_view(request: HttpRequest, incident_id: int, person_id: int)
     if not form.is_valid():
         field = next(iter(form.errors))
         message = _("The note can be at most 300 characters.") if field == "note" else _("Unknown outcome.")
-        raise ValidationFailed(details=[{"row": None, "field": field, "message": message}])
+        raise ValidationFailed(details=[FieldError(row=None, field=field, message=message)])
     services.followup_record(
         user=request.user,
         incident=incident,
