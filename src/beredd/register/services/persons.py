@@ -20,7 +20,7 @@ from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.register import access, crypto
 from beredd.register.models import AccessLog, Contact, Device, Person, PersonDevice, RegisterGrant
-from beredd.register.services.validation import CleanPerson, PnrError, clean_person, normalise_pnr
+from beredd.register.services.validation import CARE_FIELDS, PLACE_FIELDS, CleanPerson, PnrError, clean_person, normalise_pnr
 
 LIST_LIMIT = 100
 
@@ -200,31 +200,7 @@ def _search_condition(query: str) -> Q:
     return condition
 
 
-EXPORT_COLUMNS = [
-    "personnummer",
-    "first_name",
-    "last_name",
-    "phone",
-    "address",
-    "postcode",
-    "locality",
-    "lat",
-    "lon",
-    "unit",
-    "devices",
-    "cannot_evacuate",
-    "transport_need",
-    "heat_sensitive",
-    "language",
-    "interpreter",
-    "easy_swedish",
-    "hearing_impaired",
-    "vision_impaired",
-    "legal_basis",
-    "legal_note",
-    "review_date",
-    "status",
-]
+EXPORT_COLUMNS = ["personnummer", *PLACE_FIELDS, "unit", "devices", *CARE_FIELDS, "status"]
 
 
 def person_export_csv(*, user: Any, kommun: Organisation, purpose: str = "", via: str = "ui") -> str:

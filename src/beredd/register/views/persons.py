@@ -28,6 +28,7 @@ from beredd.register.forms import (
 )
 from beredd.register.models import Device, purpose_label
 from beredd.register.services.persons import LIST_LIMIT
+from beredd.register.services.validation import PERSON_FIELDS
 from beredd.register.views.common import working_kommun
 
 
@@ -148,28 +149,7 @@ def _error_summary(form: PersonForm, devices: BaseDeviceFormSet) -> list[tuple[s
 
 def _initial(record: services.PersonRecord) -> tuple[dict[str, object], list[dict[str, object]]]:
     p = record.person
-    fields = [
-        "first_name",
-        "last_name",
-        "phone",
-        "address",
-        "postcode",
-        "locality",
-        "lat",
-        "lon",
-        "cannot_evacuate",
-        "transport_need",
-        "heat_sensitive",
-        "language",
-        "interpreter",
-        "easy_swedish",
-        "hearing_impaired",
-        "vision_impaired",
-        "legal_basis",
-        "legal_note",
-        "review_date",
-    ]
-    data: dict[str, object] = {f: getattr(p, f) for f in fields}
+    data: dict[str, object] = {f: getattr(p, f) for f in PERSON_FIELDS}
     data["personnummer"] = record.personnummer_display
     data["unit"] = str(p.unit_id)
     contact = p.contacts.first()
