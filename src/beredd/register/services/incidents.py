@@ -19,6 +19,7 @@ from beredd.accounts.models import Membership, Role
 from beredd.core import audit
 from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
+from beredd.orgs.validators import parse_postcode
 from beredd.register import access, geo
 from beredd.register.models import (
     AccessLog,
@@ -28,7 +29,6 @@ from beredd.register.models import (
     IncidentResident,
     Person,
 )
-from beredd.register.services.validation import normalise_postcode
 
 CATEGORIES = ["total", "life_sustaining", "electricity_dependent", "cannot_evacuate", "heat_sensitive", "communication"]
 COMMUNICATION = ~Q(language="") | Q(interpreter=True) | Q(easy_swedish=True) | Q(hearing_impaired=True) | Q(vision_impaired=True)
@@ -137,7 +137,7 @@ def _clean_area(area_geojson: Any, postcodes: list[str], localities: list[str]) 
             errors.append(FieldError(row=None, field="area", message=str(exc)))
     codes = []
     for code in postcodes:
-        clean = normalise_postcode(code)
+        clean = parse_postcode(code)
         if clean is None:
             errors.append(FieldError(row=None, field="postcodes", message=_("“%(code)s” is not a postcode.") % {"code": code}))
         else:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from personnummer import personnummer as pnr_lib
 
 from beredd.orgs.models import Organisation
+from beredd.orgs.validators import parse_postcode
 from beredd.register import geo
 from beredd.register.models import Device, Person
 
@@ -120,13 +121,6 @@ def _float(value: Any) -> float | None:
     return float(text) if text else None
 
 
-def normalise_postcode(value: str) -> str | None:
-    digits = re.sub(r"\s", "", str(value or ""))
-    if not re.fullmatch(r"[1-9]\d{4}", digits):
-        return None
-    return f"{digits[:3]} {digits[3:]}"
-
-
 def parse_devices(value: Any, catalogue: dict[str, Device]) -> tuple[list[tuple[Device, Decimal | None]], list[str]]:
     """``"oxygen_concentrator:4;electric_bed"`` -> devices with battery hours, and error messages."""
     out: list[tuple[Device, Decimal | None]] = []
@@ -186,7 +180,7 @@ def clean_person(
         except PnrError as exc:
             errors.append(("personnummer", str(exc)))
     if str(data.get("postcode") or "").strip():
-        postcode = normalise_postcode(str(data["postcode"]))
+        postcode = parse_postcode(data["postcode"])
         if postcode is None:
             errors.append(("postcode", _("A postcode has five digits, e.g. 802 50.")))
         values["postcode"] = postcode or ""
