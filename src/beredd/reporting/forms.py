@@ -110,7 +110,7 @@ class RoundForm(forms.Form):
     def __init__(self, *args: Any, issuer: Organisation, versions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["template_version"].queryset = versions  # type: ignore[attr-defined]  # ModelChoiceField
-        self.fields["template_version"].label_from_instance = lambda v: f"{v.template.name} (v{v.number})"  # type: ignore[attr-defined]
+        self.fields["template_version"].label_from_instance = lambda v: f"{v.template.name} (v{v.number})"  # type: ignore[attr-defined]  # ModelChoiceField
         self.fields["recipient_roots"].queryset = (  # type: ignore[attr-defined]  # ModelMultipleChoiceField
             Organisation.objects.active()
             .filter(path__startswith=issuer.path, kind__in=[Organisation.Kind.LAN, Organisation.Kind.KOMMUN])
