@@ -220,3 +220,9 @@ def kommuner_with_identity_access(user: Any) -> list[Organisation]:
             if kommun is not None and identity_scope(user, kommun) is not None:
                 out[kommun.pk] = kommun
     return list(out.values())
+
+
+def can_manage_devices(user: Any) -> bool:
+    """The device catalogue is national: only a national administrator changes it."""
+    nation = Organisation.objects.filter(kind=Organisation.Kind.NATION).first()
+    return policy.can(user, "register.manage_devices", nation)

@@ -8,22 +8,16 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from beredd.accounts import policy
 from beredd.core import audit
 from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
-from beredd.orgs.models import Organisation
+from beredd.register import access
 from beredd.register.models import Device
-
-
-def can_manage(user: Any) -> bool:
-    nation = Organisation.objects.filter(kind=Organisation.Kind.NATION).first()
-    return policy.can(user, "register.manage_devices", nation)
 
 
 @transaction.atomic
 def device_save(*, actor: Any, code: str, name: str, life_sustaining: bool, is_active: bool = True) -> Device:
     """Create a device kind, or update the name and flags of an existing code. National admins only."""
-    if not can_manage(actor):
+    if not access.can_manage_devices(actor):
         raise NotFoundError("device")
     code = code.strip().lower()
     if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", code):

@@ -221,7 +221,7 @@ def import_commit_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def devices(request: HttpRequest) -> HttpResponse:
     """The device catalogue; national admins add and change kinds."""
-    manage = services.devices.can_manage(request.user)
+    manage = access.can_manage_devices(request.user)
     form = DeviceForm(request.POST or None) if manage else None
     if request.method == "POST":
         if form is None:
