@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
 from beredd.register import access, selectors, services
@@ -198,7 +199,7 @@ def person_get(request: HttpRequest, person_id: int, purpose: str = "api") -> An
 
 
 @router.post("/persons", response={201: PersonOut}, summary="Create a record (the kommun's MAS)")
-def person_create(request: HttpRequest, payload: PersonIn, kommun_id: int | None = None) -> Any:
+def person_create(request: AuthenticatedHttpRequest, payload: PersonIn, kommun_id: int | None = None) -> Any:
     kommun = _kommun(request, kommun_id, what="person.save", whole=True)
     data = payload.model_dump()
     person = services.person_save(actor=request.user, kommun=kommun, data=data, via="api")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.register import access
@@ -15,7 +15,7 @@ from beredd.register.models import Device
 
 
 @transaction.atomic
-def device_save(*, actor: Any, code: str, name: str, life_sustaining: bool, is_active: bool = True) -> Device:
+def device_save(*, actor: Actor, code: str, name: str, life_sustaining: bool, is_active: bool = True) -> Device:
     """Create a device kind, or update the name and flags of an existing code. National admins only."""
     if not access.can_manage_devices(actor):
         raise NotFoundError("device")

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import Actor
 from beredd.core import audit, tables
 from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
@@ -145,7 +146,7 @@ def _insert_copy(kommun: Organisation, new: list[CleanPerson]) -> None:
                     copy.write_row((pk, Contact.Kind.RELATIVE, clean.contact[0], clean.contact[1], ""))
 
 
-def import_preview(*, actor: Any, kommun: Organisation, filename: str, content: bytes) -> ImportResult:
+def import_preview(*, actor: Actor, kommun: Organisation, filename: str, content: bytes) -> ImportResult:
     """Dry run: every problem by row and column, the duplicates, and a stored (encrypted) batch to commit later."""
     access.require_kommun_mas(user=actor, kommun=kommun, what="import.preview")
     if len(content) > MAX_BYTES:
@@ -162,7 +163,7 @@ def import_preview(*, actor: Any, kommun: Organisation, filename: str, content: 
     return result
 
 
-def import_commit(*, actor: Any, kommun: Organisation, batch_id: int, on_duplicate: str = "skip") -> ImportResult:
+def import_commit(*, actor: Actor, kommun: Organisation, batch_id: int, on_duplicate: str = "skip") -> ImportResult:
     """Commit a previewed batch: all rows or none. Duplicates are updated or skipped as chosen."""
     scope = access.require_kommun_mas(user=actor, kommun=kommun, what="import.commit")
     batch = ImportBatch.objects.filter(pk=batch_id, kommun=kommun, uploaded_by=actor, committed_at__isnull=True).first()
@@ -181,7 +182,7 @@ def import_commit(*, actor: Any, kommun: Organisation, batch_id: int, on_duplica
 
 def import_rows(
     *,
-    actor: Any,
+    actor: Actor,
     scope: access.Scope,
     kommun: Organisation,
     rows: list[dict[str, Any]],
@@ -240,7 +241,14 @@ def import_rows(
 
 
 def _finish(
-    *, actor: Any, scope: access.Scope, kommun: Organisation, result: ImportResult, rows: int, via: str, batch: ImportBatch | None
+    *,
+    actor: Actor,
+    scope: access.Scope,
+    kommun: Organisation,
+    result: ImportResult,
+    rows: int,
+    via: str,
+    batch: ImportBatch | None,
 ) -> None:
     """Inside the import's (final) transaction: mark the batch committed, log and audit the import."""
     if batch is not None:
@@ -305,7 +313,7 @@ def _delete_stage(stage: str | None = None, *, before: Any = None) -> None:
 
 def _commit_staged(
     *,
-    actor: Any,
+    actor: Actor,
     scope: access.Scope,
     kommun: Organisation,
     result: ImportResult,
@@ -348,7 +356,7 @@ def _commit_staged(
 def _make_visible(
     *,
     stage: str,
-    actor: Any,
+    actor: Actor,
     scope: access.Scope,
     kommun: Organisation,
     result: ImportResult,

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from beredd.accounts.models import Membership, Role
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
@@ -152,7 +153,7 @@ def _clean_area(area_geojson: Any, postcodes: list[str], localities: list[str]) 
 
 def incident_activate(
     *,
-    actor: Any,
+    actor: Actor,
     kommun: Organisation,
     kind: str,
     reason: str,
@@ -235,7 +236,7 @@ def _snapshot(incident: Incident, area: Any) -> None:
 
 
 def incident_change(
-    *, actor: Any, incident: Incident, ends_at: dt.datetime | None = None, end_now: bool = False, via: str = "ui"
+    *, actor: Actor, incident: Incident, ends_at: dt.datetime | None = None, end_now: bool = False, via: str = "ui"
 ) -> Incident:
     """Extend an incident's end time or end it now. Logged; the MAS is notified."""
     scope = access.can_activate(actor, incident.kommun)
@@ -271,7 +272,7 @@ def incident_change(
     return incident
 
 
-def incident_refresh(*, actor: Any, incident: Incident, via: str = "ui") -> int:
+def incident_refresh(*, actor: Actor, incident: Incident, via: str = "ui") -> int:
     """Recompute the residents in the area from the current register (outcomes already recorded are kept).
 
     For the kommun's coordinator or MAS while the incident is active. Returns the number of residents.

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
@@ -91,7 +92,7 @@ def _replace_children(person: Person, clean: CleanPerson) -> None:
 
 
 def person_save(
-    *, actor: Any, kommun: Organisation, data: dict[str, Any], person_id: int | None = None, via: str = "ui"
+    *, actor: Actor, kommun: Organisation, data: dict[str, Any], person_id: int | None = None, via: str = "ui"
 ) -> Person:
     """Create or update one record from raw input. Only the kommun's MAS edits (``register.edit`` at the kommun).
 
@@ -106,7 +107,7 @@ def person_save(
 
 @transaction.atomic
 def _person_save(
-    *, actor: Any, scope: access.Scope, kommun: Organisation, data: dict[str, Any], person_id: int | None, via: str
+    *, actor: Actor, scope: access.Scope, kommun: Organisation, data: dict[str, Any], person_id: int | None, via: str
 ) -> Person:
     clean, errors = clean_person(data, units=unit_lookup(kommun), catalogue=device_catalogue())
     if clean is None:
@@ -254,7 +255,7 @@ def person_export_csv(*, user: Any, kommun: Organisation, purpose: str = "", via
     return out.getvalue()
 
 
-def person_end(*, actor: Any, person: Person, via: str = "ui") -> Person:
+def person_end(*, actor: Actor, person: Person, via: str = "ui") -> Person:
     """End a record (it is purged after the retention period). Only the kommun's MAS."""
     scope = access.identity_scope(actor, person.kommun)
     if scope is None or not scope.whole_kommun:
@@ -265,7 +266,7 @@ def person_end(*, actor: Any, person: Person, via: str = "ui") -> Person:
     return person
 
 
-def _end(*, actor: Any, scope: access.Scope, person: Person, via: str) -> None:
+def _end(*, actor: Actor, scope: access.Scope, person: Person, via: str) -> None:
     person.status = Person.Status.ENDED
     person.ended_at = timezone.now()
     person.save(update_fields=["status", "ended_at", "updated_at"])
@@ -319,7 +320,7 @@ def rotate_keys(*, batch: int = 1000) -> int:
 
 
 @transaction.atomic
-def grant_create(*, actor: Any, kommun: Organisation, unit: Organisation, role: str) -> RegisterGrant:
+def grant_create(*, actor: Actor, kommun: Organisation, unit: Organisation, role: str) -> RegisterGrant:
     """The kommun's MAS lets ``role`` at one of its units see that unit's own residents."""
     scope = access.identity_scope(actor, kommun)
     if scope is None or not scope.whole_kommun or unit.parent_id != kommun.pk:
@@ -332,7 +333,7 @@ def grant_create(*, actor: Any, kommun: Organisation, unit: Organisation, role: 
 
 
 @transaction.atomic
-def grant_revoke(*, actor: Any, grant: RegisterGrant) -> RegisterGrant:
+def grant_revoke(*, actor: Actor, grant: RegisterGrant) -> RegisterGrant:
     scope = access.identity_scope(actor, grant.kommun)
     if scope is None or not scope.whole_kommun:
         raise NotFoundError("grant")

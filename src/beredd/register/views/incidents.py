@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts.models import Role
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import access, geo, selectors, services
@@ -20,7 +21,7 @@ from beredd.register.views.common import working_kommun
 
 
 @login_required
-def incident_create(request: HttpRequest) -> HttpResponse:
+def incident_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     kommun = working_kommun(request)
     if kommun is None or access.can_activate(request.user, kommun) is None:
         raise NotFoundError("incident")
@@ -154,7 +155,7 @@ def followup_record_view(request: HttpRequest, incident_id: int, person_id: int)
 
 @require_POST
 @login_required
-def incident_change_view(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_change_view(request: AuthenticatedHttpRequest, incident_id: int) -> HttpResponse:
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
     if request.POST.get("refresh"):
         count = services.incident_refresh(actor=request.user, incident=incident)

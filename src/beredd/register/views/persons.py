@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core import timefmt
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
@@ -88,7 +89,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def person_form(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+def person_form(request: AuthenticatedHttpRequest, person_id: int | None = None) -> HttpResponse:
     kommun = working_kommun(request)
     if kommun is None:
         raise NotFoundError("person", person_id)
@@ -180,7 +181,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     kommun = working_kommun(request)
     if kommun is None:
         raise NotFoundError("import")
@@ -203,7 +204,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def import_commit_view(request: HttpRequest) -> HttpResponse:
+def import_commit_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     kommun = working_kommun(request)
     form = ImportCommitForm(request.POST)
     if kommun is None or not form.is_valid():
@@ -219,7 +220,7 @@ def import_commit_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def devices(request: HttpRequest) -> HttpResponse:
+def devices(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The device catalogue; national admins add and change kinds."""
     manage = access.can_manage_devices(request.user)
     form = DeviceForm(request.POST or None) if manage else None
