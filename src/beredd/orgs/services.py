@@ -14,6 +14,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import Actor
 from beredd.core import audit, tables
 from beredd.core.exceptions import DomainError, FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
@@ -93,7 +94,7 @@ def _clean_unit_values(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str
 
 
 @transaction.atomic
-def unit_create(*, kommun: Organisation, actor: Any, values: dict[str, Any], via: str = "ui") -> Organisation:
+def unit_create(*, kommun: Organisation, actor: Actor | None, values: dict[str, Any], via: str = "ui") -> Organisation:
     """Create a unit under ``kommun``. Raises ``ValidationFailed`` listing each bad field."""
     if kommun.kind != Organisation.Kind.KOMMUN:
         raise ValidationFailed(_("Units can only be added to a municipality."))
@@ -111,7 +112,7 @@ def unit_create(*, kommun: Organisation, actor: Any, values: dict[str, Any], via
 
 
 @transaction.atomic
-def unit_update(*, unit: Organisation, actor: Any, values: dict[str, Any], via: str = "ui") -> Organisation:
+def unit_update(*, unit: Organisation, actor: Actor | None, values: dict[str, Any], via: str = "ui") -> Organisation:
     if unit.kind != Organisation.Kind.UNIT:
         raise ValidationFailed(_("Only units can be edited here; reference data comes from SCB."))
     unit = Organisation.objects.select_for_update().get(pk=unit.pk)
@@ -134,7 +135,7 @@ def unit_update(*, unit: Organisation, actor: Any, values: dict[str, Any], via: 
 
 
 @transaction.atomic
-def unit_set_active(*, unit: Organisation, actor: Any, active: bool, via: str = "ui") -> Organisation:
+def unit_set_active(*, unit: Organisation, actor: Actor | None, active: bool, via: str = "ui") -> Organisation:
     """Deactivate or reactivate a unit. Units are never hard-deleted: they may carry reports and audit rows."""
     if unit.kind != Organisation.Kind.UNIT:
         raise ValidationFailed(_("Only units can be deactivated."))
@@ -182,7 +183,7 @@ def read_table(*, filename: str, content: bytes) -> list[dict[str, str]]:
     ]
 
 
-def units_import(*, kommun: Organisation, actor: Any, filename: str, content: bytes, commit: bool) -> ImportResult:
+def units_import(*, kommun: Organisation, actor: Actor | None, filename: str, content: bytes, commit: bool) -> ImportResult:
     """Validate every row; with ``commit`` create all units in one transaction, or none if any row is bad.
 
     Row numbers in errors are spreadsheet rows (the header is row 1).
@@ -275,7 +276,7 @@ def _upsert(*, kind: str, code: str, name: str, parent: Organisation | None, sta
 
 
 @transaction.atomic
-def load_reference(*, actor: Any = None) -> dict[str, int]:
+def load_reference(*, actor: Actor | None = None) -> dict[str, int]:
     """Load nation, civilområden, län, kommuner and regions. Idempotent: running twice changes nothing; a renamed
     kommun (same code) is updated in place. Returns counts of created and updated rows."""
     stats = {"created": 0, "updated": 0}

@@ -54,7 +54,7 @@ def org_search(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def unit_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     kommun = selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="org.manage_units")
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +69,7 @@ def unit_create(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_edit(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.organisation_get_for_user(user=request.user, org_id=unit_id, permission="org.manage_units")
     if unit.kind != Organisation.Kind.UNIT:
         raise NotFoundError("unit", unit_id)
@@ -87,7 +87,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def unit_toggle_active(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_toggle_active(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.organisation_get_for_user(user=request.user, org_id=unit_id, permission="org.manage_units")
     services.unit_set_active(unit=unit, actor=request.user, active=not unit.is_active)
     messages.success(
@@ -100,7 +100,7 @@ def unit_toggle_active(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def unit_import(request: HttpRequest, org_id: int) -> HttpResponse:
+def unit_import(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     """Two steps: upload and preview (nothing saved), then confirm (all rows or none)."""
     kommun = selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="org.manage_units")
     form = ImportForm(request.POST or None, request.FILES or None)
