@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import FieldError
 from beredd.orgs.models import Organisation
@@ -20,7 +21,7 @@ DEPENDENCY_FIELDS = ["backup_routine", "restoration_routine", "return_routine"]
 
 
 @transaction.atomic
-def unit_profile_set(*, unit: Organisation, actor: Any, heat_sensitive: bool) -> UnitProfile:
+def unit_profile_set(*, unit: Organisation, actor: Actor | None, heat_sensitive: bool) -> UnitProfile:
     """Create or change a unit's preparedness profile. Audited as ``preparedness.unit_profile``.
 
     A unit flagged heat-sensitive while a heat warning is in force for its kommun or county (a unit created or
@@ -60,7 +61,7 @@ def _plan_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def plan_create(*, organisation: Organisation, actor: Any, values: dict[str, Any]) -> ContinuityPlan:
+def plan_create(*, organisation: Organisation, actor: Actor | None, values: dict[str, Any]) -> ContinuityPlan:
     policy.require(actor, "preparedness.edit", organisation)
     require_kind(organisation, Organisation.Kind.UNIT, Organisation.Kind.KOMMUN)
     _validate_plan(values)
@@ -76,7 +77,7 @@ def plan_create(*, organisation: Organisation, actor: Any, values: dict[str, Any
 
 
 @transaction.atomic
-def plan_update(*, plan: ContinuityPlan, actor: Any, values: dict[str, Any]) -> ContinuityPlan:
+def plan_update(*, plan: ContinuityPlan, actor: Actor | None, values: dict[str, Any]) -> ContinuityPlan:
     policy.require(actor, "preparedness.edit", plan.organisation)
     _validate_plan(values)
     before = audit.snapshot(plan, PLAN_FIELDS)
@@ -94,7 +95,7 @@ def plan_update(*, plan: ContinuityPlan, actor: Any, values: dict[str, Any]) -> 
 
 
 @transaction.atomic
-def plan_dependency_set(*, plan: ContinuityPlan, actor: Any, kind: str, values: dict[str, Any]) -> PlanDependency:
+def plan_dependency_set(*, plan: ContinuityPlan, actor: Actor | None, kind: str, values: dict[str, Any]) -> PlanDependency:
     """Create or replace the routines for one dependency of the plan."""
     policy.require(actor, "preparedness.edit", plan.organisation)
     if kind not in PlanDependency.Kind.values:
@@ -115,7 +116,7 @@ def plan_dependency_set(*, plan: ContinuityPlan, actor: Any, kind: str, values: 
 
 
 @transaction.atomic
-def plan_contact_add(*, plan: ContinuityPlan, actor: Any, values: dict[str, Any]) -> PlanContact:
+def plan_contact_add(*, plan: ContinuityPlan, actor: Actor | None, values: dict[str, Any]) -> PlanContact:
     policy.require(actor, "preparedness.edit", plan.organisation)
     errors = check_required(values, "name")
     if not values.get("phone") and not values.get("email"):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import FieldError
 from beredd.orgs.models import Organisation
@@ -20,7 +21,7 @@ EXERCISE_FIELDS = ["title", "scenario", "held_on", "kind", "participant_roles", 
 
 
 @transaction.atomic
-def exercise_create(*, organisation: Organisation, actor: Any, values: dict[str, Any]) -> Exercise:
+def exercise_create(*, organisation: Organisation, actor: Actor | None, values: dict[str, Any]) -> Exercise:
     policy.require(actor, "preparedness.edit", organisation)
     errors = check_required(values, "title", "scenario", "held_on", "kind")
     if values.get("kind") and values["kind"] not in Exercise.Kind.values:
@@ -45,7 +46,7 @@ def exercise_create(*, organisation: Organisation, actor: Any, values: dict[str,
 
 
 @transaction.atomic
-def lesson_add(*, exercise: Exercise, actor: Any, values: dict[str, Any]) -> LessonLearned:
+def lesson_add(*, exercise: Exercise, actor: Actor | None, values: dict[str, Any]) -> LessonLearned:
     """A lesson needs an owner and a due date on or after the exercise; otherwise ValidationFailed."""
     policy.require(actor, "preparedness.edit", exercise.organisation)
     errors = check_required(values, "description", "owner", "due_date")
@@ -69,7 +70,7 @@ def lesson_add(*, exercise: Exercise, actor: Any, values: dict[str, Any]) -> Les
 
 
 @transaction.atomic
-def lesson_close(*, lesson: LessonLearned, actor: Any, note: str, closed_on: dt.date | None = None) -> LessonLearned:
+def lesson_close(*, lesson: LessonLearned, actor: Actor | None, note: str, closed_on: dt.date | None = None) -> LessonLearned:
     policy.require(actor, "preparedness.edit", lesson.exercise.organisation)
     if not note.strip():
         raise_if([FieldError(row=None, field="closing_note", message=_("Say what was done."))])
@@ -87,7 +88,7 @@ def lesson_close(*, lesson: LessonLearned, actor: Any, note: str, closed_on: dt.
 
 
 @transaction.atomic
-def training_add(*, organisation: Organisation, actor: Any, values: dict[str, Any]) -> TrainingRecord:
+def training_add(*, organisation: Organisation, actor: Actor | None, values: dict[str, Any]) -> TrainingRecord:
     policy.require(actor, "preparedness.edit", organisation)
     errors = check_required(values, "person_name", "course", "completed_on")
     errors += check_order(values.get("completed_on"), values.get("valid_until"), "valid_until")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.orgs.models import Organisation
 from beredd.preparedness import selectors
@@ -38,7 +39,7 @@ def _rsa_context(rsa: RiskAnalysis) -> dict[str, Any]:
     }
 
 
-def rsa_export_pdf(*, rsa: RiskAnalysis, actor: Any) -> bytes:
+def rsa_export_pdf(*, rsa: RiskAnalysis, actor: Actor | None) -> bytes:
     policy.require(actor, "preparedness.view", rsa.kommun)
     data = _pdf(render_to_string("preparedness/pdf/rsa.html", _rsa_context(rsa)))
     audit.record(
@@ -51,7 +52,7 @@ def rsa_export_pdf(*, rsa: RiskAnalysis, actor: Any) -> bytes:
     return data
 
 
-def rsa_export_docx(*, rsa: RiskAnalysis, actor: Any) -> bytes:
+def rsa_export_docx(*, rsa: RiskAnalysis, actor: Actor | None) -> bytes:
     """The RSA as a Word document with one heading per MSBFS 2015:5 section and the risk register as a table."""
     from docx import Document
 
@@ -119,7 +120,7 @@ def binder_pdf(*, unit: Organisation) -> bytes:
 
 
 @transaction.atomic
-def binder_generate(*, unit: Organisation, actor: Any) -> BinderSnapshot:
+def binder_generate(*, unit: Organisation, actor: Actor | None) -> BinderSnapshot:
     """Generate and keep a binder PDF for ``unit``. ``actor`` None = the weekly task.
 
     Generating writes (a stored PDF, an audit row) and so needs ``preparedness.edit``; reading a stored binder

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import ConflictError, FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
@@ -77,7 +78,7 @@ def heat_notices_for_late_unit(unit: Organisation) -> list[HeatNotice]:
 def heat_activate(
     *,
     organisation: Organisation,
-    actor: Any,
+    actor: Actor | None,
     level: str,
     valid_from: dt.date,
     valid_until: dt.date,
@@ -158,7 +159,9 @@ def parse_warning_file(*, name: str, content: bytes) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def heat_activate_from_file(*, organisation: Organisation, actor: Any, name: str, content: bytes) -> list[HeatActivation]:
+def heat_activate_from_file(
+    *, organisation: Organisation, actor: Actor | None, name: str, content: bytes
+) -> list[HeatActivation]:
     """Apply a warning file for ``organisation`` (a kommun or a county). All rows or none."""
     policy.require(actor, "preparedness.manage", organisation)
     rows = parse_warning_file(name=name, content=content)
@@ -184,7 +187,7 @@ def heat_activate_from_file(*, organisation: Organisation, actor: Any, name: str
 
 
 @transaction.atomic
-def heat_acknowledge(*, notice: HeatNotice, actor: Any, checked_items: list[str], via: str = "ui") -> HeatNotice:
+def heat_acknowledge(*, notice: HeatNotice, actor: Actor | None, checked_items: list[str], via: str = "ui") -> HeatNotice:
     """The unit confirms it has gone through the checklist. Acknowledging twice raises ConflictError."""
     policy.require(actor, "preparedness.edit", notice.unit)
     notice = HeatNotice.objects.select_for_update().select_related("activation").get(pk=notice.pk)
@@ -209,7 +212,7 @@ def heat_acknowledge(*, notice: HeatNotice, actor: Any, checked_items: list[str]
 
 
 @transaction.atomic
-def heat_end(*, activation: HeatActivation, actor: Any) -> HeatActivation:
+def heat_end(*, activation: HeatActivation, actor: Actor | None) -> HeatActivation:
     policy.require(actor, "preparedness.manage", activation.organisation)
     if activation.ended_at is None:
         activation.ended_at = timezone.now()

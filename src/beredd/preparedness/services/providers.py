@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import ConflictError, FieldError
 from beredd.orgs.models import Organisation
@@ -25,7 +26,7 @@ def clause_library() -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def contract_create(*, kommun: Organisation, actor: Any, values: dict[str, Any]) -> ProviderContract:
+def contract_create(*, kommun: Organisation, actor: Actor | None, values: dict[str, Any]) -> ProviderContract:
     policy.require(actor, "preparedness.manage", kommun)
     require_kind(kommun, Organisation.Kind.KOMMUN)
     errors = check_required(values, "provider_unit", "reference", "valid_from")
@@ -59,7 +60,7 @@ def contract_create(*, kommun: Organisation, actor: Any, values: dict[str, Any])
 
 @transaction.atomic
 def declaration_submit(
-    *, contract: ProviderContract, actor: Any, year: int, answers: dict[str, bool], comment: str = ""
+    *, contract: ProviderContract, actor: Actor, year: int, answers: dict[str, bool], comment: str = ""
 ) -> ProviderDeclaration:
     """The provider (a user at the provider unit or above) declares, once a year, which clauses it fulfils."""
     policy.require(actor, "preparedness.edit", contract.provider_unit)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import ConflictError, FieldError
 from beredd.orgs.models import Organisation
@@ -30,7 +31,7 @@ def handbook_risks() -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def rsa_create(*, kommun: Organisation, actor: Any, election_year: int) -> RiskAnalysis:
+def rsa_create(*, kommun: Organisation, actor: Actor | None, election_year: int) -> RiskAnalysis:
     policy.require(actor, "preparedness.manage", kommun)
     require_kind(kommun, Organisation.Kind.KOMMUN)
     # Swedish general elections: every fourth year (2014, 2018, 2022, 2026 ...).
@@ -52,7 +53,7 @@ def rsa_create(*, kommun: Organisation, actor: Any, election_year: int) -> RiskA
 
 
 @transaction.atomic
-def rsa_update_sections(*, rsa: RiskAnalysis, actor: Any, values: dict[str, Any]) -> RiskAnalysis:
+def rsa_update_sections(*, rsa: RiskAnalysis, actor: Actor | None, values: dict[str, Any]) -> RiskAnalysis:
     """Change the section texts and, optionally, the status; an adopted RSA needs its adoption date."""
     policy.require(actor, "preparedness.manage", rsa.kommun)
     fields = [*SECTION_FIELDS, "status", "adopted_on"]
@@ -105,7 +106,7 @@ def _validate_risk(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def risk_add(*, rsa: RiskAnalysis, actor: Any, values: dict[str, Any]) -> RiskItem:
+def risk_add(*, rsa: RiskAnalysis, actor: Actor | None, values: dict[str, Any]) -> RiskItem:
     """Add a risk to the register. Scores outside 1–5 raise ValidationFailed and nothing is saved."""
     policy.require(actor, "preparedness.manage", rsa.kommun)
     risk = RiskItem.objects.create(analysis=rsa, **_validate_risk(values))
@@ -120,7 +121,7 @@ def risk_add(*, rsa: RiskAnalysis, actor: Any, values: dict[str, Any]) -> RiskIt
 
 
 @transaction.atomic
-def risk_update(*, risk: RiskItem, actor: Any, values: dict[str, Any]) -> RiskItem:
+def risk_update(*, risk: RiskItem, actor: Actor | None, values: dict[str, Any]) -> RiskItem:
     kommun = risk.analysis.kommun
     policy.require(actor, "preparedness.manage", kommun)
     clean = _validate_risk(values)
@@ -148,7 +149,7 @@ def risk_update(*, risk: RiskItem, actor: Any, values: dict[str, Any]) -> RiskIt
 
 
 @transaction.atomic
-def risks_add_from_handbook(*, rsa: RiskAnalysis, actor: Any) -> list[RiskItem]:
+def risks_add_from_handbook(*, rsa: RiskAnalysis, actor: Actor | None) -> list[RiskItem]:
     """Add the handbook's risks that the register does not have yet (by title). Returns the added risks."""
     policy.require(actor, "preparedness.manage", rsa.kommun)
     existing = set(rsa.risks.values_list("title", flat=True))
@@ -179,7 +180,7 @@ def risks_add_from_handbook(*, rsa: RiskAnalysis, actor: Any) -> list[RiskItem]:
 
 
 @transaction.atomic
-def risk_action_add(*, risk: RiskItem, actor: Any, values: dict[str, Any]) -> RiskAction:
+def risk_action_add(*, risk: RiskItem, actor: Actor | None, values: dict[str, Any]) -> RiskAction:
     policy.require(actor, "preparedness.manage", risk.analysis.kommun)
     raise_if(check_required(values, "description", "owner", "due_date"))
     action = RiskAction.objects.create(

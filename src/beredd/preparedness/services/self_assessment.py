@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import Actor
 from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.preparedness.self_assessment import TEMPLATE_KEY, template_data
@@ -34,7 +34,13 @@ def self_assessment_install() -> TemplateVersion:
 
 @transaction.atomic
 def self_assessment_issue(
-    *, actor: Any, issuer: Organisation, year: int, responder: str, deadline: dt.datetime, as_of: dt.datetime | None = None
+    *,
+    actor: Actor | None,
+    issuer: Organisation,
+    year: int,
+    responder: str,
+    deadline: dt.datetime,
+    as_of: dt.datetime | None = None,
 ) -> Round:
     """Issue the year's self-assessment from ``issuer`` (a county or a kommun) to its units, its kommuner or both.
 
