@@ -16,6 +16,7 @@ from beredd.accounts import login_throttle, policy, selectors, services
 from beredd.accounts.context import current_org, set_current_org
 from beredd.accounts.forms import InvitationAcceptForm, InvitationForm, TokenForm
 from beredd.accounts.models import Role, User
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core.bounds import parse_id
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
@@ -100,7 +101,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def invitation_create(request: HttpRequest) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Check the e-mail address and role."))
@@ -166,7 +167,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def user_toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_toggle_active(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """Deactivate (or reactivate) a user account. Only for admins of every organisation the user belongs to."""
     org = current_org(request)
     if org is None:
@@ -184,7 +185,7 @@ def user_toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_unlock(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """Lift log-in delays and locks on a user's account (an admin of one of the user's organisations)."""
     org = current_org(request)
     if org is None:

@@ -76,10 +76,10 @@ def _pydantic_errors(errors: list[Any]) -> list[dict[str, Any]]:
 
 
 def _field_path(loc: Any) -> list[Any]:
-    loc = list(loc)
-    if loc[:1] == ["body"] and len(loc) > 2:
-        return loc[2:]
-    return loc[1:]
+    parts: list[Any] = list(loc)
+    if parts[:1] == ["body"] and len(parts) > 2:
+        return parts[2:]
+    return parts[1:]
 
 
 def install(api: NinjaAPI) -> None:

@@ -39,7 +39,7 @@ class MemberForm(forms.Form):
     def __init__(self, *args: Any, org_choices: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if org_choices is not None:
-            self.fields["organisation"].queryset = org_choices  # type: ignore[attr-defined]
+            self.fields["organisation"].queryset = org_choices  # type: ignore[attr-defined]  # ModelChoiceField
 
 
 class MeetingForm(forms.Form):
@@ -65,7 +65,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, members: list[ForumMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attended"].choices = [(str(m.pk), m.label) for m in members]  # type: ignore[attr-defined]
+        self.fields["attended"].choices = [(str(m.pk), m.label) for m in members]  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class NotesForm(forms.Form):
@@ -84,7 +84,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, forum: Forum, owner_choices: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_org"].queryset = owner_choices  # type: ignore[attr-defined]
+        self.fields["owner_org"].queryset = owner_choices  # type: ignore[attr-defined]  # ModelChoiceField
 
 
 class ActionStatusForm(forms.Form):
@@ -118,7 +118,7 @@ class DirectionForm(forms.Form):
 
     def __init__(self, *args: Any, roots: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient_root"].queryset = roots  # type: ignore[attr-defined]
+        self.fields["recipient_root"].queryset = roots  # type: ignore[attr-defined]  # ModelChoiceField
 
 
 class ShortcomingForm(forms.Form):
@@ -137,7 +137,7 @@ class LiftForm(forms.Form):
 
     def __init__(self, *args: Any, targets: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = targets  # type: ignore[attr-defined]
+        self.fields["to"].queryset = targets  # type: ignore[attr-defined]  # ModelChoiceField
 
 
 class MergeForm(forms.Form):
@@ -145,7 +145,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = candidates  # type: ignore[attr-defined]
+        self.fields["into"].queryset = candidates  # type: ignore[attr-defined]  # ModelChoiceField
 
 
 # --- Agreements, measures, the knowledge library ---------------------------------------------------------

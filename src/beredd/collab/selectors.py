@@ -520,7 +520,7 @@ def _library_publisher_ids(user: Any) -> Q:
 def library_for_user(
     *, user: Any, query: str = "", area: str = "", kind: str = "", topic: str = "", sort: str = "title"
 ) -> QuerySet[LibraryItem]:
-    if not getattr(user, "is_authenticated", False) or not policy.can_anywhere(user, "collab.view"):
+    if not getattr(user, "is_authenticated", False) or not policy.orgs_with_permission(user, "collab.view"):
         return LibraryItem.objects.none()
     qs = LibraryItem.objects.filter(_library_publisher_ids(user)).select_related("publisher")
     if area in PriorityArea.values:

@@ -4,7 +4,7 @@ Codes (``auth.login``) and Python values (``{'before': 'not_started', ...}``) ar
 code passed to ``audit.record`` has a label here (``core/tests/test_audit_labels.py`` scans the code base);
 an unknown code, e.g. from an older release still in the log, is humanised rather than shown raw.
 Changes read as "field label: old → new", with the target model's verbose names and choice labels.
-Strings only: core does not import the domain apps (STYLE.md); models are looked up by label at run time.
+Strings only: core does not import the domain apps (CONTRIBUTING.md); models are looked up by label at run time.
 """
 
 from __future__ import annotations
@@ -279,9 +279,9 @@ class _Names:
 
 
 def _role_labels() -> dict[str, str]:
-    from beredd.accounts.models import Role  # accounts is part of the shell core already uses (policy)
-
-    return {value: str(label) for value, label in Role.choices}
+    # The roles' labels, read from the membership model by its label: core imports no domain app.
+    role = apps.get_model("accounts", "Membership")._meta.get_field("role")
+    return {str(value): str(label) for value, label in role.choices or []}
 
 
 def _value(model: type[models.Model] | None, key: str, value: Any, names: _Names) -> str:

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 
 
 def _file_error(message: str) -> ValidationFailed:
     # Both forms: views that show one message and views that list problems by row and field.
-    return ValidationFailed(message, details=[{"row": None, "field": "file", "message": message}])
+    return ValidationFailed(message, details=[FieldError(row=None, field="file", message=message)])
 
 
 class Row(dict[str, Any]):

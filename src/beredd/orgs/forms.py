@@ -6,23 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beredd.orgs.models import Organisation
+from beredd.orgs.services import UNIT_FIELDS
 
 
 class UnitForm(forms.ModelForm[Organisation]):
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "code",
-            "service_kind",
-            "regi",
-            "org_number",
-            "street_address",
-            "postcode",
-            "locality",
-            "phone",
-            "email",
-        ]
+        fields = UNIT_FIELDS  # the one list, kept with the service that validates and audits them
         labels = {
             "name": _("Name"),
             "code": _("Internal code (optional)"),
@@ -37,7 +27,7 @@ class UnitForm(forms.ModelForm[Organisation]):
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # passes ModelForm's arguments through unchanged
         self.fields["service_kind"].required = True
         self.fields["regi"].required = True
 

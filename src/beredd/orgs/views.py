@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.orgs import selectors, services
@@ -48,15 +49,15 @@ def org_detail(request: HttpRequest, org_id: int | None = None) -> HttpResponse:
 
 
 @login_required
-def org_search(request: HttpRequest) -> HttpResponse:
+def org_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     results = selectors.search_for_user(user=request.user, query=query) if query.strip() else []
-    template = "orgs/_search_results.html" if request.htmx else "orgs/search.html"  # type: ignore[attr-defined]
+    template = "orgs/_search_results.html" if request.htmx else "orgs/search.html"
     return render(request, template, {"results": results, "q": query})
 
 
 @login_required
-def unit_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def unit_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     kommun = selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="org.manage_units")
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -71,7 +72,7 @@ def unit_create(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_edit(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.organisation_get_for_user(user=request.user, org_id=unit_id, permission="org.manage_units")
     if unit.kind != Organisation.Kind.UNIT:
         raise NotFoundError("unit", unit_id)
@@ -89,7 +90,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def unit_toggle_active(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_toggle_active(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.organisation_get_for_user(user=request.user, org_id=unit_id, permission="org.manage_units")
     services.unit_set_active(unit=unit, actor=request.user, active=not unit.is_active)
     messages.success(
@@ -102,7 +103,7 @@ def unit_toggle_active(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def unit_import(request: HttpRequest, org_id: int) -> HttpResponse:
+def unit_import(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     """Two steps: upload and preview (nothing saved), then confirm (all rows or none)."""
     kommun = selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="org.manage_units")
     form = ImportForm(request.POST or None, request.FILES or None)

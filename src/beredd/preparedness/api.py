@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.schemas import InputSchema
 from beredd.core.bounds import Id, ShortText, Year
 from beredd.preparedness import selectors, self_assessment, services
@@ -122,7 +123,7 @@ def plan_status(request: HttpRequest, org_id: Id) -> Any:
 
 
 @router.post("/orgs/{org_id}/heat", response={201: HeatOut}, summary="Set SMHI's heat level for a kommun or county")
-def heat_activate(request: HttpRequest, org_id: Id, payload: HeatIn) -> Any:
+def heat_activate(request: AuthenticatedHttpRequest, org_id: Id, payload: HeatIn) -> Any:
     org = selectors.org_get_for_user(user=request.user, org_id=org_id, permission="preparedness.manage")
     activation = services.heat_activate(organisation=org, actor=request.user, via="api", **payload.dict())
     return Status(201, _heat_out(activation))
@@ -134,7 +135,7 @@ def heat_get(request: HttpRequest, activation_id: Id) -> Any:
 
 
 @router.post("/heat-notices/{notice_id}/acknowledge", response=HeatNoticeOut, summary="Acknowledge a unit's heat checklist")
-def heat_acknowledge(request: HttpRequest, notice_id: Id, payload: AcknowledgeIn) -> Any:
+def heat_acknowledge(request: AuthenticatedHttpRequest, notice_id: Id, payload: AcknowledgeIn) -> Any:
     notice = selectors.heat_notice_get_for_user(user=request.user, notice_id=notice_id, permission="preparedness.edit")
     notice = services.heat_acknowledge(notice=notice, actor=request.user, checked_items=payload.checked_items, via="api")
     return {"id": notice.pk, "unit_id": notice.unit_id, "unit_name": notice.unit.name, "acknowledged_at": notice.acknowledged_at}

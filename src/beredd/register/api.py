@@ -12,13 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.schemas import InputSchema
 from beredd.core import downloads
 from beredd.core.bounds import BoundedFloat, Id, Limit, LineText, Offset, QueryText, ShortText
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
-from beredd.register import selectors, services
-from beredd.register.services import access
+from beredd.register import access, selectors, services
 
 PREFIX = "register"
 router = Router(tags=["register"])
@@ -208,7 +208,7 @@ def person_get(request: HttpRequest, person_id: Id, purpose: QueryText = "api") 
 
 
 @router.post("/persons", response={201: PersonOut}, summary="Create a record (the kommun's MAS)")
-def person_create(request: HttpRequest, payload: PersonIn, kommun_id: Id | None = None) -> Any:
+def person_create(request: AuthenticatedHttpRequest, payload: PersonIn, kommun_id: Id | None = None) -> Any:
     kommun = _kommun(request, kommun_id, what="person.save", whole=True)
     data = payload.model_dump()
     person = services.person_save(actor=request.user, kommun=kommun, data=data, via="api")

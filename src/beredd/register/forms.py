@@ -64,7 +64,7 @@ class DeviceRowForm(forms.Form):
 
     def __init__(self, *args: Any, devices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["device"].choices = [("", _("– choose a device –")), *devices]  # type: ignore[attr-defined]
+        self.fields["device"].choices = [("", _("– choose a device –")), *devices]  # type: ignore[attr-defined]  # a ChoiceField
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -73,7 +73,7 @@ class DeviceRowForm(forms.Form):
         return data
 
 
-class BaseDeviceFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # django-stubs: BaseFormSet[DeviceRowForm]
+class BaseDeviceFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # generic only in django-stubs; Django 5.2 has no BaseFormSet[...] at run time
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:

@@ -93,7 +93,8 @@ def points_inside(area: BaseGeometry, lats: list[float], lons: list[float]) -> n
     if not lats:
         return np.zeros(0, dtype=bool)
     shapely.prepare(area)
-    return shapely.contains_xy(area, np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+    inside: np.ndarray = shapely.contains_xy(area, np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+    return inside
 
 
 @lru_cache(maxsize=32)

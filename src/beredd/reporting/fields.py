@@ -34,7 +34,7 @@ STATUS_SCALES: dict[str, list[tuple[str, Any]]] = {
     ],
 }
 
-# The county boards' påverkansgrad (QUESTION-SETS 1.3): levels 1-5 derived from three criteria.
+# The county boards' påverkansgrad (Länsstyrelsen Västernorrland's published lägesbild 2020-2021): levels 1-5 derived from three criteria.
 IMPACT_LEVELS: dict[int, Any] = {
     1: gettext_lazy("No impact (ingen)"),
     2: gettext_lazy("Moderate impact (måttlig)"),

@@ -119,7 +119,7 @@ class RoundForm(forms.Form):
     def __init__(self, *args: Any, issuer: Organisation, versions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["template_version"].queryset = versions  # type: ignore[attr-defined]  # ModelChoiceField
-        self.fields["template_version"].label_from_instance = lambda v: f"{v.template.name} (v{v.number})"  # type: ignore[attr-defined]
+        self.fields["template_version"].label_from_instance = lambda v: f"{v.template.name} (v{v.number})"  # type: ignore[attr-defined]  # ModelChoiceField
         self.issuer = issuer
         # Only the levels the issuer can ask, and the sensible default for its level (a kommun asks its units).
         allowed = rounds.responders_for(issuer)

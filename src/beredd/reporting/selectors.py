@@ -78,7 +78,7 @@ def rollup_org_for_user(*, user: Any, instance: RoundInstance, org_id: int | Non
         candidates = [o for o in _roots(user, "reporting.view") if o.path.startswith(instance.round.issuer.path)]
         org = min(candidates, key=lambda o: o.depth) if candidates else instance.round.issuer
     else:
-        org = Organisation.objects.filter(pk=org_id).first()  # type: ignore[assignment]
+        org = Organisation.objects.filter(pk=org_id).first()  # type: ignore[assignment]  # Organisation | None, narrowed by the check below
     if org is None or not policy.can(user, "reporting.view", org) or not org.path.startswith(instance.round.issuer.path):
         raise NotFoundError("organisation", org_id)
     return org
@@ -129,7 +129,7 @@ def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int,
     if submission is not None:
         if not access.can_answer(user, submission.organisation):
             raise NotFoundError("organisation", org_id)
-        submission._locked_for_update = for_update  # type: ignore[attr-defined]
+        submission._locked_for_update = for_update  # type: ignore[attr-defined]  # marks the instance for the service that saves it
         return submission
     org = Organisation.objects.filter(pk=org_id).first()
     if org is None or not access.can_answer(user, org):

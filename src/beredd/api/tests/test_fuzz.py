@@ -45,7 +45,7 @@ PATH_OBJECTS = {
 def world(db: Any, settings: Any) -> dict[str, Any]:
     from django.apps import apps
 
-    from beredd.core.demo import load_demo
+    from beredd.site.demo import load_demo
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     ctx, _rows = load_demo()

@@ -13,8 +13,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from beredd.accounts.policy import require
 from beredd.collab.models import Agreement
-from beredd.collab.services._common import fail, require, text
+from beredd.collab.services._common import fail, text
 from beredd.collab.services._uploads import check_version, clean_date, clean_url
 from beredd.collab.services.meetings import check_upload
 from beredd.core import audit

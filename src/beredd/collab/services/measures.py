@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts.policy import require
 from beredd.collab.models import Measure, PriorityArea
-from beredd.collab.services._common import fail, require, text
+from beredd.collab.services._common import fail, text
 from beredd.collab.services._uploads import check_version, clean_date
 from beredd.core import audit
 from beredd.orgs.models import Organisation

@@ -3,7 +3,7 @@
 from typing import Any
 
 from beredd.collab.models import Action, Forum
-from beredd.core.demo import load_demo
+from beredd.site.demo import load_demo
 
 
 def test_the_demo_has_a_county_forum_with_open_actions_and_is_idempotent(db: Any, settings: Any) -> None:

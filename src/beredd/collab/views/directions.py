@@ -46,7 +46,7 @@ def direction_create(request: HttpRequest, org_id: int) -> HttpResponse:
 
     def publish(d: dict[str, object]) -> object:
         upload = d.pop("file", None)
-        files = [(upload.name, upload.read(MAX_ATTACHMENT_BYTES + 1))] if upload else []  # type: ignore[attr-defined]
+        files = [(upload.name, upload.read(MAX_ATTACHMENT_BYTES + 1))] if upload else []  # type: ignore[attr-defined]  # request.FILES values are UploadedFile
         return services.direction_publish(actor=request.user, sender=sender, values=d, attachments=files)
 
     direction = run(request, form, publish, success=_("The direction is published to the kommuner."))

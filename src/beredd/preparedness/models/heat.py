@@ -13,7 +13,7 @@ from beredd.core.models import TimeStampedModel
 
 class HeatActivation(TimeStampedModel):
     class Level(models.TextChoices):
-        # SMHI's current system (QUESTION-SETS.md 5.1).
+        # SMHI's current system (smhi.se, "Varning för höga temperaturer").
         MEDDELANDE = "meddelande", _("Message about high temperatures (26–30 °C three days)")
         GUL = "gul", _("Yellow warning (≥ 30 °C three to four days)")
         ORANGE = "orange", _("Orange warning (≥ 30 °C five days or ≥ 33 °C three days)")

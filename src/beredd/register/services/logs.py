@@ -11,8 +11,8 @@ from django.utils import timezone
 from beredd.core import spreadsheet
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
+from beredd.register import access
 from beredd.register.models import AccessLog, Person
-from beredd.register.services import access
 
 CSV_HEADER = ["time", "user", "role", "organisation", "action", "purpose", "incident", "via"]
 

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core import downloads, timefmt
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
-from beredd.register import selectors, services
+from beredd.register import access, selectors, services
 from beredd.register.forms import (
     MAX_DEVICES,
     BaseDeviceFormSet,
@@ -27,8 +28,8 @@ from beredd.register.forms import (
     PurposeForm,
 )
 from beredd.register.models import Device, purpose_label
-from beredd.register.services import access
 from beredd.register.services.persons import LIST_LIMIT
+from beredd.register.services.validation import PERSON_FIELDS
 from beredd.register.views.common import working_kommun
 
 
@@ -88,7 +89,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def person_form(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+def person_form(request: AuthenticatedHttpRequest, person_id: int | None = None) -> HttpResponse:
     record = None
     if person_id is not None and request.method == "GET":
         # First: refuses (and logs) an existing and an unknown id alike, whoever asks.
@@ -153,28 +154,7 @@ def _error_summary(form: PersonForm, devices: BaseDeviceFormSet) -> list[tuple[s
 
 def _initial(record: services.PersonRecord) -> tuple[dict[str, object], list[dict[str, object]]]:
     p = record.person
-    fields = [
-        "first_name",
-        "last_name",
-        "phone",
-        "address",
-        "postcode",
-        "locality",
-        "lat",
-        "lon",
-        "cannot_evacuate",
-        "transport_need",
-        "heat_sensitive",
-        "language",
-        "interpreter",
-        "easy_swedish",
-        "hearing_impaired",
-        "vision_impaired",
-        "legal_basis",
-        "legal_note",
-        "review_date",
-    ]
-    data: dict[str, object] = {f: getattr(p, f) for f in fields}
+    data: dict[str, object] = {f: getattr(p, f) for f in PERSON_FIELDS}
     data["personnummer"] = record.personnummer_display
     data["unit"] = str(p.unit_id)
     contact = p.contacts.first()
@@ -205,7 +185,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     kommun = working_kommun(request)
     if kommun is None:
         raise NotFoundError("import")
@@ -228,7 +208,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def import_commit_view(request: HttpRequest) -> HttpResponse:
+def import_commit_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     kommun = working_kommun(request)
     form = ImportCommitForm(request.POST)
     if kommun is None or not form.is_valid():
@@ -244,9 +224,9 @@ def import_commit_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def devices(request: HttpRequest) -> HttpResponse:
+def devices(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The device catalogue; national admins add and change kinds."""
-    manage = services.devices.can_manage(request.user)
+    manage = access.can_manage_devices(request.user)
     form = DeviceForm(request.POST or None) if manage else None
     if request.method == "POST":
         if form is None:

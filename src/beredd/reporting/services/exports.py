@@ -68,7 +68,7 @@ def answers_table(*, instance: RoundInstance, org_path: str) -> tuple[list[str],
     if org_path.count("/") <= 4:  # above kommun level: the recipients' own answers, not their units' internal ones
         subs = subs.filter(internal=False)
     for s in subs.order_by("org_path"):
-        data = (s.submitted_data or {}) if s.is_answered else {}  # type: ignore[attr-defined]
+        data = (s.submitted_data or {}) if s.is_answered else {}
         row: list[Any] = [
             s.organisation.name,
             s.organisation.code,

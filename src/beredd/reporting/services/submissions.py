@@ -66,7 +66,7 @@ def _locked(submission: Submission) -> Submission:
         return submission
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     for relation in ("instance", "organisation", "template_version"):
-        if Submission._meta.get_field(relation).is_cached(submission):  # type: ignore[union-attr]
+        if Submission._meta.get_field(relation).is_cached(submission):  # type: ignore[union-attr]  # get_field may return a ForeignObjectRel; this one is a relation field
             setattr(locked, relation, getattr(submission, relation))
     return locked
 

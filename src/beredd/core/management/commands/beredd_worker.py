@@ -56,7 +56,7 @@ class Command(db_worker.Command):
         parser.add_argument("--max-db-errors", type=int, default=RecoveringWorker.max_db_errors)
         parser.add_argument("--db-error-pause", type=float, default=RecoveringWorker.pause_s)
 
-    def handle(self, *args: Any, **options: Any) -> None:  # type: ignore[override]
+    def handle(self, *args: Any, **options: Any) -> None:
         from django.conf import settings
 
         if settings.PRODUCTION:  # the deployment and database checks, as the web nodes run them (core.checks)
@@ -73,4 +73,4 @@ class Command(db_worker.Command):
         try:
             super().handle(*args, **options)
         finally:
-            db_worker.Worker = original  # type: ignore[misc]
+            db_worker.Worker = original  # type: ignore[misc]  # put the upstream class back

@@ -20,7 +20,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from beredd.accounts import policy
-from beredd.accounts.models import Role
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError
 from beredd.orgs.models import Organisation
 from beredd.register.models import AccessLog, Incident, RegisterGrant
@@ -243,4 +242,7 @@ def kommuner_with_identity_access(user: Any) -> list[Organisation]:
     return list(out.values())
 
 
-MAS_ROLES = frozenset({Role.MAS})
+def can_manage_devices(user: Any) -> bool:
+    """The device catalogue is national: only a national administrator changes it."""
+    nation = Organisation.objects.filter(kind=Organisation.Kind.NATION).first()
+    return policy.can(user, "register.manage_devices", nation)
