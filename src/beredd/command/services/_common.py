@@ -38,9 +38,8 @@ def when(value: Any) -> dt.datetime | None:
             return None
     if not isinstance(value, dt.datetime):
         return None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    moment: dt.datetime = value
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def positive_int(value: Any, limit: int = 10_000_000) -> int | None:

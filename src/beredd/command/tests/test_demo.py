@@ -3,7 +3,7 @@
 from typing import Any
 
 from beredd.command.models import LogEntry, ReadinessChange, SupportRequest
-from beredd.core.demo import load_demo
+from beredd.site.demo import load_demo
 
 
 def test_the_demo_has_levels_a_log_and_a_request_chain_and_is_idempotent(db: Any, settings: Any) -> None:

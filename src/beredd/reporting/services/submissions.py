@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +17,12 @@ from beredd.core import audit
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
 from beredd.reporting import access
 from beredd.reporting import fields as fieldtypes
-from beredd.reporting.exceptions import InvalidStateError, RoundNotOpenError, SubmissionConflictError
+from beredd.reporting.exceptions import (
+    IdempotencyKeyReusedError,
+    InvalidStateError,
+    RoundNotOpenError,
+    SubmissionConflictError,
+)
 from beredd.reporting.models import Answer, Round, Submission, SubmissionVersion
 
 
@@ -59,7 +66,7 @@ def _locked(submission: Submission) -> Submission:
         return submission
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     for relation in ("instance", "organisation", "template_version"):
-        if Submission._meta.get_field(relation).is_cached(submission):  # type: ignore[union-attr]
+        if Submission._meta.get_field(relation).is_cached(submission):  # type: ignore[union-attr]  # get_field may return a ForeignObjectRel; this one is a relation field
             setattr(locked, relation, getattr(submission, relation))
     return locked
 
@@ -122,6 +129,7 @@ def submission_submit_for_recipient(
     expected_version: int | None = None,
     idempotency_key: str = "",
     via: str = "api",
+    confirm_empty: bool = False,
     classified_confirmed: bool = False,
 ) -> tuple[Submission, SubmissionVersion, bool]:
     """The API's submit: find (NotFoundError / NotRecipientError as the selector), lock and submit in one
@@ -136,6 +144,7 @@ def submission_submit_for_recipient(
         expected_version=expected_version,
         idempotency_key=idempotency_key,
         via=via,
+        confirm_empty=confirm_empty,
         classified_confirmed=classified_confirmed,
         _savepoint=False,
     )
@@ -149,6 +158,7 @@ def submission_submit(
     expected_version: int | None = None,
     idempotency_key: str = "",
     via: str = "ui",
+    confirm_empty: bool = False,
     classified_confirmed: bool = False,
     _savepoint: bool = True,
 ) -> tuple[Submission, SubmissionVersion, bool]:
@@ -157,6 +167,8 @@ def submission_submit(
     Returns (submission, version, created). With an ``idempotency_key`` already used for this submission the
     stored version is returned and nothing is written (``created`` False). Raises RoundNotOpenError,
     ValidationFailed (one detail per field), SubmissionConflictError, NotFoundError for non-recipients.
+    A report without a single answer is refused (ValidationFailed on ``confirm_empty``) unless the caller
+    confirms that it means to submit it empty (``confirm_empty``); completeness counts it apart.
     """
     # ``_savepoint=False`` only from a caller whose own transaction is all this one does (no extra SAVEPOINT).
     with transaction.atomic(savepoint=_savepoint):
@@ -167,8 +179,17 @@ def submission_submit(
             expected_version=expected_version,
             idempotency_key=idempotency_key,
             via=via,
+            confirm_empty=confirm_empty,
             classified_confirmed=classified_confirmed,
         )
+
+
+EMPTY_FIELD = "confirm_empty"
+
+
+def is_empty_answer(clean: dict[str, Any]) -> bool:
+    """True when a clean submission answers nothing at all."""
+    return not any(not fieldtypes.is_empty(v) for v in clean.values())
 
 
 def _submit(
@@ -179,6 +200,7 @@ def _submit(
     expected_version: int | None,
     idempotency_key: str,
     via: str,
+    confirm_empty: bool = False,
     classified_confirmed: bool = False,
 ) -> tuple[Submission, SubmissionVersion, bool]:
     submission = _locked(submission)
@@ -193,9 +215,13 @@ def _submit(
         seen: dict[str, Any] = {"n": None, "hit": None}
     else:
         seen = submission.versions.aggregate(n=Max("number"), hit=Max("pk", filter=Q(idempotency_key=idempotency_key or None)))
-    if seen["hit"] is not None:
-        return submission, SubmissionVersion.objects.get(pk=seen["hit"]), False
     payload = submission.draft if data is None else data
+    request_hash = _request_hash(payload) if idempotency_key else ""
+    if seen["hit"] is not None:
+        earlier = SubmissionVersion.objects.get(pk=seen["hit"])
+        if earlier.request_hash and earlier.request_hash != request_hash:
+            raise IdempotencyKeyReusedError()
+        return submission, earlier, False
     _check_version(submission, expected_version, payload)
     if submission.status == Submission.Status.APPROVED:
         raise InvalidStateError(_("An approved report cannot be changed."))
@@ -203,6 +229,17 @@ def _submit(
     clean, errors = fieldtypes.validate(fields, submission.template_version.rules, payload, lang=_lang())
     if errors:
         raise ValidationFailed(details=[e.as_detail() for e in errors])
+    if not confirm_empty and is_empty_answer(clean):
+        raise ValidationFailed(
+            _("The report has no answers."),
+            details=[
+                {
+                    "row": None,
+                    "field": EMPTY_FIELD,
+                    "message": _("The report has no answers. Confirm that you want to submit it empty, or answer the questions."),
+                }
+            ],
+        )
     now = timezone.now()
     late = now > submission.instance.deadline
     number = (seen["n"] or 0) + 1
@@ -216,6 +253,7 @@ def _submit(
         on_behalf=on_behalf,
         is_late=late,
         idempotency_key=idempotency_key,
+        request_hash=request_hash,
         via=via,
     )
     # Under heightened alert a template that warns about classified information needs the respondent's
@@ -241,6 +279,12 @@ def _submit(
         | ({"classified_confirmed": True} if confirmation else {}),
     )
     return submission, version, True
+
+
+def _request_hash(payload: Any) -> str:
+    """SHA-256 of the answers in a canonical JSON form (key order and spacing do not matter)."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _write_answers(submission: Submission, fields: list[Any], clean: dict[str, Any], *, had_answers: bool) -> None:
