@@ -5,21 +5,25 @@ written twice). Every action on a request takes the ``version`` the caller saw (
 refused with 409 so that two coordinators acting at once never lose a step.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: ninja's paginate wrapper must see the bounded parameter types
+# (beredd.core.bounds) as objects, not as names it cannot resolve.
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+from pydantic import Field
 
+from beredd.api.pagination import PageNumberPagination
+from beredd.api.schemas import InputSchema
 from beredd.command import selectors
 from beredd.command.models import LogEntry, ReadinessChange, RequestStep, SupportRequest
 from beredd.command.services import alert as alert_services
 from beredd.command.services import log as log_services
 from beredd.command.services import readiness as readiness_services
 from beredd.command.services import requests as services
+from beredd.core.bounds import BoundedInt, Id, LineText, QueryText, ShortText
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs import selectors as org_selectors
 from beredd.orgs.models import Organisation
@@ -37,7 +41,7 @@ def _bounded(value: str, name: str, limit: int) -> str:
 MAX_ID = 2**62  # ids beyond a bigint are refused before they reach the database
 
 
-def _org(request: HttpRequest, org_id: int | None, permission: str = "command.view") -> Organisation:
+def _org(request: HttpRequest, org_id: Id | None, permission: str = "command.view") -> Organisation:
     if org_id is None or not 0 < org_id < MAX_ID:
         raise NotFoundError("organisation", org_id)
     return org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission=permission)
@@ -58,7 +62,7 @@ def _bounded_id(value: int) -> int:
     return value
 
 
-class BoardRowOut(Schema):
+class CommandBoardRowOut(Schema):
     org_id: int
     name: str
     kind: str
@@ -68,15 +72,15 @@ class BoardRowOut(Schema):
     trend: str
 
 
-class LevelIn(Schema):
-    level: str
-    reason: str
-    service_kind: str = ""
+class CommandLevelIn(InputSchema):
+    level: ShortText
+    reason: Annotated[str, Field(max_length=2000)]
+    service_kind: ShortText = ""
     applies_from: dt.datetime | None = None
-    event_id: int | None = None
+    event_id: Id | None = None
 
 
-class LevelOut(Schema):
+class CommandLevelOut(Schema):
     id: int
     organisation_id: int
     service_kind: str
@@ -97,9 +101,9 @@ class LevelOut(Schema):
         return str(obj.set_by.email)
 
 
-@router.get("/boards/{org_id}", response=list[BoardRowOut], summary="Current level of each organisation below one")
+@router.get("/boards/{org_id}", response=list[CommandBoardRowOut], summary="Current level of each organisation below one")
 @paginate(PageNumberPagination, page_size=100)
-def board_get(request: HttpRequest, org_id: int, kind: str = "", service_kind: str = "", q: str = "") -> Any:
+def board_get(request: HttpRequest, org_id: Id, kind: QueryText = "", service_kind: QueryText = "", q: QueryText = "") -> Any:
     org = _org(request, org_id)
     rows = selectors.board(
         user=request.user,
@@ -122,14 +126,14 @@ def board_get(request: HttpRequest, org_id: int, kind: str = "", service_kind: s
     ]
 
 
-@router.get("/orgs/{org_id}/levels", response=list[LevelOut], summary="An organisation's level history, newest first")
+@router.get("/orgs/{org_id}/levels", response=list[CommandLevelOut], summary="An organisation's level history, newest first")
 @paginate(PageNumberPagination, page_size=100)
-def level_history(request: HttpRequest, org_id: int) -> Any:
+def level_history(request: HttpRequest, org_id: Id) -> Any:
     return selectors.history(user=request.user, org=_org(request, org_id))
 
 
-@router.post("/orgs/{org_id}/levels", response={201: LevelOut}, summary="Set an organisation's readiness level")
-def level_set(request: HttpRequest, org_id: int, body: LevelIn) -> Any:
+@router.post("/orgs/{org_id}/levels", response={201: CommandLevelOut}, summary="Set an organisation's readiness level")
+def level_set(request: HttpRequest, org_id: Id, body: CommandLevelIn) -> Any:
     org = _org(request, org_id)
     values: dict[str, Any] = body.dict()
     values["event"] = _event(values.pop("event_id"))
@@ -147,16 +151,16 @@ def _event(event_id: int | None) -> Any:
     return event
 
 
-class LogIn(Schema):
-    kind: str
-    text: str
-    source: str = ""
+class CommandLogIn(InputSchema):
+    kind: ShortText
+    text: Annotated[str, Field(max_length=4000)]
+    source: ShortText = ""
     occurred_at: dt.datetime | None = None
-    corrects_id: int | None = None
-    event_id: int | None = None
+    corrects_id: Id | None = None
+    event_id: Id | None = None
 
 
-class LogOut(Schema):
+class CommandLogOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -176,14 +180,14 @@ class LogOut(Schema):
         return str(obj.author.email) if obj.author else "Beredd"
 
 
-@router.get("/orgs/{org_id}/log", response=list[LogOut], summary="An organisation's event log")
+@router.get("/orgs/{org_id}/log", response=list[CommandLogOut], summary="An organisation's event log")
 @paginate(PageNumberPagination, page_size=100)
-def log_list(request: HttpRequest, org_id: int, q: str = "", kind: str = "") -> Any:
+def log_list(request: HttpRequest, org_id: Id, q: QueryText = "", kind: QueryText = "") -> Any:
     return selectors.log_for_user(user=request.user, org=_org(request, org_id), query=_bounded(q, "q", 100), kind=kind[:20])
 
 
-@router.post("/orgs/{org_id}/log", response={201: LogOut}, summary="Add an entry (or a correction) to the log")
-def log_add(request: HttpRequest, org_id: int, body: LogIn) -> Any:
+@router.post("/orgs/{org_id}/log", response={201: CommandLogOut}, summary="Add an entry (or a correction) to the log")
+def log_add(request: HttpRequest, org_id: Id, body: CommandLogIn) -> Any:
     org = _org(request, org_id)
     values: dict[str, Any] = body.dict()
     corrects_id = values.pop("corrects_id")
@@ -194,20 +198,20 @@ def log_add(request: HttpRequest, org_id: int, body: LogIn) -> Any:
     return 201, log_services.log_entry_add(actor=request.user, organisation=org, values=values, via="api")
 
 
-class RequestIn(Schema):
-    requester_id: int
-    item: str
-    competence: str = ""
-    description: str = ""
-    quantity: Any = None
-    unit: str = ""
-    priority: str = "normal"
-    needed_by: Any = None
-    delivery_point: str = ""
-    contact: str = ""
+class CommandRequestIn(InputSchema):
+    requester_id: Id
+    item: ShortText
+    competence: ShortText = ""
+    description: Annotated[str, Field(max_length=500)] = ""
+    quantity: BoundedInt | None = None
+    unit: Annotated[str, Field(max_length=32)] = ""
+    priority: ShortText = "normal"
+    needed_by: dt.datetime | None = None
+    delivery_point: ShortText = ""
+    contact: ShortText = ""
 
 
-class StepOut(Schema):
+class CommandStepOut(Schema):
     request_id: int
     kind: str
     kind_label: str
@@ -235,7 +239,7 @@ class StepOut(Schema):
         return obj.other_org.name if obj.other_org else None
 
 
-class RequestOut(Schema):
+class CommandRequestOut(Schema):
     id: int
     requester_id: int
     holder_id: int
@@ -260,40 +264,43 @@ class RequestOut(Schema):
         return str(obj.get_status_display())
 
 
-class RequestDetailOut(RequestOut):
-    steps: list[StepOut]
+class CommandRequestDetailOut(CommandRequestOut):
+    steps: list[CommandStepOut]
 
     @staticmethod
     def resolve_steps(obj: SupportRequest) -> list[Any]:
         return selectors.request_steps(obj)
 
 
-class ActionIn(Schema):
-    action: str
-    version: int | None = None
-    quantity: Any = None
-    org_id: int | None = None
-    note: str = ""
-    reason: str = ""
+class CommandActionIn(InputSchema):
+    action: ShortText
+    version: Annotated[int, Field(ge=0, le=2**31 - 1, description="The version the action was taken against.")] | None = None
+    quantity: BoundedInt | None = None
+    org_id: Id | None = None
+    note: LineText = ""
+    reason: LineText = ""
 
 
-class MergeIn(Schema):
-    request_ids: list[int]
-    to_id: int
-    delivery_point: str
-    contact: str
-    description: str = ""
-    versions: dict[int, int] | None = None
+class CommandMergeIn(InputSchema):
+    request_ids: Annotated[list[Id], Field(max_length=500)]
+    to_id: Id
+    delivery_point: ShortText
+    contact: ShortText
+    description: Annotated[str, Field(max_length=500)] = ""
 
 
-@router.get("/requests", response=list[RequestOut], summary="Requests the caller may see")
+@router.get("/requests", response=list[CommandRequestOut], summary="Requests the caller may see")
 @paginate(PageNumberPagination, page_size=100)
-def request_list(request: HttpRequest, q: str = "", status: str = "", item: str = "") -> Any:
+def request_list(request: HttpRequest, q: QueryText = "", status: QueryText = "", item: QueryText = "") -> Any:
     return selectors.requests_for_user(user=request.user, query=_bounded(q, "q", 100), status=status[:20], item=item[:20])
 
 
-@router.post("/requests", response={201: RequestDetailOut, 200: RequestDetailOut}, summary="Ask for support (Idempotency-Key)")
-def request_create(request: HttpRequest, body: RequestIn) -> Any:
+@router.post(
+    "/requests",
+    response={201: CommandRequestDetailOut, 200: CommandRequestDetailOut},
+    summary="Ask for support (Idempotency-Key)",
+)
+def request_create(request: HttpRequest, body: CommandRequestIn) -> Any:
     org = _org(request, body.requester_id)
     values = body.dict()
     key = _bounded(request.headers.get("Idempotency-Key", "").strip(), "Idempotency-Key", 128)
@@ -301,15 +308,17 @@ def request_create(request: HttpRequest, body: RequestIn) -> Any:
     return (201 if created else 200), item
 
 
-@router.get("/requests/{request_id}", response=RequestDetailOut, summary="A request with every step the requester sees (ETag)")
-def request_get(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
+@router.get(
+    "/requests/{request_id}", response=CommandRequestDetailOut, summary="A request with every step the requester sees (ETag)"
+)
+def request_get(request: HttpRequest, response: HttpResponse, request_id: Id) -> Any:
     _bounded_id(request_id)
     item = selectors.request_get_for_user(user=request.user, request_id=request_id)
     response["ETag"] = f'"{item.version}"'
     return item
 
 
-def _version(request: HttpRequest, body: ActionIn) -> int | None:
+def _version(request: HttpRequest, body: CommandActionIn) -> int | None:
     if body.version is not None:
         return body.version
     match = request.headers.get("If-Match", "").strip().strip('"')
@@ -317,9 +326,11 @@ def _version(request: HttpRequest, body: ActionIn) -> int | None:
 
 
 @router.post(
-    "/requests/{request_id}/actions", response=RequestDetailOut, summary="Act on a request (version or If-Match; 409 when stale)"
+    "/requests/{request_id}/actions",
+    response=CommandRequestDetailOut,
+    summary="Act on a request (version or If-Match; 409 when stale)",
 )
-def request_act(request: HttpRequest, request_id: int, body: ActionIn) -> Any:
+def request_act(request: HttpRequest, request_id: Id, body: CommandActionIn) -> Any:
     _bounded_id(request_id)
     item = selectors.request_get_for_user(user=request.user, request_id=request_id)
     v = _version(request, body)
@@ -350,8 +361,8 @@ def request_act(request: HttpRequest, request_id: int, body: ActionIn) -> Any:
     raise ValidationFailed(details=[{"row": None, "field": "action", "message": "Unknown action."}])
 
 
-@router.post("/merges", response={201: RequestDetailOut}, summary="Merge requests into one joint request upward")
-def request_merge(request: HttpRequest, body: MergeIn) -> Any:
+@router.post("/merges", response={201: CommandRequestDetailOut}, summary="Merge requests into one joint request upward")
+def request_merge(request: HttpRequest, body: CommandMergeIn) -> Any:
     if len(body.request_ids) > 500:
         raise ValidationFailed(details=[{"row": None, "field": "request_ids", "message": "At most 500 requests."}])
     items = [
@@ -362,13 +373,12 @@ def request_merge(request: HttpRequest, body: MergeIn) -> Any:
         requests=items,
         to=_org_or_none(body.to_id),
         values=body.dict(),
-        expected_versions=body.versions,
         via="api",
     )
     return 201, joint
 
 
-class NeedOut(Schema):
+class CommandNeedOut(Schema):
     item: str
     item_label: str
     competence: str
@@ -380,21 +390,21 @@ class NeedOut(Schema):
     oldest: dt.datetime
 
 
-@router.get("/needs/{org_id}", response=list[NeedOut], summary="Open needs per item and priority in a subtree")
-def needs_get(request: HttpRequest, org_id: int) -> Any:
+@router.get("/needs/{org_id}", response=list[CommandNeedOut], summary="Open needs per item and priority in a subtree")
+def needs_get(request: HttpRequest, org_id: Id) -> Any:
     return selectors.open_needs(user=request.user, org=_org(request, org_id))
 
 
-class AlertIn(Schema):
-    kind: str
-    scope_id: int
-    decision_reference: str = ""
+class CommandAlertIn(InputSchema):
+    kind: ShortText
+    scope_id: Id
+    decision_reference: ShortText = ""
     decided_at: dt.datetime | None = None
     starts_at: dt.datetime | None = None
     is_exercise: bool = False
 
 
-class AlertOut(Schema):
+class CommandAlertOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -409,13 +419,13 @@ class AlertOut(Schema):
         return str(obj.get_kind_display())
 
 
-@router.get("/alerts", response=list[AlertOut], summary="Heightened alerts in force")
+@router.get("/alerts", response=list[CommandAlertOut], summary="Heightened alerts in force")
 def alert_list(request: HttpRequest) -> Any:
     return selectors.alerts_in_force()
 
 
-@router.post("/alerts", response={201: AlertOut}, summary="Set heightened alert (national admin)")
-def alert_set(request: HttpRequest, body: AlertIn) -> Any:
+@router.post("/alerts", response={201: CommandAlertOut}, summary="Set heightened alert (national admin)")
+def alert_set(request: HttpRequest, body: CommandAlertIn) -> Any:
     values: dict[str, Any] = body.dict()
     values["scope"] = _org_or_none(values.pop("scope_id"))
     return 201, alert_services.alert_set(actor=request.user, values=values, via="api")
