@@ -1,5 +1,5 @@
-"""Documents: the event log as a tagged PDF (WeasyPrint, as the collaboration minutes); exports of open needs
-as CSV/XLSX with the reporting app's writers, every text cell neutralised against spreadsheet formulas."""
+"""Documents: the event log as a tagged PDF (WeasyPrint, as the collaboration minutes); the open needs as a table
+for the reporting app's CSV/XLSX writers, which neutralise every cell (``core.spreadsheet``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from beredd.core import timefmt
 from beredd.orgs.models import Organisation
 
 MAX_ENTRIES = 2000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def log_pdf(*, org: Organisation, entries: list[LogEntry]) -> bytes:
@@ -26,13 +25,6 @@ def log_pdf(*, org: Organisation, entries: list[LogEntry]) -> bytes:
     return data
 
 
-def neutral(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula: text starting with = + - @ or a control gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def needs_table(rows: list[dict[str, Any]], *, org: Organisation) -> tuple[list[str], list[list[Any]]]:
     """One row per item and priority; while heightened alert is in force over ``org`` a first column says so."""
     from beredd.command.selectors import alert_in_force
@@ -42,7 +34,7 @@ def needs_table(rows: list[dict[str, Any]], *, org: Organisation) -> tuple[list[
     if alert is not None:
         mark = ("ÖVNING " if alert.is_exercise else "") + str(alert.get_kind_display())
         header = ["alert", *header]
-        table = [[neutral(mark), *row] for row in table]
+        table = [[mark, *row] for row in table]
     return header, table
 
 
@@ -50,10 +42,10 @@ def _needs(rows: list[dict[str, Any]], *, org: Organisation) -> tuple[list[str],
     header = ["organisation", "item", "unit", "priority", "remaining", "requests", "oldest"]
     out = [
         [
-            neutral(org.name),
-            neutral(r["item_label"]),
-            neutral(r["unit"]),
-            neutral(r["priority_label"]),
+            org.name,
+            r["item_label"],
+            r["unit"],
+            r["priority_label"],
             r["remaining"],
             r["requests"],
             timefmt.local(r["oldest"]),

@@ -17,7 +17,7 @@ from beredd.command.models import LogEntry
 from beredd.command.services import documents
 from beredd.command.services import log as services
 from beredd.command.views._helpers import filters_of, page_of, run
-from beredd.core import timefmt
+from beredd.core import downloads, timefmt
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs import selectors as org_selectors
 
@@ -102,7 +102,5 @@ def log_pdf(request: HttpRequest, org_id: int) -> HttpResponse:
     org = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="command.view")
     entries = list(_entries(request, org)[: documents.MAX_ENTRIES])
     data = documents.log_pdf(org=org, entries=entries)
-    response = HttpResponse(data, content_type="application/pdf")
     name = f"handelselogg-{org.pk}-{timefmt.local(timezone.now(), '%Y%m%d-%H%M')}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return downloads.attachment(HttpResponse(data, content_type="application/pdf"), name)

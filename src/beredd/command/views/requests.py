@@ -18,7 +18,7 @@ from beredd.command.models import Item, Priority, SupportRequest
 from beredd.command.services import documents
 from beredd.command.services import requests as services
 from beredd.command.views._helpers import filters_of, org_from, page_of, run
-from beredd.core import timefmt
+from beredd.core import downloads, timefmt
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs import selectors as org_selectors
 from beredd.orgs.models import Organisation
@@ -193,7 +193,7 @@ def needs_board(request: HttpRequest) -> HttpResponse:
                 exports.to_xlsx(header, table, title=_("Open needs"), exercise=False),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
-        response["Content-Disposition"] = f'attachment; filename="behov-{org.pk}-{stamp}.{fmt}"'
+        return downloads.attachment(response, f"behov-{org.pk}-{stamp}.{fmt}")
         return response
     return render(
         request,
