@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from beredd.accounts import policy
 from beredd.core import audit
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
-from beredd.reporting import access
+from beredd.reporting import access, fragments
 from beredd.reporting import fields as fieldtypes
 from beredd.reporting.exceptions import InvalidStateError, RoundNotOpenError, SubmissionConflictError
 from beredd.reporting.models import Answer, Round, Submission, SubmissionVersion
@@ -221,6 +221,7 @@ def _submit(
     submission.lock_version += 1
     submission.save(update_fields=["draft", "status", "submitted_at", "is_late", "lock_version", "updated_at"])
     _write_answers(submission, fields, clean, had_answers=before in Submission.ANSWERED)
+    fragments.invalidate_org(instance_id=submission.instance_id, org_path=submission.org_path)
     audit.record(
         actor=actor,
         action="submission.submit_on_behalf" if on_behalf else "submission.submit",
@@ -272,6 +273,7 @@ def submission_return(*, actor: Any, submission: Submission, comment: str, via: 
     submission.lock_version += 1
     submission.save(update_fields=["status", "review_comment", "lock_version", "updated_at"])
     Answer.objects.filter(submission=submission).delete()
+    fragments.invalidate_org(instance_id=submission.instance_id, org_path=submission.org_path)
     audit.record(
         actor=actor,
         action="submission.return",
@@ -300,6 +302,7 @@ def submission_approve(*, actor: Any, submission: Submission, via: str = "ui") -
     submission.review_comment = ""
     submission.lock_version += 1
     submission.save(update_fields=["status", "review_comment", "lock_version", "updated_at"])
+    fragments.invalidate_org(instance_id=submission.instance_id, org_path=submission.org_path)
     audit.record(
         actor=actor,
         action="submission.approve",
@@ -378,6 +381,7 @@ def submission_delegate(*, actor: Any, submission: Submission, via: str = "ui") 
             for unit in units.order_by("path")
         ]
     )
+    fragments.invalidate_org(instance_id=submission.instance_id, org_path=submission.org_path)
     audit.record(
         actor=actor,
         action="submission.delegate",
