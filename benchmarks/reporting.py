@@ -20,6 +20,9 @@
   client processes) while a kommun system keeps submitting to the same instance; the baseline is the same view
   computed every time (``/bench/fragment/<id>``). ``rollup_fragment_stale`` (must be 0): after the writes, the
   cached national panel differs from a freshly computed one.
+* ``export_national_csv_s`` against ``export_national_csv_baseline_s`` (``export_national_csv_ratio``, target
+  <= 4): the national answers export as the background job writes it (``core.exports``) against a bare
+  ``COPY (SELECT ...) TO STDOUT`` of the same rows into a file.
 * ``ingest_queries_per_submission``: queries of one API submission counted in-process (CaptureQueriesContext,
   same view and service): first submit and a re-submit (the larger is reported; target <= 8).
 
@@ -65,6 +68,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "ingest_ratio": ("min", 0.5),
     "ingest_queries_per_submission": ("max", 8),
     "rollup_fragment_ratio": ("min", 5.0),
+    "export_national_csv_ratio": ("max", 4.0),
 }
 
 
@@ -652,6 +656,56 @@ def _fragments(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     }
 
 
+def _export(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The national answers export as the background job writes it (``core.exports.export_run``: access check,
+    server-side cursor in chunks, 25 field columns, neutralised cells, progress updates, file) against a bare
+    ``COPY (SELECT ...) TO STDOUT`` of the same rows (each recipient's latest version) into a file."""
+    import tempfile
+
+    from django.conf import settings
+    from django.db import connection
+
+    from beredd.core import exports
+    from beredd.core.models import ExportJob
+
+    instance = ctx["instance"]
+    copy_sql = (
+        "COPY (SELECT o.name, o.code, s.status, s.submitted_at, s.is_late, "
+        "(SELECT v.data FROM reporting_submissionversion v WHERE v.submission_id = s.id ORDER BY v.number DESC LIMIT 1) "
+        "FROM reporting_submission s JOIN orgs_organisation o ON o.id = s.organisation_id "
+        f"WHERE s.instance_id = {int(instance.pk)} AND NOT s.internal ORDER BY s.org_path) TO STDOUT WITH (FORMAT csv)"
+    )
+    ours: list[float] = []
+    base: list[float] = []
+    rows = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        settings.EXPORT_ROOT = Path(tmp)
+        for _ in range(3):  # interleaved
+            job = ExportJob.objects.create(
+                requested_by=ctx["admin"], kind=ExportJob.Kind.ANSWERS, fmt="csv", organisation=ctx["nation"], instance=instance
+            )
+            started = time.perf_counter()
+            job = exports.export_run(job_id=job.pk)
+            ours.append(time.perf_counter() - started)
+            assert job.status == ExportJob.Status.DONE, job.error
+            rows = job.done
+            started = time.perf_counter()
+            connection.ensure_connection()
+            with open(Path(tmp) / "copy.csv", "wb") as out, connection.connection.cursor() as cursor:
+                with cursor.copy(copy_sql) as copy:
+                    for block in copy:
+                        out.write(block)
+            base.append(time.perf_counter() - started)
+    ours_s, base_s = statistics.median(ours), statistics.median(base)
+    return {
+        "export_national_rows": rows,
+        "export_national_answers": rows * 25,
+        "export_national_csv_s": round(ours_s, 3),
+        "export_national_csv_baseline_s": round(base_s, 3),
+        "export_national_csv_ratio": ratio(ours_s, base_s),
+    }
+
+
 def _reuse() -> dict[str, Any]:
     """Pick up a database built by an earlier run (BENCH_REUSE=1, for tuning; the ingest round must be fresh)."""
     from beredd.accounts.models import Membership, User
@@ -697,6 +751,7 @@ def run() -> dict[str, Any]:
     figures |= _kommun_page(ctx)
     figures |= _ingest(ctx, rng)
     figures |= _fragments(ctx, rng)
+    figures |= _export(ctx)
     figures |= _queries_per_submission(ctx, rng)
     figures["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     figures["targets"] = {k: f"{'<=' if kind == 'max' else '>='} {limit}" for k, (kind, limit) in TARGETS.items()}

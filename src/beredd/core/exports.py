@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 5000
 SECONDS = "%Y-%m-%d %H:%M:%S"  # Europe/Stockholm
-CHUNK = 2000
+CHUNK = 5000
 
 
 def _check(*, user: Any, kind: str, org: Organisation, instance: Any) -> None:
@@ -137,7 +137,8 @@ def answers_rows(*, instance: Any, org_path: str) -> tuple[list[str], int, Itera
     if org_path.count("/") <= 4:  # above kommun level: the recipients' own answers, not their units' internal ones
         subs = subs.filter(internal=False)
     total = subs.count()
-    statuses = dict(Submission.Status.choices)
+    statuses = {code: str(label) for code, label in Submission.Status.choices}
+    yes = _("yes")
     answered = set(Submission.ANSWERED)
     display = [f for f in fields if f.type in ("impact", "multi_choice")]
     shown = {f.key for f in display}
@@ -153,9 +154,9 @@ def answers_rows(*, instance: Any, org_path: str) -> tuple[list[str], int, Itera
             row: list[Any] = [
                 name,
                 code,
-                str(statuses.get(status, status)),
+                statuses.get(status, status),
                 timefmt.local(submitted_at, SECONDS),
-                _("yes") if late else "",
+                yes if late else "",
             ]
             row += [fieldtypes.display_value(f, data.get(f.key)) if f.key in shown else data.get(f.key, "") for f in fields]
             if exercise:

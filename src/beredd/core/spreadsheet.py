@@ -32,6 +32,26 @@ def neutralise(value: Any) -> Any:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+_FORMULA_FIRST = frozenset(FORMULA_START)
+
+
+def neutralise_row(values: list[Any]) -> list[Any]:
+    """``neutralise`` over a row, with the common cases (text, numbers, empty) inline: exports call it per row."""
+    out: list[Any] = []
+    append = out.append
+    for v in values:
+        kind = type(v)
+        if kind is str:
+            append("'" + v if v and v[0] in _FORMULA_FIRST else v)
+        elif kind is int or kind is float:
+            append(v)
+        elif v is None:
+            append("")
+        else:
+            append(neutralise(v))
+    return out
+
+
 class CsvStream:
     """Semicolon-separated UTF-8 with a BOM (Excel opens Swedish characters correctly), row by row."""
 
@@ -41,7 +61,7 @@ class CsvStream:
         self._writer = csv.writer(self._out, delimiter=";")
 
     def row(self, values: list[Any]) -> None:
-        self._writer.writerow([neutralise(v) for v in values])
+        self._writer.writerow(neutralise_row(values))
 
     def close(self) -> None:
         self._out.flush()
@@ -57,7 +77,7 @@ class XlsxStream:
         self._ws = self._wb.create_sheet(title=title[:31])
 
     def row(self, values: list[Any]) -> None:
-        self._ws.append([neutralise(v) for v in values])
+        self._ws.append(neutralise_row(values))
 
     def close(self) -> None:
         self._wb.save(self._out)
