@@ -691,10 +691,11 @@ def _export(ctx: dict[str, Any]) -> dict[str, Any]:
             rows = job.done
             started = time.perf_counter()
             connection.ensure_connection()
-            with open(Path(tmp) / "copy.csv", "wb") as out, connection.connection.cursor() as cursor:
-                with cursor.copy(copy_sql) as copy:
-                    for block in copy:
-                        out.write(block)
+            cursor = connection.connection.cursor()
+            with open(Path(tmp) / "copy.csv", "wb") as out, cursor.copy(copy_sql) as copy:
+                for block in copy:
+                    out.write(block)
+            cursor.close()
             base.append(time.perf_counter() - started)
     ours_s, base_s = statistics.median(ours), statistics.median(base)
     return {
