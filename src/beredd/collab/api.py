@@ -215,3 +215,311 @@ def direction_remind(request: HttpRequest, direction_id: int) -> Any:
     if not selectors.direction_is_sender(request.user, direction):
         raise NotFoundError("direction", direction_id)
     return {"reminded": directions.direction_remind(actor=request.user, direction=direction, via="api")}
+
+
+# --- Kommun–region agreements -----------------------------------------------------------------------
+
+
+class AgreementIn(Schema):
+    title: str
+    area: str
+    party_ids: list[int] = []
+    other_parties: str = ""
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    review_date: dt.date | None = None
+    responsible_name: str = ""
+    contact: str = ""
+    link: str = ""
+    crisis_terms: str = ""
+
+
+class AgreementUpdateIn(AgreementIn):
+    version: int
+
+
+class AgreementOut(Schema):
+    id: int
+    kommun_id: int
+    kommun_name: str
+    title: str
+    area: str
+    area_label: str
+    party_ids: list[int]
+    other_parties: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+    review_date: dt.date | None
+    status: str
+    status_label: str
+    responsible_name: str
+    contact: str
+    link: str
+    crisis_terms: str
+    has_document: bool
+    version: int
+
+    @staticmethod
+    def resolve_kommun_name(obj: Any) -> str:
+        return str(obj.kommun.name)
+
+    @staticmethod
+    def resolve_area_label(obj: Any) -> str:
+        return str(obj.get_area_display())
+
+    @staticmethod
+    def resolve_party_ids(obj: Any) -> list[int]:
+        return sorted(p.pk for p in obj.parties.all())
+
+    @staticmethod
+    def resolve_has_document(obj: Any) -> bool:
+        return bool(obj.file)
+
+    @staticmethod
+    def resolve_version(obj: Any) -> int:
+        return int(obj.lock_version)
+
+
+def _agreement_values(payload: AgreementIn) -> dict[str, Any]:
+    ids = payload.party_ids[:21]
+    parties = list(Organisation.objects.filter(pk__in=ids))
+    if len(parties) != len(set(ids)) or len(payload.party_ids) > 20:
+        raise ValidationFailed(details=[{"row": None, "field": "parties", "message": "Unknown party, or more than 20."}])
+    values = payload.dict(exclude={"party_ids", "version"})
+    for name, limit in (("title", 200), ("other_parties", 300), ("responsible_name", 200), ("contact", 300)):
+        _bounded(values[name], name, limit)
+    _bounded(values["crisis_terms"], "crisis_terms", 4000)
+    _bounded(values["link"], "link", 500)
+    return values | {"parties": parties}
+
+
+@router.get("/agreements", response=list[AgreementOut])
+@paginate(PageNumberPagination, page_size=50)
+def agreement_list(request: HttpRequest, q: str = "", area: str = "", status: str = "", sort: str = "until") -> Any:
+    return selectors.agreements_for_user(
+        user=request.user, query=_bounded(q, "q", 100), area=area[:20], status=status[:20], sort=sort[:20]
+    )
+
+
+@router.get("/agreements/{agreement_id}", response=AgreementOut)
+def agreement_get(request: HttpRequest, agreement_id: int) -> Any:
+    return selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id)
+
+
+@router.post("/orgs/{org_id}/agreements", response={201: AgreementOut})
+def agreement_create(request: HttpRequest, org_id: int, payload: AgreementIn) -> Any:
+    from beredd.collab.services import agreements
+
+    kommun = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.manage")
+    return 201, agreements.agreement_create(actor=request.user, kommun=kommun, values=_agreement_values(payload), via="api")
+
+
+@router.put("/agreements/{agreement_id}", response=AgreementOut)
+def agreement_update(request: HttpRequest, agreement_id: int, payload: AgreementUpdateIn) -> Any:
+    from beredd.collab.services import agreements
+
+    item = selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id, manage=True)
+    return agreements.agreement_update(
+        actor=request.user, agreement=item, values=_agreement_values(payload), expected_version=payload.version, via="api"
+    )
+
+
+# --- Measures per priority area ---------------------------------------------------------------------
+
+
+class MeasureIn(Schema):
+    year: int
+    priority_area: str
+    title: str
+    status: str = "planned"
+    responsible: str = ""
+    due_date: dt.date | None = None
+    description: str = ""
+
+
+class MeasureUpdateIn(MeasureIn):
+    version: int
+
+
+class MeasureOut(Schema):
+    id: int
+    kommun_id: int
+    year: int
+    priority_area: str
+    priority_area_label: str
+    title: str
+    status: str
+    status_label: str
+    responsible: str
+    due_date: dt.date | None
+    description: str
+    version: int
+
+    @staticmethod
+    def resolve_priority_area_label(obj: Any) -> str:
+        return str(obj.get_priority_area_display())
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_version(obj: Any) -> int:
+        return int(obj.lock_version)
+
+
+class RollupAreaOut(Schema):
+    priority_area: str
+    label: str
+    by_status: dict[str, int]
+    total: int
+
+
+class RollupOut(Schema):
+    org_id: int
+    year: int
+    areas: list[RollupAreaOut]
+    total: int
+
+
+def _measure_values(payload: MeasureIn) -> dict[str, Any]:
+    values = payload.dict(exclude={"version"})
+    _bounded(values["title"], "title", 200)
+    _bounded(values["responsible"], "responsible", 200)
+    _bounded(values["description"], "description", 4000)
+    return values
+
+
+@router.get("/orgs/{org_id}/measures", response=list[MeasureOut])
+@paginate(PageNumberPagination, page_size=100)
+def measure_list(
+    request: HttpRequest, org_id: int, year: int, area: str = "", status: str = "", q: str = "", sort: str = "area"
+) -> Any:
+    org = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.view")
+    return selectors.measures_for_user(
+        user=request.user, org=org, year=year, area=area[:20], status=status[:20], query=_bounded(q, "q", 100), sort=sort[:20]
+    )
+
+
+@router.get("/orgs/{org_id}/measures/rollup", response=RollupOut)
+def measure_rollup(request: HttpRequest, org_id: int, year: int) -> Any:
+    org = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.view")
+    result = selectors.measure_rollup(user=request.user, org=org, year=year)
+    areas = [
+        {"priority_area": a["value"], "label": str(a["label"]), "by_status": dict(a["counts"]), "total": a["total"]}
+        for a in result["areas"]
+    ]
+    return {"org_id": org.pk, "year": year, "areas": areas, "total": result["total"]}
+
+
+@router.post("/orgs/{org_id}/measures", response={201: MeasureOut})
+def measure_create(request: HttpRequest, org_id: int, payload: MeasureIn) -> Any:
+    from beredd.collab.services import measures
+
+    kommun = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.act")
+    return 201, measures.measure_create(actor=request.user, kommun=kommun, values=_measure_values(payload), via="api")
+
+
+@router.put("/measures/{measure_id}", response=MeasureOut)
+def measure_update(request: HttpRequest, measure_id: int, payload: MeasureUpdateIn) -> Any:
+    from beredd.collab.services import measures
+
+    item = selectors.measure_get_for_user(user=request.user, measure_id=measure_id)
+    if not selectors.measure_can_edit(request.user, item.kommun):
+        raise NotFoundError("measure", measure_id)
+    return measures.measure_update(
+        actor=request.user, measure=item, values=_measure_values(payload), expected_version=payload.version, via="api"
+    )
+
+
+# --- Knowledge library ------------------------------------------------------------------------------
+
+
+class LibraryIn(Schema):
+    kind: str
+    title: str
+    summary: str = ""
+    url: str = ""
+    priority_area: str = ""
+    topics: list[str] = []
+
+
+class LibraryUpdateIn(LibraryIn):
+    version: int
+
+
+class LibraryOut(Schema):
+    id: int
+    publisher_id: int
+    publisher_name: str
+    kind: str
+    kind_label: str
+    title: str
+    summary: str
+    url: str
+    priority_area: str
+    topics: list[str]
+    has_document: bool
+    version: int
+
+    @staticmethod
+    def resolve_publisher_name(obj: Any) -> str:
+        return str(obj.publisher.name)
+
+    @staticmethod
+    def resolve_kind_label(obj: Any) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_topics(obj: Any) -> list[str]:
+        return list(obj.topic_list)
+
+    @staticmethod
+    def resolve_has_document(obj: Any) -> bool:
+        return bool(obj.file)
+
+
+def _library_values(payload: LibraryIn) -> dict[str, Any]:
+    values = payload.dict(exclude={"version"})
+    _bounded(values["title"], "title", 200)
+    _bounded(values["summary"], "summary", 8000)
+    _bounded(values["url"], "url", 500)
+    if len(values["topics"]) > 10 or any(len(t) > 40 for t in values["topics"]):
+        raise ValidationFailed(details=[{"row": None, "field": "topics", "message": "At most 10 topics of 40 characters."}])
+    return values
+
+
+@router.get("/library", response=list[LibraryOut])
+@paginate(PageNumberPagination, page_size=50)
+def library_list(request: HttpRequest, q: str = "", area: str = "", kind: str = "", topic: str = "", sort: str = "title") -> Any:
+    return selectors.library_for_user(
+        user=request.user,
+        query=_bounded(q, "q", 100),
+        area=area[:20],
+        kind=kind[:20],
+        topic=_bounded(topic, "topic", 40),
+        sort=sort[:20],
+    )
+
+
+@router.get("/library/{item_id}", response=LibraryOut)
+def library_get(request: HttpRequest, item_id: int) -> Any:
+    return selectors.library_get_for_user(user=request.user, item_id=item_id)
+
+
+@router.post("/orgs/{org_id}/library", response={201: LibraryOut})
+def library_publish(request: HttpRequest, org_id: int, payload: LibraryIn) -> Any:
+    from beredd.collab.services import library
+
+    publisher = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.manage")
+    return 201, library.library_publish(actor=request.user, publisher=publisher, values=_library_values(payload), via="api")
+
+
+@router.put("/library/{item_id}", response=LibraryOut)
+def library_update(request: HttpRequest, item_id: int, payload: LibraryUpdateIn) -> Any:
+    from beredd.collab.services import library
+
+    item = selectors.library_get_for_user(user=request.user, item_id=item_id, manage=True)
+    return library.library_update(
+        actor=request.user, item=item, values=_library_values(payload), expected_version=payload.version, via="api"
+    )

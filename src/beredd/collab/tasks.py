@@ -141,3 +141,37 @@ def send_shortcoming_answer(shortcoming_id: int) -> int:
     body = _render("collab/email/shortcoming_answer.txt", {"item": item, "link": _link("collab:shortcoming", item.pk)})
     subject = f"Svar på brist/behov: {item.title}"[:200]
     return _send([EmailMessage(subject=subject, body=body, to=[e]) for e in emails])
+
+
+def _kommun_emails(kommun_id: int) -> list[str]:
+    return sorted(
+        set(
+            Membership.objects.current()
+            .filter(organisation_id=kommun_id, role__in=[Role.MAS, Role.COORDINATOR])
+            .values_list("user__email", flat=True)
+        )
+    )
+
+
+@task()
+def send_agreement_reminders(today_iso: str = "") -> int:
+    """Remind the kommun's MAS and coordinators of agreements that end, or are due for review, within
+    EXPIRY_NOTICE_DAYS. Each reminder is sent once per date (a changed date is reminded again). Idempotent."""
+    from beredd.collab.models import Agreement
+    from beredd.collab.models.agreements import EXPIRY_NOTICE_DAYS
+
+    today = dt.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
+    horizon = today + dt.timedelta(days=EXPIRY_NOTICE_DAYS)
+    now = timezone.now()
+    sent = 0
+    ending = Agreement.objects.filter(expiry_reminded_at__isnull=True, valid_until__gte=today, valid_until__lte=horizon)
+    review = Agreement.objects.filter(review_reminded_at__isnull=True, review_date__gte=today, review_date__lte=horizon)
+    for kind, qs, column in (("expiry", ending, "expiry_reminded_at"), ("review", review, "review_reminded_at")):
+        for agreement in qs.select_related("kommun"):
+            context = {"agreement": agreement, "kind": kind, "link": _link("collab:agreement", agreement.pk)}
+            prefix = "Avtal löper ut: " if kind == "expiry" else "Avtal ska ses över: "
+            body = _render("collab/email/agreement_reminder.txt", context)
+            emails = _kommun_emails(agreement.kommun_id)
+            sent += _send([EmailMessage(subject=(prefix + agreement.title)[:200], body=body, to=[e]) for e in emails])
+            Agreement.objects.filter(pk=agreement.pk).update(**{column: now})
+    return sent

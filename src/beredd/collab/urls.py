@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beredd.collab.views import actions, directions, forums, meetings, shortcomings
+from beredd.collab.views import actions, agreements, directions, forums, library, measures, meetings, shortcomings
 
 app_name = "collab"
 
@@ -28,4 +28,20 @@ urlpatterns = [
     path("brister/sammanstallning/", shortcomings.shortcoming_summary, name="shortcoming-summary"),
     path("org/<int:org_id>/brist/ny/", shortcomings.shortcoming_create, name="shortcoming-create"),
     path("brist/<int:shortcoming_id>/", shortcomings.shortcoming_detail, name="shortcoming"),
+    path("avtal/", agreements.agreement_list, name="agreements"),
+    path("org/<int:org_id>/avtal/nytt/", agreements.agreement_create, name="agreement-create"),
+    path("avtal/<int:agreement_id>/", agreements.agreement_detail, name="agreement"),
+    path("avtal/<int:agreement_id>/andra/", agreements.agreement_edit, name="agreement-edit"),
+    path("avtal/<int:agreement_id>/dokument/", agreements.agreement_file, name="agreement-file"),
+    path("insatser/", measures.measure_list, name="measures"),
+    path("insatser/handlingsplan/", measures.measure_plan, name="measure-plan"),
+    path("insatser/handlingsplan.pdf", measures.measure_plan_pdf, name="measure-plan-pdf"),
+    path("org/<int:org_id>/insats/ny/", measures.measure_create, name="measure-create"),
+    path("insats/<int:measure_id>/", measures.measure_detail, name="measure"),
+    path("kunskapsbank/", library.library_list, name="library"),
+    path("org/<int:org_id>/kunskapsbank/ny/", library.library_create, name="library-create"),
+    path("kunskapsbank/<int:item_id>/", library.library_detail, name="library-item"),
+    path("kunskapsbank/<int:item_id>/andra/", library.library_edit, name="library-edit"),
+    path("kunskapsbank/<int:item_id>/dokument/", library.library_file, name="library-file"),
+    path("kunskapsbank/koppla/<str:kind>/<int:target_id>/", library.library_link, name="library-link"),
 ]

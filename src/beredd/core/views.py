@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
-from beredd.core import audit_labels, exports, selectors
+from beredd.core import audit_labels, downloads, exports, selectors
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.models import ExportJob
 
@@ -138,4 +138,4 @@ def export_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 def export_download(request: HttpRequest, job_id: int) -> FileResponse:
     path, name, _job = exports.export_file_for_user(user=request.user, job_id=job_id)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    return downloads.attachment(FileResponse(path.open("rb")), name)

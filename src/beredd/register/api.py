@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
 from beredd.register import selectors, services
@@ -210,7 +211,8 @@ def person_create(request: HttpRequest, payload: PersonIn, kommun_id: int | None
 def export(request: HttpRequest, kommun_id: int | None = None, purpose: str = "api export") -> HttpResponse:
     kommun = _kommun(request, kommun_id, what=f"export:{purpose}", whole=True)
     text = services.person_export_csv(user=request.user, kommun=kommun, purpose=purpose, via="api")
-    return HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    return downloads.attachment(response, f"register-{kommun.code}.csv")
 
 
 @router.get("/counts", response=CountsOut, summary="Counts per kommun and category, small numbers suppressed")

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from beredd.core.exceptions import ValidationFailed
@@ -121,6 +121,9 @@ class SubmissionOut(Schema):
 class AnswersIn(Schema):
     answers: dict[str, Any]
     expected_version: int | None = None
+    confirm_empty: bool = Field(
+        False, description="Submit a report without a single answer on purpose (else 422 with field confirm_empty)."
+    )
 
 
 class SubmitOut(Schema):
@@ -234,6 +237,7 @@ def submission_submit(request: HttpRequest, response: HttpResponse, instance_id:
         expected_version=_expected(request, body),
         idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
         via="api",
+        confirm_empty=body.confirm_empty,
     )
     response["ETag"] = submission.etag
     out = {"submission": submission, "version_number": version.number, "replayed": not created}

@@ -104,8 +104,12 @@ class FieldError:
         return {"row": None, "field": self.field, "message": self.message}
 
 
-def _empty(raw: Any) -> bool:
+def is_empty(raw: Any) -> bool:
+    """An unanswered value: nothing, an empty string, list or object."""
     return raw is None or raw == "" or raw == [] or raw == {}
+
+
+_empty = is_empty
 
 
 def _number(field: TemplateField, raw: Any, *, integer: bool) -> Decimal:

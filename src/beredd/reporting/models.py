@@ -279,6 +279,8 @@ class SubmissionVersion(models.Model):
     on_behalf = models.BooleanField(default=False)
     is_late = models.BooleanField(default=False)
     idempotency_key = models.CharField(max_length=128, blank=True)
+    # SHA-256 of the answers sent with the Idempotency-Key: a retry must send the same ones (else 422).
+    request_hash = models.CharField(max_length=64, blank=True)
     via = models.CharField(max_length=8, default="ui")
 
     class Meta:

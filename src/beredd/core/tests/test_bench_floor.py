@@ -43,7 +43,7 @@ def test_production_refuses_the_benchmark_endpoints() -> None:
         "SECRET_KEY": "x" * 60,
         "ALLOWED_HOSTS": "beredd.example.se",
         "DATABASE_URL": "sqlite:///x",
-        "REGISTER_KEYS": "ZGV2LW9ubHktcmVnaXN0ZXIta2V5LTAxMjM0NTY3ODk=",
+        "REGISTER_KEYS": "q0Jm8yqkz3V7o7c2oQm1J0b2p6xN4h5Yw9tR3eS1uKA=",  # 32 random bytes (not the public dev key)
         "BEREDD_BENCH_ENDPOINTS": "1",
     }
     result = subprocess.run(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from beredd.core import timefmt
+from beredd.core import downloads, timefmt
 from beredd.preparedness import selectors, services
 from beredd.preparedness.forms import ContactForm, DependencyForm, PlanForm, ProfileForm
 from beredd.preparedness.models import ContinuityPlan
@@ -107,5 +107,5 @@ def binder_download(request: HttpRequest, binder_id: int) -> HttpResponse:
     response = HttpResponse(bytes(binder.content), content_type="application/pdf")
     name = _("backup-binder")
     day = timefmt.local(binder.generated_at, "%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{binder.unit_id}-{day}.pdf"'
+    downloads.attachment(response, f"{name}-{binder.unit_id}-{day}.pdf")
     return response

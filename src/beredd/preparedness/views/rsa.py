@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
 from beredd.preparedness import selectors, services
 from beredd.preparedness.forms import RiskActionForm, RiskForm, RiskLinksForm, RsaCreateForm, RsaSectionsForm
@@ -111,5 +112,5 @@ def rsa_export(request: HttpRequest, rsa_id: int, fmt: str) -> HttpResponse:
     else:
         data, content_type, fmt = services.rsa_export_pdf(rsa=rsa, actor=request.user), "application/pdf", "pdf"
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="rsa-{rsa.kommun.code}-{rsa.election_year + 1}.{fmt}"'
+    downloads.attachment(response, f"rsa-{rsa.kommun.code}-{rsa.election_year + 1}.{fmt}")
     return response

@@ -166,11 +166,13 @@ def refuse(
     person_id: int | None = None,
     via: str = "ui",
     forbidden: bool = False,
+    hidden: bool = False,
 ) -> None:
     """Log a refused attempt (committed even though the caller then fails), then raise.
 
     Upper levels (county, national) and other roles in the kommun get 403; outsiders get 404 so that ids
-    reveal nothing. ``forbidden`` gives 403 to everyone (a request naming no record, e.g. a kommun's list).
+    reveal nothing. ``forbidden`` gives 403 to everyone (a request naming no record, e.g. a kommun's list),
+    ``hidden`` 404 to everyone (see ``refuse_record``).
     """
     memberships = policy.memberships(user)
     role = ",".join(sorted({m.role for m in memberships}))[:32]
@@ -187,9 +189,27 @@ def refuse(
             purpose=what[:200],
             via=via,
         )
+    if hidden:
+        raise NotFoundError("person", person_id)
     if forbidden or (kommun is not None and policy.can(user, "register.view_counts", kommun)):
         raise PermissionDeniedError()
     raise NotFoundError("person", person_id)
+
+
+def refuse_record(*, user: Any, kommun: Organisation | None, what: str, person_id: int, via: str = "ui") -> None:
+    """Refuse a request naming one record, the same way whether the record exists or not (no id oracle).
+
+    The answer depends on the user only, never on the record: a user who may see a kommun's (or a county's, the
+    nation's) register counts but open no record anywhere (county, national, a kommun's coordinator or viewer)
+    gets 403 for every record id; everyone else (who may open some records, or only belongs to a unit) gets 404
+    for every record they may not open and for ids that do not exist. Both are logged; ``kommun`` is the
+    record's kommun when it exists (so its MAS sees the attempt), else None.
+    """
+    counts = policy.PERMISSIONS["register.view_counts"]
+    forbidden = not kommuner_with_identity_access(user) and any(
+        m.role in counts and m.organisation.kind != Organisation.Kind.UNIT for m in policy.memberships(user)
+    )
+    refuse(user=user, kommun=kommun, what=what, person_id=person_id, via=via, forbidden=forbidden, hidden=not forbidden)
 
 
 def require_identity_scope(*, user: Any, kommun: Organisation, what: str, via: str = "ui") -> Scope:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from beredd.core import audit
+from beredd.core import audit, spreadsheet
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.register import crypto
@@ -138,16 +136,15 @@ def person_open(
 ) -> PersonRecord:
     """Open one identifiable record for ``user``: checks need-to-know and logs the access in one transaction.
 
-    Raises NotFoundError (missing, or another kommun's) or PermissionDeniedError (county/national roles);
-    refused attempts are logged too.
+    Refusals answer the same for an id that exists and one that does not (``access.refuse_record``: 403 for
+    users who may open no record at all, 404 for the others) and are logged either way.
     """
     person = Person.objects.select_related("kommun", "unit").filter(pk=person_id).first()
-    if person is None:
-        raise NotFoundError("person", person_id)
-    scope = access.identity_scope(user, person.kommun)
-    if scope is None or not scope.allows_unit(person.unit_id):
-        access.refuse(user=user, kommun=person.kommun, what=f"{action}:{purpose}", person_id=person_id, via=via)
-    assert scope is not None
+    scope = access.identity_scope(user, person.kommun) if person is not None else None
+    if person is None or scope is None or not scope.allows_unit(person.unit_id):
+        kommun = person.kommun if person is not None else None
+        access.refuse_record(user=user, kommun=kommun, what=f"{action}:{purpose}", person_id=person_id, via=via)
+        raise AssertionError("unreachable")  # pragma: no cover (refuse_record raises)
     with transaction.atomic():
         access.log(user=user, scope=scope, action=action, persons=[(person.pk, person.unit_id)], purpose=purpose, via=via)
         record = PersonRecord(person=person, personnummer=crypto.decrypt(person.pnr_encrypted))
@@ -234,16 +231,14 @@ def person_export_csv(*, user: Any, kommun: Organisation, purpose: str = "", via
     if scope is None or not scope.whole_kommun:
         access.refuse(user=user, kommun=kommun, what=f"export:{purpose}", via=via)
     assert scope is not None
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
+    table: list[list[Any]] = []
     with transaction.atomic():
         people = list(Person.objects.filter(kommun=kommun).select_related("unit").prefetch_related("devices__device"))
         for p in people:
             devices = ";".join(
                 f"{d.device.code}:{d.battery_hours}" if d.battery_hours is not None else d.device.code for d in p.devices.all()
             )
-            writer.writerow(
+            table.append(
                 [
                     crypto.decrypt(p.pnr_encrypted),
                     p.first_name,
@@ -276,7 +271,8 @@ def person_export_csv(*, user: Any, kommun: Organisation, purpose: str = "", via
             via=via,
         )
         audit.record(actor=user, action="register.export", organisation=kommun, changes={"rows": len(people)}, via=via)
-    return out.getvalue()
+    # Names, addresses and notes are free text: neutralised against formula injection (core.spreadsheet).
+    return spreadsheet.csv_text(EXPORT_COLUMNS, table)
 
 
 def person_end(*, actor: Any, person: Person, via: str = "ui") -> Person:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from personnummer import personnummer as pnr_lib
 
+from beredd.core import spreadsheet
 from beredd.orgs.models import Organisation
 from beredd.register import geo
 from beredd.register.models import Device, Person
@@ -174,7 +175,8 @@ def clean_person(
     errors: list[tuple[str, str]] = []
 
     def text(name: str, limit: int = 200) -> str:
-        value = str(data.get(name) if data.get(name) is not None else "").strip()
+        # An exported cell that would start a formula carries a leading ' (core.spreadsheet): re-import it as it was.
+        value = spreadsheet.restore(str(data.get(name) if data.get(name) is not None else "").strip())
         if len(value) > limit:
             errors.append((name, _("Too long (at most %(n)s characters).") % {"n": limit}))
         return value[:limit]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts.context import current_org
-from beredd.core import timefmt
+from beredd.core import downloads, timefmt
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import selectors, services
@@ -89,6 +89,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def person_form(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+    record = None
+    if person_id is not None and request.method == "GET":
+        # First: refuses (and logs) an existing and an unknown id alike, whoever asks.
+        record = services.person_open(user=request.user, person_id=person_id, purpose="edit")
     kommun = working_kommun(request)
     if kommun is None:
         raise NotFoundError("person", person_id)
@@ -96,8 +100,8 @@ def person_form(request: HttpRequest, person_id: int | None = None) -> HttpRespo
     catalogue = [(d.code, d.name) for d in services.persons.device_catalogue().values()]
     initial: dict[str, object] | None = None
     initial_devices: list[dict[str, object]] = []
-    if person_id is not None and request.method == "GET":
-        initial, initial_devices = _initial(services.person_open(user=request.user, person_id=person_id, purpose="edit"))
+    if record is not None:
+        initial, initial_devices = _initial(record)
     data: QueryDict | None = request.POST if request.method == "POST" else None
     adding = data is not None and "add_device" in data
     if data is not None and adding:
@@ -195,7 +199,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         text = services.person_export_csv(user=request.user, kommun=kommun, purpose=form.cleaned_data["purpose"])
         response = HttpResponse(text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
         day = timefmt.local(timezone.localdate(), "%Y%m%d")
-        response["Content-Disposition"] = f'attachment; filename="register-{kommun.code}-{day}.csv"'
+        downloads.attachment(response, f"register-{kommun.code}-{day}.csv")
         return response
     return render(request, "register/export.html", {"form": form, "kommun": kommun})
 

@@ -131,10 +131,51 @@ def _validate(spec: RoundSpec, issuer: Organisation) -> list[dict[str, Any]]:
         errors.append({"row": None, "field": "recurrence_time", "message": _("Daily rounds need a time of day.")})
     if spec.recurrence == Round.Recurrence.HOURS and not spec.recurrence_hours:
         errors.append({"row": None, "field": "recurrence_hours", "message": _("Give the number of hours between reports.")})
-    depth_of_responder = {"unit": 4, "kommun": 3, "lan": 2}.get(spec.responder, 3)
-    if not spec.explicit_recipients and issuer.depth >= depth_of_responder:
-        errors.append({"row": None, "field": "responder", "message": _("Recipients must be below the issuing organisation.")})
+    if not spec.explicit_recipients and spec.responder not in responders_for(issuer):
+        choices = ", ".join(str(Round.Responder(r).label) for r in responders_for(issuer))
+        errors.append(
+            {
+                "row": None,
+                "field": "responder",
+                "message": _("%(issuer)s can only ask organisations below it: under “Who answers”, choose %(choices)s.")
+                % {"issuer": issuer.name, "choices": choices},
+            }
+        )
     return errors
+
+
+RESPONDER_DEPTH = {Round.Responder.LAN: 2, Round.Responder.KOMMUNER: 3, Round.Responder.UNITS: 4}
+
+
+def responders_for(issuer: Organisation) -> list[str]:
+    """Who can be asked by ``issuer``: the levels below it, highest first."""
+    return [
+        r.value
+        for r in (Round.Responder.LAN, Round.Responder.KOMMUNER, Round.Responder.UNITS)
+        if RESPONDER_DEPTH[r] > issuer.depth
+    ]
+
+
+def default_responder(issuer: Organisation) -> str:
+    """A sensible default per level: a kommun asks its units; the nation and a county ask the kommuner."""
+    return Round.Responder.UNITS if issuer.depth >= 3 else Round.Responder.KOMMUNER
+
+
+def recipients_preview(*, issuer: Organisation, spec: RoundSpec) -> list[Organisation]:
+    """The organisations ``spec`` would ask, without issuing anything (same rules as ``round_issue``).
+
+    Raises ValidationFailed when the responder level cannot be asked by the issuer."""
+    if not spec.explicit_recipients and spec.responder not in responders_for(issuer):
+        raise ValidationFailed(details=[e for e in _validate(spec, issuer) if e["field"] == "responder"])
+    draft = Round(
+        issuer=issuer,
+        responder=spec.responder,
+        recipient_roots=spec.recipient_roots,
+        service_kinds=spec.service_kinds,
+        regi=spec.regi,
+        explicit_recipients=spec.explicit_recipients,
+    )
+    return recipients_for(draft)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -94,6 +95,9 @@ def _check_rules(rules: Any, keys: set[str]) -> list[dict[str, Any]]:
     return list(rules)
 
 
+TEMPLATE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
 @transaction.atomic
 def template_import(
     *, actor: Any, owner: Organisation, data: dict[str, Any], publish: bool = False, builtin: bool = False
@@ -107,6 +111,19 @@ def template_import(
     items = data.get("fields")
     if not key or not isinstance(items, list) or not items:
         raise ValidationFailed(details=[{"row": None, "field": "fields", "message": _("A template needs a key and fields.")}])
+    if not TEMPLATE_KEY.fullmatch(key):
+        # The key names downloads (``<key>-v<n>.json``) and is a slug like the model's SlugField.
+        raise ValidationFailed(
+            details=[
+                {
+                    "row": None,
+                    "field": "key",
+                    "message": _(
+                        "The template key may hold only letters a–z, digits, hyphens and underscores (at most 64 characters)."
+                    ),
+                }
+            ]
+        )
     template, _created = ReportTemplate.objects.get_or_create(
         owner=owner, key=key, defaults={"name": str(data.get("name") or key), "is_builtin": builtin}
     )

@@ -57,6 +57,12 @@ class Command(db_worker.Command):
         parser.add_argument("--db-error-pause", type=float, default=RecoveringWorker.pause_s)
 
     def handle(self, *args: Any, **options: Any) -> None:  # type: ignore[override]
+        from django.conf import settings
+
+        if settings.PRODUCTION:  # the deployment and database checks, as the web nodes run them (core.checks)
+            from beredd.core.checks import refuse_to_start
+
+            refuse_to_start()
         max_db_errors = int(options.pop("max_db_errors"))
         db_error_pause = float(options.pop("db_error_pause"))
         worker_class: Any = type(

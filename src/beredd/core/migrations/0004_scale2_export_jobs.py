@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_audit_append_only_trigger'),
+        ('core', '0003_sec_append_only'),
         ('orgs', '0002_collab_region_kind'),
         ('reporting', '0003_delegation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
