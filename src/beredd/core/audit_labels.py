@@ -27,6 +27,9 @@ from beredd.core import timefmt
 from beredd.core.models import AuditEvent
 
 ACTION_LABELS: dict[str, Promise] = {
+    # background exports (site.exports)
+    "export.request": _lazy("Export requested"),
+    "export.download": _lazy("Export downloaded"),
     # accounts
     "auth.login": _lazy("Logged in"),
     "auth.login_failed": _lazy("Failed login"),
