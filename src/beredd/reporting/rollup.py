@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -244,11 +244,8 @@ def rollup(*, instance: RoundInstance, org: Organisation, by: str | None = None)
             expected=Count("id"),
             answered=Count("id", filter=Q(status__in=Submission.ANSWERED)),
             late=Count("id", filter=Q(status__in=Submission.ANSWERED, is_late=True)),
-            # An answered submission without answer rows was submitted empty (confirmed by the reporter).
-            empty=Count(
-                "id",
-                filter=Q(status__in=Submission.ANSWERED) & ~Q(Exists(Answer.objects.filter(submission=OuterRef("pk")))),
-            ),
+            # Submitted on purpose without a single answer (confirmed by the reporter; flagged at submit).
+            empty=Count("id", filter=Q(status__in=Submission.ANSWERED, is_empty=True)),
         )
         .order_by()
     )

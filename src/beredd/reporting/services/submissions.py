@@ -256,8 +256,9 @@ def _submit(
     submission.status = Submission.Status.SUBMITTED
     submission.submitted_at = now
     submission.is_late = late
+    submission.is_empty = is_empty_answer(clean)
     submission.lock_version += 1
-    submission.save(update_fields=["draft", "status", "submitted_at", "is_late", "lock_version", "updated_at"])
+    submission.save(update_fields=["draft", "status", "submitted_at", "is_late", "is_empty", "lock_version", "updated_at"])
     _write_answers(submission, fields, clean, had_answers=before in Submission.ANSWERED)
     fragments.invalidate_org(instance_id=submission.instance_id, org_path=submission.org_path)
     audit.record(
