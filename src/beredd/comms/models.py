@@ -49,6 +49,8 @@ class Message(TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     version = models.ForeignKey("comms.BankVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
     incident = models.ForeignKey("register.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # A prepared message's filled texts per language {"sv": [subject, body], ...}: the printable notice shows them all.
+    texts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

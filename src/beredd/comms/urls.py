@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beredd.comms.views import sent, targeting
+from beredd.comms.views import bank, sent, targeting
 
 app_name = "comms"
 
@@ -17,5 +17,14 @@ urlpatterns = [
     path("anslag/", sent.unit_notices, name="notices"),
     path("anslag/<int:delivery_id>/bekrafta/", sent.delivery_confirm_by_unit, name="notice-confirm"),
     path("bekrafta/<str:token>/", sent.confirm_link, name="confirm"),
+    path("bank/", bank.bank_list, name="bank"),
+    path("bank/ny/", bank.bank_create, name="bank-create"),
+    path("bank/<int:bank_id>/", bank.bank_detail, name="bank-detail"),
+    path("bank/<int:bank_id>/version/", bank.version_create, name="version-create"),
+    path("version/<int:version_id>/granska/", bank.version_review, name="version-review"),
+    path("version/<int:version_id>/godkann/", bank.version_approve, name="version-approve"),
+    path("version/<int:version_id>/storstil.pdf", bank.version_large_print, name="version-pdf"),
+    path("version/<int:version_id>/upplasning.txt", bank.version_audio_text, name="version-audio"),
+    path("bank/<int:bank_id>/skicka/", targeting.send_to_incident, name="send"),
     # Public (no login): a kommun's current public messages, as a page, an Atom feed and CAP 1.2 files.
 ]

@@ -130,7 +130,7 @@ def load_demo() -> tuple[DemoContext, list[tuple[str, str, str, str]]]:
     for key, email, name, org, role in people:
         _user(ctx, key, email, name, org, role)
         rows.append((email, name, str(Role(role).label), org.name))
-    for app in ("reporting", "register", "preparedness", "collab"):
+    for app in ("reporting", "register", "preparedness", "collab", "comms"):
         try:
             module = import_module(f"beredd.{app}.demo")
         except ModuleNotFoundError as exc:

@@ -2,33 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from beredd.comms import marking
-from beredd.comms.models import RTL_LANGUAGES
+from beredd.comms.models import RTL_LANGUAGES, Language
 
 
-def text_pdf(
-    *, subject: str, body: str, language: str, sender: str, unit: str = "", is_exercise: bool = False, large: bool = False
+def _section(language: str, subject: str, body: str) -> dict[str, object]:
+    lang = "sv" if language == "sv-easy" else language
+    return {
+        "lang": lang,
+        "dir": "rtl" if lang in RTL_LANGUAGES else "ltr",
+        "subject": subject,
+        "paragraphs": [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()],
+        "exercise_word": marking.exercise_word(language),
+    }
+
+
+def texts_pdf(
+    *, texts: Sequence[tuple[str, str, str]], sender: str, unit: str = "", is_exercise: bool = False, large: bool = False
 ) -> bytes:
-    """One notice as a PDF: the subject as heading, the text in paragraphs; ``large`` for large print (22 pt)."""
+    """A notice as a PDF, one page per language ``(language, subject, body)``; ``large`` for large print (22 pt)."""
     from weasyprint import HTML  # imported lazily: loading Pango is slow and only documents need it
 
-    html_lang = "sv" if language == "sv-easy" else language
-    paragraphs = [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    order = {code: i for i, code in enumerate(Language.values)}
+    sections = [_section(*t) for t in sorted(texts, key=lambda t: order.get(t[0], 99))]
     with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
         html = render_to_string(
             "comms/pdf/notice.html",
             {
-                "subject": subject,
-                "paragraphs": paragraphs,
-                "html_lang": html_lang,
-                "direction": "rtl" if html_lang in RTL_LANGUAGES else "ltr",
+                "sections": sections,
                 "large": large,
                 "is_exercise": is_exercise,
-                "exercise_word": marking.exercise_word(language),
                 "sender": sender,
                 "unit": unit,
                 "generated_at": timezone.now(),
@@ -38,10 +47,13 @@ def text_pdf(
     return data
 
 
+def text_pdf(
+    *, subject: str, body: str, language: str, sender: str, unit: str = "", is_exercise: bool = False, large: bool = False
+) -> bytes:
+    return texts_pdf(texts=[(language, subject, body)], sender=sender, unit=unit, is_exercise=is_exercise, large=large)
+
+
 def audio_text(*, subject: str, body: str) -> str:
     """Plain text for text-to-speech: no markup, no bullets or symbols a reader voice stumbles on, short lines kept."""
-    lines = []
-    for raw in f"{subject}.\n\n{body}".splitlines():
-        line = raw.strip().lstrip("•*-–").strip()
-        lines.append(line)
+    lines = [raw.strip().lstrip("•*-–").strip() for raw in f"{subject}.\n\n{body}".splitlines()]
     return "\n".join(lines).strip() + "\n"

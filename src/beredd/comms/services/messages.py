@@ -189,6 +189,7 @@ def message_send(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         version=version,
         incident=incident,
+        texts={lang: list(pair) for lang, pair in (texts or {}).items()},
     )
     rows = []
     tokens: list[str] = []

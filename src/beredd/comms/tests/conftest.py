@@ -21,3 +21,23 @@ def people(ref: dict[str, Any], make_user: Any, make_unit: Any) -> SimpleNamespa
         provider=make_user(private, "reporter", email="chef@omsorgab.test"),
         outsider=make_user(ref["sandviken"], "coordinator", email="samordnare@sandviken.test"),
     )
+
+
+@pytest.fixture
+def prepared(people: SimpleNamespace) -> Any:
+    """An approved power-cut message in Swedish, English and Arabic (written by the MAS, reviewed by the coordinator)."""
+    from beredd.comms.services import bank
+
+    item = bank.bank_create(
+        actor=people.mas, organisation=people.gavle, title="Strömavbrott – hemtjänst", scenario="power_cut", audience="home_care"
+    )
+    texts = {
+        "sv": ("Strömavbrott i {plats}", "Strömmen är tillbaka {tid}. Ring {telefon}."),
+        "en": ("Power cut in {plats}", "Power is back {tid}. Call {telefon}."),
+        "ar": ("انقطاع الكهرباء في {plats}", "تعود الكهرباء {tid}. اتصل {telefon}."),
+    }
+    for language, (subject, body) in texts.items():
+        v = bank.version_create(actor=people.mas, bank_message=item, language=language, subject=subject, body=body)
+        bank.version_review(actor=people.coord, version=v)
+        bank.version_approve(actor=people.mas, version=v)
+    return item
