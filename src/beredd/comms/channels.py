@@ -87,4 +87,17 @@ class PrintChannel:
         return {}
 
 
-CHANNELS: dict[str, ChannelBackend] = {"email": EmailChannel(), "sms": SmsChannel(), "print": PrintChannel()}
+class PublicationChannel:
+    """The public page and the CAP file: the notice is published when its row commits; the delivery records it."""
+
+    def send(self, deliveries: Sequence[Delivery], attachments: Sequence[Attachment]) -> dict[int, str]:
+        return {}
+
+
+CHANNELS: dict[str, ChannelBackend] = {
+    "email": EmailChannel(),
+    "sms": SmsChannel(),
+    "print": PrintChannel(),
+    "public": PublicationChannel(),
+    "cap": PublicationChannel(),
+}

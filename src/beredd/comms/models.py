@@ -224,6 +224,7 @@ class PublicNotice(TimeStampedModel):
 
     kommun = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    bank_message = models.ForeignKey(BankMessage, null=True, blank=True, on_delete=models.PROTECT, related_name="notices")
     incident = models.ForeignKey("register.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     scenario = models.CharField(max_length=32, choices=Scenario.choices)
     identifier = models.CharField(max_length=100, unique=True)

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from beredd.accounts import policy
 from beredd.comms.models import BankMessage, BankVersion, Delivery, Message, PublicNotice
 from beredd.core.exceptions import NotFoundError
+from beredd.orgs.models import Organisation
 
 MESSAGE_SORTS = {
     "-created": ("-created_at", "-pk"),
@@ -83,7 +84,7 @@ def delivery_get_for_unit(*, user: Any, delivery_id: int) -> Delivery:
     return d
 
 
-def notice_get_for_user(*, user: Any, message_id: int, delivery_id: int) -> Delivery:
+def print_notice_get_for_user(*, user: Any, message_id: int, delivery_id: int) -> Delivery:
     """A printable notice that its unit, or someone who may read the sender's log, may open."""
     try:
         return delivery_get_for_unit(user=user, delivery_id=delivery_id)
@@ -166,3 +167,34 @@ def delivery_by_token(*, token: str) -> Delivery:
     if d is None:
         raise NotFoundError("delivery", 0)
     return d
+
+
+def public_kommun(*, code: str) -> Organisation:
+    kommun = Organisation.objects.filter(kind=Organisation.Kind.KOMMUN, code=code[:8], is_active=True).first()
+    if kommun is None:
+        raise NotFoundError("kommun", 0)
+    return kommun
+
+
+def public_notice_cap(*, code: str, notice_id: int) -> PublicNotice:
+    """Any notice of the kommun as CAP, also replaced and cancelled ones (their references must resolve)."""
+    kommun = public_kommun(code=code)
+    notice = (
+        PublicNotice.objects.select_related("kommun", "incident", "references__kommun")
+        .filter(pk=notice_id, kommun=kommun)
+        .first()
+    )
+    if notice is None:
+        raise NotFoundError("notice", notice_id)
+    return notice
+
+
+def notice_get_for_user(*, user: Any, notice_id: int, permission: str = "comms.send") -> PublicNotice:
+    notice = PublicNotice.objects.select_related("kommun", "bank_message").filter(pk=notice_id).first()
+    if notice is None or not policy.can(user, permission, notice.kommun):
+        raise NotFoundError("notice", notice_id)
+    return notice
+
+
+def notices_of(*, bank_message: BankMessage) -> QuerySet[PublicNotice]:
+    return bank_message.notices.select_related("kommun").order_by("-created_at", "-pk")

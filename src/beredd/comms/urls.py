@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beredd.comms.views import bank, sent, targeting
+from beredd.comms.views import bank, public, sent, targeting
 
 app_name = "comms"
 
@@ -26,5 +26,11 @@ urlpatterns = [
     path("version/<int:version_id>/storstil.pdf", bank.version_large_print, name="version-pdf"),
     path("version/<int:version_id>/upplasning.txt", bank.version_audio_text, name="version-audio"),
     path("bank/<int:bank_id>/skicka/", targeting.send_to_incident, name="send"),
+    path("bank/<int:bank_id>/publicera/", public.notice_publish, name="publish"),
+    path("publikt/<int:notice_id>/uppdatera/", public.notice_update, name="notice-update"),
+    path("publikt/<int:notice_id>/upphav/", public.notice_cancel, name="notice-cancel"),
     # Public (no login): a kommun's current public messages, as a page, an Atom feed and CAP 1.2 files.
+    path("kommun/<str:kommun_code>/", public.public_page, name="public"),
+    path("kommun/<str:kommun_code>/atom.xml", public.public_feed, name="public-feed"),
+    path("kommun/<str:kommun_code>/cap/<int:notice_id>.xml", public.public_cap, name="public-cap"),
 ]

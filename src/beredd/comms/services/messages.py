@@ -112,7 +112,7 @@ def _validate(recipients: Sequence[Recipient], channel: str) -> None:
                     "message": _("%(address)s is not a phone number in international form (+46…).") % {"address": r.address[:40]},
                 }
             )
-        elif channel == Channel.PRINT and r.organisation_id is None:
+        elif channel in {Channel.PRINT, Channel.PUBLIC, Channel.CAP} and r.organisation_id is None:
             errors.append({"row": i + 1, "field": "recipients", "message": _("A printable notice goes to a unit.")})
     if errors:
         raise ValidationFailed(errors[0]["message"], details=errors[:50])

@@ -19,7 +19,7 @@ from beredd.register import selectors as register_selectors
 @login_required
 def notice_pdf(request: HttpRequest, message_id: int, delivery_id: int) -> HttpResponse:
     """The printable notice of one unit: the sender and the unit itself may open it."""
-    delivery = selectors.notice_get_for_user(user=request.user, message_id=message_id, delivery_id=delivery_id)
+    delivery = selectors.print_notice_get_for_user(user=request.user, message_id=message_id, delivery_id=delivery_id)
     if delivery.message_id != message_id or delivery.channel != "print":
         raise NotFoundError("delivery", delivery_id)
     texts = [(lang, str(pair[0]), str(pair[1])) for lang, pair in delivery.message.texts.items()]
