@@ -250,3 +250,22 @@ class PublicNotice(TimeStampedModel):
     @property
     def headline(self) -> str:
         return str(self.texts[0].get("headline", "")) if self.texts else ""
+
+
+class WarningImport(TimeStampedModel):
+    """An uploaded SMHI warnings file and the heat activations it proposes per kommun, until the coordinator confirms."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=200)
+    # [{"kommun_code", "kommun_name", "level", "valid_from", "valid_until", "areas": [...]}]
+    proposals = models.JSONField(default=list)
+    other_events = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -198,3 +198,12 @@ def notice_get_for_user(*, user: Any, notice_id: int, permission: str = "comms.s
 
 def notices_of(*, bank_message: BankMessage) -> QuerySet[PublicNotice]:
     return bank_message.notices.select_related("kommun").order_by("-created_at", "-pk")
+
+
+def warning_import_get_for_user(*, user: Any, import_id: int) -> Any:
+    from beredd.comms.models import WarningImport
+
+    imp = WarningImport.objects.select_related("organisation").filter(pk=import_id).first()
+    if imp is None or not policy.can(user, "preparedness.manage", imp.organisation):
+        raise NotFoundError("warning_import", import_id)
+    return imp

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beredd.comms.views import bank, public, sent, targeting
+from beredd.comms.views import bank, public, sent, targeting, warnings
 
 app_name = "comms"
 
@@ -29,6 +29,8 @@ urlpatterns = [
     path("bank/<int:bank_id>/publicera/", public.notice_publish, name="publish"),
     path("publikt/<int:notice_id>/uppdatera/", public.notice_update, name="notice-update"),
     path("publikt/<int:notice_id>/upphav/", public.notice_cancel, name="notice-cancel"),
+    path("varningar/", warnings.warnings_upload, name="warnings"),
+    path("varningar/<int:import_id>/", warnings.warnings_detail, name="warnings-detail"),
     # Public (no login): a kommun's current public messages, as a page, an Atom feed and CAP 1.2 files.
     path("kommun/<str:kommun_code>/", public.public_page, name="public"),
     path("kommun/<str:kommun_code>/atom.xml", public.public_feed, name="public-feed"),

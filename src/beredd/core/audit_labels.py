@@ -137,6 +137,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "comms.notice_publish": _lazy("Public message published"),
     "comms.notice_update": _lazy("Public message updated"),
     "comms.notice_cancel": _lazy("Public message cancelled"),
+    "comms.warnings_upload": _lazy("SMHI warnings file read"),
+    "comms.warnings_confirm": _lazy("Heat activations from SMHI warnings confirmed"),
 }
 
 # The first part of a code, for humanising codes without a label.
