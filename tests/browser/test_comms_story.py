@@ -4,12 +4,14 @@ Evening of the storm in Gävle: an approved prepared message in three versions (
 an incident area's units and providers; the page shows the needs counts and no names; two of three units confirm
 the printable notice and the sender sees which one is left; the public version appears on the kommun's public page
 and as a CAP file that validates against the official CAP 1.2 schema. axe-core runs on every new page.
-(The SMHI warnings import is not built yet.)
+Meanwhile the county uploads SMHI's warnings file for high temperatures: Beredd proposes a heat activation for the
+kommuner the warning area covers, and the county coordinator confirms.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.core import mail
@@ -20,11 +22,37 @@ from beredd.comms.models import Delivery
 from beredd.comms.services import bank
 from beredd.orgs.models import Organisation
 from beredd.orgs.services import _set_path, load_reference
+from beredd.preparedness.models import HeatActivation
 from beredd.register import services as register_services
 from beredd.register.tests.factories import make_person, square
 
 PASSWORD = "Ett-riktigt-langt-losen-2026"
 TOTP = "JBSWY3DPEHPK3PXP"  # make_user's authenticator secret
+
+
+def _smhi_file(lat: float, lon: float, d: float = 0.03) -> bytes:
+    ring = [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]
+    area = {
+        "id": 1,
+        "approximateStart": "2027-07-14T10:00:00.000Z",
+        "approximateEnd": "2027-07-16T20:00:00.000Z",
+        "areaName": {"sv": "Gävle", "en": "Gävle"},
+        "warningLevel": {"sv": "Gul", "en": "Yellow", "code": "YELLOW"},
+        "affectedAreas": [{"id": 21, "sv": "Gävleborgs län", "en": "Gävleborg County"}],
+        "area": {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]}}],
+        },
+    }
+    return json.dumps(
+        [
+            {
+                "id": 7,
+                "event": {"sv": "Höga temperaturer", "en": "High temperatures", "code": "HIGH_TEMPERATURE"},
+                "warningAreas": [area],
+            }
+        ]
+    ).encode()
 
 
 def _unit(kommun: Organisation, name: str, regi: str = "kommunal") -> Organisation:
@@ -138,4 +166,22 @@ def test_prepared_message_to_an_incident_area_confirmations_and_public_cap(
     assert cap.validation_errors(xml) == []
     page.set_viewport_size({"width": 320, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # The county uploads SMHI's warnings file: a heat activation is proposed for Gävle, and confirmed.
+    county = make_user(Organisation.objects.get(kind="lan", code="21"), "coordinator", email="lan@lst.test", password=PASSWORD)
+    page.context.clear_cookies()
+    login(page, county.email, PASSWORD, TOTP)
+    page.goto(f"{live_url}/kris/varningar/")
+    assert_accessible(page)
+    page.set_input_files(
+        "input[type=file]", files=[{"name": "smhi.json", "mimeType": "application/json", "buffer": _smhi_file(60.67, 17.15)}]
+    )
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert_accessible(page)
+    assert "Gävle" in page.locator("main table").inner_text()
+    with page.expect_navigation():
+        page.click("text=Bekräfta de valda aktiveringarna")
+    assert HeatActivation.objects.filter(organisation=gavle, level="gul").count() == 1
     assert not page.console_errors  # type: ignore[attr-defined]
