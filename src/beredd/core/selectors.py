@@ -57,7 +57,7 @@ def dashboard_panels(*, request: HttpRequest, org: Organisation | None) -> list[
     panels: list[dict[str, Any]] = []
     if org is None:
         return panels
-    for app in ("reporting", "register", "preparedness", "collab"):
+    for app in ("reporting", "register", "preparedness", "collab", "comms"):
         try:
             module = import_module(f"beredd.{app}.dashboard")
         except ModuleNotFoundError:

@@ -120,3 +120,12 @@ def test_retry_is_for_senders_only(people: Any, client: Client) -> None:
     message = _notice(people)
     assert _login(Client(), people.reporter).post(reverse("comms:message-retry", args=[message.pk])).status_code == 404
     assert _login(client, people.coord).post(reverse("comms:message-retry", args=[message.pk])).status_code == 302
+
+
+def test_a_notice_shows_on_its_units_dashboard_until_confirmed(people: Any, client: Client) -> None:
+    message = _notice(people)
+    reporter = _login(client, people.reporter)
+    assert "Strömavbrott i Söder" in reporter.get("/").content.decode()
+    assert "Strömavbrott i Söder" not in _login(Client(), people.outsider).get("/").content.decode()
+    reporter.post(reverse("comms:notice-confirm", args=[Delivery.objects.get(message=message, organisation=people.unit).pk]))
+    assert "Strömavbrott i Söder" not in reporter.get("/").content.decode()
