@@ -24,7 +24,7 @@ api = NinjaAPI(
 )
 problems.install(api)
 
-for _app in ("orgs", "accounts", "reporting", "register", "preparedness", "collab"):
+for _app in ("orgs", "accounts", "reporting", "register", "preparedness", "collab", "comms"):
     try:
         _module = import_module(f"beredd.{_app}.api")
     except ModuleNotFoundError as exc:
