@@ -62,9 +62,10 @@ def _languages_of(recipients: Sequence[Recipient]) -> list[Recipient]:
     """Fill in each recipient's language from their user account (their chosen language), else the default."""
     missing = [r for r in recipients if not r.language and r.address]
     by_email: dict[str, tuple[int, str]] = {}
-    if missing:
-        rows = User.objects.filter(email__in={r.address for r in missing}).values_list("email", "pk", "preferred_language")
-        by_email = {email.lower(): (pk, lang) for email, pk, lang in rows}
+    wanted = sorted({r.address for r in missing})
+    for start in range(0, len(wanted), 5000):  # bounded IN lists (SQLite's variable limit)
+        rows = User.objects.filter(email__in=wanted[start : start + 5000]).values_list("email", "pk", "preferred_language")
+        by_email.update({email.lower(): (pk, lang) for email, pk, lang in rows})
     out = []
     for r in recipients:
         if r.language:
