@@ -8,6 +8,7 @@ urlpatterns = [
     path("", sent.sent_list, name="index"),
     path("meddelande/<int:message_id>/", sent.message_detail, name="message"),
     path("meddelande/<int:message_id>/forsok-igen/", sent.message_retry, name="message-retry"),
+    path("meddelande/<int:message_id>/paminn/", sent.message_remind, name="message-remind"),
     path(
         "meddelande/<int:message_id>/leverans/<int:delivery_id>/bekrafta/",
         sent.delivery_confirm_by_sender,

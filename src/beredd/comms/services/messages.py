@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from beredd.accounts.models import User
 from beredd.comms import marking
@@ -355,3 +356,69 @@ def delivery_confirm(*, actor: Any = None, token: str = "", delivery: Delivery |
             target_label=str(delivery.message),
         )
     return delivery
+
+
+@transaction.atomic
+def deliveries_remind(*, actor: Any, message: Message, via: str = "ui") -> Message:
+    """Remind those who have not confirmed: e-mail recipients get the message again (with a new confirmation link),
+    and for printable notices the staff of each unit left are asked to hand it out and confirm."""
+    from beredd.accounts import policy
+    from beredd.accounts.models import Membership
+    from beredd.core.exceptions import PermissionDeniedError
+
+    if not policy.can(actor, "comms.send", message.organisation):
+        raise PermissionDeniedError(_("You may not send messages for this organisation."))
+    left = list(message.deliveries.filter(confirmed_at__isnull=True).exclude(status=Delivery.Status.FAILED))
+    if not left:
+        raise ValidationFailed(
+            _("Everyone has confirmed: nobody to remind."),
+            details=[{"field": "recipients", "message": _("Everyone has confirmed: nobody to remind.")}],
+        )
+    email_left = [d for d in left if d.channel == Channel.EMAIL]
+    if email_left:
+        return message_send(
+            actor=actor,
+            organisation=message.organisation,
+            kind=message.kind,
+            recipients=[
+                Recipient(address=d.address, language=d.language, user_id=d.user_id, organisation_id=d.organisation_id)
+                for d in email_left
+            ],
+            texts={lang: (str(_("Reminder: %(title)s") % {"title": pair[0]}), pair[1]) for lang, pair in message.texts.items()}
+            or None,
+            subject=_("Reminder: %(title)s") % {"title": message.subject},
+            body=_("Please confirm that you received the message."),
+            confirmable=True,
+            is_exercise=message.is_exercise,
+            version=message.version,
+            incident=message.incident,
+            via=via,
+        )
+    units = [d.organisation_id for d in left if d.organisation_id]
+    rows = (
+        Membership.objects.current()
+        .filter(organisation_id__in=units)
+        .values_list("user__email", "organisation_id")
+        .order_by("user__email")
+    )
+    seen: set[str] = set()
+    recipients = []
+    for email, org_id in rows:
+        if email not in seen:
+            seen.add(email)
+            recipients.append(Recipient(address=email, organisation_id=org_id))
+    return message_send(
+        actor=actor,
+        organisation=message.organisation,
+        kind=message.kind,
+        recipients=recipients,
+        subject=gettext_lazy("Reminder: hand out the notice %(title)s"),
+        subject_params={"title": message.subject},
+        body=gettext_lazy(
+            "Your unit has a printable notice to hand out door to door. Print it, hand it out and confirm it delivered: %(link)s"
+        ),
+        context={"link": settings.SITE_URL + reverse("comms:notices")},
+        is_exercise=message.is_exercise,
+        incident=message.incident,
+        via=via,
+    )

@@ -125,3 +125,26 @@ def test_the_send_page_refuses_who_may_not_send(people: Any, incident: Any, prep
             == 404
         )
     assert not Delivery.objects.exists()
+
+
+def test_the_sender_reminds_the_units_left_and_nobody_once_all_confirmed(
+    people: Any, incident: Any, prepared: Any, client: Client
+) -> None:
+    (notices,) = targeting.send_to_incident(
+        actor=people.coord, bank_message=prepared, incident=incident, fill=FILL, email_staff=False, print_units=True
+    )
+    mine = Delivery.objects.get(message=notices, organisation=people.unit)
+    c = Client()
+    c.force_login(people.reporter)
+    c.post(reverse("comms:notice-confirm", args=[mine.pk]))
+    mail.outbox.clear()
+    reporter_client = Client()
+    reporter_client.force_login(people.reporter)
+    assert reporter_client.post(reverse("comms:message-remind", args=[notices.pk])).status_code == 404
+    client.force_login(people.coord)
+    assert client.post(reverse("comms:message-remind", args=[notices.pk])).status_code == 302
+    assert [m.to for m in mail.outbox] == [[people.provider.email]] and "Omsorg AB Norr" not in mail.outbox[0].subject
+    Delivery.objects.filter(message=notices).update(confirmed_at=timezone.now())
+    mail.outbox.clear()
+    client.post(reverse("comms:message-remind", args=[notices.pk]))
+    assert not mail.outbox

@@ -13,7 +13,7 @@ from beredd.comms import selectors
 from beredd.comms.models import Delivery, Message
 from beredd.comms.services import messages as services
 from beredd.comms.views._helpers import filters_of, page_of
-from beredd.core.exceptions import NotFoundError
+from beredd.core.exceptions import NotFoundError, ValidationFailed
 
 
 @login_required
@@ -63,6 +63,19 @@ def message_retry(request: HttpRequest, message_id: int) -> HttpResponse:
     n = services.deliveries_retry(actor=request.user, message=message)
     messages.success(request, _("%(n)s failed deliveries were queued again.") % {"n": n})
     return redirect("comms:message", message_id=message.pk)
+
+
+@require_POST
+@login_required
+def message_remind(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = selectors.message_get_for_user(user=request.user, message_id=message_id, permission="comms.send")
+    try:
+        reminder = services.deliveries_remind(actor=request.user, message=message)
+    except ValidationFailed as exc:
+        messages.error(request, str(exc.message))
+        return redirect("comms:message", message_id=message.pk)
+    messages.success(request, _("A reminder was queued for those left."))
+    return redirect("comms:message", message_id=reminder.pk)
 
 
 @require_POST
