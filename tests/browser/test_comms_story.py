@@ -149,6 +149,14 @@ def test_prepared_message_to_an_incident_area_confirmations_and_public_cap(
     assert_accessible(page)
     rows = page.locator("main table").nth(1).locator("tbody tr")
     assert rows.count() == 1 and "Omsorg AB Norr" in rows.first.inner_text()
+    # Nothing scrolls sideways at 320 px on the sender's pages.
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in ("/kris/", f"/kris/meddelande/{message_id}/", f"/kris/bank/{item.pk}/", f"/kris/bank/{item.pk}/skicka/"):
+        page.goto(f"{live_url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_url}/kris/")
+    assert_accessible(page)
 
     # The public version: the kommun's page and a CAP file that validates.
     page.goto(f"{live_url}/kris/bank/{item.pk}/publicera/")
