@@ -126,7 +126,12 @@ def version_create(
 
 
 def _locked(version: BankVersion) -> BankVersion:
-    v = BankVersion.objects.select_for_update().select_related("bank_message__organisation").filter(pk=version.pk).first()
+    v = (
+        BankVersion.objects.select_for_update(of=("self",))
+        .select_related("bank_message__organisation")
+        .filter(pk=version.pk)
+        .first()
+    )
     if v is None:
         raise NotFoundError("bank_version", version.pk)
     return v

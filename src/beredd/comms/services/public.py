@@ -118,7 +118,11 @@ def notice_publish(
 
 
 def _current(notice: PublicNotice) -> PublicNotice:
-    locked = PublicNotice.objects.select_for_update().select_related("kommun", "incident", "bank_message").get(pk=notice.pk)
+    locked = (
+        PublicNotice.objects.select_for_update(of=("self",))
+        .select_related("kommun", "incident", "bank_message")
+        .get(pk=notice.pk)
+    )
     if locked.status != PublicNotice.Status.PUBLISHED:
         raise ValidationFailed(
             _("This public message has already been replaced or cancelled."),

@@ -68,7 +68,7 @@ def warnings_upload(*, actor: Any, organisation: Organisation, filename: str, co
 @transaction.atomic
 def warnings_confirm(*, actor: Any, imp: WarningImport, kommun_codes: Collection[str], via: str = "ui") -> list[HeatActivation]:
     """Activate heat for the chosen kommuner as proposed; all or none."""
-    locked = WarningImport.objects.select_for_update().select_related("organisation").get(pk=imp.pk)
+    locked = WarningImport.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=imp.pk)
     _require(actor, "preparedness.manage", locked.organisation)
     if locked.confirmed_at is not None:
         raise ValidationFailed(_("These proposals have already been confirmed."))
