@@ -85,7 +85,8 @@ def _languages_of(recipients: Sequence[Recipient]) -> list[Recipient]:
     return out
 
 
-def _validate(recipients: Sequence[Recipient], channel: str) -> None:
+def _validate(recipients: Sequence[Recipient], channel: str) -> list[dict[str, Any]]:
+    """Refuse a message without recipients or with too many; return the per-recipient problems (row = position)."""
     if not recipients:
         raise ValidationFailed(
             _("The message has no recipients."), details=[{"field": "recipients", "message": _("The message has no recipients.")}]
@@ -116,8 +117,7 @@ def _validate(recipients: Sequence[Recipient], channel: str) -> None:
             )
         elif channel in {Channel.PRINT, Channel.PUBLIC, Channel.CAP} and r.organisation_id is None:
             errors.append({"row": i + 1, "field": "recipients", "message": _("A printable notice goes to a unit.")})
-    if errors:
-        raise ValidationFailed(errors[0]["message"], details=errors[:50])
+    return errors
 
 
 def _text(value: str | Promise | None, params: Mapping[str, Any] | None) -> str:
@@ -147,6 +147,7 @@ def message_send(
     version: Any = None,
     incident: Any = None,
     via: str = "system",
+    record_invalid: bool = False,
 ) -> Message:
     """Queue one message to ``recipients`` and enqueue its delivery. Returns the message.
 
@@ -154,12 +155,17 @@ def message_send(
     ``body`` rendered in each recipient's language (``context`` plus the recipient's own ``context``), or ready
     ``texts`` per language (the message bank; a recipient whose language has no text gets Swedish). Exercises are
     marked ÖVNING in subject and body. ``confirmable`` adds a confirmation link per recipient (reach tracking).
-    Raises ``ValidationFailed`` (nothing saved, nothing sent) for no recipients or a bad address.
+    Raises ``ValidationFailed`` (nothing saved, nothing sent) for no recipients or a bad address; with
+    ``record_invalid`` (the product's own notifications) a bad address is kept as a failed delivery with the reason
+    instead, so that the write that caused the notification stands and the failure is visible in the sent log.
     """
     if channel not in CHANNELS:
         raise ValidationFailed(_("Unknown channel."), details=[{"field": "channel", "message": _("Unknown channel.")}])
     recipients = _languages_of(list(recipients))
-    _validate(recipients, channel)
+    problems = _validate(recipients, channel)
+    if problems and not record_invalid:
+        raise ValidationFailed(problems[0]["message"], details=problems[:50])
+    invalid = {p["row"] - 1: str(p["message"]) for p in problems}
     renderable = _render_languages()
     cache: dict[str, tuple[str, str]] = {}
 
@@ -195,7 +201,7 @@ def message_send(
     )
     rows = []
     tokens: list[str] = []
-    for r in recipients:
+    for index, r in enumerate(recipients):
         subj, text = render(r)
         token = ""
         if confirmable:
@@ -217,6 +223,8 @@ def message_send(
                 subject=marking.mark_subject(subj, is_exercise=is_exercise, language=r.language)[:255],
                 body=marking.mark_body(text, is_exercise=is_exercise, language=r.language),
                 confirm_token=token,
+                status=Delivery.Status.FAILED if index in invalid else Delivery.Status.QUEUED,
+                error=invalid.get(index, "")[:255],
             )
         )
     Delivery.objects.bulk_create(rows, batch_size=2000)
@@ -254,7 +262,8 @@ def mail_send(
 ) -> int:
     """The product's own notifications (rounds, reminders, incidents, invitations ...): e-mail to ``to``.
 
-    Returns the number of deliveries queued (0, and nothing saved, when there is nobody to tell).
+    Returns the number of deliveries queued (0, and nothing saved, when there is nobody to tell). An address that
+    is not an e-mail address never breaks the action that notifies: it is recorded as a failed delivery.
     """
     recipients = [r if isinstance(r, Recipient) else Recipient(address=r) for r in to]
     if not recipients:
@@ -272,6 +281,7 @@ def mail_send(
         is_exercise=is_exercise,
         attachments=attachments,
         incident=incident,
+        record_invalid=True,
     )
     return len(recipients) if message.pk else 0
 
@@ -321,7 +331,8 @@ def deliveries_send(*, message_id: int | None = None) -> int:
 @transaction.atomic
 def deliveries_retry(*, actor: Any, message: Message, via: str = "ui") -> int:
     """Retry a message's failed deliveries now (the sender's button); returns how many were queued again."""
-    n = Delivery.objects.filter(message=message, status=Delivery.Status.FAILED).update(
+    # A row that failed validation (attempts 0: not an address) is not retried; the address must be corrected.
+    n = Delivery.objects.filter(message=message, status=Delivery.Status.FAILED, attempts__gt=0).update(
         status=Delivery.Status.QUEUED, retry_at=None
     )
     if n:

@@ -66,10 +66,21 @@ def test_a_message_without_recipients_is_refused_and_nothing_is_saved(people: An
 
 
 def test_a_bad_address_is_named_and_nothing_is_saved_or_sent(people: Any) -> None:
+    recipients = [Recipient(address=people.mas.email), Recipient(address="inte-en-adress")]
     with pytest.raises(ValidationFailed) as err:
-        mail_send(kind="crisis", to=[people.mas.email, "inte-en-adress"], subject="X", body="Y")
+        message_send(actor=people.coord, organisation=people.gavle, kind="crisis", recipients=recipients, subject="X", body="Y")
     assert err.value.details[0]["row"] == 2 and "inte-en-adress" in str(err.value.details[0]["message"])
     assert not Message.objects.exists() and not Delivery.objects.exists() and not mail.outbox
+
+
+def test_a_notification_to_a_bad_address_is_kept_as_failed_and_the_rest_go_out(people: Any) -> None:
+    assert mail_send(kind="incident", to=[people.mas.email, "inte-en-adress"], subject="X", body="Y") == 2
+    bad = Delivery.objects.get(address="inte-en-adress")
+    assert bad.status == "failed" and "inte-en-adress" in bad.error and bad.retry_at is None
+    assert [m.to for m in mail.outbox] == [[people.mas.email]]
+    tasks.deliver_due.call()
+    bad.refresh_from_db()
+    assert bad.attempts == 0 and len(mail.outbox) == 1
 
 
 def test_a_refused_address_is_recorded_as_failed_with_the_reason_and_retried_with_back_off(people: Any, settings: Any) -> None:
