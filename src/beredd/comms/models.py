@@ -255,8 +255,15 @@ class PublicNotice(TimeStampedModel):
 class WarningImport(TimeStampedModel):
     """An uploaded SMHI warnings file and the heat activations it proposes per kommun, until the coordinator confirms."""
 
+    class Source(models.TextChoices):
+        SMHI = "smhi", _("SMHI warnings")
+        CAP = "cap", _("CAP alert")
+
     organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     filename = models.CharField(max_length=200)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.SMHI)
+    # A CAP alert: {"identifier", "event", "headline", "description", "kind", "ends_at", "exercise", "area"}
+    event = models.JSONField(default=dict, blank=True)
     # [{"kommun_code", "kommun_name", "level", "valid_from", "valid_until", "areas": [...]}]
     proposals = models.JSONField(default=list)
     other_events = models.PositiveIntegerField(default=0)

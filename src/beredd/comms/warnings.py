@@ -176,3 +176,103 @@ def parse(content: bytes) -> tuple[list[Proposal], int]:
     if not heat:
         raise ValidationFailed(_("The file has no high-temperature warnings (event HIGH_TEMPERATURE): nothing to propose."))
     return sorted(found.values(), key=lambda p: p.kommun_code), other
+
+
+# --- a CAP 1.2 alert file (e.g. a VMA, an important public announcement) as the start of an event ------------
+
+
+@dataclass
+class CapEvent:
+    identifier: str
+    event: str
+    headline: str
+    description: str
+    is_exercise: bool
+    expires: dt.datetime | None
+    kind: str
+    area_geojson: dict[str, Any]
+    kommun_codes: list[str]
+
+
+def _kind_of(category: str, event: str) -> str:
+    text = f"{category} {event}".lower()
+    if any(w in text for w in ("ström", "elavbrott", "power", "electric")):
+        return "power_cut"
+    if any(w in text for w in ("värme", "temperatur", "heat")):
+        return "heat_wave"
+    if any(w in text for w in ("utrym", "evaku", "evacu")):
+        return "evacuation"
+    return "other"
+
+
+def parse_cap(content: bytes) -> CapEvent:
+    """An alert as an event: validated against the CAP 1.2 schema, its areas (polygons, circles and SCB kommun
+    geocodes) mapped to kommuner. Raises ``ValidationFailed`` naming what is wrong."""
+    from lxml import etree
+
+    from beredd.comms import cap
+
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationFailed(_("The file is too large (at most 2 MB)."))
+    errors = cap.validation_errors(content)
+    if errors:
+        raise ValidationFailed(_("The file is not a valid CAP 1.2 alert: %(error)s") % {"error": errors[0][:200]})
+    ns = {"c": cap.NS}
+    doc = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    msg_type = doc.findtext("c:msgType", namespaces=ns)
+    status = doc.findtext("c:status", namespaces=ns)
+    if msg_type == "Cancel" or status not in {"Actual", "Exercise"}:
+        raise ValidationFailed(_("Only an actual or exercise alert (not a test, a draft or a cancellation) can start an event."))
+    info = doc.find("c:info", ns)
+    if info is None:
+        raise ValidationFailed(_("The alert has no <info> with its event and area."))
+    expires_text = info.findtext("c:expires", namespaces=ns)
+    expires = dt.datetime.fromisoformat(expires_text) if expires_text else None
+    if expires is not None and expires <= timezone.now():
+        raise ValidationFailed(_("The alert has expired."))
+    shapes: list[Any] = []
+    codes: set[str] = set()
+    for number, area in enumerate(info.findall("c:area", ns), start=1):
+        for text in [p.text or "" for p in area.findall("c:polygon", ns)]:
+            try:
+                points = [(float(lon), float(lat)) for lat, lon in (pair.split(",") for pair in text.split())]
+                shapes.append(shapely.Polygon(points))
+            except (TypeError, ValueError):
+                raise ValidationFailed(_("Area %(n)s: a polygon is not a list of lat,lon pairs.") % {"n": number}) from None
+        for text in [c.text or "" for c in area.findall("c:circle", ns)]:
+            try:
+                centre, radius = text.split()
+                lat, lon = (float(x) for x in centre.split(","))
+                shapes.append(shapely.Point(lon, lat).buffer(float(radius) / 111.0))
+            except (TypeError, ValueError):
+                raise ValidationFailed(_("Area %(n)s: a circle is not 'lat,lon radius'.") % {"n": number}) from None
+        for geocode in area.findall("c:geocode", ns):
+            if (geocode.findtext("c:valueName", namespaces=ns) or "") in {"SCB-kommunkod", "SE-kommunkod", "kommunkod"}:
+                codes.add((geocode.findtext("c:value", namespaces=ns) or "").strip()[:4])
+    tree, all_codes = _kommun_index()
+    known = set(all_codes)
+    unknown = sorted(c for c in codes if c not in known)
+    if unknown:
+        raise ValidationFailed(_("The kommun code %(code)s does not exist.") % {"code": unknown[0]})
+    geometry = shapely.union_all(shapes) if shapes else None
+    if geometry is not None:
+        inside = kommuner_intersecting(geometry)
+        if not inside:
+            raise ValidationFailed(_("The alert's area lies outside Sweden."))
+        codes.update(inside)
+    if not codes:
+        raise ValidationFailed(_("The alert has no area Beredd can place: give a polygon, a circle or an SCB kommun code."))
+    if geometry is None:  # geocodes only: the incident area is the kommuner themselves
+        geometry = shapely.union_all([tree.geometries[all_codes.index(c)] for c in sorted(codes)])
+    event = info.findtext("c:event", namespaces=ns) or ""
+    return CapEvent(
+        identifier=doc.findtext("c:identifier", namespaces=ns) or "",
+        event=event[:200],
+        headline=(info.findtext("c:headline", namespaces=ns) or event)[:200],
+        description=(info.findtext("c:description", namespaces=ns) or "")[:2000],
+        is_exercise=status == "Exercise",
+        expires=expires,
+        kind=_kind_of(info.findtext("c:category", namespaces=ns) or "", event),
+        area_geojson=shapely.geometry.mapping(geometry) if geometry is not None else {},
+        kommun_codes=sorted(codes),
+    )

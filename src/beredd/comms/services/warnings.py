@@ -20,10 +20,54 @@ from beredd.preparedness.models import HeatActivation
 from beredd.preparedness.services.heat import heat_activate
 
 
+def _is_cap(content: bytes) -> bool:
+    return content.lstrip()[:1] == b"<"
+
+
+@transaction.atomic
+def cap_upload(*, actor: Any, organisation: Organisation, filename: str, content: bytes, via: str = "ui") -> WarningImport:
+    """A CAP alert as the start of an event: one proposed incident per kommun of ``organisation`` in its area."""
+    event = warnings.parse_cap(content)
+    kommuner = {o.code: o for o in Organisation.objects.subtree_of(organisation).filter(kind=Organisation.Kind.KOMMUN)}
+    mine = [c for c in event.kommun_codes if c in kommuner]
+    if not mine:
+        message = _("No area of the alert covers a kommun in %(org)s.") % {"org": organisation.name}
+        raise ValidationFailed(message, details=[{"field": "file", "message": message}])
+    ends = event.expires or timezone.now() + dt.timedelta(hours=12)
+    imp = WarningImport.objects.create(
+        organisation=organisation,
+        filename=filename[:200],
+        source=WarningImport.Source.CAP,
+        uploaded_by=actor,
+        event={
+            "identifier": event.identifier[:100],
+            "event": event.event,
+            "headline": event.headline,
+            "description": event.description,
+            "kind": event.kind,
+            "ends_at": ends.isoformat(),
+            "exercise": event.is_exercise,
+            "area": event.area_geojson,
+        },
+        proposals=[{"kommun_code": c, "kommun_name": kommuner[c].name} for c in mine],
+    )
+    audit.record(
+        actor=actor,
+        action="comms.warnings_upload",
+        target=imp,
+        organisation=organisation,
+        changes={"kommuner": len(mine), "source": "cap"},
+        via=via,
+    )
+    return imp
+
+
 @transaction.atomic
 def warnings_upload(*, actor: Any, organisation: Organisation, filename: str, content: bytes, via: str = "ui") -> WarningImport:
-    """Read the file and store the proposals for the kommuner in ``organisation`` (a county or a kommun)."""
+    """Read the file (SMHI's JSON, or a CAP alert) and store the proposals for the kommuner in ``organisation``."""
     _require(actor, "preparedness.manage", organisation)
+    if _is_cap(content):
+        return cap_upload(actor=actor, organisation=organisation, filename=filename, content=content, via=via)
     proposals, other = warnings.parse(content)
     kommuner = {o.code: o for o in Organisation.objects.subtree_of(organisation).filter(kind=Organisation.Kind.KOMMUN)}
     mine = [p for p in proposals if p.kommun_code in kommuner]
@@ -80,6 +124,34 @@ def warnings_confirm(*, actor: Any, imp: WarningImport, kommun_codes: Collection
     kommuner = {
         o.code: o for o in Organisation.objects.filter(kind=Organisation.Kind.KOMMUN, code__in=[p["kommun_code"] for p in chosen])
     }
+    if locked.source == WarningImport.Source.CAP:
+        from beredd.register import services as register_services
+
+        e = locked.event
+        incidents = [
+            register_services.incident_activate(
+                actor=actor,
+                kommun=kommuner[p["kommun_code"]],
+                kind=e["kind"],
+                reason=f"{e['headline']} (CAP {e['identifier']})"[:500],
+                ends_at=dt.datetime.fromisoformat(e["ends_at"]),
+                area_geojson=e["area"] or None,
+                is_exercise=bool(e["exercise"]),
+                via=via,
+            )
+            for p in chosen
+        ]
+        locked.confirmed_at, locked.confirmed_by = timezone.now(), actor
+        locked.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="comms.warnings_confirm",
+            target=locked,
+            organisation=locked.organisation,
+            changes={"incidents": len(incidents)},
+            via=via,
+        )
+        return []
     out = [
         heat_activate(
             organisation=kommuner[p["kommun_code"]],

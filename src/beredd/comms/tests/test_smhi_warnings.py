@@ -147,3 +147,61 @@ def test_the_upload_page_reads_a_file_and_the_coordinator_confirms(ref: Any, cou
     assert HeatActivation.objects.filter(organisation__code="2180", level="gul").count() == 1
     bad = client.post(reverse("comms:warnings"), {"file": SimpleUploadedFile("smhi.json", b"{", "application/json")})
     assert bad.status_code == 400 and WarningImport.objects.count() == 1 and imp.pk
+
+
+CAP_ALERT = """<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>vma-2027-0001</identifier><sender>vma@sr.se</sender><sent>2027-01-10T18:00:00+01:00</sent>
+  <status>{status}</status><msgType>Alert</msgType><scope>Public</scope>
+  <info><language>sv</language><category>Infra</category><event>Elavbrott</event>
+    <urgency>Immediate</urgency><severity>Severe</severity><certainty>Observed</certainty>
+    <expires>{expires}</expires><headline>Viktigt meddelande till allmänheten: elavbrott i Gävle</headline>
+    <description>Omfattande elavbrott efter stormen.</description>
+    <area><areaDesc>Gävle</areaDesc>{area}</area></info>
+</alert>"""
+
+
+def cap_file(
+    status: str = "Actual",
+    area: str = "<geocode><valueName>SCB-kommunkod</valueName><value>2180</value></geocode>",
+    hours: int = 6,
+) -> bytes:
+    from django.utils import timezone
+
+    from beredd.comms.cap import cap_time
+
+    expires = cap_time(timezone.now() + __import__("datetime").timedelta(hours=hours))
+    return CAP_ALERT.format(status=status, expires=expires, area=area).encode()
+
+
+def test_a_cap_alert_starts_an_incident_for_the_kommun_in_its_area(ref: Any, make_user: Any) -> None:
+    from beredd.register.models import Incident
+
+    coord = make_user(ref["gavle"], "coordinator")
+    imp = services.warnings_upload(
+        actor=coord, organisation=ref["gavle"], filename="vma.xml", content=cap_file(status="Exercise")
+    )
+    assert imp.source == "cap" and [p["kommun_code"] for p in imp.proposals] == ["2180"] and imp.event["kind"] == "power_cut"
+    services.warnings_confirm(actor=coord, imp=imp, kommun_codes=["2180"])
+    incident = Incident.objects.get()
+    assert (
+        incident.kommun == ref["gavle"] and incident.is_exercise and "vma-2027-0001" in incident.reason and incident.area_geojson
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"<alert>", ("CAP 1.2",)),
+        (cap_file(status="Test"), ("actual", "faktisk")),
+        (cap_file(hours=-1), ("expired", "gått ut")),
+        (cap_file(area="<polygon>48.0,11.0 48.1,11.0 48.1,11.1 48.0,11.0</polygon>"), ("outside Sweden", "utanför Sverige")),
+        (cap_file(area="<geocode><valueName>SCB-kommunkod</valueName><value>9999</value></geocode>"), ("9999",)),
+    ],
+)
+def test_a_bad_cap_alert_is_refused_and_nothing_saved(ref: Any, make_user: Any, content: bytes, words: tuple[str, ...]) -> None:
+    coord = make_user(ref["gavle"], "coordinator")
+    with pytest.raises(ValidationFailed) as err:
+        services.warnings_upload(actor=coord, organisation=ref["gavle"], filename="vma.xml", content=content)
+    assert any(w in str(err.value.message) for w in words), err.value.message
+    assert not WarningImport.objects.exists()

@@ -19,7 +19,7 @@ from beredd.core.forms import apply_errors
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("SMHI warnings file (JSON)"))
+    file = forms.FileField(label=gettext_lazy("SMHI warnings file (JSON) or CAP 1.2 alert (XML)"))
 
 
 @login_required
@@ -60,6 +60,9 @@ def warnings_detail(request: HttpRequest, import_id: int) -> HttpResponse:
         except ValidationFailed as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("Heat activated for %(n)s kommuner.") % {"n": len(done)})
+            if imp.source == "cap":
+                messages.success(request, _("The incidents were started in the register."))
+            else:
+                messages.success(request, _("Heat activated for %(n)s kommuner.") % {"n": len(done)})
             return redirect("comms:warnings-detail", import_id=imp.pk)
     return render(request, "comms/warnings_detail.html", {"imp": imp})
