@@ -72,6 +72,7 @@ lint: install
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src
 	$(BIN)/python scripts/check_register_access.py
+	$(BIN)/python scripts/check_layers.py
 
 typecheck: install
 	$(BIN)/mypy src

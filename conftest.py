@@ -12,6 +12,26 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_empty_the_logs() -> Any:
+    """Transactional tests flush the database after each test; on SQLite the append-only triggers would refuse
+    to delete log rows (core/append_only.py), so the flush, and only the flush, runs in maintenance mode. (On
+    PostgreSQL the flush's TRUNCATE runs as a superuser, which the TRUNCATE trigger lets through.)"""
+    from django.db.backends.sqlite3.base import DatabaseOperations
+
+    from beredd.core.append_only import maintenance
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self: Any, sql_list: Any) -> None:
+        with maintenance():
+            original(self, sql_list)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]  # test suite only
+    yield
+    DatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Load the reference tree once per test database; tests then run in transactions on top of it."""

@@ -183,9 +183,8 @@ def worker() -> dict[str, Any]:
     from beredd.core.tables import read_table
     from beredd.orgs.models import Organisation
     from beredd.orgs.services import _set_path, load_reference
-    from beredd.register import geo, services
+    from beredd.register import access, geo, services
     from beredd.register.models import Person
-    from beredd.register.services import access
 
     call_command("migrate", verbosity=0)
     load_reference()

@@ -1,4 +1,4 @@
-"""Lint rule (STYLE.md): identifiable register data is read only inside the register app.
+"""Lint rule (CONTRIBUTING.md): identifiable register data is read only inside the register app.
 
 Fails when `Person.objects` appears in a Python file outside src/beredd/register/.
 """

@@ -6,7 +6,6 @@ Development (the default) uses an embedded SQLite database under ``var/``. Produ
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,12 +62,15 @@ INSTALLED_APPS = [
     "beredd.preparedness",
     "beredd.collab",
     "beredd.api",
+    "beredd.site",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "beredd.core.cache_headers.NoStoreMiddleware",  # after WhiteNoise: every page and download is no-store
     "beredd.core.middleware.AuditContextMiddleware",
+    "beredd.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -363,16 +365,14 @@ LOGGING = {
 }
 
 # --- Benchmarks only -------------------------------------------------------------------------------
-# BEREDD_BENCH_ENDPOINTS=1 mounts /bench/floor (the ingest floor, beredd.core.bench) for `make bench`.
+# BEREDD_BENCH_ENDPOINTS=1 mounts /bench/floor (the ingest floor, beredd.site.bench) for `make bench`.
 BENCH_ENDPOINTS = env_bool("BEREDD_BENCH_ENDPOINTS", False)
 if BENCH_ENDPOINTS:
     if PRODUCTION:
         raise ImproperlyConfigured("BEREDD_BENCH_ENDPOINTS is for benchmark servers only, never in production")
-    ROOT_URLCONF = "beredd.core.bench_urls"
+    ROOT_URLCONF = "beredd.site.bench_urls"
 
-DEMO_TODAY_OVERRIDE = None
 SILENCED_SYSTEM_CHECKS: list[str] = []
-BEREDD_SESSION_MFA_MAX_AGE = timedelta(hours=12)
 
 if DJANGO_ENV == "test":
     # Hashing cost is irrelevant to what the tests prove and dominates their run time.

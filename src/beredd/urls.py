@@ -6,7 +6,7 @@ from beredd.core import views as core_views
 # The Django admin is deliberately not mounted: every change must go through services that audit it and
 # through the MFA-protected login. Operators use the management commands and the UI.
 urlpatterns = [
-    path("", include("beredd.core.urls")),
+    path("", include("beredd.site.urls")),
     path("accounts/", include("allauth.urls")),
     path("konto/", include("beredd.accounts.urls")),
     path("org/", include("beredd.orgs.urls")),

@@ -4,7 +4,7 @@ The county analyst schedules a forum meeting, records a decision and an action a
 owner kommun sees the action on its dashboard and closes it. The county publishes a planning direction; two
 kommuner answer and the county sees 2 of 10. Hudiksvall raises a shortcoming; the county lifts it to national;
 national answers and Hudiksvall sees the answer. axe-core runs on every new page: zero violations.
-(Kommun–region agreements and their reminder are not built yet.)
+(Agreements, measures and the library: test_collab_knowledge_story.py.)
 """
 
 from __future__ import annotations

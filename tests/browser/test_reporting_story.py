@@ -72,8 +72,12 @@ def test_heat_wave_round_from_issue_to_feedback(
     assert_accessible(national)
     national.fill("#id_title", "Lägesbild värmebölja")
     national.select_option("#id_template_version", label="Lägesbild värmebölja (v1)")
-    national.select_option("#id_responder", "unit")
-    national.select_option("#id_recipient_roots", label=["Gävle", "Sandviken"])
+    national.check("input[name=responder][value=unit]")
+    # The recipient tree: search, then tick the two kommuner (the search opens their county).
+    for name in ("Gävle", "Sandviken"):
+        national.fill("#tree-search", name)
+        national.get_by_label(name, exact=True).check()
+    national.fill("#tree-search", "")
     national.fill("#id_deadline", (timezone.localtime() + dt.timedelta(hours=20)).strftime("%Y-%m-%dT%H:%M"))
     national.select_option("#id_recurrence", "daily")
     national.fill("#id_recurrence_time", "10:00")

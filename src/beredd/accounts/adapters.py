@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from beredd.accounts import login_throttle
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no type hints
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are created only through invitations from an organisation administrator.
         return False
@@ -35,7 +35,7 @@ class AccountAdapter(DefaultAccountAdapter):
             raise forms.ValidationError(message % {"time": when}, code="too_many_login_attempts")
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
-        user = super().authenticate(request, **credentials)
+        user: AbstractBaseUser | None = super().authenticate(request, **credentials)
         if user is not None:
             login_throttle.record_success(request, _login_of(credentials))
         return user
@@ -59,7 +59,7 @@ def _login_of(credentials: dict[str, Any]) -> str:
     return str(credentials.get("email") or credentials.get("username") or "")
 
 
-class MfaAdapter(DefaultMFAAdapter):
+class MfaAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth ships no type hints
     def get_public_key_credential_rp_entity(self) -> dict[str, Any]:
         entity: dict[str, Any] = super().get_public_key_credential_rp_entity()
         entity["name"] = "Beredd"

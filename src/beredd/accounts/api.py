@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from beredd.accounts import policy
+from beredd.accounts.types import AuthenticatedHttpRequest
 
 PREFIX = "me"
 router = Router(tags=["me"])
@@ -27,13 +27,13 @@ class MeOut(Schema):
 
 
 @router.get("/", response=MeOut, summary="Who am I (and which memberships does this token act with)")
-def me(request: HttpRequest) -> Any:
+def me(request: AuthenticatedHttpRequest) -> Any:
     user = request.user
     token = getattr(request, "api_token", None)
     return {
         "id": user.pk,
-        "email": user.email,  # type: ignore[union-attr]
-        "full_name": user.full_name,  # type: ignore[union-attr]
+        "email": user.email,
+        "full_name": user.full_name,
         "memberships": [
             {"id": m.pk, "organisation_id": m.organisation_id, "organisation_name": m.organisation.name, "role": m.role}
             for m in policy.memberships(user)

@@ -94,7 +94,8 @@ def delay_after(failures: int, free: int = FREE_FAILURES) -> timedelta:
     if failures < free:
         return timedelta(0)
     exponent = min(failures - free, 20)
-    return min(BASE_DELAY * (2**exponent), MAX_DELAY)
+    delay: timedelta = min(BASE_DELAY * (2**exponent), MAX_DELAY)
+    return delay
 
 
 def check(request: HttpRequest, login: str) -> Refusal | None:

@@ -41,19 +41,9 @@ class RequireMfaMiddleware:
             and user.is_authenticated
             and not request.path.startswith(_ALLOWED_PREFIXES)
             and policy.requires_mfa(user)
-            and not _has_mfa(user)
+            and not policy.has_mfa(user)
         ):
             if request.headers.get("HX-Request"):
                 return JsonResponse({"code": "mfa_required"}, status=403)
             return redirect("accounts:mfa-required")
         return self.get_response(request)
-
-
-def _has_mfa(user: object) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    cached = getattr(user, "_beredd_has_mfa", None)
-    if cached is None:
-        cached = Authenticator.objects.filter(user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]).exists()
-        user._beredd_has_mfa = cached  # type: ignore[attr-defined]  # per-request cache
-    return bool(cached)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 from beredd.accounts.models import Membership, Role
+from beredd.core.exceptions import PermissionDeniedError
 from beredd.orgs.models import Organisation
 
 if TYPE_CHECKING:
@@ -104,9 +105,17 @@ def can(user: Any, permission: str, org: Organisation | None) -> bool:
     return bool(roles_at(user, org) & PERMISSIONS[permission])
 
 
-def can_anywhere(user: Any, permission: str) -> bool:
-    granted = PERMISSIONS[permission]
-    return any(m.role in granted for m in memberships(user))
+def require(user: Any, permission: str, org: Organisation | None, *, system: bool = False) -> None:
+    """Raise ``PermissionDeniedError`` unless ``user`` holds ``permission`` at ``org`` (or an ancestor).
+
+    The door every service goes through. ``user=None`` is the system itself (the weekly binder task, built-in
+    templates); it passes only where the caller says ``system=True``. A request never yields ``None`` (an anonymous
+    visitor is ``AnonymousUser``), so no request reaches that branch.
+    """
+    if user is None and system:
+        return
+    if not can(user, permission, org):
+        raise PermissionDeniedError()
 
 
 def orgs_with_permission(user: Any, permission: str) -> list[Organisation]:
@@ -137,6 +146,17 @@ def _minimal_paths(paths: Iterable[str]) -> list[str]:
 
 def requires_mfa(user: Any) -> bool:
     return any(m.role in MFA_REQUIRED_ROLES for m in memberships(user))
+
+
+def has_mfa(user: Any) -> bool:
+    """True when the user has set up a second factor (TOTP or a passkey); cached on the user for the request."""
+    from allauth.mfa.models import Authenticator  # allauth's models load after the app registry
+
+    cached = getattr(user, "_beredd_has_mfa", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]).exists()
+        user._beredd_has_mfa = cached  # per-request cache on the user object
+    return bool(cached)
 
 
 def manageable_roles(user: Any, org: Organisation) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -19,8 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from beredd.accounts import login_throttle, policy
 from beredd.accounts.models import ApiToken, Invitation, Membership, Role, User
+from beredd.accounts.types import Actor
 from beredd.core import audit
-from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
+from beredd.core.exceptions import FieldError, PermissionDeniedError, ValidationFailed
 from beredd.orgs.models import Organisation
 
 INVITATION_DAYS = 14
@@ -31,38 +31,15 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _check_can_grant(*, actor: Any, organisation: Organisation, role: str) -> None:
+def _check_can_grant(*, actor: Actor, organisation: Organisation, role: str) -> None:
     if role not in Role.values:
-        raise ValidationFailed(details=[{"field": "role", "message": _("Unknown role.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="role", message=_("Unknown role."))])
     if role not in policy.manageable_roles(actor, organisation):
         raise PermissionDeniedError(_("You may not grant this role in this organisation."))
 
 
 @transaction.atomic
-def membership_grant(
-    *, actor: Any, user: User, organisation: Organisation, role: str, valid_until: Any = None, via: str = "ui"
-) -> Membership:
-    _check_can_grant(actor=actor, organisation=organisation, role=role)
-    membership, created = Membership.objects.get_or_create(
-        user=user,
-        organisation=organisation,
-        role=role,
-        defaults={"granted_by": actor if getattr(actor, "pk", None) else None, "valid_until": valid_until},
-    )
-    if not created:
-        before = audit.snapshot(membership, ["is_active", "valid_until"])
-        membership.is_active = True
-        membership.valid_until = valid_until
-        membership.save(update_fields=["is_active", "valid_until", "updated_at"])
-        changes = audit.diff(before, audit.snapshot(membership, ["is_active", "valid_until"]))
-    else:
-        changes = {"user": {"before": None, "after": user.pk}, "role": {"before": None, "after": role}}
-    audit.record(actor=actor, action="membership.grant", target=membership, organisation=organisation, changes=changes, via=via)
-    return membership
-
-
-@transaction.atomic
-def membership_revoke(*, actor: Any, membership: Membership, via: str = "ui") -> Membership:
+def membership_revoke(*, actor: Actor, membership: Membership, via: str = "ui") -> Membership:
     _check_can_grant(actor=actor, organisation=membership.organisation, role=membership.role)
     if membership.is_active:
         membership.is_active = False
@@ -81,7 +58,7 @@ def membership_revoke(*, actor: Any, membership: Membership, via: str = "ui") ->
 
 
 @transaction.atomic
-def user_set_active(*, actor: Any, user: User, active: bool, organisation: Organisation) -> User:
+def user_set_active(*, actor: Actor, user: User, active: bool, organisation: Organisation) -> User:
     """Deactivate a user (an org admin of every org the user belongs to, or a national admin)."""
     orgs = {m.organisation for m in Membership.objects.filter(user=user).select_related("organisation")}
     if not orgs or not all(policy.can(actor, "membership.manage", o) for o in orgs):
@@ -100,7 +77,7 @@ def user_set_active(*, actor: Any, user: User, active: bool, organisation: Organ
 
 
 @transaction.atomic
-def user_unlock_login(*, actor: Any, user: User, organisation: Organisation) -> int:
+def user_unlock_login(*, actor: Actor, user: User, organisation: Organisation) -> int:
     """Lift every log-in delay and lock on ``user`` (an admin of one of the user's organisations).
 
     Returns the number of counters removed; audited even when there was nothing to lift, since an
@@ -121,13 +98,15 @@ def user_unlock_login(*, actor: Any, user: User, organisation: Organisation) -> 
     return removed
 
 
-def invitation_create(*, actor: Any, organisation: Organisation, email: str, role: str) -> tuple[Invitation, str]:
+def invitation_create(*, actor: Actor, organisation: Organisation, email: str, role: str) -> tuple[Invitation, str]:
     """Invite ``email`` to ``role`` in ``organisation``; e-mails a one-time link. Returns (invitation, secret)."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationFailed(details=[{"field": "email", "message": _("Enter a valid e-mail address.")}]) from None
+        raise ValidationFailed(
+            details=[FieldError(row=None, field="email", message=_("Enter a valid e-mail address."))]
+        ) from None
     _check_can_grant(actor=actor, organisation=organisation, role=role)
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -184,11 +163,11 @@ def invitation_accept(*, secret: str, full_name: str, password: str, existing_us
     if user is None:
         errors = []
         if not full_name.strip():
-            errors.append({"field": "full_name", "message": _("Enter your name.")})
+            errors.append(FieldError(row=None, field="full_name", message=_("Enter your name.")))
         try:
             validate_password(password, User(email=invitation.email, full_name=full_name))
         except ValidationError as exc:
-            errors.extend({"field": "password", "message": m} for m in exc.messages)
+            errors.extend(FieldError(row=None, field="password", message=m) for m in exc.messages)
         if errors:
             raise ValidationFailed(details=errors)
         user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
@@ -212,15 +191,19 @@ def invitation_accept(*, secret: str, full_name: str, password: str, existing_us
     return user
 
 
-def token_create(*, actor: User, membership: Membership, name: str, days: int) -> tuple[ApiToken, str]:
+def token_create(*, actor: Actor, membership: Membership, name: str, days: int) -> tuple[ApiToken, str]:
     """Create a personal access token bound to one of the actor's own memberships. Returns (token, secret)."""
     errors = []
     if membership.user_id != actor.pk or not membership.is_current:
         raise PermissionDeniedError(_("A token can only be bound to one of your own current memberships."))
     if not name.strip():
-        errors.append({"field": "name", "message": _("Give the token a name.")})
+        errors.append(FieldError(row=None, field="name", message=_("Give the token a name.")))
     if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
-        errors.append({"field": "days", "message": _("Validity must be 1–%(max)d days.") % {"max": settings.API_TOKEN_MAX_DAYS}})
+        errors.append(
+            FieldError(
+                row=None, field="days", message=_("Validity must be 1–%(max)d days.") % {"max": settings.API_TOKEN_MAX_DAYS}
+            )
+        )
     if errors:
         raise ValidationFailed(details=errors)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -249,7 +232,7 @@ def token_create(*, actor: User, membership: Membership, name: str, days: int) -
 
 
 @transaction.atomic
-def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     if token.user_id != actor.pk and not policy.can(actor, "membership.manage", token.membership.organisation):
         raise PermissionDeniedError()
     if token.revoked_at is None:

@@ -16,6 +16,8 @@ from beredd.accounts import login_throttle, policy, selectors, services
 from beredd.accounts.context import current_org, set_current_org
 from beredd.accounts.forms import InvitationAcceptForm, InvitationForm, TokenForm
 from beredd.accounts.models import Role, User
+from beredd.accounts.types import AuthenticatedHttpRequest
+from beredd.core.bounds import parse_id
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.orgs import selectors as org_selectors
@@ -29,10 +31,7 @@ def mfa_required(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def switch_org(request: HttpRequest) -> HttpResponse:
-    try:
-        org_id = int(request.POST.get("org", ""))
-    except ValueError:
-        org_id = 0
+    org_id = parse_id(request.POST.get("org", "")) or 0
     org = set_current_org(request, org_id)
     if org is None:
         raise NotFoundError("organisation", org_id)
@@ -102,7 +101,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def invitation_create(request: HttpRequest) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Check the e-mail address and role."))
@@ -168,7 +167,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def user_toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_toggle_active(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """Deactivate (or reactivate) a user account. Only for admins of every organisation the user belongs to."""
     org = current_org(request)
     if org is None:
@@ -186,7 +185,7 @@ def user_toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_unlock(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """Lift log-in delays and locks on a user's account (an admin of one of the user's organisations)."""
     org = current_org(request)
     if org is None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from ninja import NinjaAPI
-
+from beredd.accounts import api as accounts_api
 from beredd.api import problems
 from beredd.api.auth import session_auth, token_auth
 from beredd.api.docs import AccessibleDocs
+from beredd.collab import api as collab_api
+from beredd.comms import api as comms_api
+from beredd.orgs import api as orgs_api
+from beredd.preparedness import api as preparedness_api
+from beredd.register import api as register_api
+from beredd.reporting import api as reporting_api
 
-api = NinjaAPI(
+api = problems.ProblemAPI(
     title="Beredd API",
     version="1.0.0",
     description=(
@@ -21,14 +24,10 @@ api = NinjaAPI(
     auth=[token_auth, session_auth],
     urls_namespace="api",
     docs=AccessibleDocs(),
+    renderer=problems.FiniteJSONRenderer(),
 )
 problems.install(api)
 
-for _app in ("orgs", "accounts", "reporting", "register", "preparedness", "collab", "comms"):
-    try:
-        _module = import_module(f"beredd.{_app}.api")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"beredd.{_app}.api":
-            raise
-        continue
-    api.add_router(f"/{getattr(_module, 'PREFIX', _app)}/", _module.router)
+# Each app's router under its PREFIX, in this order. A new app with an API is imported above and added here.
+for _module in (orgs_api, accounts_api, reporting_api, register_api, preparedness_api, collab_api, comms_api):
+    api.add_router(f"/{_module.PREFIX}/", _module.router)

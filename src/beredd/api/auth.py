@@ -20,7 +20,7 @@ class TokenAuth(HttpBearer):
         # The token acts only with the one membership it is bound to.
         policy.restrict_to_membership(user, api_token.membership)
         request.user = user
-        request.api_token = api_token  # type: ignore[attr-defined]
+        request.api_token = api_token  # type: ignore[attr-defined]  # ninja's signature says HttpRequest; see accounts.types
         return user
 
 
@@ -29,12 +29,19 @@ class SessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # A request that carries a bearer token, or no session cookie at all, is not a session request: it gets
+        # 401 when the token is bad, not a CSRF 403 (there is no session whose CSRF token could be checked).
+        if request.headers.get("Authorization") or self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if key is None:  # not a session request (see _get_key): never authenticate it without the CSRF check
+            return None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
-            from beredd.accounts.middleware import _has_mfa
-
-            if policy.requires_mfa(user) and not _has_mfa(user):
+            if policy.requires_mfa(user) and not policy.has_mfa(user):
                 return None
             return user
         return None

@@ -1,4 +1,6 @@
-"""Demo data: Gävleborg's quarterly collaboration forum for municipal care, with a held meeting and open actions."""
+"""Demo data: Gävleborg's quarterly collaboration forum for municipal care, with a held meeting and open actions;
+Gävle's agreements with Region Gävleborg (one ending soon); every kommun's measures per priority area for the
+year; the knowledge library at national, county and kommun level."""
 
 from __future__ import annotations
 
@@ -7,7 +9,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from beredd.collab.models import Forum
+from beredd.collab.models import Agreement, Forum, LibraryItem, Measure
+from beredd.collab.services import agreements as agreement_services
+from beredd.collab.services import library as library_services
+from beredd.collab.services import measures as measure_services
 from beredd.collab.services import meetings as services
 from beredd.orgs.models import Organisation
 
@@ -15,7 +20,14 @@ FORUM_NAME = "Länsforum för kommunal vård och omsorg – beredskap"
 
 
 def load(ctx: Any) -> None:
-    """Idempotent: does nothing when the forum exists."""
+    """Idempotent: each part does nothing when its data exists."""
+    _load_forum(ctx)
+    _load_agreements(ctx)
+    _load_measures(ctx)
+    _load_library(ctx)
+
+
+def _load_forum(ctx: Any) -> None:
     analyst = ctx.users["lan_coordinator"]
     if Forum.objects.filter(owner=ctx.lan, name=FORUM_NAME).exists():
         return
@@ -77,3 +89,145 @@ def load(ctx: Any) -> None:
                 "due_date": timezone.localdate() + dt.timedelta(days=days),
             },
         )
+
+
+def _load_agreements(ctx: Any) -> None:
+    gavle = next(k for k in ctx.kommuner if k.code == "2180")
+    if Agreement.objects.filter(kommun=gavle).exists():
+        return
+    mas = ctx.users["mas"]
+    region = Organisation.objects.get(kind=Organisation.Kind.REGION, code=ctx.lan.code)
+    today = timezone.localdate()
+    for title, area, valid_from, valid_until, review, crisis in (
+        (
+            "Överenskommelse om medicintekniska produkter och hjälpmedel",
+            "devices",
+            dt.date(today.year - 3, 6, 1),
+            today + dt.timedelta(days=45),  # ends soon: on the dashboard and reminded
+            None,
+            "Regionen levererar syrgas och reservbatterier enligt prioriteringslista vid elavbrott.",
+        ),
+        (
+            "Avtal om läkarmedverkan i kommunal hälso- och sjukvård",
+            "physicians",
+            dt.date(today.year - 2, 1, 1),
+            None,
+            dt.date(today.year + 1, 3, 31),
+            "Jourläkare nås via regionens tjänsteman i beredskap vid stabsläge.",
+        ),
+        ("Läkemedelsförsörjning och akutläkemedelsförråd", "medicines", dt.date(today.year - 1, 1, 1), None, None, ""),
+        ("Smittskydd och vårdhygien – kunskapsstöd", "infection", dt.date(today.year - 1, 4, 1), None, None, ""),
+        (
+            "Gemensamt journalsystem och informationsöverföring",
+            "it",
+            dt.date(today.year - 4, 1, 1),
+            dt.date(today.year + 2, 12, 31),
+            None,
+            "Reservrutin på papper vid avbrott längre än fyra timmar.",
+        ),
+    ):
+        agreement_services.agreement_create(
+            actor=mas,
+            kommun=gavle,
+            values={
+                "title": title,
+                "area": area,
+                "parties": [region],
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+                "review_date": review,
+                "responsible_name": "Maria MAS",
+                "contact": "mas@demo.beredd.se",
+                "crisis_terms": crisis,
+            },
+        )
+
+
+MEASURES = [
+    ("planering", "Planera för 30 dagar utan leveranser"),
+    ("ordinarie", "Reservkraft och kontinuitetsplan för särskilt boende"),
+    ("samverkan", "Gemensam stabsövning med regionen"),
+    ("utbildning", "Utbildning i krisberedskap för nya chefer"),
+    ("upphandling", "Krav på krisberedskap i upphandling av hemtjänst"),
+    ("kommunikation", "Kriskommunikation på lätt svenska till brukare och anhöriga"),
+]
+
+
+def _load_measures(ctx: Any) -> None:
+    import random
+
+    year = timezone.localdate().year
+    if Measure.objects.filter(year=year, kommun_path__startswith=ctx.lan.path).exists():
+        return
+    rng = random.Random(13)
+    actor = ctx.users["lan_coordinator"]  # acts for the county's kommuner (collab.act at the county)
+    statuses = ["planned", "ongoing", "done", "done", "postponed"]
+    for kommun in ctx.kommuner:
+        for area, title in rng.sample(MEASURES, 3):
+            measure_services.measure_create(
+                actor=actor,
+                kommun=kommun,
+                values={
+                    "year": year,
+                    "priority_area": area,
+                    "title": title,
+                    "status": rng.choice(statuses),
+                    "responsible": f"Beredskapssamordnare {kommun.name}",
+                    "due_date": dt.date(year, rng.choice([6, 9, 11]), 30),
+                },
+            )
+
+
+def _load_library(ctx: Any) -> None:
+    if LibraryItem.objects.exists():
+        return
+    nation = ctx.lan.parent.parent
+    gavle = next(k for k in ctx.kommuner if k.code == "2180")
+    for actor, publisher, values in (
+        (
+            ctx.users["national"],
+            nation,
+            {
+                "kind": "link",
+                "title": "Kunskapsguiden: krisberedskap i vård och omsorg",
+                "url": "https://kunskapsguiden.se/",
+                "priority_area": "planering",
+                "topics": "krisberedskap, planering",
+                "summary": "Socialstyrelsens kunskapsstöd för kommunernas krisberedskap.",
+            },
+        ),
+        (
+            ctx.users["national"],
+            nation,
+            {
+                "kind": "guidance",
+                "title": "Handbok i kommunal krisberedskap – kommunal hälso- och sjukvård",
+                "url": "https://www.msb.se/",
+                "priority_area": "ordinarie",
+                "topics": "kontinuitet, avtal",
+            },
+        ),
+        (
+            ctx.users["lan_coordinator"],
+            ctx.lan,
+            {
+                "kind": "lesson",
+                "title": "Erfarenheter från länsövningen om långvarigt elavbrott",
+                "priority_area": "samverkan",
+                "topics": "elavbrott, syrgas",
+                "summary": "Syrgaskoncentratorer i hemsjukvården behöver en förteckning och en rutin för reservtuber.",
+            },
+        ),
+        (
+            ctx.users["mas"],
+            gavle,
+            {
+                "kind": "routine",
+                "title": "Gävles rutin för syrgas vid elavbrott",
+                "url": "https://www.gavle.se/",
+                "priority_area": "ordinarie",
+                "topics": "syrgas, elavbrott",
+            },
+        ),
+    ):
+        library_services.library_publish(actor=actor, publisher=publisher, values=values)

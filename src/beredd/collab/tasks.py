@@ -150,3 +150,42 @@ def send_shortcoming_answer(shortcoming_id: int) -> int:
         template="collab/email/shortcoming_answer.txt",
         context={"item": item, "link": _link("collab:shortcoming", item.pk)},
     )
+
+
+def _kommun_emails(kommun_id: int) -> list[str]:
+    return sorted(
+        set(
+            Membership.objects.current()
+            .filter(organisation_id=kommun_id, role__in=[Role.MAS, Role.COORDINATOR])
+            .values_list("user__email", flat=True)
+        )
+    )
+
+
+@task()
+def send_agreement_reminders(today_iso: str = "") -> int:
+    """Remind the kommun's MAS and coordinators of agreements that end, or are due for review, within
+    EXPIRY_NOTICE_DAYS. Each reminder is sent once per date (a changed date is reminded again). Idempotent."""
+    from beredd.collab.models import Agreement
+    from beredd.collab.models.agreements import EXPIRY_NOTICE_DAYS
+
+    today = dt.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
+    horizon = today + dt.timedelta(days=EXPIRY_NOTICE_DAYS)
+    now = timezone.now()
+    sent = 0
+    ending = Agreement.objects.filter(expiry_reminded_at__isnull=True, valid_until__gte=today, valid_until__lte=horizon)
+    review = Agreement.objects.filter(review_reminded_at__isnull=True, review_date__gte=today, review_date__lte=horizon)
+    for kind, qs, column in (("expiry", ending, "expiry_reminded_at"), ("review", review, "review_reminded_at")):
+        for agreement in qs.select_related("kommun"):
+            context = {"agreement": agreement, "kind": kind, "link": _link("collab:agreement", agreement.pk)}
+            sent += mail_send(
+                kind=Message.Kind.AGREEMENT_REMINDER,
+                to=_kommun_emails(agreement.kommun_id),
+                organisation=agreement.kommun,
+                subject=_("Agreement ends: %(title)s") if kind == "expiry" else _("Agreement due for review: %(title)s"),
+                subject_params={"title": agreement.title[:150]},
+                template="collab/email/agreement_reminder.txt",
+                context=context,
+            )
+            Agreement.objects.filter(pk=agreement.pk).update(**{column: now})
+    return sent

@@ -7,14 +7,11 @@ import datetime as dt
 import decimal
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 
 from beredd.core.models import AuditEvent
-
-if TYPE_CHECKING:
-    from beredd.orgs.models import Organisation
 
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", default=None)
 
@@ -57,7 +54,7 @@ def record(
     actor: Any,
     action: str,
     target: models.Model | None = None,
-    organisation: Organisation | None = None,
+    organisation: models.Model | None = None,
     changes: dict[str, Any] | None = None,
     via: str = "ui",
     target_label: str | None = None,
@@ -74,7 +71,7 @@ def record(
     return AuditEvent.objects.create(
         actor=user,
         actor_label=label[:254],
-        organisation=organisation,
+        organisation_id=getattr(organisation, "pk", None),
         org_path=getattr(organisation, "path", "") or "",
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
@@ -86,10 +83,11 @@ def record(
     )
 
 
-def _organisation_of(target: models.Model) -> Organisation | None:
-    from beredd.orgs.models import Organisation
-
-    if isinstance(target, Organisation):
+def _organisation_of(target: models.Model) -> models.Model | None:
+    # The organisation model, found through the audit log's own foreign key: core names no domain app.
+    organisation = AuditEvent._meta.get_field("organisation").related_model
+    assert isinstance(organisation, type)
+    if isinstance(target, organisation):
         return target
     org = getattr(target, "organisation", None)
-    return org if isinstance(org, Organisation) else None
+    return org if isinstance(org, organisation) else None

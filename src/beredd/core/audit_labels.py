@@ -4,7 +4,7 @@ Codes (``auth.login``) and Python values (``{'before': 'not_started', ...}``) ar
 code passed to ``audit.record`` has a label here (``core/tests/test_audit_labels.py`` scans the code base);
 an unknown code, e.g. from an older release still in the log, is humanised rather than shown raw.
 Changes read as "field label: old → new", with the target model's verbose names and choice labels.
-Strings only: core does not import the domain apps (STYLE.md); models are looked up by label at run time.
+Strings only: core does not import the domain apps (CONTRIBUTING.md); models are looked up by label at run time.
 """
 
 from __future__ import annotations
@@ -110,6 +110,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "collab.action_add": _lazy("Action added"),
     "collab.action_comment": _lazy("Action commented"),
     "collab.action_status": _lazy("Action status changed"),
+    "collab.agreement_create": _lazy("Agreement recorded"),
+    "collab.agreement_update": _lazy("Agreement changed"),
     "collab.attachment_add": _lazy("Meeting attachment added"),
     "collab.attendance": _lazy("Attendance recorded"),
     "collab.decision_add": _lazy("Decision recorded"),
@@ -117,6 +119,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "collab.direction_remind": _lazy("Planning direction reminder sent"),
     "collab.forum_create": _lazy("Forum created"),
     "collab.invitations_send": _lazy("Meeting invitations sent"),
+    "collab.library_link": _lazy("Library item linked"),
+    "collab.library_publish": _lazy("Library item published"),
+    "collab.library_update": _lazy("Library item revised"),
+    "collab.measure_create": _lazy("Measure recorded"),
+    "collab.measure_update": _lazy("Measure changed"),
     "collab.meeting_create": _lazy("Meeting scheduled"),
     "collab.meeting_notes": _lazy("Meeting notes saved"),
     "collab.meeting_update": _lazy("Meeting changed"),
@@ -284,9 +291,9 @@ class _Names:
 
 
 def _role_labels() -> dict[str, str]:
-    from beredd.accounts.models import Role  # accounts is part of the shell core already uses (policy)
-
-    return {value: str(label) for value, label in Role.choices}
+    # The roles' labels, read from the membership model by its label: core imports no domain app.
+    role = apps.get_model("accounts", "Membership")._meta.get_field("role")
+    return {str(value): str(label) for value, label in role.choices or []}
 
 
 def _value(model: type[models.Model] | None, key: str, value: Any, names: _Names) -> str:

@@ -5,9 +5,20 @@ One handler renders them as HTML (``core.views``) and one as RFC 9457 problem de
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.utils.translation import gettext_lazy as _
+
+
+class FieldError(TypedDict):
+    """One thing wrong with the input, as ``ValidationFailed.details`` lists them: the row of an uploaded table
+    (``None`` for a form or a single object), the field (``None``: the input as a whole), and a message naming what
+    is wrong. Build it as
+    ``FieldError(row=None, field="name", message=_("..."))``; it is a plain dict at run time (JSON, templates)."""
+
+    row: int | None
+    field: str | None
+    message: str
 
 
 class DomainError(Exception):
@@ -40,7 +51,7 @@ class PermissionDeniedError(DomainError):
 
 
 class ValidationFailed(DomainError):  # noqa: N818 (reads as a sentence: raise ValidationFailed)
-    """Bad input. ``details`` is a list of {"row", "field", "message"} dicts naming what is wrong."""
+    """Bad input. ``details`` is a list of ``FieldError`` naming what is wrong."""
 
     code = "validation_failed"
     status = 422

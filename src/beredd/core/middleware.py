@@ -40,3 +40,50 @@ class DomainErrorMiddleware:
             return None
         template = "core/_error_inline.html" if request.headers.get("HX-Request") else "core/error.html"
         return render(request, template, {"status": exception.status, "error": exception}, status=exception.status)
+
+
+class RefuseNulMiddleware:
+    """Refuse any request whose path, query string or form fields contain a NUL character.
+
+    One place for the whole class: PostgreSQL cannot store or compare NUL (a search for it raised DataError), and
+    no real input carries one. API requests get a 422 problem document; pages get Django's 400 page. JSON bodies
+    are checked by the API's input schemas (``beredd.api.schemas.InputSchema``); Django form fields already
+    refuse NUL.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._nul_field(request)
+        if field is not None:
+            if request.path.startswith("/api/"):
+                import json
+
+                body = {
+                    "type": "https://beredd.se/problems/validation_failed",
+                    "title": "The input is not valid.",
+                    "status": 422,
+                    "code": "validation_failed",
+                    "detail": f"{field} contains a NUL character.",
+                    "instance": request.path.replace("\x00", ""),
+                    "errors": [{"field": field, "message": "Contains a NUL character.", "type": "nul_character"}],
+                }
+                return HttpResponse(json.dumps(body), status=422, content_type="application/problem+json")
+            from django.core.exceptions import BadRequest
+
+            raise BadRequest(f"{field} contains a NUL character.")
+        return self.get_response(request)
+
+    @staticmethod
+    def _nul_field(request: HttpRequest) -> str | None:
+        if "\x00" in request.path:
+            return "path"
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return key.replace("\x00", "") or "query"
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            for key, values in request.POST.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    return key.replace("\x00", "") or "form"
+        return None

@@ -11,10 +11,6 @@ from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation, OrganisationQuerySet
 
 
-def organisation_ids_visible_to(*, user: Any, permission: str = "org.view") -> OrganisationQuerySet:
-    return policy.visible_organisations(user, permission)
-
-
 def organisation_get_for_user(*, user: Any, org_id: int, permission: str = "org.view") -> Organisation:
     """Return the org if the user has ``permission`` there; missing and forbidden both raise NotFoundError."""
     org = Organisation.objects.filter(pk=org_id).select_related("parent").first()

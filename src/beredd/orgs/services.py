@@ -14,8 +14,9 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import Actor
 from beredd.core import audit, tables
-from beredd.core.exceptions import DomainError, ValidationFailed
+from beredd.core.exceptions import DomainError, FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.orgs.validators import normalise_org_number, normalise_postcode
 
@@ -93,7 +94,7 @@ def _clean_unit_values(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str
 
 
 @transaction.atomic
-def unit_create(*, kommun: Organisation, actor: Any, values: dict[str, Any], via: str = "ui") -> Organisation:
+def unit_create(*, kommun: Organisation, actor: Actor | None, values: dict[str, Any], via: str = "ui") -> Organisation:
     """Create a unit under ``kommun``. Raises ``ValidationFailed`` listing each bad field."""
     if kommun.kind != Organisation.Kind.KOMMUN:
         raise ValidationFailed(_("Units can only be added to a municipality."))
@@ -101,7 +102,7 @@ def unit_create(*, kommun: Organisation, actor: Any, values: dict[str, Any], via
     if clean["code"] and Organisation.objects.filter(kind=Organisation.Kind.UNIT, code=clean["code"]).exists():
         errors["code"] = _("Another unit already has the code %(code)s.") % {"code": clean["code"]}
     if errors:
-        raise ValidationFailed(details=[{"field": k, "message": v} for k, v in errors.items()])
+        raise ValidationFailed(details=[FieldError(row=None, field=k, message=v) for k, v in errors.items()])
     unit = Organisation.objects.create(kind=Organisation.Kind.UNIT, parent=kommun, **clean)
     _set_path(unit)
     audit.record(
@@ -111,7 +112,7 @@ def unit_create(*, kommun: Organisation, actor: Any, values: dict[str, Any], via
 
 
 @transaction.atomic
-def unit_update(*, unit: Organisation, actor: Any, values: dict[str, Any], via: str = "ui") -> Organisation:
+def unit_update(*, unit: Organisation, actor: Actor | None, values: dict[str, Any], via: str = "ui") -> Organisation:
     if unit.kind != Organisation.Kind.UNIT:
         raise ValidationFailed(_("Only units can be edited here; reference data comes from SCB."))
     unit = Organisation.objects.select_for_update().get(pk=unit.pk)
@@ -123,7 +124,7 @@ def unit_update(*, unit: Organisation, actor: Any, values: dict[str, Any], via: 
     ):
         errors["code"] = _("Another unit already has the code %(code)s.") % {"code": clean["code"]}
     if errors:
-        raise ValidationFailed(details=[{"field": k, "message": v} for k, v in errors.items()])
+        raise ValidationFailed(details=[FieldError(row=None, field=k, message=v) for k, v in errors.items()])
     for key, value in clean.items():
         setattr(unit, key, value)
     unit.save()
@@ -134,7 +135,7 @@ def unit_update(*, unit: Organisation, actor: Any, values: dict[str, Any], via: 
 
 
 @transaction.atomic
-def unit_set_active(*, unit: Organisation, actor: Any, active: bool, via: str = "ui") -> Organisation:
+def unit_set_active(*, unit: Organisation, actor: Actor | None, active: bool, via: str = "ui") -> Organisation:
     """Deactivate or reactivate a unit. Units are never hard-deleted: they may carry reports and audit rows."""
     if unit.kind != Organisation.Kind.UNIT:
         raise ValidationFailed(_("Only units can be deactivated."))
@@ -159,7 +160,7 @@ IMPORT_COLUMNS = UNIT_FIELDS
 @dataclass
 class ImportResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
     created: int = 0
 
     @property
@@ -177,12 +178,14 @@ def read_table(*, filename: str, content: bytes) -> list[dict[str, str]]:
     if not content.strip():
         raise ValidationFailed(_("The file is empty."))
     return [
-        {key: "" if value is None else str(value).strip() for key, value in row.items() if key is not None}
+        tables.Row.at(
+            row.line, {key: "" if value is None else str(value).strip() for key, value in row.items() if key is not None}
+        )
         for row in tables.read_table(filename=filename, content=content)
     ]
 
 
-def units_import(*, kommun: Organisation, actor: Any, filename: str, content: bytes, commit: bool) -> ImportResult:
+def units_import(*, kommun: Organisation, actor: Actor | None, filename: str, content: bytes, commit: bool) -> ImportResult:
     """Validate every row; with ``commit`` create all units in one transaction, or none if any row is bad.
 
     Row numbers in errors are spreadsheet rows (the header is row 1).
@@ -190,26 +193,27 @@ def units_import(*, kommun: Organisation, actor: Any, filename: str, content: by
     rows = read_table(filename=filename, content=content)
     result = ImportResult()
     if not rows:
-        result.errors.append({"row": None, "field": None, "message": _("The file has no data rows.")})
+        result.errors.append(FieldError(row=None, field=None, message=_("The file has no data rows.")))
         return result
     missing = [c for c in ("name", "service_kind") if c not in rows[0]]
     if missing:
-        result.errors.append({"row": 1, "field": ", ".join(missing), "message": _("Required columns are missing.")})
+        result.errors.append(FieldError(row=1, field=", ".join(missing), message=_("Required columns are missing.")))
         return result
     unknown = sorted(set(rows[0]) - set(IMPORT_COLUMNS) - {""})
     if unknown:
         result.errors.append(
-            {
-                "row": 1,
-                "field": ", ".join(unknown),
-                "message": _("Unknown columns; allowed are: %(cols)s.") % {"cols": ", ".join(IMPORT_COLUMNS)},
-            }
+            FieldError(
+                row=1,
+                field=", ".join(unknown),
+                message=_("Unknown columns; allowed are: %(cols)s.") % {"cols": ", ".join(IMPORT_COLUMNS)},
+            )
         )
     seen_codes: dict[str, int] = {}
     existing_codes = set(Organisation.objects.filter(kind=Organisation.Kind.UNIT).exclude(code="").values_list("code", flat=True))
     existing_names = set(Organisation.objects.filter(parent=kommun).values_list("name", flat=True))
     seen_names: dict[str, int] = {}
-    for index, raw in enumerate(rows, start=2):
+    for fallback, raw in enumerate(rows, start=2):
+        index = tables.row_number(raw, fallback)
         clean, errors = _clean_unit_values(raw)
         code = clean["code"]
         if code:
@@ -227,7 +231,7 @@ def units_import(*, kommun: Organisation, actor: Any, filename: str, content: by
             }
         seen_names.setdefault(clean["name"], index)
         for field_name, message in errors.items():
-            result.errors.append({"row": index, "field": field_name, "message": message})
+            result.errors.append(FieldError(row=index, field=field_name, message=message))
         result.rows.append({"row": index, **clean})
     if commit and result.ok:
         with transaction.atomic():
@@ -275,7 +279,7 @@ def _upsert(*, kind: str, code: str, name: str, parent: Organisation | None, sta
 
 
 @transaction.atomic
-def load_reference(*, actor: Any = None) -> dict[str, int]:
+def load_reference(*, actor: Actor | None = None) -> dict[str, int]:
     """Load nation, civilområden, län, kommuner and regions. Idempotent: running twice changes nothing; a renamed
     kommun (same code) is updated in place. Returns counts of created and updated rows."""
     stats = {"created": 0, "updated": 0}

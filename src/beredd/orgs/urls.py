@@ -6,10 +6,10 @@ app_name = "orgs"
 
 urlpatterns = [
     path("", views.org_detail, name="home"),
-    path("<int:org_id>/", views.org_detail, name="detail"),
+    path("<id:org_id>/", views.org_detail, name="detail"),
     path("sok/", views.org_search, name="search"),
-    path("<int:org_id>/enheter/ny/", views.unit_create, name="unit-create"),
-    path("<int:org_id>/enheter/import/", views.unit_import, name="unit-import"),
-    path("enhet/<int:unit_id>/redigera/", views.unit_edit, name="unit-edit"),
-    path("enhet/<int:unit_id>/aktiv/", views.unit_toggle_active, name="unit-toggle-active"),
+    path("<id:org_id>/enheter/ny/", views.unit_create, name="unit-create"),
+    path("<id:org_id>/enheter/import/", views.unit_import, name="unit-import"),
+    path("enhet/<id:unit_id>/redigera/", views.unit_edit, name="unit-edit"),
+    path("enhet/<id:unit_id>/aktiv/", views.unit_toggle_active, name="unit-toggle-active"),
 ]

@@ -33,14 +33,23 @@ def normalise_org_number(value: str) -> str:
     return f"{match.group(1)}-{match.group(2)}"
 
 
-_POSTCODE = re.compile(r"^\d{3} ?\d{2}$")
+# A Swedish postcode (PostNord) is five digits and never starts with 0.
+_POSTCODE = re.compile(r"[1-9]\d{4}")
+
+
+def parse_postcode(value: object) -> str | None:
+    """The one postcode rule: five digits, the first 1-9, white space anywhere ignored; ``"801 84"`` or None."""
+    digits = re.sub(r"\s", "", str(value or ""))
+    if not _POSTCODE.fullmatch(digits):
+        return None
+    return f"{digits[:3]} {digits[3:]}"
 
 
 def normalise_postcode(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
+    """``parse_postcode`` for a form or service field: blank stays blank, anything else invalid raises."""
+    if not (value or "").strip():
         return ""
-    if not _POSTCODE.match(value):
+    postcode = parse_postcode(value)
+    if postcode is None:
         raise ValidationError(_("A Swedish postcode has five digits, e.g. 801 84."), code="postcode")
-    digits = value.replace(" ", "")
-    return f"{digits[:3]} {digits[3:]}"
+    return postcode

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.orgs import selectors, services
@@ -18,6 +21,7 @@ from beredd.orgs.forms import ImportForm, UnitForm
 from beredd.orgs.models import Organisation
 
 _IMPORT_SESSION = "beredd_unit_import"
+PREVIEW_PAGE_SIZE = 100
 
 
 @login_required
@@ -45,15 +49,15 @@ def org_detail(request: HttpRequest, org_id: int | None = None) -> HttpResponse:
 
 
 @login_required
-def org_search(request: HttpRequest) -> HttpResponse:
+def org_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     results = selectors.search_for_user(user=request.user, query=query) if query.strip() else []
-    template = "orgs/_search_results.html" if request.htmx else "orgs/search.html"  # type: ignore[attr-defined]
+    template = "orgs/_search_results.html" if request.htmx else "orgs/search.html"
     return render(request, template, {"results": results, "q": query})
 
 
 @login_required
-def unit_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def unit_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     kommun = selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="org.manage_units")
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +72,7 @@ def unit_create(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_edit(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.organisation_get_for_user(user=request.user, org_id=unit_id, permission="org.manage_units")
     if unit.kind != Organisation.Kind.UNIT:
         raise NotFoundError("unit", unit_id)
@@ -86,7 +90,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def unit_toggle_active(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_toggle_active(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.organisation_get_for_user(user=request.user, org_id=unit_id, permission="org.manage_units")
     services.unit_set_active(unit=unit, actor=request.user, active=not unit.is_active)
     messages.success(
@@ -99,7 +103,7 @@ def unit_toggle_active(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def unit_import(request: HttpRequest, org_id: int) -> HttpResponse:
+def unit_import(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     """Two steps: upload and preview (nothing saved), then confirm (all rows or none)."""
     kommun = selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="org.manage_units")
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -137,6 +141,20 @@ def unit_import(request: HttpRequest, org_id: int) -> HttpResponse:
                     "name": upload.name,
                     "content": base64.b64encode(content).decode(),
                 }
-    return render(
-        request, "orgs/unit_import.html", {"form": form, "kommun": kommun, "result": result, "columns": services.IMPORT_COLUMNS}
-    )
+    elif request.method == "GET" and request.GET.get("page"):
+        # Paging through the preview of the file stored for confirmation (nothing is saved).
+        stored = request.session.get(_IMPORT_SESSION)
+        if stored and stored.get("kommun") == kommun.pk:
+            result = services.units_import(
+                kommun=kommun,
+                actor=request.user,
+                filename=stored["name"],
+                content=base64.b64decode(stored["content"]),
+                commit=False,
+            )
+    context: dict[str, Any] = {"form": form, "kommun": kommun, "result": result, "columns": services.IMPORT_COLUMNS}
+    if result is not None:
+        # The preview and the problem list are paged, so a large file never renders one huge page.
+        context["rows_page"] = Paginator(result.rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+        context["errors_page"] = Paginator(result.errors, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orgs/unit_import.html", context)

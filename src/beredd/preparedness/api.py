@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from pydantic import Field
 
+from beredd.accounts.types import AuthenticatedHttpRequest
+from beredd.api.schemas import InputSchema
+from beredd.core.bounds import Id, ShortText, Year
 from beredd.preparedness import selectors, self_assessment, services
 
 PREFIX = "preparedness"
@@ -25,11 +29,11 @@ class UnitPlanOut(Schema):
     heat_sensitive: bool
 
 
-class HeatIn(Schema):
-    level: str
+class HeatIn(InputSchema):
+    level: ShortText
     valid_from: dt.date
     valid_until: dt.date
-    note: str = ""
+    note: Annotated[str, Field(max_length=2000)] = ""
 
 
 class HeatNoticeOut(Schema):
@@ -50,8 +54,8 @@ class HeatOut(Schema):
     notices: list[HeatNoticeOut]
 
 
-class AcknowledgeIn(Schema):
-    checked_items: list[str] = []
+class AcknowledgeIn(InputSchema):
+    checked_items: Annotated[list[ShortText], Field(max_length=200)] = []
 
 
 class RiskOut(Schema):
@@ -102,7 +106,7 @@ def _heat_out(activation: Any) -> dict[str, Any]:
 
 
 @router.get("/orgs/{org_id}/plans", response=list[UnitPlanOut], summary="Continuity plan status per unit")
-def plan_status(request: HttpRequest, org_id: int) -> Any:
+def plan_status(request: HttpRequest, org_id: Id) -> Any:
     org = selectors.org_get_for_user(user=request.user, org_id=org_id)
     return [
         {
@@ -119,26 +123,26 @@ def plan_status(request: HttpRequest, org_id: int) -> Any:
 
 
 @router.post("/orgs/{org_id}/heat", response={201: HeatOut}, summary="Set SMHI's heat level for a kommun or county")
-def heat_activate(request: HttpRequest, org_id: int, payload: HeatIn) -> Any:
+def heat_activate(request: AuthenticatedHttpRequest, org_id: Id, payload: HeatIn) -> Any:
     org = selectors.org_get_for_user(user=request.user, org_id=org_id, permission="preparedness.manage")
     activation = services.heat_activate(organisation=org, actor=request.user, via="api", **payload.dict())
     return Status(201, _heat_out(activation))
 
 
 @router.get("/heat/{activation_id}", response=HeatOut, summary="A heat activation with acknowledgements")
-def heat_get(request: HttpRequest, activation_id: int) -> Any:
+def heat_get(request: HttpRequest, activation_id: Id) -> Any:
     return _heat_out(selectors.heat_activation_get_for_user(user=request.user, activation_id=activation_id))
 
 
 @router.post("/heat-notices/{notice_id}/acknowledge", response=HeatNoticeOut, summary="Acknowledge a unit's heat checklist")
-def heat_acknowledge(request: HttpRequest, notice_id: int, payload: AcknowledgeIn) -> Any:
+def heat_acknowledge(request: AuthenticatedHttpRequest, notice_id: Id, payload: AcknowledgeIn) -> Any:
     notice = selectors.heat_notice_get_for_user(user=request.user, notice_id=notice_id, permission="preparedness.edit")
     notice = services.heat_acknowledge(notice=notice, actor=request.user, checked_items=payload.checked_items, via="api")
     return {"id": notice.pk, "unit_id": notice.unit_id, "unit_name": notice.unit.name, "acknowledged_at": notice.acknowledged_at}
 
 
 @router.get("/rsa/{rsa_id}", response=RsaOut, summary="An RSA with its risk register")
-def rsa_get(request: HttpRequest, rsa_id: int) -> Any:
+def rsa_get(request: HttpRequest, rsa_id: Id) -> Any:
     rsa = selectors.rsa_get_for_user(user=request.user, rsa_id=rsa_id)
     return {
         "id": rsa.pk,
@@ -154,7 +158,7 @@ def rsa_get(request: HttpRequest, rsa_id: int) -> Any:
 
 
 @router.get("/orgs/{org_id}/self-assessment", response=ComparisonOut, summary="Self-assessment shares: org, county, nation")
-def comparison(request: HttpRequest, org_id: int, year: int | None = None) -> Any:
+def comparison(request: HttpRequest, org_id: Id, year: Year | None = None) -> Any:
     org = selectors.org_get_for_user(user=request.user, org_id=org_id)
     result = self_assessment.comparison_for_user(user=request.user, org=org, year=year or timezone.localdate().year)
     return {

@@ -57,18 +57,17 @@ def _self_assessment(ctx: Any, gavle: Any) -> None:
         # Each kommun's own respondent answers for the kommun and its units: the county does not answer on
         # their behalf (reporting/access.py).
         kommun = submission.organisation if submission.organisation.kind == "kommun" else submission.organisation.parent
-        submission_submit(actor=_kommun_respondent(kommun), submission=submission, data=data)
+        submission_submit(actor=_kommun_respondent(ctx, kommun), submission=submission, data=data)
 
 
-def _kommun_respondent(kommun: Any) -> Any:
+def _kommun_respondent(ctx: Any, kommun: Any) -> Any:
     """A demo reporter in ``kommun`` (created once; same demo password as every demo account)."""
     from beredd.accounts.models import Membership, User
-    from beredd.core.demo import DEMO_PASSWORD
 
     email = f"rapportor.{kommun.code}@demo.beredd.se"
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email, DEMO_PASSWORD, full_name=f"Rapportör {kommun.name}")
+        user = User.objects.create_user(email, ctx.password, full_name=f"Rapportör {kommun.name}")
     Membership.objects.get_or_create(user=user, organisation=kommun, role="reporter")
     return user
 

@@ -87,8 +87,8 @@ class RiskLinksForm(RiskForm):
 
     def __init__(self, *args: Any, kommun: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["continuity_plans"].queryset = ContinuityPlan.objects.in_subtree(kommun.path)  # type: ignore[attr-defined]
-        self.fields["exercises"].queryset = Exercise.objects.filter(organisation__path__startswith=kommun.path)  # type: ignore[attr-defined]
+        self.fields["continuity_plans"].queryset = ContinuityPlan.objects.in_subtree(kommun.path)  # type: ignore[attr-defined]  # ModelMultipleChoiceField
+        self.fields["exercises"].queryset = Exercise.objects.filter(organisation__path__startswith=kommun.path)  # type: ignore[attr-defined]  # ModelMultipleChoiceField
 
 
 class RiskActionForm(forms.Form):
@@ -110,7 +110,7 @@ class ExerciseForm(forms.Form):
 
     def __init__(self, *args: Any, org: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = Organisation.objects.subtree_of(org).filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["participants"].queryset = Organisation.objects.subtree_of(org).filter(is_active=True)  # type: ignore[attr-defined]  # ModelMultipleChoiceField
 
 
 class LessonForm(forms.Form):
@@ -141,10 +141,10 @@ class ContractForm(forms.Form):
 
     def __init__(self, *args: Any, kommun: Organisation, clauses: list[dict[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider_unit"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+        self.fields["provider_unit"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]  # ModelChoiceField
             parent=kommun, kind=Organisation.Kind.UNIT, regi=Organisation.Regi.PRIVAT
         )
-        self.fields["clause_codes"].choices = [(c["code"], c["sv"]) for c in clauses]  # type: ignore[attr-defined]
+        self.fields["clause_codes"].choices = [(c["code"], c["sv"]) for c in clauses]  # type: ignore[attr-defined]  # MultipleChoiceField
 
 
 class HeatForm(forms.Form):

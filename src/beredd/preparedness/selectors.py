@@ -57,16 +57,6 @@ def plan_get_for_user(*, user: Any, plan_id: int, permission: str = VIEW) -> Con
     return plan
 
 
-def plan_list_for_user(*, user: Any, org: Organisation) -> QuerySet[ContinuityPlan]:
-    _check(user, VIEW, org, "organisation", org.pk)
-    return (
-        ContinuityPlan.objects.in_subtree(org.path)
-        .select_related("organisation")
-        .prefetch_related("dependencies", "contacts")
-        .order_by("review_date")
-    )
-
-
 @dataclass
 class Check:
     label: str
@@ -102,7 +92,7 @@ def units_plan_status(*, user: Any, org: Organisation, today: dt.date | None = N
     )
     rows = []
     for unit in units:
-        unit_plans = list(unit.continuity_plans.all())  # type: ignore[attr-defined]  # reverse accessor of ContinuityPlan.unit
+        unit_plans = list(unit.continuity_plans.all())
         complete = [p for p in unit_plans if plan_completeness(p, today=today)[1]]
         best = complete[0] if complete else (max(unit_plans, key=lambda p: p.review_date) if unit_plans else None)
         profile = getattr(unit, "preparedness_profile", None)

@@ -6,15 +6,19 @@ A county or national token asking for identities gets 403, and the attempt is wr
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
+from pydantic import Field
 
+from beredd.accounts.types import AuthenticatedHttpRequest
+from beredd.api.schemas import InputSchema
+from beredd.core import downloads
+from beredd.core.bounds import BoundedFloat, Id, Limit, LineText, Offset, QueryText, ShortText
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
-from beredd.register import selectors, services
-from beredd.register.services import access
+from beredd.register import access, selectors, services
 
 PREFIX = "register"
 router = Router(tags=["register"])
@@ -59,33 +63,33 @@ class PersonDetailOut(PersonOut):
     legal_note: str
 
 
-class PersonIn(Schema):
-    personnummer: str
-    first_name: str
-    last_name: str
-    address: str
-    postcode: str
-    locality: str
-    unit: str
-    phone: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    sweref_n: float | None = None
-    sweref_e: float | None = None
-    devices: str = ""
+class PersonIn(InputSchema):
+    personnummer: Annotated[str, Field(max_length=20)]
+    first_name: ShortText
+    last_name: ShortText
+    address: ShortText
+    postcode: Annotated[str, Field(max_length=10)]
+    locality: ShortText
+    unit: ShortText
+    phone: Annotated[str, Field(max_length=40)] = ""
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    sweref_n: BoundedFloat | None = None
+    sweref_e: BoundedFloat | None = None
+    devices: LineText = ""
     cannot_evacuate: bool = False
-    transport_need: str = ""
+    transport_need: ShortText = ""
     heat_sensitive: bool = False
-    language: str = ""
+    language: ShortText = ""
     interpreter: bool = False
     easy_swedish: bool = False
     hearing_impaired: bool = False
     vision_impaired: bool = False
-    legal_basis: str = "care"
-    legal_note: str = ""
+    legal_basis: ShortText = "care"
+    legal_note: Annotated[str, Field(max_length=2000)] = ""
     review_date: dt.date | None = None
-    contact_name: str = ""
-    contact_phone: str = ""
+    contact_name: ShortText = ""
+    contact_phone: Annotated[str, Field(max_length=40)] = ""
 
 
 class CountsRowOut(Schema):
@@ -108,10 +112,10 @@ class CallListRowOut(Schema):
     person: PersonOut
 
 
-class FollowUpIn(Schema):
-    person_id: int
-    outcome: str
-    note: str = ""
+class FollowUpIn(InputSchema):
+    person_id: Id
+    outcome: ShortText
+    note: Annotated[str, Field(max_length=300)] = ""
 
 
 class ProgressOut(Schema):
@@ -160,7 +164,12 @@ def _kommun(request: HttpRequest, kommun_id: int | None, *, what: str, whole: bo
 
 @router.get("/persons", response=list[PersonOut], summary="Residents (logged); the kommun's MAS or a granted unit")
 def person_list(
-    request: HttpRequest, kommun_id: int | None = None, q: str = "", purpose: str = "api", limit: int = 100, offset: int = 0
+    request: HttpRequest,
+    kommun_id: Id | None = None,
+    q: QueryText = "",
+    purpose: QueryText = "api",
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> Any:
     kommun = _kommun(request, kommun_id, what=f"list:{purpose}")
     people = services.person_list(
@@ -176,7 +185,7 @@ def person_list(
 
 
 @router.get("/persons/{person_id}", response=PersonDetailOut, summary="One record with personnummer (logged)")
-def person_get(request: HttpRequest, person_id: int, purpose: str = "api") -> Any:
+def person_get(request: HttpRequest, person_id: Id, purpose: QueryText = "api") -> Any:
     record = services.person_open(user=request.user, person_id=person_id, purpose=purpose, via="api")
     p = record.person
     return {
@@ -199,7 +208,7 @@ def person_get(request: HttpRequest, person_id: int, purpose: str = "api") -> An
 
 
 @router.post("/persons", response={201: PersonOut}, summary="Create a record (the kommun's MAS)")
-def person_create(request: HttpRequest, payload: PersonIn, kommun_id: int | None = None) -> Any:
+def person_create(request: AuthenticatedHttpRequest, payload: PersonIn, kommun_id: Id | None = None) -> Any:
     kommun = _kommun(request, kommun_id, what="person.save", whole=True)
     data = payload.model_dump()
     person = services.person_save(actor=request.user, kommun=kommun, data=data, via="api")
@@ -207,14 +216,15 @@ def person_create(request: HttpRequest, payload: PersonIn, kommun_id: int | None
 
 
 @router.get("/export", summary="The kommun's register as CSV (the kommun's MAS; every row logged)")
-def export(request: HttpRequest, kommun_id: int | None = None, purpose: str = "api export") -> HttpResponse:
+def export(request: HttpRequest, kommun_id: Id | None = None, purpose: QueryText = "api export") -> HttpResponse:
     kommun = _kommun(request, kommun_id, what=f"export:{purpose}", whole=True)
     text = services.person_export_csv(user=request.user, kommun=kommun, purpose=purpose, via="api")
-    return HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    return downloads.attachment(response, f"register-{kommun.code}.csv")
 
 
 @router.get("/counts", response=CountsOut, summary="Counts per kommun and category, small numbers suppressed")
-def counts(request: HttpRequest, org_id: int) -> Any:
+def counts(request: HttpRequest, org_id: Id) -> Any:
     org = Organisation.objects.filter(pk=org_id).first()
     if org is None:
         raise NotFoundError("organisation", org_id)
@@ -234,7 +244,7 @@ def counts(request: HttpRequest, org_id: int) -> Any:
 
 
 @router.get("/incidents/{incident_id}/call-list", response=list[CallListRowOut], summary="Prioritised call list (logged)")
-def call_list(request: HttpRequest, incident_id: int) -> Any:
+def call_list(request: HttpRequest, incident_id: Id) -> Any:
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
     residents = services.incident_call_list(user=request.user, incident=incident, via="api")
     return [
@@ -250,7 +260,7 @@ def call_list(request: HttpRequest, incident_id: int) -> Any:
 
 
 @router.post("/incidents/{incident_id}/follow-ups", response=ProgressOut, summary="Record the outcome of a call")
-def follow_up(request: HttpRequest, incident_id: int, payload: FollowUpIn) -> Any:
+def follow_up(request: HttpRequest, incident_id: Id, payload: FollowUpIn) -> Any:
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
     services.followup_record(
         user=request.user, incident=incident, person_id=payload.person_id, outcome=payload.outcome, note=payload.note, via="api"

@@ -26,7 +26,38 @@ def _decode(keys: tuple[str, ...]) -> tuple[bytes, ...]:
     # Keyed on the configured strings, so a settings change (rotation, tests) takes effect at once.
     if not keys:
         raise ImproperlyConfigured("REGISTER_KEYS is empty")
-    return tuple(base64.b64decode(k) for k in keys)
+    try:
+        return tuple(decode_key(k) for k in keys)
+    except ValueError:
+        raise ImproperlyConfigured("REGISTER_KEYS holds a value that is not base64") from None
+
+
+MIN_KEY_BYTES = 32
+# The public development key (settings.py): never acceptable in production.
+DEVELOPMENT_KEYS = frozenset({"ZGV2LW9ubHktcmVnaXN0ZXIta2V5LTAxMjM0NTY3ODk="})
+
+
+def decode_key(value: str) -> bytes:
+    """One configured key: standard or URL-safe base64, padding checked (``ValueError`` otherwise)."""
+    text = value.strip().replace("-", "+").replace("_", "/")
+    return base64.b64decode(text, validate=True)
+
+
+def key_problems(keys: list[str]) -> list[str]:
+    """Why the configured keys are unfit for production (the system check beredd.E010 reports them)."""
+    problems = []
+    for n, key in enumerate(keys, start=1):
+        if key.strip() in DEVELOPMENT_KEYS:
+            problems.append(f"key {n} is the public development key")
+            continue
+        try:
+            raw = decode_key(key)
+        except ValueError:
+            problems.append(f"key {n} is not base64")
+            continue
+        if len(raw) < MIN_KEY_BYTES:
+            problems.append(f"key {n} is {len(raw)} bytes; at least {MIN_KEY_BYTES} random bytes are needed")
+    return problems
 
 
 def _derive(raw: bytes, purpose: bytes) -> bytes:

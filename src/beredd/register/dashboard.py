@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from beredd.accounts import policy
 from beredd.orgs.models import Organisation
-from beredd.register import selectors
-from beredd.register.services import access
+from beredd.register import access, selectors
 
 
 def panels(*, request: HttpRequest, org: Organisation) -> list[dict[str, Any]]:

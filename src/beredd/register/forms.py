@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from beredd.register import geo
 from beredd.register.models import AccessLog, FollowUp, Incident, Person
 
 # The purposes a user chooses from when opening identities (the others are set by the code).
@@ -63,7 +64,7 @@ class DeviceRowForm(forms.Form):
 
     def __init__(self, *args: Any, devices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["device"].choices = [("", _("– choose a device –")), *devices]  # type: ignore[attr-defined]
+        self.fields["device"].choices = [("", _("– choose a device –")), *devices]  # type: ignore[attr-defined]  # a ChoiceField
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -72,7 +73,7 @@ class DeviceRowForm(forms.Form):
         return data
 
 
-class BaseDeviceFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # django-stubs: BaseFormSet[DeviceRowForm]
+class BaseDeviceFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # generic only in django-stubs; Django 5.2 has no BaseFormSet[...] at run time
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
@@ -160,8 +161,15 @@ class IncidentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Incident.Kind.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    area = forms.CharField(label=_("Area as GeoJSON (polygon)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    area_file = forms.FileField(label=_("…or upload a GeoJSON file"), required=False)
+    area = forms.CharField(
+        label=_("Area as GeoJSON (polygon)"),
+        required=False,
+        max_length=geo.AREA_MAX_BYTES,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("At most 2 MB, pasted or uploaded."),
+    )
+    area_file = forms.FileField(label=_("…or upload a GeoJSON file"), required=False, help_text=_("At most 2 MB."))
+    confirm_outside = forms.BooleanField(label=_("The area is right although it reaches outside the kommun"), required=False)
     postcodes = forms.CharField(label=_("Postcodes"), required=False, help_text=_("Separated by commas, e.g. 802 50, 802 52"))
     localities = forms.CharField(label=_("Localities"), required=False, help_text=_("Separated by commas"))
     designate_lan = forms.BooleanField(label=_("Let the county's duty officer (coordinator) see the call list"), required=False)
@@ -176,7 +184,11 @@ class IncidentForm(forms.Form):
         raw = data.get("area") or ""
         upload = data.get("area_file")
         if upload:
-            raw = upload.read(2_000_000).decode("utf-8", errors="replace")
+            if upload.size > geo.AREA_MAX_BYTES:
+                self.add_error("area_file", _("The file is larger than 2 MB, the limit for an area."))
+                upload = None
+            else:
+                raw = upload.read(geo.AREA_MAX_BYTES + 1).decode("utf-8", errors="replace")
         data["area_geojson"] = None
         if raw.strip():
             try:

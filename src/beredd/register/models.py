@@ -81,7 +81,7 @@ class Person(TimeStampedModel):
     hearing_impaired = models.BooleanField(_("hearing impairment"), default=False)
     vision_impaired = models.BooleanField(_("vision impairment"), default=False)
     legal_basis = models.CharField(_("legal basis"), max_length=16, choices=LegalBasis.choices, default=LegalBasis.CARE)
-    legal_note = models.TextField(_("legal basis or consent note"), blank=True)
+    legal_note = models.TextField(_("legal basis or consent note"), blank=True, max_length=2_000)
     review_date = models.DateField(_("review date"))
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -182,7 +182,7 @@ class Incident(TimeStampedModel):
 
     kommun = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=2_000)
     area_geojson = models.JSONField(default=dict, blank=True)
     postcodes = models.JSONField(default=list, blank=True)
     localities = models.JSONField(default=list, blank=True)

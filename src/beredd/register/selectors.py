@@ -15,8 +15,8 @@ from django.utils import timezone
 from beredd.accounts import policy
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
+from beredd.register import access
 from beredd.register.models import AccessLog, Incident, Person, PersonDevice
-from beredd.register.services import access
 
 COUNT_COLUMNS = ["total", "electricity_dependent", "life_sustaining", "cannot_evacuate", "heat_sensitive", "communication"]
 SMALL = "<5"
@@ -340,15 +340,6 @@ def log_extract_rows(*, kommun: Organisation, person_id: int) -> list[AccessLog]
 def overdue_reviews_count(*, kommun: Organisation) -> int:
     """Active records whose review date has passed (a count: no identities, no access-log row needed)."""
     return Person.objects.filter(kommun=kommun, status=Person.Status.ACTIVE, review_date__lt=timezone.localdate()).count()
-
-
-def prefill_counts(*, user: Any, org: Organisation) -> dict[str, str]:
-    """Suppressed counts for ``org``'s subtree keyed ``register.<category>``, for filling a reporting field.
-
-    Returns the totals row (a kommun gets its own counts, a län the sum over its kommuner), never names.
-    """
-    _rows, totals = counts_for_user(user=user, org=org)
-    return {f"register.{c}": cell.shown for c, cell in totals.items()}
 
 
 # --- crisis communication (used by comms: counts and units, never names) --------------------------

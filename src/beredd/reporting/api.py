@@ -9,12 +9,16 @@ See docs/api.md.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+from pydantic import AwareDatetime, Field
 
+from beredd.api.pagination import PageNumberPagination
+from beredd.api.schemas import InputSchema
+from beredd.core.bounds import MAX_ID, Id, LocalTime, QueryText, RecurrenceHours, ShortText
 from beredd.core.exceptions import ValidationFailed
 from beredd.orgs.selectors import organisation_get_for_user
 from beredd.reporting import rollup as rollups
@@ -46,28 +50,28 @@ class TemplateOut(Schema):
         return list(obj.versions.all())
 
 
-class TemplateImportIn(Schema):
-    owner_id: int
+class TemplateImportIn(InputSchema):
+    owner_id: Id
     template: dict[str, Any]
     publish: bool = False
 
 
-class RoundIn(Schema):
-    issuer_id: int
-    title: str
-    template_version_id: int
+class RoundIn(InputSchema):
+    issuer_id: Id
+    title: ShortText
+    template_version_id: Id
     responder: Round.Responder = Round.Responder.KOMMUNER
-    recipient_roots: list[int] = []
-    service_kinds: list[str] = []
-    regi: str = ""
-    explicit_recipients: list[int] = []
-    as_of: dt.datetime | None = None
-    deadline: dt.datetime
+    recipient_roots: Annotated[list[Id], Field(max_length=1000)] = []
+    service_kinds: Annotated[list[ShortText], Field(max_length=100)] = []
+    regi: ShortText = ""
+    explicit_recipients: Annotated[list[Id], Field(max_length=10_000)] = []
+    as_of: AwareDatetime | None = Field(None, description="With time zone. At most 24 missed instances are caught up.")
+    deadline: AwareDatetime = Field(description="With time zone, e.g. 2026-06-01T12:00:00+02:00.")
     recurrence: Round.Recurrence = Round.Recurrence.NONE
-    recurrence_time: dt.time | None = None
-    recurrence_hours: int | None = None
+    recurrence_time: LocalTime | None = None
+    recurrence_hours: RecurrenceHours | None = None
     is_exercise: bool = False
-    event_name: str = ""
+    event_name: ShortText = ""
 
 
 class InstanceOut(Schema):
@@ -118,9 +122,12 @@ class SubmissionOut(Schema):
         return bool(obj.instance.round.is_exercise)
 
 
-class AnswersIn(Schema):
-    answers: dict[str, Any]
-    expected_version: int | None = None
+class AnswersIn(InputSchema):
+    answers: Annotated[dict[str, Any], Field(max_length=2000)]
+    expected_version: Annotated[int, Field(ge=0, le=MAX_ID)] | None = None
+    confirm_empty: bool = Field(
+        False, description="Submit a report without a single answer on purpose (else 422 with field confirm_empty)."
+    )
 
 
 class SubmitOut(Schema):
@@ -147,7 +154,7 @@ def template_list(request: HttpRequest) -> Any:
 
 
 @router.get("/template-versions/{version_id}", response=dict[str, Any], summary="A template version as importable JSON")
-def template_version_get(request: HttpRequest, version_id: int) -> Any:
+def template_version_get(request: HttpRequest, version_id: Id) -> Any:
     version = selectors.template_version_get_for_user(user=request.user, version_id=version_id)
     return templates.template_export(version=version) | {"id": version.pk, "status": version.status}
 
@@ -166,7 +173,7 @@ def round_list(request: HttpRequest) -> Any:
 
 
 @router.get("/rounds/{round_id}", response=RoundOut, summary="One round with its instances")
-def round_get(request: HttpRequest, round_id: int) -> Any:
+def round_get(request: HttpRequest, round_id: Id) -> Any:
     return selectors.round_get_for_user(user=request.user, round_id=round_id)
 
 
@@ -196,20 +203,20 @@ def round_issue(request: HttpRequest, body: RoundIn) -> Any:
     return Status(201, rounds.round_issue(actor=request.user, issuer=issuer, spec=spec, via="api"))
 
 
-def _submission(request: HttpRequest, instance_id: int, org_id: int) -> Submission:
+def _submission(request: HttpRequest, instance_id: Id, org_id: Id) -> Submission:
     # The caller's right to answer for ``org_id`` is what makes the instance visible here (checked by the selector).
     return selectors.submission_for_recipient_by_ids(user=request.user, instance_id=instance_id, org_id=org_id)
 
 
 @router.get("/instances/{instance_id}/submissions/{org_id}", response=SubmissionOut, summary="A recipient's submission (ETag)")
-def submission_get(request: HttpRequest, response: HttpResponse, instance_id: int, org_id: int) -> Any:
+def submission_get(request: HttpRequest, response: HttpResponse, instance_id: Id, org_id: Id) -> Any:
     submission = _submission(request, instance_id, org_id)
     response["ETag"] = submission.etag
     return submission
 
 
 @router.put("/instances/{instance_id}/submissions/{org_id}/draft", response=SubmissionOut, summary="Save a draft")
-def submission_draft(request: HttpRequest, response: HttpResponse, instance_id: int, org_id: int, body: AnswersIn) -> Any:
+def submission_draft(request: HttpRequest, response: HttpResponse, instance_id: Id, org_id: Id, body: AnswersIn) -> Any:
     submission = _submission(request, instance_id, org_id)
     submission = submissions.submission_save_draft(
         actor=request.user, submission=submission, data=body.answers, expected_version=_expected(request, body), via="api"
@@ -223,7 +230,7 @@ def submission_draft(request: HttpRequest, response: HttpResponse, instance_id: 
     response={200: SubmitOut, 201: SubmitOut},
     summary="Submit answers (Idempotency-Key; If-Match)",
 )
-def submission_submit(request: HttpRequest, response: HttpResponse, instance_id: int, org_id: int, body: AnswersIn) -> Any:
+def submission_submit(request: HttpRequest, response: HttpResponse, instance_id: Id, org_id: Id, body: AnswersIn) -> Any:
     """201 with the new version; 200 when the ``Idempotency-Key`` was already used (nothing stored again).
     422 lists each bad field; 409 when the round is closed or the version is stale; 403 for a non-recipient."""
     submission, version, created = submissions.submission_submit_for_recipient(
@@ -234,6 +241,7 @@ def submission_submit(request: HttpRequest, response: HttpResponse, instance_id:
         expected_version=_expected(request, body),
         idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
         via="api",
+        confirm_empty=body.confirm_empty,
     )
     response["ETag"] = submission.etag
     out = {"submission": submission, "version_number": version.number, "replayed": not created}
@@ -241,7 +249,7 @@ def submission_submit(request: HttpRequest, response: HttpResponse, instance_id:
 
 
 @router.get("/instances/{instance_id}/rollup", response=dict[str, Any], summary="Roll-up over an organisation's subtree")
-def rollup_get(request: HttpRequest, instance_id: int, org_id: int | None = None, by: str | None = None) -> Any:
+def rollup_get(request: HttpRequest, instance_id: Id, org_id: Id | None = None, by: QueryText | None = None) -> Any:
     instance = selectors.instance_get_for_user(user=request.user, instance_id=instance_id)
     org = selectors.rollup_org_for_user(user=request.user, instance=instance, org_id=org_id)
     return rollups.rollup(instance=instance, org=org, by=by if by in rollups.LEVEL_DEPTH else None).as_dict()

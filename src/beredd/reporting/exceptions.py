@@ -34,3 +34,12 @@ class InvalidStateError(DomainError):
 class SubmissionConflictError(ConflictError):
     code = "conflict"
     default_message = _("Someone else saved this report in the meantime. Compare the values and save again.")
+
+
+class IdempotencyKeyReusedError(DomainError):
+    """The Idempotency-Key was already used with a different request body (IETF draft "The Idempotency-Key HTTP
+    Header Field", section 2.7: 422). The first request's result stands; nothing is stored."""
+
+    code = "idempotency_key_reused"
+    status = 422
+    default_message = _("This Idempotency-Key was already used with different answers. Use a new key for a new submission.")

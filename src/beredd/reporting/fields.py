@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beredd.core.bounds import MAX_ABS_NUMBER
 from beredd.reporting.models import FieldType, TemplateField
 
 # Status scales, worst last. Regions' beredskapslägen (Socialstyrelsen's terms) and a generic traffic light.
@@ -33,7 +34,7 @@ STATUS_SCALES: dict[str, list[tuple[str, Any]]] = {
     ],
 }
 
-# The county boards' påverkansgrad (QUESTION-SETS 1.3): levels 1-5 derived from three criteria.
+# The county boards' påverkansgrad (Länsstyrelsen Västernorrland's published lägesbild 2020-2021): levels 1-5 derived from three criteria.
 IMPACT_LEVELS: dict[int, Any] = {
     1: gettext_lazy("No impact (ingen)"),
     2: gettext_lazy("Moderate impact (måttlig)"),
@@ -104,8 +105,12 @@ class FieldError:
         return {"row": None, "field": self.field, "message": self.message}
 
 
-def _empty(raw: Any) -> bool:
+def is_empty(raw: Any) -> bool:
+    """An unanswered value: nothing, an empty string, list or object."""
     return raw is None or raw == "" or raw == [] or raw == {}
+
+
+_empty = is_empty
 
 
 def _number(field: TemplateField, raw: Any, *, integer: bool) -> Decimal:
@@ -117,6 +122,9 @@ def _number(field: TemplateField, raw: Any, *, integer: bool) -> Decimal:
         raise ValueError(_("Enter a number.")) from None
     if not value.is_finite():
         raise ValueError(_("Enter a number."))
+    if abs(value) > MAX_ABS_NUMBER:
+        # Every numeric answer is bounded, so sums and means over a whole country stay finite numbers.
+        raise ValueError(_("Must be between -%(max)s and %(max)s.") % {"max": f"{MAX_ABS_NUMBER:,}".replace(",", " ")})
     if integer and value != value.to_integral_value():
         raise ValueError(_("Enter a whole number."))
     low = field.min_value

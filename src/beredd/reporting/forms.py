@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from beredd.orgs.models import Organisation
 from beredd.reporting import fields as fieldtypes
 from beredd.reporting.models import FieldType, Rollup, Round, TemplateField, TemplateVersion
+from beredd.reporting.services import rounds
 
 
 @dataclass
@@ -82,15 +83,23 @@ def answers_from_post(fields: list[TemplateField], post: QueryDict) -> dict[str,
     return data
 
 
+_SWEDISH = str.maketrans({"å": "z\x01", "ä": "z\x02", "ö": "z\x03", "é": "e", "ü": "y"})
+
+
+def swedish_key(name: str) -> str:
+    """Sort key in Swedish alphabetical order (å, ä, ö after z), without depending on the system's locales."""
+    return name.casefold().translate(_SWEDISH)
+
+
 class RoundForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     template_version = forms.ModelChoiceField(label=_("Template"), queryset=TemplateVersion.objects.none())
-    responder = forms.ChoiceField(label=_("Who answers"), choices=Round.Responder.choices, initial=Round.Responder.KOMMUNER)
+    responder = forms.ChoiceField(label=_("Who answers"), choices=Round.Responder.choices, widget=forms.RadioSelect)
     recipient_roots = forms.ModelMultipleChoiceField(
-        label=_("Recipients (counties or municipalities; empty = everything under the issuer)"),
+        label=_("Recipients (counties or municipalities; none chosen = everything under the issuer)"),
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple,
     )
     service_kinds = forms.MultipleChoiceField(
         label=_("Only these kinds of unit"),
@@ -110,13 +119,34 @@ class RoundForm(forms.Form):
     def __init__(self, *args: Any, issuer: Organisation, versions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["template_version"].queryset = versions  # type: ignore[attr-defined]  # ModelChoiceField
-        self.fields["template_version"].label_from_instance = lambda v: f"{v.template.name} (v{v.number})"  # type: ignore[attr-defined]
+        self.fields["template_version"].label_from_instance = lambda v: f"{v.template.name} (v{v.number})"  # type: ignore[attr-defined]  # ModelChoiceField
+        self.issuer = issuer
+        # Only the levels the issuer can ask, and the sensible default for its level (a kommun asks its units).
+        allowed = rounds.responders_for(issuer)
+        self.fields["responder"].choices = [(v, label) for v, label in Round.Responder.choices if v in allowed]  # type: ignore[attr-defined]  # ChoiceField
+        self.fields["responder"].initial = rounds.default_responder(issuer)
+        # In tree order (a län, then its kommuner), so the picker can nest them.
         self.fields["recipient_roots"].queryset = (  # type: ignore[attr-defined]  # ModelMultipleChoiceField
             Organisation.objects.active()
             .filter(path__startswith=issuer.path, kind__in=[Organisation.Kind.LAN, Organisation.Kind.KOMMUN])
             .exclude(pk=issuer.pk)
-            .order_by("kind", "name")
+            .order_by("path")
         )
+
+    def recipient_tree(self) -> list[dict[str, Any]]:
+        """The recipient choices as a tree for the picker: each county with its kommuner (or kommuner alone)."""
+        chosen = {str(v) for v in (self["recipient_roots"].value() or [])}
+        nodes: list[dict[str, Any]] = []
+        by_id: dict[int, dict[str, Any]] = {}
+        for org in self.fields["recipient_roots"].queryset:  # type: ignore[attr-defined]  # ModelMultipleChoiceField
+            node = {"org": org, "checked": str(org.pk) in chosen, "children": []}
+            by_id[org.pk] = node
+            parent = by_id.get(org.parent_id) if org.parent_id else None
+            (parent["children"] if parent else nodes).append(node)
+        for node in nodes:
+            node["open"] = any(c["checked"] for c in node["children"])
+            node["children"].sort(key=lambda c: swedish_key(c["org"].name))
+        return sorted(nodes, key=lambda n: swedish_key(n["org"].name))
 
 
 class FieldAddForm(forms.Form):

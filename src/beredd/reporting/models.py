@@ -100,8 +100,8 @@ class TemplateField(models.Model):
     type = models.CharField(max_length=16, choices=FieldType.choices)
     label_sv = models.CharField(max_length=300)
     label_en = models.CharField(max_length=300, blank=True)
-    help_sv = models.TextField(blank=True)
-    help_en = models.TextField(blank=True)
+    help_sv = models.TextField(blank=True, max_length=2_000)
+    help_en = models.TextField(blank=True, max_length=2_000)
     required = models.BooleanField(default=False)
     min_value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
     max_value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
@@ -235,7 +235,7 @@ class Submission(TimeStampedModel):
     lock_version = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)
     is_late = models.BooleanField(default=False)
-    review_comment = models.TextField(blank=True)
+    review_comment = models.TextField(blank=True, max_length=4_000)
     # A kommun may let its units answer to it ("internal" submissions); the kommun's own submission stays the
     # answer that counts above the kommun, so roll-ups above kommun level use only non-internal rows.
     internal = models.BooleanField(default=False)
@@ -279,6 +279,8 @@ class SubmissionVersion(models.Model):
     on_behalf = models.BooleanField(default=False)
     is_late = models.BooleanField(default=False)
     idempotency_key = models.CharField(max_length=128, blank=True)
+    # SHA-256 of the answers sent with the Idempotency-Key: a retry must send the same ones (else 422).
+    request_hash = models.CharField(max_length=64, blank=True)
     via = models.CharField(max_length=8, default="ui")
 
     class Meta:
@@ -313,7 +315,7 @@ class Answer(models.Model):
     num = models.FloatField(null=True)
     weight = models.FloatField(null=True)
     choice = models.CharField(max_length=64, blank=True)
-    text = models.TextField(blank=True)
+    text = models.TextField(blank=True, max_length=10_000)
     org_path = models.CharField(max_length=255)
     civilomrade_id = models.BigIntegerField(null=True)
     lan_id = models.BigIntegerField(null=True)
@@ -340,10 +342,10 @@ class CompiledPicture(TimeStampedModel):
 
     instance = models.ForeignKey(RoundInstance, on_delete=models.PROTECT, related_name="pictures")
     organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
-    summary = models.TextField(blank=True)
-    assessment = models.TextField(blank=True)
-    actions = models.TextField(blank=True)
-    needs = models.TextField(blank=True)
+    summary = models.TextField(blank=True, max_length=10_000)
+    assessment = models.TextField(blank=True, max_length=10_000)
+    actions = models.TextField(blank=True, max_length=10_000)
+    needs = models.TextField(blank=True, max_length=10_000)
     numbers = models.JSONField(default=dict, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)

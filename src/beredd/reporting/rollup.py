@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from beredd.orgs.models import Organisation
 from beredd.reporting import fields as fieldtypes
@@ -70,11 +71,13 @@ class Completeness:
     expected: int = 0
     answered: int = 0
     late: int = 0
+    empty: int = 0  # answered, but on purpose without a single answer (counted in ``answered`` too)
 
     def merge(self, other: Completeness) -> None:
         self.expected += other.expected
         self.answered += other.answered
         self.late += other.late
+        self.empty += other.empty
 
     @property
     def percent(self) -> int:
@@ -119,6 +122,7 @@ class RollupResult:
                 "expected": c.expected,
                 "answered": c.answered,
                 "late": c.late,
+                "empty": c.empty,
                 "completeness_percent": c.percent,
                 "values": self.values(group),
             }
@@ -212,12 +216,17 @@ def rollup(*, instance: RoundInstance, org: Organisation, by: str | None = None)
             expected=Count("id"),
             answered=Count("id", filter=Q(status__in=Submission.ANSWERED)),
             late=Count("id", filter=Q(status__in=Submission.ANSWERED, is_late=True)),
+            # An answered submission without answer rows was submitted empty (confirmed by the reporter).
+            empty=Count(
+                "id",
+                filter=Q(status__in=Submission.ANSWERED) & ~Q(Exists(Answer.objects.filter(submission=OuterRef("pk")))),
+            ),
         )
         .order_by()
     )
     for row in counts:
         g = group(row[column])
-        g.completeness = Completeness(row["expected"], row["answered"], row["late"])
+        g.completeness = Completeness(row["expected"], row["answered"], row["late"], row["empty"])
     orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=list(groups))}
     for key, g in groups.items():
         g.org = orgs.get(key, org)
@@ -244,19 +253,47 @@ def combine_by_parent(result: RollupResult) -> list[Group]:
     return sorted(parents.values(), key=lambda g: g.org.name)
 
 
+# Row states of the roll-up table and the status map, worst last. "none" (nobody has answered) and "unknown"
+# (answers, but no status given) are states of their own and never a crisis level.
+STATUS_ORDER = ("ok", "warn", "bad")
+
+
+def _field_state(f: TemplateField, worst: float) -> str:
+    """ok/warn/bad for the worst value of one status-like field: the top of the scale is bad (the top two of
+    the five impact levels), anything above the first step is strained."""
+    if f.type == FieldType.IMPACT:
+        return "bad" if worst >= 4 else ("warn" if worst > 1 else "ok")
+    scale = len(fieldtypes.status_choices(f))
+    return "bad" if worst >= scale and worst > 1 else ("warn" if worst > 1 else "ok")
+
+
 def status_class(result: RollupResult, group: Group) -> str:
-    """badge--ok/warn/bad for a group: the worst status-like field, else completeness."""
-    for f in result.fields:
-        if f.rollup == Rollup.WORST and f.type in (FieldType.STATUS, FieldType.IMPACT):
-            worst = group.partials.get(f.key, Partial()).high
-            if worst is None:
-                continue
-            scale = 5 if f.type == FieldType.IMPACT else len(fieldtypes.status_choices(f))
-            if worst >= scale - (1 if f.type == FieldType.IMPACT else 0) and worst > 1:
-                return "bad"
-            return "warn" if worst > 1 else "ok"
-    pct = group.completeness.percent
-    return "ok" if pct == 100 else ("warn" if pct >= 50 else "bad")
+    """The state of a group: "none" when nobody in it has answered; else the worst over *all* its status-like
+    fields ("ok", "warn", "bad"); "unknown" when answers exist but no status field was answered."""
+    if not group.completeness.answered:
+        return "none"
+    states = [
+        _field_state(f, worst)
+        for f in result.fields
+        if f.rollup == Rollup.WORST
+        and f.type in (FieldType.STATUS, FieldType.IMPACT)
+        and (worst := group.partials.get(f.key, Partial()).high) is not None
+    ]
+    if not states:
+        return "unknown"
+    return max(states, key=STATUS_ORDER.index)
+
+
+def status_label(state: str) -> str:
+    """The label a user sees for a row state (table badge, map tooltip)."""
+    labels = {
+        "ok": _("Normal"),
+        "warn": _("Strained"),
+        "bad": _("Critical"),
+        "none": _("Not answered"),
+        "unknown": _("No status given"),
+    }
+    return str(labels.get(state, labels["unknown"]))
 
 
 def display(f: TemplateField, value: Any, lang: str = "sv") -> str:
@@ -297,16 +334,67 @@ def texts(*, instance: RoundInstance, org: Organisation, key: str = "", query: s
     return list(qs.select_related("organisation").order_by("key", "org_path")[:limit])
 
 
-def missing(*, instance: RoundInstance, org: Organisation) -> list[Submission]:
-    """Recipients in the subtree that have not answered, with contact details."""
-    return list(
-        Submission.objects.filter(
+@dataclass
+class Missing:
+    """A recipient that has not answered, with whom to call: the organisation's own phone and e-mail and its
+    contact person (a coordinator, else a reporter, with the person's phone and e-mail)."""
+
+    submission: Submission
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+
+    @property
+    def phone(self) -> str:
+        return self.contact_phone or self.submission.organisation.phone
+
+    @property
+    def email(self) -> str:
+        return self.contact_email or self.submission.organisation.email
+
+
+MISSING_SORTS = {
+    "name": lambda m: (m.submission.organisation.name.casefold(), m.submission.pk),
+    "status": lambda m: (m.submission.get_status_display(), m.submission.organisation.name.casefold()),
+    "contact": lambda m: (m.contact_name == "", m.contact_name.casefold(), m.submission.organisation.name.casefold()),
+}
+
+
+def missing(*, instance: RoundInstance, org: Organisation, sort: str = "name") -> list[Missing]:
+    """Recipients in the subtree that have not answered, with contact details (two queries), sorted by
+    ``sort`` (a key of MISSING_SORTS, "-" first for descending)."""
+    from beredd.accounts.models import Membership, Role
+
+    rows = [
+        Missing(submission=s)
+        for s in Submission.objects.filter(
             instance=instance, org_path__startswith=org.path, internal=use_internal(instance=instance, org=org)
         )
         .exclude(status__in=Submission.ANSWERED)
         .select_related("organisation")
         .order_by("org_path")
+    ]
+    rank: dict[str, int] = {Role.COORDINATOR.value: 0, Role.REPORTER.value: 1}
+    contacts: dict[int, Any] = {}
+    memberships = (
+        Membership.objects.current()
+        .filter(organisation_id__in=[m.submission.organisation_id for m in rows], role__in=list(rank))
+        .select_related("user")
+        .order_by("organisation_id", "pk")
     )
+    for membership in memberships:
+        best = contacts.get(membership.organisation_id)
+        if best is None or rank[membership.role] < rank[best.role]:
+            contacts[membership.organisation_id] = membership
+    for m in rows:
+        contact = contacts.get(m.submission.organisation_id)
+        if contact is not None:
+            m.contact_name = contact.user.get_full_name()
+            m.contact_phone = contact.user.phone
+            m.contact_email = contact.user.email
+    key = sort.lstrip("-")
+    rows.sort(key=MISSING_SORTS.get(key, MISSING_SORTS["name"]), reverse=sort.startswith("-") and key in MISSING_SORTS)
+    return rows
 
 
 def trend(*, instance: RoundInstance, org: Organisation) -> dict[int, dict[str, Partial]]:

@@ -78,7 +78,7 @@ def rollup_org_for_user(*, user: Any, instance: RoundInstance, org_id: int | Non
         candidates = [o for o in _roots(user, "reporting.view") if o.path.startswith(instance.round.issuer.path)]
         org = min(candidates, key=lambda o: o.depth) if candidates else instance.round.issuer
     else:
-        org = Organisation.objects.filter(pk=org_id).first()  # type: ignore[assignment]
+        org = Organisation.objects.filter(pk=org_id).first()  # type: ignore[assignment]  # Organisation | None, narrowed by the check below
     if org is None or not policy.can(user, "reporting.view", org) or not org.path.startswith(instance.round.issuer.path):
         raise NotFoundError("organisation", org_id)
     return org
@@ -129,7 +129,7 @@ def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int,
     if submission is not None:
         if not access.can_answer(user, submission.organisation):
             raise NotFoundError("organisation", org_id)
-        submission._locked_for_update = for_update  # type: ignore[attr-defined]
+        submission._locked_for_update = for_update  # type: ignore[attr-defined]  # marks the instance for the service that saves it
         return submission
     org = Organisation.objects.filter(pk=org_id).first()
     if org is None or not access.can_answer(user, org):
@@ -139,14 +139,40 @@ def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int,
     raise NotRecipientError()
 
 
-def open_requests_for_user(*, user: Any) -> list[Submission]:
+def round_recipients(*, round_: Round, query: str = "") -> QuerySet[Submission]:
+    """The recipients of a round (the submissions of its latest instance, without a kommun's internal unit
+    reports), by name, optionally matching ``query``. The caller has already read the round for the user."""
+    latest = round_.instances.order_by("-number").values("pk")[:1]
+    qs = Submission.objects.filter(instance_id__in=latest, internal=False).select_related("organisation")
+    if query.strip():
+        qs = qs.filter(organisation__name__icontains=query.strip())
+    return qs.order_by("organisation__name", "pk")
+
+
+def open_requests_qs_for_user(*, user: Any) -> QuerySet[Submission]:
     """Unanswered or returned submissions the user can answer (own organisation, or a unit of their kommun),
-    in open rounds, nearest deadline first."""
-    return list(
+    in open rounds, nearest deadline first, with the issuer (for paging: nothing is cut here)."""
+    return (
         submission_list_for_user(user=user, permission="reporting.submit")
         .filter(access.answerable_q(user), instance__round__status=Round.Status.OPEN)
         .exclude(status__in=Submission.ANSWERED)
-        .order_by("instance__deadline", "org_path")[:100]
+        .select_related("instance__round__issuer")
+        .order_by("instance__deadline", "org_path", "pk")
+    )
+
+
+def open_requests_for_user(*, user: Any) -> list[Submission]:
+    """The first 100 open requests (``open_requests_qs_for_user`` for all of them)."""
+    return list(open_requests_qs_for_user(user=user)[:100])
+
+
+def submitted_reports_for_user(*, user: Any, limit: int = 20) -> list[Submission]:
+    """Reports the user's organisations answered in open rounds, latest first: the way back to a report."""
+    return list(
+        submission_list_for_user(user=user, permission="reporting.submit")
+        .filter(access.answerable_q(user), instance__round__status=Round.Status.OPEN, status__in=Submission.ANSWERED)
+        .select_related("instance__round__issuer")
+        .order_by("-submitted_at", "pk")[:limit]
     )
 
 

@@ -7,15 +7,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.core import downloads
+from beredd.core.bounds import parse_id
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.orgs.models import Organisation
@@ -33,10 +37,10 @@ def _lang() -> str:
 
 
 def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    # An id or a version from a form: None unless a whole number the database can hold.
+    if str(value).strip() == "0":
+        return 0
+    return parse_id(value)
 
 
 @login_required
@@ -45,7 +49,8 @@ def index(request: HttpRequest) -> HttpResponse:
     visible_rounds = selectors.round_list_for_user(user=request.user).prefetch_related("instances")[:50]
     context = {
         "org": org,
-        "open_requests": selectors.open_requests_for_user(user=request.user),
+        "open_requests": Paginator(selectors.open_requests_qs_for_user(user=request.user), 50).get_page(request.GET.get("page")),
+        "submitted": selectors.submitted_reports_for_user(user=request.user),
         "rounds": visible_rounds,
         "pictures": selectors.pictures_for_user(user=request.user)
         .filter(published_at__isnull=False)
@@ -95,6 +100,7 @@ def template_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 templates.template_field_add(actor=request.user, version=version, data=form.as_json())
+                messages.success(request, _("The question was added."))
                 return redirect("reporting:template", version_id=version.pk)
             except ValidationFailed as exc:
                 apply_errors(form, exc)
@@ -122,7 +128,7 @@ def template_export(request: HttpRequest, version_id: int) -> HttpResponse:
     version = selectors.template_version_get_for_user(user=request.user, version_id=version_id)
     body = json.dumps(templates.template_export(version=version), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{version.template.key}-v{version.number}.json"'
+    downloads.attachment(response, f"{version.template.key}-v{version.number}.json")
     return response
 
 
@@ -133,16 +139,19 @@ def template_action(request: HttpRequest, version_id: int, action: str) -> HttpR
     target = version
     if action == "publish":
         templates.template_version_publish(actor=request.user, version=version)
+        messages.success(request, _("The template version was published."))
     elif action == "new-version":
         target = templates.template_version_new(actor=request.user, version=version)
+        messages.success(request, _("A new draft version was created."))
     elif action == "extend":
         org = current_org(request)
         if org is None:
             raise NotFoundError("organisation")
-        key = f"{version.template.key}-{org.code or org.pk}"
+        key = f"{version.template.key[:48]}-{slugify(str(org.code or org.pk))[:15] or org.pk}"
         target = templates.template_extend(
             actor=request.user, owner=org, base=version, key=key, name=f"{version.template.name} – {org.name}"
         )
+        messages.success(request, _("Your own extension of the template was created."))
     else:
         raise NotFoundError("action", action)
     return redirect("reporting:template", version_id=target.pk)
@@ -157,8 +166,10 @@ def template_field_action(request: HttpRequest, field_id: int, action: str) -> H
     version = selectors.template_version_get_for_user(user=request.user, version_id=field.version_id)
     if action in ("up", "down"):
         templates.template_field_move(actor=request.user, field=field, direction=-1 if action == "up" else 1)
+        messages.success(request, _("The question was moved."))
     elif action == "remove":
         templates.template_field_remove(actor=request.user, field=field)
+        messages.success(request, _("The question was removed."))
     else:
         raise NotFoundError("action", action)
     return redirect("reporting:template", version_id=version.pk)
@@ -176,6 +187,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
         template__in=selectors.template_list_for_user(user=request.user), status=TemplateVersion.Status.PUBLISHED
     ).select_related("template")
     form = forms.RoundForm(request.POST or None, issuer=org, versions=versions)
+    preview: list[Organisation] | None = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         spec = rounds.RoundSpec(
@@ -194,19 +206,50 @@ def round_create(request: HttpRequest) -> HttpResponse:
             event_type=d["event_type"],
         )
         try:
-            round_ = rounds.round_issue(actor=request.user, issuer=org, spec=spec)
-            messages.success(request, _("The round was issued."))
-            return redirect("reporting:round", round_id=round_.pk)
+            if request.POST.get("action") == "preview":
+                preview = rounds.recipients_preview(issuer=org, spec=spec)
+            else:
+                round_ = rounds.round_issue(actor=request.user, issuer=org, spec=spec)
+                messages.success(request, _("The round was issued."))
+                return redirect("reporting:round", round_id=round_.pk)
         except ValidationFailed as exc:
             apply_errors(form, exc)
-    return render(request, "reporting/round_form.html", {"form": form, "org": org})
+    context = {
+        "form": form,
+        "org": org,
+        "tree": form.recipient_tree(),
+        "preview": _grouped(preview) if preview is not None else None,
+        "preview_count": len(preview or []),
+    }
+    return render(request, "reporting/round_form.html", context, status=422 if request.method == "POST" and form.errors else 200)
+
+
+PREVIEW_MAX = 500
+
+
+def _grouped(orgs: list[Organisation]) -> list[tuple[str, list[Organisation]]]:
+    """Recipients grouped by their parent (kommun for units, län for kommuner), at most PREVIEW_MAX shown."""
+    shown = orgs[:PREVIEW_MAX]
+    parents = dict(Organisation.objects.filter(pk__in={o.parent_id for o in shown}).values_list("pk", "name"))
+    groups: list[tuple[str, list[Organisation]]] = []
+    for o in shown:
+        name = parents.get(o.parent_id, "") if o.parent_id else ""
+        if not groups or groups[-1][0] != name:
+            groups.append((name, []))
+        groups[-1][1].append(o)
+    return groups
 
 
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, round_id=round_id)
+    query = request.GET.get("q", "")[:100]
+    recipients = selectors.round_recipients(round_=round_, query=query)
     context = {
         "round": round_,
+        "recipients": Paginator(recipients, 50).get_page(request.GET.get("page")),
+        "q": query,
+        "recipient_total": selectors.round_recipients(round_=round_).count(),
         "instances": round_.instances.all(),
         "can_manage": policy.can(request.user, "reporting.issue", round_.issuer),
         "exercise": round_.is_exercise,
@@ -222,6 +265,8 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
     if action not in actions:
         raise NotFoundError("action", action)
     actions[action](actor=request.user, round_=round_)
+    done = {"close": _("The round was closed."), "reopen": _("The round was reopened."), "cancel": _("The round was cancelled.")}
+    messages.success(request, done[action])  # focus lands on this message after the redirect (static/js/focus.js)
     return redirect("reporting:round", round_id=round_.pk)
 
 
@@ -237,7 +282,8 @@ def _rollup_context(request: HttpRequest, instance_id: int) -> dict[str, Any]:
     rows = [
         {
             "group": g,
-            "status": rollups.status_class(result, g),
+            "status": (state := rollups.status_class(result, g)),
+            "status_label": rollups.status_label(state),
             "values": [
                 rollups.display(f, v, lang)
                 for f, v in zip(result.fields, result.values(g).values(), strict=True)
@@ -277,7 +323,9 @@ def instance_rollup(request: HttpRequest, instance_id: int) -> HttpResponse:
         "labels": labels,
         "q": query,
         "key": key,
-        "missing": rollups.missing(instance=instance, org=org),
+        "missing": rollups.missing(instance=instance, org=org, sort=(sort := _sort(request.GET.get("sort")))),
+        "missing_sort": sort,
+        "missing_columns": [("name", _("Organisation")), ("status", _("Status")), ("contact", _("Contact person"))],
         "child_pictures": selectors.child_pictures(instance=instance, org=org),
         "trend": _trend_rows(instance, org, context["numeric_fields"], context["lang"]),
         "map": _map(instance, org, request.GET.get("map", "status")),
@@ -295,6 +343,12 @@ def instance_rollup(request: HttpRequest, instance_id: int) -> HttpResponse:
         .order_by("org_path")[:200],
     }
     return render(request, "reporting/rollup.html", context)
+
+
+def _sort(value: str | None) -> str:
+    """The missing table's sort key from the query string (unknown values sort by name)."""
+    value = (value or "name")[:16]
+    return value if value.lstrip("-") in rollups.MISSING_SORTS else "name"
 
 
 def _map(instance: Any, org: Organisation, mode: str) -> dict[str, Any] | None:
@@ -318,8 +372,10 @@ def _map(instance: Any, org: Organisation, mode: str) -> dict[str, Any] | None:
             pct = group.completeness.percent
             cls, label = ("ok" if pct == 100 else "warn" if pct >= 50 else "bad"), f"{pct} %"
         else:
-            cls = rollups.status_class(result, group) if group.completeness.answered else "none"
-            label = f"{group.completeness.answered}/{group.completeness.expected}"
+            # The same state as the table's row: "not answered" and "no status given" are grey, never a level.
+            state = rollups.status_class(result, group)
+            cls = state if state in rollups.STATUS_ORDER else "none"
+            label = f"{rollups.status_label(state)}, {group.completeness.answered}/{group.completeness.expected}"
         items.append({"d": shapes[code].d, "cls": cls, "title": f"{name}: {label}"})
     return {"items": items, "view_box": kommun_map.view_box([c for _pk, c, _n in kommuner]), "mode": mode}
 
@@ -366,7 +422,7 @@ def instance_export(request: HttpRequest, instance_id: int, kind: str, fmt: str)
         )
     else:
         raise NotFoundError("export", fmt)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    downloads.attachment(response, f"{name}.{fmt}")
     return response
 
 
@@ -388,6 +444,7 @@ def _submission_context(
         "round": submission.instance.round,
         "sections": forms.field_rows(fields, values, errors, _lang(), previous),
         "errors": errors,
+        "confirm_empty": any(e.get("field") == submissions.EMPTY_FIELD for e in errors),
         "conflict": conflict or [],
         "has_previous": bool(previous),
         "can_edit": access.can_answer(request.user, org)
@@ -396,6 +453,7 @@ def _submission_context(
         # A submitted report is revised by submitting a new version: no draft, no autosave.
         "can_draft": submission.status in Submission.DRAFTABLE,
         "can_review": access.can_review(request.user, org),
+        "reviewer": org.parent,
         "can_delegate": org.kind == Organisation.Kind.KOMMUN
         and not submission.internal
         and submission.instance.round.is_open
@@ -437,7 +495,13 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
         expected = _int(request.POST.get("lock_version"))
         try:
             if action == "submit":
-                submissions.submission_submit(actor=request.user, submission=submission, data=values, expected_version=expected)
+                submissions.submission_submit(
+                    actor=request.user,
+                    submission=submission,
+                    data=values,
+                    expected_version=expected,
+                    confirm_empty=request.POST.get("confirm_empty") == "1",
+                )
                 messages.success(request, _("The report was submitted."))
             else:
                 submissions.submission_save_draft(
@@ -599,7 +663,7 @@ def picture_pdf(request: HttpRequest, picture_id: int) -> HttpResponse:
     stylesheets = [CSS(filename=str(css_path))] if css_path else []
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=stylesheets)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="lagesbild-{picture.pk}.pdf"'
+    downloads.attachment(response, f"lagesbild-{picture.pk}.pdf")
     return response
 
 
@@ -609,5 +673,5 @@ def picture_edxl(request: HttpRequest, picture_id: int) -> HttpResponse:
     if picture.published_at is None and not policy.can(request.user, "reporting.approve", picture.organisation):
         raise PermissionDeniedError()
     response = HttpResponse(exports.edxl_de(picture), content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sitrep-{picture.pk}.xml"'
+    downloads.attachment(response, f"sitrep-{picture.pk}.xml")
     return response

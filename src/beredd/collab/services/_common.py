@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from beredd.accounts import policy
-from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
-from beredd.orgs.models import Organisation
-
-
-def require(actor: Any, permission: str, org: Organisation) -> None:
-    """Raise PermissionDeniedError unless ``actor`` holds ``permission`` at ``org`` (or an ancestor)."""
-    if not policy.can(actor, permission, org):
-        raise PermissionDeniedError()
+from beredd.core.exceptions import ValidationFailed
 
 
 def fail(errors: dict[str, str]) -> None:

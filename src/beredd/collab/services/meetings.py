@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts.models import User
+from beredd.accounts.policy import require
 from beredd.collab.models import Action, ActionComment, Attendance, Decision, Forum, ForumMember, Meeting, MeetingAttachment
-from beredd.collab.services._common import fail, require, text
+from beredd.collab.services._common import fail, text
 from beredd.core import audit
 from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
 from beredd.orgs.models import Organisation

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts.policy import require
 from beredd.collab.models import PriorityArea, Shortcoming
-from beredd.collab.services._common import fail, require, text
+from beredd.collab.services._common import fail, text
 from beredd.core import audit
 from beredd.core.exceptions import ValidationFailed
 from beredd.orgs.models import Organisation

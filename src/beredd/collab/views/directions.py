@@ -14,7 +14,9 @@ from beredd.collab.forms import DirectionForm
 from beredd.collab.models import DirectionAttachment
 from beredd.collab.services import directions as services
 from beredd.collab.services.meetings import MAX_ATTACHMENT_BYTES
+from beredd.collab.views import library as library_views
 from beredd.collab.views._helpers import filters_of, page_of, run
+from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs import selectors as org_selectors
 
@@ -44,7 +46,7 @@ def direction_create(request: HttpRequest, org_id: int) -> HttpResponse:
 
     def publish(d: dict[str, object]) -> object:
         upload = d.pop("file", None)
-        files = [(upload.name, upload.read(MAX_ATTACHMENT_BYTES + 1))] if upload else []  # type: ignore[attr-defined]
+        files = [(upload.name, upload.read(MAX_ATTACHMENT_BYTES + 1))] if upload else []  # type: ignore[attr-defined]  # request.FILES values are UploadedFile
         return services.direction_publish(actor=request.user, sender=sender, values=d, attachments=files)
 
     direction = run(request, form, publish, success=_("The direction is published to the kommuner."))
@@ -66,6 +68,7 @@ def direction_detail(request: HttpRequest, direction_id: int) -> HttpResponse:
             "result": selectors.direction_completeness(direction=direction) if is_sender else None,
             "own": selectors.direction_own_submissions(user=request.user, direction=direction),
             "attachments": direction.attachments.all(),
+            **library_views.link_context(request, direction, manage=is_sender),
         },
     )
 
@@ -87,6 +90,5 @@ def direction_attachment(request: HttpRequest, attachment_id: int) -> FileRespon
     if attachment is None:
         raise NotFoundError("attachment", attachment_id)
     selectors.direction_get_for_user(user=request.user, direction_id=attachment.direction_id)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    return downloads.attachment(response, attachment.original_name)

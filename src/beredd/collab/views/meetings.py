@@ -22,7 +22,9 @@ from beredd.collab.forms import (
 from beredd.collab.models import Meeting
 from beredd.collab.services import documents
 from beredd.collab.services import meetings as services
+from beredd.collab.views import library as library_views
 from beredd.collab.views._helpers import run
+from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
 
 
@@ -126,6 +128,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "decisions": meeting.decisions.all(),
             "actions": meeting.actions.select_related("owner_org", "owner_user"),
             "attachments": meeting.attachments.all(),
+            **library_views.link_context(request, meeting, manage=manage),
         },
     )
 
@@ -152,7 +155,7 @@ def minutes_publish(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     response = HttpResponse(documents.meeting_ics(meeting=meeting), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="mote-{meeting.pk}.ics"'
+    downloads.attachment(response, f"mote-{meeting.pk}.ics")
     return response
 
 
@@ -160,16 +163,12 @@ def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     response = HttpResponse(documents.minutes_pdf(meeting=meeting), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="minnesanteckningar-{meeting.pk}.pdf"'
+    downloads.attachment(response, f"minnesanteckningar-{meeting.pk}.pdf")
     return response
 
 
 @login_required
 def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = selectors.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    return downloads.attachment(response, attachment.original_name)

@@ -17,6 +17,7 @@ from beredd.comms.models import Scenario
 from beredd.comms.services import bank as services
 from beredd.comms.services import documents
 from beredd.comms.views._helpers import filters_of, page_of
+from beredd.core.downloads import attachment
 from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
 from beredd.core.forms import apply_errors
 
@@ -136,14 +137,11 @@ def version_large_print(request: HttpRequest, version_id: int) -> HttpResponse:
     pdf = documents.text_pdf(
         subject=v.subject, body=v.body, language=v.language, sender=v.bank_message.organisation.name, large=True
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="storstil-{v.pk}.pdf"'
-    return response
+    return attachment(HttpResponse(pdf, content_type="application/pdf"), f"storstil-{v.pk}.pdf", inline=True)
 
 
 @login_required
 def version_audio_text(request: HttpRequest, version_id: int) -> HttpResponse:
     v = selectors.version_get_for_user(user=request.user, version_id=version_id)
     response = HttpResponse(documents.audio_text(subject=v.subject, body=v.body), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="uppläsning-{v.pk}.txt"'.encode("ascii", "ignore").decode()
-    return response
+    return attachment(response, f"uppläsning-{v.pk}.txt", inline=True)

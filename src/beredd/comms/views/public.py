@@ -15,6 +15,7 @@ from beredd.comms import cap, selectors
 from beredd.comms.forms import PublishForm
 from beredd.comms.services import public as services
 from beredd.comms.views._helpers import page_of
+from beredd.core.downloads import attachment
 from beredd.core.exceptions import ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import selectors as register_selectors
@@ -113,5 +114,4 @@ def public_feed(request: HttpRequest, kommun_code: str) -> HttpResponse:
 def public_cap(request: HttpRequest, kommun_code: str, notice_id: int) -> HttpResponse:
     notice = selectors.public_notice_cap(code=kommun_code, notice_id=notice_id)
     response = HttpResponse(cap.alert_xml(notice), content_type="application/cap+xml; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{notice.identifier}.xml"'
-    return response
+    return attachment(response, f"{notice.identifier}.xml", inline=True)

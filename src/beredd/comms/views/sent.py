@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from beredd.accounts import policy
 from beredd.comms import selectors
 from beredd.comms.models import Delivery, Message
 from beredd.comms.services import messages as services
@@ -51,7 +52,7 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
             "sort": sort,
             "statuses": Delivery.Status.choices,
             "filters": filters_of(request, "q", "status", "sort"),
-            "can_send": selectors.policy.can(request.user, "comms.send", message.organisation),
+            "can_send": policy.can(request.user, "comms.send", message.organisation),
         },
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from beredd.comms import selectors
 from beredd.comms.forms import SendForm
 from beredd.comms.services import documents, targeting
+from beredd.core.downloads import attachment
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import selectors as register_selectors
@@ -29,9 +30,7 @@ def notice_pdf(request: HttpRequest, message_id: int, delivery_id: int) -> HttpR
         unit=delivery.organisation.name if delivery.organisation else "",
         is_exercise=delivery.message.is_exercise,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="anslag-{delivery.pk}.pdf"'
-    return response
+    return attachment(HttpResponse(pdf, content_type="application/pdf"), f"anslag-{delivery.pk}.pdf", inline=True)
 
 
 @login_required

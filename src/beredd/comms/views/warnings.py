@@ -14,6 +14,7 @@ from beredd.accounts import policy
 from beredd.accounts.context import current_org
 from beredd.comms import selectors
 from beredd.comms.services import warnings as services
+from beredd.comms.warnings import MAX_FILE_BYTES
 from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
 from beredd.core.forms import apply_errors
 
@@ -35,7 +36,7 @@ def warnings_upload(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 organisation=org,
                 filename=upload.name,
-                content=upload.read(services.warnings.MAX_FILE_BYTES + 1),
+                content=upload.read(MAX_FILE_BYTES + 1),
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)

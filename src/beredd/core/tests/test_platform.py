@@ -24,7 +24,7 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
         "SECRET_KEY": "k9-Vq2.mZ7pLWx4Rt8QbN1wE6sY3uH0cJ5gFTdA-oIPeKZ" * 2,
         "ALLOWED_HOSTS": "beredd.example.se",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
-        "REGISTER_KEYS": "ZGV2LW9ubHktcmVnaXN0ZXIta2V5LTAxMjM0NTY3ODk=",
+        "REGISTER_KEYS": "q0Jm8yqkz3V7o7c2oQm1J0b2p6xN4h5Yw9tR3eS1uKA=",  # 32 random bytes (not the public dev key)
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

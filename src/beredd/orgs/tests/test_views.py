@@ -66,3 +66,25 @@ def test_search_finds_by_code_and_name_within_scope(client: Client, ref: dict[st
     assert [o.name for o in response.context["results"]] == ["Sandviken"]
     response = client.get(reverse("orgs:search"), {"q": "Stockholm"})
     assert list(response.context["results"]) == []
+
+
+def test_a_large_import_preview_is_paged_and_the_size_limit_is_stated(
+    client: Client, ref: dict[str, Any], make_user: Any
+) -> None:
+    """Issue 9: a 20 MB preview rendered a 32 MB page. The preview pages by 100 rows; files over 2 MB are refused."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(make_user(ref["gavle"], "org_admin"))
+    url = reverse("orgs:unit-import", args=[ref["gavle"].pk])
+    body = "name,service_kind\n" + "".join(f"Enhet {i:04d},sabo\n" for i in range(250))
+    response = client.post(url, {"file": SimpleUploadedFile("u.csv", body.encode(), content_type="text/csv")})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Enhet 0099" in page and "Enhet 0100" not in page
+    assert "250" in page
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert "Enhet 0100" in second and "Enhet 0199" in second and "Enhet 0200" not in second
+    assert len(page) < 200_000
+    big = SimpleUploadedFile("u.csv", b"name,service_kind\n" + b"x" * 2_100_000, content_type="text/csv")
+    response = client.post(url, {"file": big})
+    assert "2 MB" in response.content.decode() and response.context["result"] is None
+    assert not Organisation.objects.filter(kind="unit").exists()

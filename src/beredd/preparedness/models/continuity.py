@@ -46,7 +46,7 @@ class ContinuityPlan(TimeStampedModel):
 
     organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="continuity_plans")
     title = models.CharField(max_length=200)
-    critical_activities = models.TextField(help_text=_("Activities that must go on during a disruption"))
+    critical_activities = models.TextField(help_text=_("Activities that must go on during a disruption"), max_length=10_000)
     max_tolerable_outage = models.CharField(max_length=4, choices=Outage.choices)
     owner = models.CharField(max_length=200, help_text=_("Name and role of the person responsible for the plan"))
     approved_by = models.CharField(max_length=200, blank=True)
@@ -97,9 +97,9 @@ class PlanDependency(models.Model):
 
     plan = models.ForeignKey(ContinuityPlan, on_delete=models.CASCADE, related_name="dependencies")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    backup_routine = models.TextField(blank=True, help_text=_("Reservrutin: how work goes on without it"))
-    restoration_routine = models.TextField(blank=True, help_text=_("Återställningsrutin: how it is restored"))
-    return_routine = models.TextField(blank=True, help_text=_("Återgångsrutin: how work returns to normal"))
+    backup_routine = models.TextField(blank=True, help_text=_("Reservrutin: how work goes on without it"), max_length=10_000)
+    restoration_routine = models.TextField(blank=True, help_text=_("Återställningsrutin: how it is restored"), max_length=10_000)
+    return_routine = models.TextField(blank=True, help_text=_("Återgångsrutin: how work returns to normal"), max_length=10_000)
 
     class Meta:
         ordering = ["plan", "kind"]

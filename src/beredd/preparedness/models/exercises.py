@@ -17,12 +17,14 @@ class Exercise(TimeStampedModel):
 
     organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="exercises")
     title = models.CharField(max_length=200)
-    scenario = models.TextField()
+    scenario = models.TextField(max_length=10_000)
     held_on = models.DateField()
     kind = models.CharField(max_length=16, choices=Kind.choices)
     participants = models.ManyToManyField("orgs.Organisation", blank=True, related_name="exercises_participated")
-    participant_roles = models.TextField(blank=True, help_text=_("Roles that took part, e.g. MAS, unit managers"))
-    evaluation = models.TextField(blank=True)
+    participant_roles = models.TextField(
+        blank=True, help_text=_("Roles that took part, e.g. MAS, unit managers"), max_length=10_000
+    )
+    evaluation = models.TextField(blank=True, max_length=10_000)
 
     class Meta:
         ordering = ["-held_on"]
@@ -37,12 +39,12 @@ class Exercise(TimeStampedModel):
 
 class LessonLearned(TimeStampedModel):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="lessons")
-    description = models.TextField()
-    action = models.TextField(blank=True)
+    description = models.TextField(max_length=10_000)
+    action = models.TextField(blank=True, max_length=10_000)
     owner = models.CharField(max_length=200)
     due_date = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
-    closing_note = models.TextField(blank=True)
+    closing_note = models.TextField(blank=True, max_length=10_000)
 
     class Meta:
         ordering = ["due_date"]

@@ -13,7 +13,7 @@ from beredd.core.models import TimeStampedModel
 
 class HeatActivation(TimeStampedModel):
     class Level(models.TextChoices):
-        # SMHI's current system (QUESTION-SETS.md 5.1).
+        # SMHI's current system (smhi.se, "Varning för höga temperaturer").
         MEDDELANDE = "meddelande", _("Message about high temperatures (26–30 °C three days)")
         GUL = "gul", _("Yellow warning (≥ 30 °C three to four days)")
         ORANGE = "orange", _("Orange warning (≥ 30 °C five days or ≥ 33 °C three days)")
@@ -27,7 +27,7 @@ class HeatActivation(TimeStampedModel):
     valid_from = models.DateField()
     valid_until = models.DateField()
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=2_000)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True)
 

@@ -35,7 +35,7 @@ class ProviderDeclaration(TimeStampedModel):
     contract = models.ForeignKey(ProviderContract, on_delete=models.CASCADE, related_name="declarations")
     year = models.PositiveSmallIntegerField()
     answers = models.JSONField(default=dict, help_text=_("Clause code → fulfilled (true/false)"))
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=10_000)
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

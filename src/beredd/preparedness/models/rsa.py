@@ -35,13 +35,13 @@ class RiskAnalysis(TimeStampedModel):
     election_year = models.PositiveSmallIntegerField(help_text=_("The general election that starts the mandate period"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     adopted_on = models.DateField(null=True, blank=True)
-    area_description = models.TextField(blank=True)
-    process_method = models.TextField(blank=True)
-    critical_services = models.TextField(blank=True)
-    critical_dependencies = models.TextField(blank=True)
-    risks_summary = models.TextField(blank=True)
-    vulnerabilities = models.TextField(blank=True)
-    actions_needed = models.TextField(blank=True)
+    area_description = models.TextField(blank=True, max_length=10_000)
+    process_method = models.TextField(blank=True, max_length=10_000)
+    critical_services = models.TextField(blank=True, max_length=10_000)
+    critical_dependencies = models.TextField(blank=True, max_length=10_000)
+    risks_summary = models.TextField(blank=True, max_length=10_000)
+    vulnerabilities = models.TextField(blank=True, max_length=10_000)
+    actions_needed = models.TextField(blank=True, max_length=10_000)
 
     class Meta:
         ordering = ["kommun__name", "-election_year"]
@@ -82,7 +82,7 @@ class RiskItem(TimeStampedModel):
 
     analysis = models.ForeignKey(RiskAnalysis, on_delete=models.CASCADE, related_name="risks")
     title = models.CharField(max_length=200)
-    scenario = models.TextField(blank=True)
+    scenario = models.TextField(blank=True, max_length=10_000)
     likelihood = models.PositiveSmallIntegerField(validators=SCALE)
     # Consequence 1–5 per protected value (skyddsvärde) as in MSB's guidance on RSA.
     consequence_life = models.PositiveSmallIntegerField(validators=SCALE, verbose_name=_("Life and health"))
@@ -93,7 +93,7 @@ class RiskItem(TimeStampedModel):
     consequence_environment = models.PositiveSmallIntegerField(
         validators=SCALE, verbose_name=_("Environment and economic values")
     )
-    controls = models.TextField(blank=True, help_text=_("Existing controls"))
+    controls = models.TextField(blank=True, help_text=_("Existing controls"), max_length=10_000)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     continuity_plans = models.ManyToManyField("preparedness.ContinuityPlan", blank=True, related_name="risks")
     exercises = models.ManyToManyField("preparedness.Exercise", blank=True, related_name="risks")
@@ -126,7 +126,7 @@ class RiskItem(TimeStampedModel):
 
 class RiskAction(TimeStampedModel):
     risk = models.ForeignKey(RiskItem, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField()
+    description = models.TextField(max_length=10_000)
     owner = models.CharField(max_length=200)
     due_date = models.DateField()
     done_on = models.DateField(null=True, blank=True)

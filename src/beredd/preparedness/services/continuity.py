@@ -7,10 +7,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
+from beredd.core.exceptions import FieldError
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import ContinuityPlan, PlanContact, PlanDependency, UnitProfile
-from beredd.preparedness.services._common import check_order, check_required, raise_if, require, require_kind
+from beredd.preparedness.services._common import check_order, check_required, raise_if, require_kind
 from beredd.preparedness.services.heat import heat_notices_for_late_unit
 
 PLAN_FIELDS = ["title", "critical_activities", "max_tolerable_outage", "owner", "approved_by", "approved_on", "review_date"]
@@ -18,13 +21,13 @@ DEPENDENCY_FIELDS = ["backup_routine", "restoration_routine", "return_routine"]
 
 
 @transaction.atomic
-def unit_profile_set(*, unit: Organisation, actor: Any, heat_sensitive: bool) -> UnitProfile:
+def unit_profile_set(*, unit: Organisation, actor: Actor | None, heat_sensitive: bool) -> UnitProfile:
     """Create or change a unit's preparedness profile. Audited as ``preparedness.unit_profile``.
 
     A unit flagged heat-sensitive while a heat warning is in force for its kommun or county (a unit created or
     flagged after the warning was set) gets that warning's checklist to acknowledge at once.
     """
-    require(actor, "preparedness.edit", unit)
+    policy.require(actor, "preparedness.edit", unit)
     require_kind(unit, Organisation.Kind.UNIT)
     profile, _created = UnitProfile.objects.select_for_update().get_or_create(unit=unit)
     before = audit.snapshot(profile, ["heat_sensitive"])
@@ -48,7 +51,7 @@ def unit_profile_set(*, unit: Organisation, actor: Any, heat_sensitive: bool) ->
 def _validate_plan(values: dict[str, Any]) -> None:
     errors = check_required(values, "title", "critical_activities", "max_tolerable_outage", "owner", "review_date")
     if values.get("max_tolerable_outage") and values["max_tolerable_outage"] not in ContinuityPlan.Outage.values:
-        errors.append({"row": None, "field": "max_tolerable_outage", "message": _("Choose one of the listed values.")})
+        errors.append(FieldError(row=None, field="max_tolerable_outage", message=_("Choose one of the listed values.")))
     errors += check_order(values.get("approved_on"), values.get("review_date"), "review_date")
     raise_if(errors)
 
@@ -58,8 +61,8 @@ def _plan_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def plan_create(*, organisation: Organisation, actor: Any, values: dict[str, Any]) -> ContinuityPlan:
-    require(actor, "preparedness.edit", organisation)
+def plan_create(*, organisation: Organisation, actor: Actor | None, values: dict[str, Any]) -> ContinuityPlan:
+    policy.require(actor, "preparedness.edit", organisation)
     require_kind(organisation, Organisation.Kind.UNIT, Organisation.Kind.KOMMUN)
     _validate_plan(values)
     plan = ContinuityPlan.objects.create(organisation=organisation, **_plan_values(values))
@@ -74,8 +77,8 @@ def plan_create(*, organisation: Organisation, actor: Any, values: dict[str, Any
 
 
 @transaction.atomic
-def plan_update(*, plan: ContinuityPlan, actor: Any, values: dict[str, Any]) -> ContinuityPlan:
-    require(actor, "preparedness.edit", plan.organisation)
+def plan_update(*, plan: ContinuityPlan, actor: Actor | None, values: dict[str, Any]) -> ContinuityPlan:
+    policy.require(actor, "preparedness.edit", plan.organisation)
     _validate_plan(values)
     before = audit.snapshot(plan, PLAN_FIELDS)
     for name, value in _plan_values(values).items():
@@ -92,11 +95,11 @@ def plan_update(*, plan: ContinuityPlan, actor: Any, values: dict[str, Any]) -> 
 
 
 @transaction.atomic
-def plan_dependency_set(*, plan: ContinuityPlan, actor: Any, kind: str, values: dict[str, Any]) -> PlanDependency:
+def plan_dependency_set(*, plan: ContinuityPlan, actor: Actor | None, kind: str, values: dict[str, Any]) -> PlanDependency:
     """Create or replace the routines for one dependency of the plan."""
-    require(actor, "preparedness.edit", plan.organisation)
+    policy.require(actor, "preparedness.edit", plan.organisation)
     if kind not in PlanDependency.Kind.values:
-        raise_if([{"row": None, "field": "kind", "message": _("Choose one of the listed values.")}])
+        raise_if([FieldError(row=None, field="kind", message=_("Choose one of the listed values."))])
     dep, _created = PlanDependency.objects.get_or_create(plan=plan, kind=kind)
     before = audit.snapshot(dep, DEPENDENCY_FIELDS)
     for name in DEPENDENCY_FIELDS:
@@ -113,11 +116,11 @@ def plan_dependency_set(*, plan: ContinuityPlan, actor: Any, kind: str, values: 
 
 
 @transaction.atomic
-def plan_contact_add(*, plan: ContinuityPlan, actor: Any, values: dict[str, Any]) -> PlanContact:
-    require(actor, "preparedness.edit", plan.organisation)
+def plan_contact_add(*, plan: ContinuityPlan, actor: Actor | None, values: dict[str, Any]) -> PlanContact:
+    policy.require(actor, "preparedness.edit", plan.organisation)
     errors = check_required(values, "name")
     if not values.get("phone") and not values.get("email"):
-        errors.append({"row": None, "field": "phone", "message": _("A phone number or an e-mail address is required.")})
+        errors.append(FieldError(row=None, field="phone", message=_("A phone number or an e-mail address is required.")))
     raise_if(errors)
     contact = PlanContact.objects.create(plan=plan, **{k: values.get(k, "") for k in ("name", "role", "phone", "email")})
     audit.record(

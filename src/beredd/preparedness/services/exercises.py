@@ -9,25 +9,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
+from beredd.core.exceptions import FieldError
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import Exercise, LessonLearned, TrainingRecord
-from beredd.preparedness.services._common import check_order, check_required, raise_if, require
+from beredd.preparedness.services._common import check_order, check_required, raise_if
 
 EXERCISE_FIELDS = ["title", "scenario", "held_on", "kind", "participant_roles", "evaluation"]
 
 
 @transaction.atomic
-def exercise_create(*, organisation: Organisation, actor: Any, values: dict[str, Any]) -> Exercise:
-    require(actor, "preparedness.edit", organisation)
+def exercise_create(*, organisation: Organisation, actor: Actor | None, values: dict[str, Any]) -> Exercise:
+    policy.require(actor, "preparedness.edit", organisation)
     errors = check_required(values, "title", "scenario", "held_on", "kind")
     if values.get("kind") and values["kind"] not in Exercise.Kind.values:
-        errors.append({"row": None, "field": "kind", "message": _("Choose one of the listed values.")})
+        errors.append(FieldError(row=None, field="kind", message=_("Choose one of the listed values.")))
     participants = list(values.get("participants") or [])
     outside = [p for p in participants if not p.path.startswith(organisation.path) and not organisation.path.startswith(p.path)]
     if outside:
         errors.append(
-            {"row": None, "field": "participants", "message": _("Participants must belong to the same part of the tree.")}
+            FieldError(row=None, field="participants", message=_("Participants must belong to the same part of the tree."))
         )
     raise_if(errors)
     exercise = Exercise.objects.create(organisation=organisation, **{k: values.get(k, "") for k in EXERCISE_FIELDS})
@@ -43,9 +46,9 @@ def exercise_create(*, organisation: Organisation, actor: Any, values: dict[str,
 
 
 @transaction.atomic
-def lesson_add(*, exercise: Exercise, actor: Any, values: dict[str, Any]) -> LessonLearned:
+def lesson_add(*, exercise: Exercise, actor: Actor | None, values: dict[str, Any]) -> LessonLearned:
     """A lesson needs an owner and a due date on or after the exercise; otherwise ValidationFailed."""
-    require(actor, "preparedness.edit", exercise.organisation)
+    policy.require(actor, "preparedness.edit", exercise.organisation)
     errors = check_required(values, "description", "owner", "due_date")
     errors += check_order(exercise.held_on, values.get("due_date"), "due_date")
     raise_if(errors)
@@ -67,10 +70,10 @@ def lesson_add(*, exercise: Exercise, actor: Any, values: dict[str, Any]) -> Les
 
 
 @transaction.atomic
-def lesson_close(*, lesson: LessonLearned, actor: Any, note: str, closed_on: dt.date | None = None) -> LessonLearned:
-    require(actor, "preparedness.edit", lesson.exercise.organisation)
+def lesson_close(*, lesson: LessonLearned, actor: Actor | None, note: str, closed_on: dt.date | None = None) -> LessonLearned:
+    policy.require(actor, "preparedness.edit", lesson.exercise.organisation)
     if not note.strip():
-        raise_if([{"row": None, "field": "closing_note", "message": _("Say what was done.")}])
+        raise_if([FieldError(row=None, field="closing_note", message=_("Say what was done."))])
     lesson.closed_on = closed_on or timezone.localdate()
     lesson.closing_note = note.strip()
     lesson.save(update_fields=["closed_on", "closing_note", "updated_at"])
@@ -85,8 +88,8 @@ def lesson_close(*, lesson: LessonLearned, actor: Any, note: str, closed_on: dt.
 
 
 @transaction.atomic
-def training_add(*, organisation: Organisation, actor: Any, values: dict[str, Any]) -> TrainingRecord:
-    require(actor, "preparedness.edit", organisation)
+def training_add(*, organisation: Organisation, actor: Actor | None, values: dict[str, Any]) -> TrainingRecord:
+    policy.require(actor, "preparedness.edit", organisation)
     errors = check_required(values, "person_name", "course", "completed_on")
     errors += check_order(values.get("completed_on"), values.get("valid_until"), "valid_until")
     raise_if(errors)

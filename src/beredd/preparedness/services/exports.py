@@ -10,11 +10,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.orgs.models import Organisation
 from beredd.preparedness import selectors
 from beredd.preparedness.models import BinderSnapshot, ContinuityPlan, RiskAnalysis
-from beredd.preparedness.services._common import require, require_kind
+from beredd.preparedness.services._common import require_kind
 from beredd.preparedness.services.heat import LEVEL_ORDER, checklists_by_level
 
 
@@ -37,8 +39,8 @@ def _rsa_context(rsa: RiskAnalysis) -> dict[str, Any]:
     }
 
 
-def rsa_export_pdf(*, rsa: RiskAnalysis, actor: Any) -> bytes:
-    require(actor, "preparedness.view", rsa.kommun)
+def rsa_export_pdf(*, rsa: RiskAnalysis, actor: Actor | None) -> bytes:
+    policy.require(actor, "preparedness.view", rsa.kommun)
     data = _pdf(render_to_string("preparedness/pdf/rsa.html", _rsa_context(rsa)))
     audit.record(
         actor=actor,
@@ -50,11 +52,11 @@ def rsa_export_pdf(*, rsa: RiskAnalysis, actor: Any) -> bytes:
     return data
 
 
-def rsa_export_docx(*, rsa: RiskAnalysis, actor: Any) -> bytes:
+def rsa_export_docx(*, rsa: RiskAnalysis, actor: Actor | None) -> bytes:
     """The RSA as a Word document with one heading per MSBFS 2015:5 section and the risk register as a table."""
     from docx import Document
 
-    require(actor, "preparedness.view", rsa.kommun)
+    policy.require(actor, "preparedness.view", rsa.kommun)
     ctx = _rsa_context(rsa)
     doc = Document()
     doc.core_properties.title = str(rsa)
@@ -118,12 +120,12 @@ def binder_pdf(*, unit: Organisation) -> bytes:
 
 
 @transaction.atomic
-def binder_generate(*, unit: Organisation, actor: Any) -> BinderSnapshot:
+def binder_generate(*, unit: Organisation, actor: Actor | None) -> BinderSnapshot:
     """Generate and keep a binder PDF for ``unit``. ``actor`` None = the weekly task.
 
     Generating writes (a stored PDF, an audit row) and so needs ``preparedness.edit``; reading a stored binder
     needs only ``preparedness.view`` (``selectors.binder_get_for_user``)."""
-    require(actor, "preparedness.edit", unit)
+    policy.require(actor, "preparedness.edit", unit, system=True)
     require_kind(unit, Organisation.Kind.UNIT)
     data = binder_pdf(unit=unit)
     binder = BinderSnapshot.objects.create(unit=unit, generated_at=timezone.now(), content=data, size=len(data))

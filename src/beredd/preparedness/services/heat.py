@@ -20,11 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
-from beredd.core.exceptions import ConflictError, ValidationFailed
+from beredd.core.exceptions import ConflictError, FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import HeatActivation, HeatNotice
-from beredd.preparedness.services._common import check_order, raise_if, require, require_kind
+from beredd.preparedness.services._common import check_order, raise_if, require_kind
 
 LEVEL_ORDER = ["meddelande", "gul", "orange"]
 MAX_FILE_BYTES = 256 * 1024
@@ -36,13 +38,8 @@ def checklists_by_level() -> dict[str, list[dict[str, str]]]:
     return data
 
 
-def before_summer_checklist() -> list[dict[str, str]]:
-    """The unit manager's yearly review before 1 May (FHM advice on Kunskapsguiden)."""
-    return checklists_by_level()["before_summer"]
-
-
 def heat_checklist(level: str) -> list[dict[str, str]]:
-    """Checklist items for ``level``: each level adds to the ones below it (QUESTION-SETS.md 5.3)."""
+    """Checklist items for ``level``: each level adds to the ones below it (before 1 May, then meddelande, gul, orange)."""
     data = checklists_by_level()
     items: list[dict[str, str]] = []
     for name in LEVEL_ORDER[: LEVEL_ORDER.index(level) + 1]:
@@ -81,7 +78,7 @@ def heat_notices_for_late_unit(unit: Organisation) -> list[HeatNotice]:
 def heat_activate(
     *,
     organisation: Organisation,
-    actor: Any,
+    actor: Actor | None,
     level: str,
     valid_from: dt.date,
     valid_until: dt.date,
@@ -90,11 +87,11 @@ def heat_activate(
     via: str = "ui",
 ) -> HeatActivation:
     """Set the heat level for a kommun or a county and send the checklist to every heat-sensitive unit below it."""
-    require(actor, "preparedness.manage", organisation)
+    policy.require(actor, "preparedness.manage", organisation)
     require_kind(organisation, Organisation.Kind.KOMMUN, Organisation.Kind.LAN)
     errors = []
     if level not in HeatActivation.Level.values:
-        errors.append({"row": None, "field": "level", "message": _("Choose one of the listed values.")})
+        errors.append(FieldError(row=None, field="level", message=_("Choose one of the listed values.")))
     errors += check_order(valid_from, valid_until, "valid_until")
     raise_if(errors)
     activation = HeatActivation.objects.create(
@@ -139,36 +136,38 @@ def parse_warning_file(*, name: str, content: bytes) -> list[dict[str, Any]]:
         rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
     if not rows:
         raise ValidationFailed(_("The file contains no warnings."))
-    errors: list[dict[str, Any]] = []
+    errors: list[FieldError] = []
     parsed: list[dict[str, Any]] = []
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
-            errors.append({"row": number, "field": "", "message": _("Each warning must be an object.")})
+            errors.append(FieldError(row=number, field="", message=_("Each warning must be an object.")))
             continue
         level = str(row.get("level") or "").strip().lower()
         if level not in LEVEL_ORDER:
-            errors.append({"row": number, "field": "level", "message": _("Unknown level; use meddelande, gul or orange.")})
+            errors.append(FieldError(row=number, field="level", message=_("Unknown level; use meddelande, gul or orange.")))
         dates = {}
         for field in ("valid_from", "valid_until"):
             try:
                 dates[field] = dt.date.fromisoformat(str(row.get(field) or "").strip())
             except ValueError:
-                errors.append({"row": number, "field": field, "message": _("Give the date as YYYY-MM-DD.")})
+                errors.append(FieldError(row=number, field=field, message=_("Give the date as YYYY-MM-DD.")))
         if len(dates) == 2 and dates["valid_until"] < dates["valid_from"]:
-            errors.append({"row": number, "field": "valid_until", "message": _("The end date must be after the start date.")})
+            errors.append(FieldError(row=number, field="valid_until", message=_("The end date must be after the start date.")))
         parsed.append({"kommun_code": str(row.get("kommun_code") or "").strip(), "level": level, **dates})
     raise_if(errors)
     return parsed
 
 
 @transaction.atomic
-def heat_activate_from_file(*, organisation: Organisation, actor: Any, name: str, content: bytes) -> list[HeatActivation]:
+def heat_activate_from_file(
+    *, organisation: Organisation, actor: Actor | None, name: str, content: bytes
+) -> list[HeatActivation]:
     """Apply a warning file for ``organisation`` (a kommun or a county). All rows or none."""
-    require(actor, "preparedness.manage", organisation)
+    policy.require(actor, "preparedness.manage", organisation)
     rows = parse_warning_file(name=name, content=content)
     kommuner = {o.code: o for o in Organisation.objects.subtree_of(organisation).filter(kind=Organisation.Kind.KOMMUN)}
     errors = [
-        {"row": n, "field": "kommun_code", "message": _("This municipality is not within %(org)s.") % {"org": organisation.name}}
+        FieldError(row=n, field="kommun_code", message=_("This municipality is not within %(org)s.") % {"org": organisation.name})
         for n, row in enumerate(rows, start=1)
         if row["kommun_code"] not in kommuner
     ]
@@ -188,15 +187,15 @@ def heat_activate_from_file(*, organisation: Organisation, actor: Any, name: str
 
 
 @transaction.atomic
-def heat_acknowledge(*, notice: HeatNotice, actor: Any, checked_items: list[str], via: str = "ui") -> HeatNotice:
+def heat_acknowledge(*, notice: HeatNotice, actor: Actor | None, checked_items: list[str], via: str = "ui") -> HeatNotice:
     """The unit confirms it has gone through the checklist. Acknowledging twice raises ConflictError."""
-    require(actor, "preparedness.edit", notice.unit)
+    policy.require(actor, "preparedness.edit", notice.unit)
     notice = HeatNotice.objects.select_for_update().select_related("activation").get(pk=notice.pk)
     if notice.acknowledged_at is not None:
         raise ConflictError(_("This heat checklist has already been acknowledged."))
     known = {item["code"] for item in heat_checklist(notice.activation.level)}
     if set(checked_items) - known:
-        raise_if([{"row": None, "field": "checked_items", "message": _("Choose one of the listed values.")}])
+        raise_if([FieldError(row=None, field="checked_items", message=_("Choose one of the listed values."))])
     notice.acknowledged_at = timezone.now()
     notice.acknowledged_by = actor
     notice.checked_items = sorted(checked_items)
@@ -213,8 +212,8 @@ def heat_acknowledge(*, notice: HeatNotice, actor: Any, checked_items: list[str]
 
 
 @transaction.atomic
-def heat_end(*, activation: HeatActivation, actor: Any) -> HeatActivation:
-    require(actor, "preparedness.manage", activation.organisation)
+def heat_end(*, activation: HeatActivation, actor: Actor | None) -> HeatActivation:
+    policy.require(actor, "preparedness.manage", activation.organisation)
     if activation.ended_at is None:
         activation.ended_at = timezone.now()
         activation.save(update_fields=["ended_at", "updated_at"])

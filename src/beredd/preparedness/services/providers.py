@@ -9,11 +9,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
-from beredd.core.exceptions import ConflictError
+from beredd.core.exceptions import ConflictError, FieldError
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import ProviderContract, ProviderDeclaration
-from beredd.preparedness.services._common import check_order, check_required, raise_if, require, require_kind
+from beredd.preparedness.services._common import check_order, check_required, raise_if, require_kind
 
 
 def clause_library() -> list[dict[str, str]]:
@@ -24,18 +26,18 @@ def clause_library() -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def contract_create(*, kommun: Organisation, actor: Any, values: dict[str, Any]) -> ProviderContract:
-    require(actor, "preparedness.manage", kommun)
+def contract_create(*, kommun: Organisation, actor: Actor | None, values: dict[str, Any]) -> ProviderContract:
+    policy.require(actor, "preparedness.manage", kommun)
     require_kind(kommun, Organisation.Kind.KOMMUN)
     errors = check_required(values, "provider_unit", "reference", "valid_from")
     unit = values.get("provider_unit")
     if unit is not None and (unit.parent_id != kommun.pk or unit.regi != Organisation.Regi.PRIVAT):
-        errors.append({"row": None, "field": "provider_unit", "message": _("Choose a privately run unit in this municipality.")})
+        errors.append(FieldError(row=None, field="provider_unit", message=_("Choose a privately run unit in this municipality.")))
     errors += check_order(values.get("valid_from"), values.get("valid_until"), "valid_until", strict=True)
     known = {c["code"] for c in clause_library()}
     codes = list(values.get("clause_codes") or [])
     if not codes or set(codes) - known:
-        errors.append({"row": None, "field": "clause_codes", "message": _("Choose at least one clause from the library.")})
+        errors.append(FieldError(row=None, field="clause_codes", message=_("Choose at least one clause from the library.")))
     raise_if(errors)
     assert unit is not None  # checked above: required
     contract = ProviderContract.objects.create(
@@ -58,12 +60,12 @@ def contract_create(*, kommun: Organisation, actor: Any, values: dict[str, Any])
 
 @transaction.atomic
 def declaration_submit(
-    *, contract: ProviderContract, actor: Any, year: int, answers: dict[str, bool], comment: str = ""
+    *, contract: ProviderContract, actor: Actor, year: int, answers: dict[str, bool], comment: str = ""
 ) -> ProviderDeclaration:
     """The provider (a user at the provider unit or above) declares, once a year, which clauses it fulfils."""
-    require(actor, "preparedness.edit", contract.provider_unit)
+    policy.require(actor, "preparedness.edit", contract.provider_unit)
     if set(answers) != set(contract.clause_codes):
-        raise_if([{"row": None, "field": "answers", "message": _("Answer every clause in the contract.")}])
+        raise_if([FieldError(row=None, field="answers", message=_("Answer every clause in the contract."))])
     if ProviderDeclaration.objects.filter(contract=contract, year=year).exists():
         raise ConflictError(_("A declaration for this year has already been submitted."))
     declaration = ProviderDeclaration.objects.create(

@@ -9,12 +9,14 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
-from beredd.core.exceptions import ConflictError
+from beredd.core.exceptions import ConflictError, FieldError
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import RiskAction, RiskAnalysis, RiskItem
 from beredd.preparedness.models.rsa import SECTIONS
-from beredd.preparedness.services._common import check_required, raise_if, require, require_kind
+from beredd.preparedness.services._common import check_required, raise_if, require_kind
 
 SCORE_FIELDS = ["likelihood", "consequence_life", "consequence_society", "consequence_democracy", "consequence_environment"]
 RISK_FIELDS = ["title", "scenario", *SCORE_FIELDS, "controls", "status"]
@@ -29,12 +31,14 @@ def handbook_risks() -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def rsa_create(*, kommun: Organisation, actor: Any, election_year: int) -> RiskAnalysis:
-    require(actor, "preparedness.manage", kommun)
+def rsa_create(*, kommun: Organisation, actor: Actor | None, election_year: int) -> RiskAnalysis:
+    policy.require(actor, "preparedness.manage", kommun)
     require_kind(kommun, Organisation.Kind.KOMMUN)
     # Swedish general elections: every fourth year (2014, 2018, 2022, 2026 ...).
     if election_year < 2014 or (election_year - 2014) % 4:
-        raise_if([{"row": None, "field": "election_year", "message": _("Give the year of a general election (2022, 2026 ...).")}])
+        raise_if(
+            [FieldError(row=None, field="election_year", message=_("Give the year of a general election (2022, 2026 ...)."))]
+        )
     if RiskAnalysis.objects.filter(kommun=kommun, election_year=election_year).exists():
         raise ConflictError(_("There is already an RSA for this mandate period."))
     rsa = RiskAnalysis.objects.create(kommun=kommun, election_year=election_year)
@@ -49,17 +53,17 @@ def rsa_create(*, kommun: Organisation, actor: Any, election_year: int) -> RiskA
 
 
 @transaction.atomic
-def rsa_update_sections(*, rsa: RiskAnalysis, actor: Any, values: dict[str, Any]) -> RiskAnalysis:
+def rsa_update_sections(*, rsa: RiskAnalysis, actor: Actor | None, values: dict[str, Any]) -> RiskAnalysis:
     """Change the section texts and, optionally, the status; an adopted RSA needs its adoption date."""
-    require(actor, "preparedness.manage", rsa.kommun)
+    policy.require(actor, "preparedness.manage", rsa.kommun)
     fields = [*SECTION_FIELDS, "status", "adopted_on"]
     before = audit.snapshot(rsa, fields)
     status = values.get("status") or rsa.status
     adopted_on = values.get("adopted_on", rsa.adopted_on)
     if status not in RiskAnalysis.Status.values:
-        raise_if([{"row": None, "field": "status", "message": _("Choose one of the listed values.")}])
+        raise_if([FieldError(row=None, field="status", message=_("Choose one of the listed values."))])
     if status == RiskAnalysis.Status.ADOPTED and not adopted_on:
-        raise_if([{"row": None, "field": "adopted_on", "message": _("Give the date the RSA was adopted.")}])
+        raise_if([FieldError(row=None, field="adopted_on", message=_("Give the date the RSA was adopted."))])
     for name in SECTION_FIELDS:
         if name in values:
             setattr(rsa, name, (values[name] or "").strip())
@@ -93,18 +97,18 @@ def _validate_risk(values: dict[str, Any]) -> dict[str, Any]:
         except (TypeError, ValueError):
             score = 0
         if not 1 <= score <= 5:
-            errors.append({"row": None, "field": name, "message": _("Give a whole number from 1 to 5.")})
+            errors.append(FieldError(row=None, field=name, message=_("Give a whole number from 1 to 5.")))
         clean[name] = score
     if clean["status"] not in RiskItem.Status.values:
-        errors.append({"row": None, "field": "status", "message": _("Choose one of the listed values.")})
+        errors.append(FieldError(row=None, field="status", message=_("Choose one of the listed values.")))
     raise_if(errors)
     return clean
 
 
 @transaction.atomic
-def risk_add(*, rsa: RiskAnalysis, actor: Any, values: dict[str, Any]) -> RiskItem:
+def risk_add(*, rsa: RiskAnalysis, actor: Actor | None, values: dict[str, Any]) -> RiskItem:
     """Add a risk to the register. Scores outside 1–5 raise ValidationFailed and nothing is saved."""
-    require(actor, "preparedness.manage", rsa.kommun)
+    policy.require(actor, "preparedness.manage", rsa.kommun)
     risk = RiskItem.objects.create(analysis=rsa, **_validate_risk(values))
     audit.record(
         actor=actor,
@@ -117,14 +121,14 @@ def risk_add(*, rsa: RiskAnalysis, actor: Any, values: dict[str, Any]) -> RiskIt
 
 
 @transaction.atomic
-def risk_update(*, risk: RiskItem, actor: Any, values: dict[str, Any]) -> RiskItem:
+def risk_update(*, risk: RiskItem, actor: Actor | None, values: dict[str, Any]) -> RiskItem:
     kommun = risk.analysis.kommun
-    require(actor, "preparedness.manage", kommun)
+    policy.require(actor, "preparedness.manage", kommun)
     clean = _validate_risk(values)
     linked = list(values.get("continuity_plans") or []) + list(values.get("exercises") or [])
     if any(not obj.organisation.path.startswith(kommun.path) for obj in linked):
         raise_if(
-            [{"row": None, "field": "continuity_plans", "message": _("Link only plans and exercises of this municipality.")}]
+            [FieldError(row=None, field="continuity_plans", message=_("Link only plans and exercises of this municipality."))]
         )
     before = audit.snapshot(risk, RISK_FIELDS)
     for name, value in clean.items():
@@ -145,9 +149,9 @@ def risk_update(*, risk: RiskItem, actor: Any, values: dict[str, Any]) -> RiskIt
 
 
 @transaction.atomic
-def risks_add_from_handbook(*, rsa: RiskAnalysis, actor: Any) -> list[RiskItem]:
+def risks_add_from_handbook(*, rsa: RiskAnalysis, actor: Actor | None) -> list[RiskItem]:
     """Add the handbook's risks that the register does not have yet (by title). Returns the added risks."""
-    require(actor, "preparedness.manage", rsa.kommun)
+    policy.require(actor, "preparedness.manage", rsa.kommun)
     existing = set(rsa.risks.values_list("title", flat=True))
     added = []
     for row in handbook_risks():
@@ -176,8 +180,8 @@ def risks_add_from_handbook(*, rsa: RiskAnalysis, actor: Any) -> list[RiskItem]:
 
 
 @transaction.atomic
-def risk_action_add(*, risk: RiskItem, actor: Any, values: dict[str, Any]) -> RiskAction:
-    require(actor, "preparedness.manage", risk.analysis.kommun)
+def risk_action_add(*, risk: RiskItem, actor: Actor | None, values: dict[str, Any]) -> RiskAction:
+    policy.require(actor, "preparedness.manage", risk.analysis.kommun)
     raise_if(check_required(values, "description", "owner", "due_date"))
     action = RiskAction.objects.create(
         risk=risk, description=values["description"], owner=values["owner"], due_date=values["due_date"]

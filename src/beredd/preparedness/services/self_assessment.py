@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from beredd.core.exceptions import ValidationFailed
+from beredd.accounts.types import Actor
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.preparedness.self_assessment import TEMPLATE_KEY, template_data
 from beredd.reporting.models import Round, TemplateVersion
@@ -34,14 +34,20 @@ def self_assessment_install() -> TemplateVersion:
 
 @transaction.atomic
 def self_assessment_issue(
-    *, actor: Any, issuer: Organisation, year: int, responder: str, deadline: dt.datetime, as_of: dt.datetime | None = None
+    *,
+    actor: Actor | None,
+    issuer: Organisation,
+    year: int,
+    responder: str,
+    deadline: dt.datetime,
+    as_of: dt.datetime | None = None,
 ) -> Round:
     """Issue the year's self-assessment from ``issuer`` (a county or a kommun) to its units, its kommuner or both.
 
     Permission, recipients and validation are the reporting engine's (``reporting.issue`` at the issuer).
     """
     if responder not in RESPONDERS:
-        raise ValidationFailed(details=[{"row": None, "field": "responder", "message": _("Choose one of the listed values.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="responder", message=_("Choose one of the listed values."))])
     version = self_assessment_install()
     title = _("Crisis preparedness self-assessment %(year)d") % {"year": year}
     spec = RoundSpec(title=title, template_version=version, as_of=as_of, deadline=deadline)

@@ -16,6 +16,7 @@ def test_demo_twice_does_not_duplicate(ref: Any, make_unit: Any, make_user: Any)
         units=units,
         lan=ref["gavleborg"],
         rng=random.Random(1),
+        password="Demo-l0senord-lang!",
         users={
             "coordinator": make_user(gavle, "coordinator"),
             "mas": make_user(gavle, "mas"),

@@ -166,7 +166,7 @@ def test_closing_a_lesson_without_a_note_is_refused(client: Client, world: Simpl
 def test_exports_download(client: Client, world: SimpleNamespace, fmt: str) -> None:
     client.force_login(world.coordinator)
     response = client.get(reverse("preparedness:rsa-export", args=[world.rsa.pk, fmt]))
-    assert response.status_code == 200 and response["Content-Disposition"].endswith(f'.{fmt}"')
+    assert response.status_code == 200 and response["Content-Disposition"].endswith(f".{fmt}")
 
 
 def test_binder_generation_is_refused_to_outsiders_and_works_for_the_unit(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core.exceptions import NotFoundError
 from beredd.preparedness import selectors, self_assessment
 from beredd.preparedness.services.self_assessment import self_assessment_issue
@@ -49,7 +50,7 @@ def comparison(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def issue(request: HttpRequest, org_id: int) -> HttpResponse:
+def issue(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     org = selectors.org_get_for_user(user=request.user, org_id=org_id, permission="reporting.issue")
     form = IssueForm(request.POST or None, initial={"year": timezone.localdate().year, "responder": "both"})
     round_ = run(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.preparedness import selectors, services
 from beredd.preparedness.forms import ExerciseForm, LessonCloseForm, LessonForm, TrainingForm
 from beredd.preparedness.views._helpers import run
@@ -15,7 +16,7 @@ EDIT = "preparedness.edit"
 
 
 @login_required
-def exercise_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def exercise_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     org = selectors.org_get_for_user(user=request.user, org_id=org_id, permission=EDIT)
     form = ExerciseForm(request.POST or None, org=org)
     exercise = run(request, form, lambda d: services.exercise_create(organisation=org, actor=request.user, values=d))
@@ -25,7 +26,7 @@ def exercise_create(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def exercise_detail(request: HttpRequest, exercise_id: int) -> HttpResponse:
+def exercise_detail(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpResponse:
     exercise = selectors.exercise_get_for_user(user=request.user, exercise_id=exercise_id)
     form = LessonForm(request.POST or None)
     if request.method == "POST":
@@ -39,7 +40,7 @@ def exercise_detail(request: HttpRequest, exercise_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def lesson_close(request: HttpRequest, lesson_id: int) -> HttpResponse:
+def lesson_close(request: AuthenticatedHttpRequest, lesson_id: int) -> HttpResponse:
     lesson = selectors.lesson_get_for_user(user=request.user, lesson_id=lesson_id, permission=EDIT)
     form = LessonCloseForm(request.POST)
     if run(request, form, lambda d: services.lesson_close(lesson=lesson, actor=request.user, note=d["closing_note"])) is None:
@@ -58,7 +59,7 @@ def lesson_close(request: HttpRequest, lesson_id: int) -> HttpResponse:
 
 
 @login_required
-def training(request: HttpRequest, org_id: int) -> HttpResponse:
+def training(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     org = selectors.org_get_for_user(user=request.user, org_id=org_id)
     form = TrainingForm(request.POST or None)
     if request.method == "POST":

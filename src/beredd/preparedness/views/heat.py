@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts import policy
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core.exceptions import ValidationFailed
 from beredd.preparedness import selectors, services
 from beredd.preparedness.forms import HeatForm, WarningFileForm
@@ -19,7 +20,7 @@ MANAGE = "preparedness.manage"
 
 
 @login_required
-def heat(request: HttpRequest, org_id: int) -> HttpResponse:
+def heat(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     org = selectors.org_get_for_user(user=request.user, org_id=org_id)
     form = HeatForm(request.POST if "level" in request.POST else None)
     upload = WarningFileForm(request.POST if "upload" in request.POST else None, request.FILES or None)
@@ -73,14 +74,14 @@ def heat_activation(request: HttpRequest, activation_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def heat_end(request: HttpRequest, activation_id: int) -> HttpResponse:
+def heat_end(request: AuthenticatedHttpRequest, activation_id: int) -> HttpResponse:
     activation = selectors.heat_activation_get_for_user(user=request.user, activation_id=activation_id, permission=MANAGE)
     services.heat_end(activation=activation, actor=request.user)
     return redirect("preparedness:heat-activation", activation_id=activation.pk)
 
 
 @login_required
-def heat_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
+def heat_notice(request: AuthenticatedHttpRequest, notice_id: int) -> HttpResponse:
     notice = selectors.heat_notice_get_for_user(user=request.user, notice_id=notice_id)
     items = services.heat_checklist(notice.activation.level)
     if request.method == "POST" and notice.acknowledged_at is None:

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from beredd.core import timefmt
+from beredd.accounts.types import AuthenticatedHttpRequest
+from beredd.core import downloads, timefmt
 from beredd.preparedness import selectors, services
 from beredd.preparedness.forms import ContactForm, DependencyForm, PlanForm, ProfileForm
 from beredd.preparedness.models import ContinuityPlan
@@ -19,7 +20,7 @@ EDIT = "preparedness.edit"
 
 
 @login_required
-def plan_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     org = selectors.org_get_for_user(user=request.user, org_id=org_id, permission=EDIT)
     form = PlanForm(request.POST or None)
     plan = run(request, form, lambda data: services.plan_create(organisation=org, actor=request.user, values=data))
@@ -29,7 +30,7 @@ def plan_create(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id, permission=EDIT)
     initial = {name: getattr(plan, name) for name in services.continuity.PLAN_FIELDS}
     form = PlanForm(request.POST or None, initial=initial)
@@ -66,7 +67,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def plan_dependency(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_dependency(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id, permission=EDIT)
     form = DependencyForm(request.POST, prefix="dep")
     if run(request, form, lambda d: services.plan_dependency_set(plan=plan, actor=request.user, kind=d["kind"], values=d)):
@@ -76,7 +77,7 @@ def plan_dependency(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def plan_contact(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_contact(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id, permission=EDIT)
     form = ContactForm(request.POST, prefix="contact")
     if run(request, form, lambda d: services.plan_contact_add(plan=plan, actor=request.user, values=d)):
@@ -86,7 +87,7 @@ def plan_contact(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def unit_profile(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_profile(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.org_get_for_user(user=request.user, org_id=unit_id, permission=EDIT)
     form = ProfileForm(request.POST)
     run(request, form, lambda d: services.unit_profile_set(unit=unit, actor=request.user, heat_sensitive=d["heat_sensitive"]))
@@ -95,7 +96,7 @@ def unit_profile(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def binder_generate(request: HttpRequest, unit_id: int) -> HttpResponse:
+def binder_generate(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.org_get_for_user(user=request.user, org_id=unit_id, permission=EDIT)
     binder = services.binder_generate(unit=unit, actor=request.user)
     return redirect("preparedness:binder-download", binder_id=binder.pk)
@@ -107,5 +108,5 @@ def binder_download(request: HttpRequest, binder_id: int) -> HttpResponse:
     response = HttpResponse(bytes(binder.content), content_type="application/pdf")
     name = _("backup-binder")
     day = timefmt.local(binder.generated_at, "%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{binder.unit_id}-{day}.pdf"'
+    downloads.attachment(response, f"{name}-{binder.unit_id}-{day}.pdf")
     return response

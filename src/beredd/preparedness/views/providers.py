@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.preparedness import selectors, services
 from beredd.preparedness.forms import ContractForm
 from beredd.preparedness.views._helpers import run
 
 
 @login_required
-def contract_create(request: HttpRequest, kommun_id: int) -> HttpResponse:
+def contract_create(request: AuthenticatedHttpRequest, kommun_id: int) -> HttpResponse:
     kommun = selectors.org_get_for_user(user=request.user, org_id=kommun_id, permission="preparedness.manage")
     form = ContractForm(request.POST or None, kommun=kommun, clauses=services.clause_library())
     contract = run(request, form, lambda d: services.contract_create(kommun=kommun, actor=request.user, values=d))
@@ -26,7 +27,7 @@ def contract_create(request: HttpRequest, kommun_id: int) -> HttpResponse:
 
 
 def _declaration_form(data: object, clauses: list[dict[str, str]]) -> forms.Form:
-    form = forms.Form(data or None)  # type: ignore[arg-type]
+    form = forms.Form(data or None)  # type: ignore[arg-type]  # a QueryDict or None, typed object by the caller
     for clause in clauses:
         form.fields[clause["code"]] = forms.BooleanField(label=clause["sv"], required=False)
     form.fields["comment"] = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -34,7 +35,7 @@ def _declaration_form(data: object, clauses: list[dict[str, str]]) -> forms.Form
 
 
 @login_required
-def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
+def contract_detail(request: AuthenticatedHttpRequest, contract_id: int) -> HttpResponse:
     contract = selectors.contract_get_for_user(user=request.user, contract_id=contract_id)
     clauses = [c for c in services.clause_library() if c["code"] in contract.clause_codes]
     year = timezone.localdate().year

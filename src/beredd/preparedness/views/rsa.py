@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from beredd.accounts.types import AuthenticatedHttpRequest
+from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
 from beredd.preparedness import selectors, services
 from beredd.preparedness.forms import RiskActionForm, RiskForm, RiskLinksForm, RsaCreateForm, RsaSectionsForm
@@ -19,7 +21,7 @@ MANAGE = "preparedness.manage"
 
 
 @login_required
-def rsa_create(request: HttpRequest, kommun_id: int) -> HttpResponse:
+def rsa_create(request: AuthenticatedHttpRequest, kommun_id: int) -> HttpResponse:
     kommun = selectors.org_get_for_user(user=request.user, org_id=kommun_id, permission=MANAGE)
     form = RsaCreateForm(request.POST or None)
     rsa = run(request, form, lambda d: services.rsa_create(kommun=kommun, actor=request.user, election_year=d["election_year"]))
@@ -46,7 +48,7 @@ def rsa_detail(request: HttpRequest, rsa_id: int) -> HttpResponse:
 
 
 @login_required
-def rsa_sections(request: HttpRequest, rsa_id: int) -> HttpResponse:
+def rsa_sections(request: AuthenticatedHttpRequest, rsa_id: int) -> HttpResponse:
     rsa = selectors.rsa_get_for_user(user=request.user, rsa_id=rsa_id, permission=MANAGE)
     initial = {name: getattr(rsa, name) for name, _label in SECTIONS} | {"status": rsa.status, "adopted_on": rsa.adopted_on}
     form = RsaSectionsForm(request.POST or None, initial=initial)
@@ -56,7 +58,7 @@ def rsa_sections(request: HttpRequest, rsa_id: int) -> HttpResponse:
 
 
 @login_required
-def risk_create(request: HttpRequest, rsa_id: int) -> HttpResponse:
+def risk_create(request: AuthenticatedHttpRequest, rsa_id: int) -> HttpResponse:
     rsa = selectors.rsa_get_for_user(user=request.user, rsa_id=rsa_id, permission=MANAGE)
     form = RiskForm(request.POST or None)
     if run(request, form, lambda d: services.risk_add(rsa=rsa, actor=request.user, values=d)) is not None:
@@ -65,7 +67,7 @@ def risk_create(request: HttpRequest, rsa_id: int) -> HttpResponse:
 
 
 @login_required
-def risk_edit(request: HttpRequest, rsa_id: int, risk_id: int) -> HttpResponse:
+def risk_edit(request: AuthenticatedHttpRequest, rsa_id: int, risk_id: int) -> HttpResponse:
     rsa = selectors.rsa_get_for_user(user=request.user, rsa_id=rsa_id, permission=MANAGE)
     risk = rsa.risks.filter(pk=risk_id).first()
     if risk is None:
@@ -82,7 +84,7 @@ def risk_edit(request: HttpRequest, rsa_id: int, risk_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def risks_from_handbook(request: HttpRequest, rsa_id: int) -> HttpResponse:
+def risks_from_handbook(request: AuthenticatedHttpRequest, rsa_id: int) -> HttpResponse:
     rsa = selectors.rsa_get_for_user(user=request.user, rsa_id=rsa_id, permission=MANAGE)
     added = services.risks_add_from_handbook(rsa=rsa, actor=request.user)
     messages.success(request, _("%(n)d risks from the handbook were added.") % {"n": len(added)})
@@ -91,7 +93,7 @@ def risks_from_handbook(request: HttpRequest, rsa_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def risk_action(request: HttpRequest, rsa_id: int, risk_id: int) -> HttpResponse:
+def risk_action(request: AuthenticatedHttpRequest, rsa_id: int, risk_id: int) -> HttpResponse:
     rsa = selectors.rsa_get_for_user(user=request.user, rsa_id=rsa_id, permission=MANAGE)
     risk = rsa.risks.filter(pk=risk_id).first()
     if risk is None:
@@ -103,7 +105,7 @@ def risk_action(request: HttpRequest, rsa_id: int, risk_id: int) -> HttpResponse
 
 
 @login_required
-def rsa_export(request: HttpRequest, rsa_id: int, fmt: str) -> HttpResponse:
+def rsa_export(request: AuthenticatedHttpRequest, rsa_id: int, fmt: str) -> HttpResponse:
     rsa = selectors.rsa_get_for_user(user=request.user, rsa_id=rsa_id)
     if fmt == "docx":
         data = services.rsa_export_docx(rsa=rsa, actor=request.user)
@@ -111,5 +113,5 @@ def rsa_export(request: HttpRequest, rsa_id: int, fmt: str) -> HttpResponse:
     else:
         data, content_type, fmt = services.rsa_export_pdf(rsa=rsa, actor=request.user), "application/pdf", "pdf"
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="rsa-{rsa.kommun.code}-{rsa.election_year + 1}.{fmt}"'
+    downloads.attachment(response, f"rsa-{rsa.kommun.code}-{rsa.election_year + 1}.{fmt}")
     return response

@@ -1,6 +1,18 @@
-"""Writes and identifiable reads of the register. ``person_open`` is the one door to a record (STYLE.md)."""
+"""Writes and identifiable reads of the register. ``person_open`` is the one door to a record (CONTRIBUTING.md)."""
 
-from beredd.register.services import access  # noqa: I001  # first: the other modules import it
+from beredd.register.services.devices import device_save
+from beredd.register.services.importer import import_commit, import_preview, import_rows
+from beredd.register.services.incidents import (
+    followup_record,
+    impact_query,
+    incident_activate,
+    incident_call_list,
+    incident_change,
+    incident_counts,
+    incident_progress,
+    incident_refresh,
+)
+from beredd.register.services.logs import log_extract
 from beredd.register.services.persons import (
     PersonRecord,
     grant_create,
@@ -13,23 +25,9 @@ from beredd.register.services.persons import (
     person_save,
     rotate_keys,
 )
-from beredd.register.services.incidents import (
-    followup_record,
-    impact_query,
-    incident_activate,
-    incident_call_list,
-    incident_change,
-    incident_counts,
-    incident_progress,
-    incident_refresh,
-)
-from beredd.register.services.importer import import_commit, import_preview, import_rows
-from beredd.register.services.logs import log_extract
-from beredd.register.services.devices import device_save
 
 __all__ = [
     "PersonRecord",
-    "access",
     "device_save",
     "followup_record",
     "grant_create",

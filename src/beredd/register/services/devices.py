@@ -3,35 +3,29 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
-from beredd.core.exceptions import NotFoundError, ValidationFailed
-from beredd.orgs.models import Organisation
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
+from beredd.register import access
 from beredd.register.models import Device
 
 
-def can_manage(user: Any) -> bool:
-    nation = Organisation.objects.filter(kind=Organisation.Kind.NATION).first()
-    return policy.can(user, "register.manage_devices", nation)
-
-
 @transaction.atomic
-def device_save(*, actor: Any, code: str, name: str, life_sustaining: bool, is_active: bool = True) -> Device:
+def device_save(*, actor: Actor, code: str, name: str, life_sustaining: bool, is_active: bool = True) -> Device:
     """Create a device kind, or update the name and flags of an existing code. National admins only."""
-    if not can_manage(actor):
+    if not access.can_manage_devices(actor):
         raise NotFoundError("device")
     code = code.strip().lower()
     if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", code):
         raise ValidationFailed(
-            details=[{"row": None, "field": "code", "message": _("Use 2–40 lower-case letters, digits or _.")}]
+            details=[FieldError(row=None, field="code", message=_("Use 2–40 lower-case letters, digits or _."))]
         )
     if not name.strip():
-        raise ValidationFailed(details=[{"row": None, "field": "name", "message": _("A name is required.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="name", message=_("A name is required."))])
     device, created = Device.objects.get_or_create(code=code, defaults={"name": name.strip(), "life_sustaining": life_sustaining})
     before = audit.snapshot(device, ["name", "life_sustaining", "is_active"])
     device.name, device.life_sustaining, device.is_active = name.strip(), life_sustaining, is_active

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -13,12 +14,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import Actor
 from beredd.core import audit, tables
-from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
-from beredd.register import crypto
+from beredd.register import access, crypto
 from beredd.register.models import AccessLog, Contact, ImportBatch, ImportStagedPerson, Person, PersonDevice
-from beredd.register.services import access
 from beredd.register.services.persons import _apply, _replace_children, device_catalogue, unit_lookup
 from beredd.register.services.validation import COLUMNS, VALUE_COLUMNS, CleanPerson, clean_person
 
@@ -28,7 +29,7 @@ MAX_BYTES = 50 * 1024 * 1024
 @dataclass
 class ImportResult:
     rows: int = 0
-    problems: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[FieldError] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)  # {"row", "person_id"}
     batch_id: int | None = None
     created: int = 0
@@ -40,29 +41,28 @@ class ImportResult:
         return not self.problems
 
 
-def validate_rows(kommun: Organisation, rows: list[dict[str, Any]]) -> tuple[ImportResult, list[tuple[int, CleanPerson]]]:
+def validate_rows(kommun: Organisation, rows: Sequence[dict[str, Any]]) -> tuple[ImportResult, list[tuple[int, CleanPerson]]]:
     """Validate every row (numbered from 2: row 1 is the header). Nothing is written."""
     result = ImportResult(rows=len(rows))
     if rows:
         unknown = sorted(set(rows[0]) - set(COLUMNS))
         for column in unknown:
-            result.problems.append({"row": 1, "field": column, "message": _("Unknown column.")})
+            result.problems.append(FieldError(row=1, field=column, message=_("Unknown column.")))
     units, catalogue = unit_lookup(kommun), device_catalogue()
     existing = dict(Person.objects.filter(kommun=kommun).values_list("pnr_hash", "pk"))
     seen: dict[str, int] = {}
     clean_rows: list[tuple[int, CleanPerson]] = []
-    for number, row in enumerate(rows, start=2):
+    for fallback, row in enumerate(rows, start=2):
+        number = tables.row_number(row, fallback)
         clean, errors = clean_person(row, units=units, catalogue=catalogue)
-        result.problems.extend({"row": number, "field": f, "message": m} for f, m in errors)
+        result.problems.extend(FieldError(row=number, field=f, message=m) for f, m in errors)
         if clean is None:
             continue
         if clean.pnr in seen:
             result.problems.append(
-                {
-                    "row": number,
-                    "field": "personnummer",
-                    "message": _("Same personnummer as row %(row)s.") % {"row": seen[clean.pnr]},
-                }
+                FieldError(
+                    row=number, field="personnummer", message=_("Same personnummer as row %(row)s.") % {"row": seen[clean.pnr]}
+                )
             )
             continue
         seen[clean.pnr] = number
@@ -148,19 +148,11 @@ def _insert_copy(kommun: Organisation, new: list[CleanPerson]) -> None:
                     copy.write_row((pk, Contact.Kind.RELATIVE, clean.contact[0], clean.contact[1], ""))
 
 
-def _require_mas(actor: Any, kommun: Organisation, what: str) -> access.Scope:
-    scope = access.identity_scope(actor, kommun)
-    if scope is None or not scope.whole_kommun:
-        access.refuse(user=actor, kommun=kommun, what=what)
-    assert scope is not None
-    return scope
-
-
-def import_preview(*, actor: Any, kommun: Organisation, filename: str, content: bytes) -> ImportResult:
+def import_preview(*, actor: Actor, kommun: Organisation, filename: str, content: bytes) -> ImportResult:
     """Dry run: every problem by row and column, the duplicates, and a stored (encrypted) batch to commit later."""
-    _require_mas(actor, kommun, "import.preview")
+    access.require_kommun_mas(user=actor, kommun=kommun, what="import.preview")
     if len(content) > MAX_BYTES:
-        raise ValidationFailed(details=[{"row": None, "field": "file", "message": _("The file is too large.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="file", message=_("The file is too large."))])
     result, _clean = validate_rows(kommun, tables.read_table(filename=filename, content=content))
     if result.ok:
         batch = ImportBatch.objects.create(
@@ -173,9 +165,9 @@ def import_preview(*, actor: Any, kommun: Organisation, filename: str, content: 
     return result
 
 
-def import_commit(*, actor: Any, kommun: Organisation, batch_id: int, on_duplicate: str = "skip") -> ImportResult:
+def import_commit(*, actor: Actor, kommun: Organisation, batch_id: int, on_duplicate: str = "skip") -> ImportResult:
     """Commit a previewed batch: all rows or none. Duplicates are updated or skipped as chosen."""
-    scope = _require_mas(actor, kommun, "import.commit")
+    scope = access.require_kommun_mas(user=actor, kommun=kommun, what="import.commit")
     batch = ImportBatch.objects.filter(pk=batch_id, kommun=kommun, uploaded_by=actor, committed_at__isnull=True).first()
     if batch is None:
         raise NotFoundError("import", batch_id)
@@ -192,10 +184,10 @@ def import_commit(*, actor: Any, kommun: Organisation, batch_id: int, on_duplica
 
 def import_rows(
     *,
-    actor: Any,
+    actor: Actor,
     scope: access.Scope,
     kommun: Organisation,
-    rows: list[dict[str, Any]],
+    rows: Sequence[dict[str, Any]],
     on_duplicate: str = "skip",
     via: str = "ui",
     batch: ImportBatch | None = None,
@@ -208,7 +200,7 @@ def import_rows(
     large import never keeps other writers (report submissions, the task worker) waiting for long.
     """
     if on_duplicate not in {"skip", "update"}:
-        raise ValidationFailed(details=[{"row": None, "field": "on_duplicate", "message": _("Choose update or skip.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="on_duplicate", message=_("Choose update or skip."))])
     if connection.vendor == "sqlite" and (FORCE_STAGED or not connection.in_atomic_block):
         result, clean_rows = validate_rows(kommun, rows)  # reads only: no write lock while validating
         if not result.ok:
@@ -251,7 +243,14 @@ def import_rows(
 
 
 def _finish(
-    *, actor: Any, scope: access.Scope, kommun: Organisation, result: ImportResult, rows: int, via: str, batch: ImportBatch | None
+    *,
+    actor: Actor,
+    scope: access.Scope,
+    kommun: Organisation,
+    result: ImportResult,
+    rows: int,
+    via: str,
+    batch: ImportBatch | None,
 ) -> None:
     """Inside the import's (final) transaction: mark the batch committed, log and audit the import."""
     if batch is not None:
@@ -316,7 +315,7 @@ def _delete_stage(stage: str | None = None, *, before: Any = None) -> None:
 
 def _commit_staged(
     *,
-    actor: Any,
+    actor: Actor,
     scope: access.Scope,
     kommun: Organisation,
     result: ImportResult,
@@ -359,7 +358,7 @@ def _commit_staged(
 def _make_visible(
     *,
     stage: str,
-    actor: Any,
+    actor: Actor,
     scope: access.Scope,
     kommun: Organisation,
     result: ImportResult,
@@ -419,12 +418,10 @@ def _make_visible(
     except IntegrityError as exc:
         raise ValidationFailed(
             details=[
-                {
-                    "row": None,
-                    "field": "personnummer",
-                    "message": _(
-                        "The register changed while the file was imported. Nothing was imported; preview the file again."
-                    ),
-                }
+                FieldError(
+                    row=None,
+                    field="personnummer",
+                    message=_("The register changed while the file was imported. Nothing was imported; preview the file again."),
+                )
             ]
         ) from exc

@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beredd.accounts.models import Membership, Role
+from beredd.accounts.types import Actor
 from beredd.core import audit, timefmt
-from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
-from beredd.register import geo
+from beredd.orgs.validators import parse_postcode
+from beredd.register import access, geo
 from beredd.register.models import (
     AccessLog,
     FollowUp,
@@ -28,8 +30,6 @@ from beredd.register.models import (
     IncidentResident,
     Person,
 )
-from beredd.register.services import access
-from beredd.register.services.validation import normalise_postcode
 
 CATEGORIES = ["total", "life_sustaining", "electricity_dependent", "cannot_evacuate", "heat_sensitive", "communication"]
 COMMUNICATION = ~Q(language="") | Q(interpreter=True) | Q(easy_swedish=True) | Q(hearing_impaired=True) | Q(vision_impaired=True)
@@ -128,17 +128,6 @@ def impact_query(
     return out
 
 
-def impact_counts(impacts: list[Impact]) -> dict[str, int]:
-    return {
-        "total": len(impacts),
-        "life_sustaining": sum(i.life for i in impacts),
-        "electricity_dependent": sum(i.electric for i in impacts),
-        "cannot_evacuate": sum(i.cannot_evacuate for i in impacts),
-        "heat_sensitive": sum(i.heat for i in impacts),
-        "communication": sum(i.communication for i in impacts),
-    }
-
-
 def _clean_area(area_geojson: Any, postcodes: list[str], localities: list[str]) -> tuple[Any, list[str], list[str]]:
     errors = []
     area = None
@@ -146,17 +135,17 @@ def _clean_area(area_geojson: Any, postcodes: list[str], localities: list[str]) 
         try:
             area = geo.parse_area(area_geojson)
         except geo.GeoError as exc:
-            errors.append({"row": None, "field": "area", "message": str(exc)})
+            errors.append(FieldError(row=None, field="area", message=str(exc)))
     codes = []
     for code in postcodes:
-        clean = normalise_postcode(code)
+        clean = parse_postcode(code)
         if clean is None:
-            errors.append({"row": None, "field": "postcodes", "message": _("“%(code)s” is not a postcode.") % {"code": code}})
+            errors.append(FieldError(row=None, field="postcodes", message=_("“%(code)s” is not a postcode.") % {"code": code}))
         else:
             codes.append(clean)
     places = [p.strip() for p in localities if p.strip()]
     if not errors and area is None and not codes and not places:
-        errors.append({"row": None, "field": "area", "message": _("Give an area, postcodes or localities.")})
+        errors.append(FieldError(row=None, field="area", message=_("Give an area, postcodes or localities.")))
     if errors:
         raise ValidationFailed(details=errors)
     return area, codes, places
@@ -164,7 +153,7 @@ def _clean_area(area_geojson: Any, postcodes: list[str], localities: list[str]) 
 
 def incident_activate(
     *,
-    actor: Any,
+    actor: Actor,
     kommun: Organisation,
     kind: str,
     reason: str,
@@ -174,9 +163,13 @@ def incident_activate(
     localities: Sequence[str] = (),
     designations: Sequence[tuple[Organisation, str]] = (),
     is_exercise: bool = False,
+    confirm_outside: bool = False,
     via: str = "ui",
 ) -> Incident:
     """Activate an incident for an area of ``kommun`` and snapshot its residents in call-list order.
+
+    An area that reaches outside the kommun's boundary is refused with a warning on ``area`` unless
+    ``confirm_outside`` (the user has checked it and confirms).
 
     Logged in the access log and the audit log; the kommun's MAS is e-mailed after commit.
     Raises ValidationFailed for a bad area, reason or end time; refuses users who may not activate.
@@ -187,14 +180,29 @@ def incident_activate(
     assert scope is not None
     errors = []
     if kind not in Incident.Kind.values:
-        errors.append({"row": None, "field": "kind", "message": _("Unknown incident kind.")})
+        errors.append(FieldError(row=None, field="kind", message=_("Unknown incident kind.")))
     if not reason.strip():
-        errors.append({"row": None, "field": "reason", "message": _("A reason is required.")})
+        errors.append(FieldError(row=None, field="reason", message=_("A reason is required.")))
     if ends_at <= timezone.now():
-        errors.append({"row": None, "field": "ends_at", "message": _("The end time must be in the future.")})
+        errors.append(FieldError(row=None, field="ends_at", message=_("The end time must be in the future.")))
     if errors:
         raise ValidationFailed(details=errors)
     area, codes, places = _clean_area(area_geojson, list(postcodes), list(localities))
+    if area is not None and not confirm_outside and geo.outside_kommun(area, kommun.code):
+        raise ValidationFailed(
+            details=[
+                {
+                    "row": None,
+                    "field": "area",
+                    "message": _(
+                        "The area reaches outside %(kommun)s. Check that it is the right area; to activate it anyway, "
+                        "tick “The area is right although it reaches outside the kommun”."
+                    )
+                    % {"kommun": kommun.name},
+                    "code": "area_outside_kommun",
+                }
+            ]
+        )
     with transaction.atomic():
         incident = Incident.objects.create(
             kommun=kommun,
@@ -247,7 +255,7 @@ def _snapshot(incident: Incident, area: Any) -> None:
 
 
 def incident_change(
-    *, actor: Any, incident: Incident, ends_at: dt.datetime | None = None, end_now: bool = False, via: str = "ui"
+    *, actor: Actor, incident: Incident, ends_at: dt.datetime | None = None, end_now: bool = False, via: str = "ui"
 ) -> Incident:
     """Extend an incident's end time or end it now. Logged; the MAS is notified."""
     scope = access.can_activate(actor, incident.kommun)
@@ -261,7 +269,7 @@ def incident_change(
         else:
             if ends_at is None or ends_at <= timezone.now():
                 raise ValidationFailed(
-                    details=[{"row": None, "field": "ends_at", "message": _("The end time must be in the future.")}]
+                    details=[FieldError(row=None, field="ends_at", message=_("The end time must be in the future."))]
                 )
             incident.ends_at = ends_at
             action, event = AccessLog.Action.EXTEND, "extended"
@@ -283,7 +291,7 @@ def incident_change(
     return incident
 
 
-def incident_refresh(*, actor: Any, incident: Incident, via: str = "ui") -> int:
+def incident_refresh(*, actor: Actor, incident: Incident, via: str = "ui") -> int:
     """Recompute the residents in the area from the current register (outcomes already recorded are kept).
 
     For the kommun's coordinator or MAS while the incident is active. Returns the number of residents.
@@ -397,7 +405,7 @@ def followup_record(
         access.refuse(user=user, kommun=incident.kommun, what=f"follow_up:incident {incident.pk}", person_id=person_id, via=via)
     assert scope is not None
     if outcome not in FollowUp.Outcome.values:
-        raise ValidationFailed(details=[{"row": None, "field": "outcome", "message": _("Unknown outcome.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="outcome", message=_("Unknown outcome."))])
     with transaction.atomic():
         resident = (
             IncidentResident.objects.select_for_update()

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from beredd.core import spreadsheet
 from beredd.core.exceptions import NotFoundError
+from beredd.orgs.models import Organisation
+from beredd.register import access
 from beredd.register.models import AccessLog, Person
-from beredd.register.services import access
 
 CSV_HEADER = ["time", "user", "role", "organisation", "action", "purpose", "incident", "via"]
 
@@ -29,9 +29,15 @@ def log_extract(*, user: Any, person_id: int, fmt: str = "csv") -> tuple[bytes, 
     kommun_id = (
         person.kommun_id if person else AccessLog.objects.filter(person_id=person_id).values_list("kommun_id", flat=True).first()
     )
-    if kommun_id is None:
-        raise NotFoundError("person", person_id)
-    kommun = review_kommun_for_user(user=user, kommun_id=kommun_id)
+    try:
+        if kommun_id is None:
+            raise NotFoundError("person", person_id)
+        kommun = review_kommun_for_user(user=user, kommun_id=kommun_id)
+    except NotFoundError:
+        # An unknown id and one the user may not review answer alike, and both are logged.
+        known = Organisation.objects.filter(pk=kommun_id).first() if kommun_id is not None else None
+        access.refuse_record(user=user, kommun=known, what=f"log_extract:{fmt}", person_id=person_id)
+        raise
     scope = access.identity_scope(user, kommun)
     assert scope is not None
     with transaction.atomic():
@@ -52,20 +58,18 @@ def log_extract(*, user: Any, person_id: int, fmt: str = "csv") -> tuple[bytes, 
             {"rows": rows, "person": person, "person_id": person_id, "kommun": kommun, "generated": timezone.now()},
         )
         return HTML(string=html).write_pdf() or b"", "application/pdf", f"loggutdrag-{person_id}-{stamp}.pdf"
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for r in rows:
-        writer.writerow(
-            [
-                timezone.localtime(r.at).isoformat(timespec="seconds"),
-                r.user_label,
-                r.role_display,
-                r.organisation.name if r.organisation else "",
-                r.get_action_display(),
-                r.purpose_display,
-                "" if r.incident is None else f"{r.incident_id} (ÖVNING)" if r.incident.is_exercise else r.incident_id,
-                r.via,
-            ]
-        )
-    return out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", f"loggutdrag-{person_id}-{stamp}.csv"
+    table = [
+        [
+            timezone.localtime(r.at).isoformat(timespec="seconds"),
+            r.user_label,
+            r.role_display,
+            r.organisation.name if r.organisation else "",
+            r.get_action_display(),
+            r.purpose_display,
+            "" if r.incident is None else f"{r.incident_id} (ÖVNING)" if r.incident.is_exercise else r.incident_id,
+            r.via,
+        ]
+        for r in rows
+    ]
+    content = spreadsheet.csv_bytes(CSV_HEADER, table)
+    return content, "text/csv; charset=utf-8", f"loggutdrag-{person_id}-{stamp}.csv"

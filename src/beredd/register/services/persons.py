@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,13 +13,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from beredd.core import audit
-from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.accounts.types import Actor
+from beredd.core import audit, spreadsheet
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
-from beredd.register import crypto
+from beredd.register import access, crypto
 from beredd.register.models import AccessLog, Contact, Device, Person, PersonDevice, RegisterGrant
-from beredd.register.services import access
-from beredd.register.services.validation import CleanPerson, PnrError, clean_person, normalise_pnr
+from beredd.register.services.validation import CARE_FIELDS, PLACE_FIELDS, CleanPerson, PnrError, clean_person, normalise_pnr
 
 LIST_LIMIT = 100
 
@@ -92,7 +90,7 @@ def _replace_children(person: Person, clean: CleanPerson) -> None:
 
 
 def person_save(
-    *, actor: Any, kommun: Organisation, data: dict[str, Any], person_id: int | None = None, via: str = "ui"
+    *, actor: Actor, kommun: Organisation, data: dict[str, Any], person_id: int | None = None, via: str = "ui"
 ) -> Person:
     """Create or update one record from raw input. Only the kommun's MAS edits (``register.edit`` at the kommun).
 
@@ -107,22 +105,22 @@ def person_save(
 
 @transaction.atomic
 def _person_save(
-    *, actor: Any, scope: access.Scope, kommun: Organisation, data: dict[str, Any], person_id: int | None, via: str
+    *, actor: Actor, scope: access.Scope, kommun: Organisation, data: dict[str, Any], person_id: int | None, via: str
 ) -> Person:
     clean, errors = clean_person(data, units=unit_lookup(kommun), catalogue=device_catalogue())
     if clean is None:
-        raise ValidationFailed(details=[{"row": None, "field": f, "message": m} for f, m in errors])
+        raise ValidationFailed(details=[FieldError(row=None, field=f, message=m) for f, m in errors])
     existing = _find_by_pnr(kommun, clean.pnr)
     if person_id is None:
         if existing is not None:
-            raise ValidationFailed(details=[{"row": None, "field": "personnummer", "message": "duplicate"}])
+            raise ValidationFailed(details=[FieldError(row=None, field="personnummer", message="duplicate")])
         person = Person(kommun=kommun)
     else:
-        person = Person.objects.select_for_update().filter(kommun=kommun, pk=person_id).first()  # type: ignore[assignment]
+        person = Person.objects.select_for_update().filter(kommun=kommun, pk=person_id).first()  # type: ignore[assignment]  # Person | None, narrowed by the check below
         if person is None:
             raise NotFoundError("person", person_id)
         if existing is not None and existing.pk != person.pk:
-            raise ValidationFailed(details=[{"row": None, "field": "personnummer", "message": "duplicate"}])
+            raise ValidationFailed(details=[FieldError(row=None, field="personnummer", message="duplicate")])
     _apply(person, clean)
     person.save()
     _replace_children(person, clean)
@@ -138,16 +136,15 @@ def person_open(
 ) -> PersonRecord:
     """Open one identifiable record for ``user``: checks need-to-know and logs the access in one transaction.
 
-    Raises NotFoundError (missing, or another kommun's) or PermissionDeniedError (county/national roles);
-    refused attempts are logged too.
+    Refusals answer the same for an id that exists and one that does not (``access.refuse_record``: 403 for
+    users who may open no record at all, 404 for the others) and are logged either way.
     """
     person = Person.objects.select_related("kommun", "unit").filter(pk=person_id).first()
-    if person is None:
-        raise NotFoundError("person", person_id)
-    scope = access.identity_scope(user, person.kommun)
-    if scope is None or not scope.allows_unit(person.unit_id):
-        access.refuse(user=user, kommun=person.kommun, what=f"{action}:{purpose}", person_id=person_id, via=via)
-    assert scope is not None
+    scope = access.identity_scope(user, person.kommun) if person is not None else None
+    if person is None or scope is None or not scope.allows_unit(person.unit_id):
+        kommun = person.kommun if person is not None else None
+        access.refuse_record(user=user, kommun=kommun, what=f"{action}:{purpose}", person_id=person_id, via=via)
+        raise AssertionError("unreachable")  # pragma: no cover (refuse_record raises)
     with transaction.atomic():
         access.log(user=user, scope=scope, action=action, persons=[(person.pk, person.unit_id)], purpose=purpose, via=via)
         record = PersonRecord(person=person, personnummer=crypto.decrypt(person.pnr_encrypted))
@@ -201,31 +198,7 @@ def _search_condition(query: str) -> Q:
     return condition
 
 
-EXPORT_COLUMNS = [
-    "personnummer",
-    "first_name",
-    "last_name",
-    "phone",
-    "address",
-    "postcode",
-    "locality",
-    "lat",
-    "lon",
-    "unit",
-    "devices",
-    "cannot_evacuate",
-    "transport_need",
-    "heat_sensitive",
-    "language",
-    "interpreter",
-    "easy_swedish",
-    "hearing_impaired",
-    "vision_impaired",
-    "legal_basis",
-    "legal_note",
-    "review_date",
-    "status",
-]
+EXPORT_COLUMNS = ["personnummer", *PLACE_FIELDS, "unit", "devices", *CARE_FIELDS, "status"]
 
 
 def person_export_csv(*, user: Any, kommun: Organisation, purpose: str = "", via: str = "ui") -> str:
@@ -234,16 +207,14 @@ def person_export_csv(*, user: Any, kommun: Organisation, purpose: str = "", via
     if scope is None or not scope.whole_kommun:
         access.refuse(user=user, kommun=kommun, what=f"export:{purpose}", via=via)
     assert scope is not None
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
+    table: list[list[Any]] = []
     with transaction.atomic():
         people = list(Person.objects.filter(kommun=kommun).select_related("unit").prefetch_related("devices__device"))
         for p in people:
             devices = ";".join(
                 f"{d.device.code}:{d.battery_hours}" if d.battery_hours is not None else d.device.code for d in p.devices.all()
             )
-            writer.writerow(
+            table.append(
                 [
                     crypto.decrypt(p.pnr_encrypted),
                     p.first_name,
@@ -276,10 +247,11 @@ def person_export_csv(*, user: Any, kommun: Organisation, purpose: str = "", via
             via=via,
         )
         audit.record(actor=user, action="register.export", organisation=kommun, changes={"rows": len(people)}, via=via)
-    return out.getvalue()
+    # Names, addresses and notes are free text: neutralised against formula injection (core.spreadsheet).
+    return spreadsheet.csv_text(EXPORT_COLUMNS, table)
 
 
-def person_end(*, actor: Any, person: Person, via: str = "ui") -> Person:
+def person_end(*, actor: Actor, person: Person, via: str = "ui") -> Person:
     """End a record (it is purged after the retention period). Only the kommun's MAS."""
     scope = access.identity_scope(actor, person.kommun)
     if scope is None or not scope.whole_kommun:
@@ -290,7 +262,7 @@ def person_end(*, actor: Any, person: Person, via: str = "ui") -> Person:
     return person
 
 
-def _end(*, actor: Any, scope: access.Scope, person: Person, via: str) -> None:
+def _end(*, actor: Actor, scope: access.Scope, person: Person, via: str) -> None:
     person.status = Person.Status.ENDED
     person.ended_at = timezone.now()
     person.save(update_fields=["status", "ended_at", "updated_at"])
@@ -344,7 +316,7 @@ def rotate_keys(*, batch: int = 1000) -> int:
 
 
 @transaction.atomic
-def grant_create(*, actor: Any, kommun: Organisation, unit: Organisation, role: str) -> RegisterGrant:
+def grant_create(*, actor: Actor, kommun: Organisation, unit: Organisation, role: str) -> RegisterGrant:
     """The kommun's MAS lets ``role`` at one of its units see that unit's own residents."""
     scope = access.identity_scope(actor, kommun)
     if scope is None or not scope.whole_kommun or unit.parent_id != kommun.pk:
@@ -357,7 +329,7 @@ def grant_create(*, actor: Any, kommun: Organisation, unit: Organisation, role: 
 
 
 @transaction.atomic
-def grant_revoke(*, actor: Any, grant: RegisterGrant) -> RegisterGrant:
+def grant_revoke(*, actor: Actor, grant: RegisterGrant) -> RegisterGrant:
     scope = access.identity_scope(actor, grant.kommun)
     if scope is None or not scope.whole_kommun:
         raise NotFoundError("grant")

@@ -12,12 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from personnummer import personnummer as pnr_lib
 
+from beredd.core import spreadsheet
 from beredd.orgs.models import Organisation
+from beredd.orgs.validators import parse_postcode
 from beredd.register import geo
 from beredd.register.models import Device, Person
 
-COLUMNS = [
-    "personnummer",
+# The record's own fields on ``Person``, in the order forms, exports and the import show them: the one list that
+# COLUMNS (import), VALUE_COLUMNS (CleanPerson.values, written with COPY), persons.EXPORT_COLUMNS and the edit
+# form's initial data are built from.
+PERSON_FIELDS = [
     "first_name",
     "last_name",
     "phone",
@@ -26,10 +30,6 @@ COLUMNS = [
     "locality",
     "lat",
     "lon",
-    "sweref_n",
-    "sweref_e",
-    "unit",
-    "devices",
     "cannot_evacuate",
     "transport_need",
     "heat_sensitive",
@@ -41,32 +41,24 @@ COLUMNS = [
     "legal_basis",
     "legal_note",
     "review_date",
+]
+PLACE_FIELDS = PERSON_FIELDS[: PERSON_FIELDS.index("lon") + 1]  # name, contact and where the person lives
+CARE_FIELDS = PERSON_FIELDS[len(PLACE_FIELDS) :]  # needs, language, legal basis, review
+# The import's columns: the fields, SWEREF 99 TM as an alternative to lat/lon, unit, devices and one relative.
+COLUMNS = [
+    "personnummer",
+    *PLACE_FIELDS,
+    "sweref_n",
+    "sweref_e",
+    "unit",
+    "devices",
+    *CARE_FIELDS,
     "contact_name",
     "contact_phone",
 ]
 REQUIRED = ["personnummer", "first_name", "last_name", "address", "postcode", "locality", "unit"]
 # The keys of CleanPerson.values, in a fixed order (the import writes them with COPY).
-VALUE_COLUMNS = [
-    "first_name",
-    "last_name",
-    "locality",
-    "language",
-    "address",
-    "phone",
-    "legal_note",
-    "postcode",
-    "lat",
-    "lon",
-    "cannot_evacuate",
-    "heat_sensitive",
-    "interpreter",
-    "easy_swedish",
-    "hearing_impaired",
-    "vision_impaired",
-    "transport_need",
-    "legal_basis",
-    "review_date",
-]
+VALUE_COLUMNS = PERSON_FIELDS
 BOOLEANS = ["cannot_evacuate", "heat_sensitive", "interpreter", "easy_swedish", "hearing_impaired", "vision_impaired"]
 TRUE_WORDS = {"1", "true", "ja", "j", "yes", "y", "x"}
 FALSE_WORDS = {"", "0", "false", "nej", "n", "no"}
@@ -130,13 +122,6 @@ def _float(value: Any) -> float | None:
     return float(text) if text else None
 
 
-def normalise_postcode(value: str) -> str | None:
-    digits = re.sub(r"\s", "", str(value or ""))
-    if not re.fullmatch(r"[1-9]\d{4}", digits):
-        return None
-    return f"{digits[:3]} {digits[3:]}"
-
-
 def parse_devices(value: Any, catalogue: dict[str, Device]) -> tuple[list[tuple[Device, Decimal | None]], list[str]]:
     """``"oxygen_concentrator:4;electric_bed"`` -> devices with battery hours, and error messages."""
     out: list[tuple[Device, Decimal | None]] = []
@@ -174,7 +159,8 @@ def clean_person(
     errors: list[tuple[str, str]] = []
 
     def text(name: str, limit: int = 200) -> str:
-        value = str(data.get(name) if data.get(name) is not None else "").strip()
+        # An exported cell that would start a formula carries a leading ' (core.spreadsheet): re-import it as it was.
+        value = spreadsheet.restore(str(data.get(name) if data.get(name) is not None else "").strip())
         if len(value) > limit:
             errors.append((name, _("Too long (at most %(n)s characters).") % {"n": limit}))
         return value[:limit]
@@ -196,7 +182,7 @@ def clean_person(
         except PnrError as exc:
             errors.append(("personnummer", str(exc)))
     if str(data.get("postcode") or "").strip():
-        postcode = normalise_postcode(str(data["postcode"]))
+        postcode = parse_postcode(data["postcode"])
         if postcode is None:
             errors.append(("postcode", _("A postcode has five digits, e.g. 802 50.")))
         values["postcode"] = postcode or ""

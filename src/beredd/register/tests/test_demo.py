@@ -4,9 +4,9 @@ from typing import Any
 
 from personnummer import personnummer as pnr_lib
 
-from beredd.core.demo import load_demo
 from beredd.register import crypto
 from beredd.register.models import Person, RegisterGrant
+from beredd.site.demo import load_demo
 
 
 def test_demo_residents_are_valid_and_loading_twice_adds_nothing(db: Any) -> None:

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from openpyxl import Workbook
 
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
-from beredd.register import crypto, services
+from beredd.register import access, crypto, services
 from beredd.register.models import AccessLog, Person
 from beredd.register.tests.factories import make_person
 
@@ -63,7 +63,7 @@ def test_every_problem_is_listed_by_row_and_column_and_nothing_is_stored(world: 
     with pytest.raises(ValidationFailed):
         services.import_rows(
             actor=world["mas"],
-            scope=services.access.identity_scope(world["mas"], world["gavle"]),
+            scope=access.identity_scope(world["mas"], world["gavle"]),
             kommun=world["gavle"],
             rows=[{"personnummer": "x"}],
         )

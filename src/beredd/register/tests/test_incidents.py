@@ -145,13 +145,6 @@ def test_review_reminders_mail_counts_only(world: dict[str, Any]) -> None:
     assert result.return_value["reminders"] == 1
 
 
-def test_prefill_counts_for_a_reporting_field(world: dict[str, Any], area_people: dict[str, Any]) -> None:
-    from beredd.register.selectors import prefill_counts
-
-    counts = prefill_counts(user=world["lan_coordinator"], org=world["gavleborg"])
-    assert counts["register.total"] == "10" and counts["register.heat_sensitive"] == "<5"
-
-
 def test_refresh_picks_up_new_residents_and_keeps_outcomes(world: dict[str, Any], area_people: dict[str, Any]) -> None:
     incident = activate(world)
     services.followup_record(user=world["coordinator"], incident=incident, person_id=area_people["oxy2"].pk, outcome="moved")

@@ -6,9 +6,10 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from beredd.orgs.validators import parse_postcode
 from beredd.register import crypto, geo
 from beredd.register.selectors import SECONDARY, SMALL, suppress
-from beredd.register.services.validation import PnrError, normalise_pnr, normalise_postcode
+from beredd.register.services.validation import PnrError, normalise_pnr
 from beredd.register.testdata import make_pnr
 
 
@@ -32,9 +33,9 @@ def test_bad_personnummer_are_refused_with_the_reason(value: str, message: str) 
 
 
 def test_postcodes_are_normalised() -> None:
-    assert normalise_postcode("80250") == "802 50"
-    assert normalise_postcode("802 50") == "802 50"
-    assert normalise_postcode("0250") is None
+    assert parse_postcode("80250") == "802 50"
+    assert parse_postcode("802 50") == "802 50"
+    assert parse_postcode("0250") is None
 
 
 def test_sweref_99_tm_is_converted_and_outside_sweden_refused() -> None:

@@ -11,17 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts.models import Role
-from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.accounts.types import AuthenticatedHttpRequest
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
-from beredd.register import geo, selectors, services
+from beredd.register import access, geo, selectors, services
 from beredd.register.forms import FollowUpFilterForm, FollowUpForm, IncidentChangeForm, IncidentForm
 from beredd.register.models import AccessLog, FollowUp
-from beredd.register.services import access
 from beredd.register.views.common import working_kommun
 
 
 @login_required
-def incident_create(request: HttpRequest) -> HttpResponse:
+def incident_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     kommun = working_kommun(request)
     if kommun is None or access.can_activate(request.user, kommun) is None:
         raise NotFoundError("incident")
@@ -41,6 +41,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                 localities=d["locality_list"],
                 designations=designations,
                 is_exercise=d["is_exercise"],
+                confirm_outside=d.get("confirm_outside", False),
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -124,7 +125,7 @@ def followup_record_view(request: HttpRequest, incident_id: int, person_id: int)
     if not form.is_valid():
         field = next(iter(form.errors))
         message = _("The note can be at most 300 characters.") if field == "note" else _("Unknown outcome.")
-        raise ValidationFailed(details=[{"row": None, "field": field, "message": message}])
+        raise ValidationFailed(details=[FieldError(row=None, field=field, message=message)])
     services.followup_record(
         user=request.user,
         incident=incident,
@@ -155,7 +156,7 @@ def followup_record_view(request: HttpRequest, incident_id: int, person_id: int)
 
 @require_POST
 @login_required
-def incident_change_view(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_change_view(request: AuthenticatedHttpRequest, incident_id: int) -> HttpResponse:
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
     if request.POST.get("refresh"):
         count = services.incident_refresh(actor=request.user, incident=incident)

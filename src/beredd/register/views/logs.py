@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
 from beredd.register import selectors, services
 from beredd.register.forms import LogFilterForm
@@ -32,5 +33,5 @@ def log_extract_view(request: HttpRequest, person_id: int, fmt: str) -> HttpResp
         raise NotFoundError("format", fmt)
     content, content_type, filename = services.log_extract(user=request.user, person_id=person_id, fmt=fmt)
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    downloads.attachment(response, f"{filename}")
     return response

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts.context import current_org
-from beredd.core import timefmt
+from beredd.accounts.types import AuthenticatedHttpRequest
+from beredd.core import downloads, timefmt
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
-from beredd.register import selectors, services
+from beredd.register import access, selectors, services
 from beredd.register.forms import (
     MAX_DEVICES,
     BaseDeviceFormSet,
@@ -27,8 +28,8 @@ from beredd.register.forms import (
     PurposeForm,
 )
 from beredd.register.models import Device, purpose_label
-from beredd.register.services import access
 from beredd.register.services.persons import LIST_LIMIT
+from beredd.register.services.validation import PERSON_FIELDS
 from beredd.register.views.common import working_kommun
 
 
@@ -88,7 +89,11 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def person_form(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+def person_form(request: AuthenticatedHttpRequest, person_id: int | None = None) -> HttpResponse:
+    record = None
+    if person_id is not None and request.method == "GET":
+        # First: refuses (and logs) an existing and an unknown id alike, whoever asks.
+        record = services.person_open(user=request.user, person_id=person_id, purpose="edit")
     kommun = working_kommun(request)
     if kommun is None:
         raise NotFoundError("person", person_id)
@@ -96,8 +101,8 @@ def person_form(request: HttpRequest, person_id: int | None = None) -> HttpRespo
     catalogue = [(d.code, d.name) for d in services.persons.device_catalogue().values()]
     initial: dict[str, object] | None = None
     initial_devices: list[dict[str, object]] = []
-    if person_id is not None and request.method == "GET":
-        initial, initial_devices = _initial(services.person_open(user=request.user, person_id=person_id, purpose="edit"))
+    if record is not None:
+        initial, initial_devices = _initial(record)
     data: QueryDict | None = request.POST if request.method == "POST" else None
     adding = data is not None and "add_device" in data
     if data is not None and adding:
@@ -149,28 +154,7 @@ def _error_summary(form: PersonForm, devices: BaseDeviceFormSet) -> list[tuple[s
 
 def _initial(record: services.PersonRecord) -> tuple[dict[str, object], list[dict[str, object]]]:
     p = record.person
-    fields = [
-        "first_name",
-        "last_name",
-        "phone",
-        "address",
-        "postcode",
-        "locality",
-        "lat",
-        "lon",
-        "cannot_evacuate",
-        "transport_need",
-        "heat_sensitive",
-        "language",
-        "interpreter",
-        "easy_swedish",
-        "hearing_impaired",
-        "vision_impaired",
-        "legal_basis",
-        "legal_note",
-        "review_date",
-    ]
-    data: dict[str, object] = {f: getattr(p, f) for f in fields}
+    data: dict[str, object] = {f: getattr(p, f) for f in PERSON_FIELDS}
     data["personnummer"] = record.personnummer_display
     data["unit"] = str(p.unit_id)
     contact = p.contacts.first()
@@ -195,13 +179,13 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         text = services.person_export_csv(user=request.user, kommun=kommun, purpose=form.cleaned_data["purpose"])
         response = HttpResponse(text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
         day = timefmt.local(timezone.localdate(), "%Y%m%d")
-        response["Content-Disposition"] = f'attachment; filename="register-{kommun.code}-{day}.csv"'
+        downloads.attachment(response, f"register-{kommun.code}-{day}.csv")
         return response
     return render(request, "register/export.html", {"form": form, "kommun": kommun})
 
 
 @login_required
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     kommun = working_kommun(request)
     if kommun is None:
         raise NotFoundError("import")
@@ -224,7 +208,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def import_commit_view(request: HttpRequest) -> HttpResponse:
+def import_commit_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     kommun = working_kommun(request)
     form = ImportCommitForm(request.POST)
     if kommun is None or not form.is_valid():
@@ -240,9 +224,9 @@ def import_commit_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def devices(request: HttpRequest) -> HttpResponse:
+def devices(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The device catalogue; national admins add and change kinds."""
-    manage = services.devices.can_manage(request.user)
+    manage = access.can_manage_devices(request.user)
     form = DeviceForm(request.POST or None) if manage else None
     if request.method == "POST":
         if form is None:

@@ -1,1 +1,1 @@
-"""Reporting writes, one module per aggregate (see STYLE.md: past ~500 lines a module becomes a package)."""
+"""Reporting writes, one module per aggregate (see CONTRIBUTING.md: past ~500 lines a module becomes a package)."""

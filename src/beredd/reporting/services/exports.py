@@ -8,16 +8,14 @@ explicitly. See ``reporting/standards/README.md``.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.conf import settings
 from django.db.models import JSONField, OuterRef, Subquery
 from django.utils import timezone
 from lxml import etree
-from openpyxl import Workbook
 
+from beredd.core import spreadsheet
 from beredd.reporting import fields as fieldtypes
 from beredd.reporting import rollup as rollups
 from beredd.reporting.models import CompiledPicture, RoundInstance, Submission, SubmissionVersion
@@ -70,7 +68,7 @@ def answers_table(*, instance: RoundInstance, org_path: str) -> tuple[list[str],
     if org_path.count("/") <= 4:  # above kommun level: the recipients' own answers, not their units' internal ones
         subs = subs.filter(internal=False)
     for s in subs.order_by("org_path"):
-        data = (s.submitted_data or {}) if s.is_answered else {}  # type: ignore[attr-defined]
+        data = (s.submitted_data or {}) if s.is_answered else {}
         row: list[Any] = [
             s.organisation.name,
             s.organisation.code,
@@ -95,6 +93,7 @@ def rollup_table(result: rollups.RollupResult) -> tuple[list[str], list[list[Any
         "answered",
         "completeness_percent",
         "late",
+        "empty",
         *[f.key for f in result.fields if f.rollup not in ("none", "collate")],
     ]
     keys = [f for f in result.fields if f.rollup not in ("none", "collate")]
@@ -103,7 +102,15 @@ def rollup_table(result: rollups.RollupResult) -> tuple[list[str], list[list[Any
         values = result.values(group)
         c = group.completeness
         rows.append(
-            [group.org.name, c.expected, c.answered, c.percent, c.late, *[rollups.display(f, values[f.key]) for f in keys]]
+            [
+                group.org.name,
+                c.expected,
+                c.answered,
+                c.percent,
+                c.late,
+                c.empty,
+                *[rollups.display(f, values[f.key]) for f in keys],
+            ]
         )
     if result.instance.round.is_exercise:
         header.insert(0, "exercise")
@@ -112,25 +119,12 @@ def rollup_table(result: rollups.RollupResult) -> tuple[list[str], list[list[Any
 
 
 def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
-    # A BOM so Excel opens Swedish characters correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """Semicolon CSV (Swedish Excel) with a BOM; cells neutralised by ``core.spreadsheet``."""
+    return spreadsheet.csv_bytes(header, rows, delimiter=";")
 
 
 def to_xlsx(header: list[str], rows: list[list[Any]], *, title: str, exercise: bool) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = (EXERCISE_MARK + " " if exercise else "") + title[:20]
-    ws.append(header)
-    for row in rows:
-        ws.append([v if isinstance(v, int | float | str) or v is None else str(v) for v in row])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return spreadsheet.xlsx_bytes(header, rows, title=(EXERCISE_MARK + " " if exercise else "") + title[:20])
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, ns: str = SITREP_NS) -> etree._Element:

@@ -9,17 +9,11 @@ from django.utils import timezone
 
 from beredd.accounts import policy
 from beredd.core import audit
-from beredd.core.exceptions import PermissionDeniedError
 from beredd.orgs.models import Organisation
 from beredd.reporting.exceptions import SubmissionConflictError
 from beredd.reporting.models import CompiledPicture, RoundInstance
 
 TEXT_FIELDS = ("summary", "assessment", "actions", "needs")
-
-
-def _require(actor: Any, org: Organisation) -> None:
-    if not policy.can(actor, "reporting.approve", org):
-        raise PermissionDeniedError()
 
 
 @transaction.atomic
@@ -34,7 +28,7 @@ def picture_save(
     via: str = "ui",
 ) -> CompiledPicture:
     """Create or update the org's compiled picture; the current roll-up figures are attached."""
-    _require(actor, organisation)
+    policy.require(actor, "reporting.approve", organisation)
     picture, created = CompiledPicture.objects.select_for_update().get_or_create(
         instance=instance, organisation=organisation, defaults={"author": actor}
     )
@@ -65,7 +59,7 @@ def picture_save(
 @transaction.atomic
 def picture_publish(*, actor: Any, picture: CompiledPicture, via: str = "ui") -> CompiledPicture:
     """Publish the picture downward (återkoppling): recipients see it and get an e-mail after commit."""
-    _require(actor, picture.organisation)
+    policy.require(actor, "reporting.approve", picture.organisation)
     picture.published_at = timezone.now()
     picture.save(update_fields=["published_at", "updated_at"])
     audit.record(actor=actor, action="picture.publish", target=picture, organisation=picture.organisation, via=via)
@@ -82,7 +76,7 @@ def _mail(picture_id: int) -> None:
 @transaction.atomic
 def picture_forward(*, actor: Any, picture: CompiledPicture, via: str = "ui") -> CompiledPicture:
     """Forward the picture upward as the organisation's own assessment to the issuer's level."""
-    _require(actor, picture.organisation)
+    policy.require(actor, "reporting.approve", picture.organisation)
     picture.forwarded_at = timezone.now()
     picture.save(update_fields=["forwarded_at", "updated_at"])
     audit.record(actor=actor, action="picture.forward", target=picture, organisation=picture.organisation, via=via)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
 from beredd.core import audit
+from beredd.core.bounds import MAX_CATCH_UP_INSTANCES, MAX_RECURRENCE_HOURS
 from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.reporting.exceptions import InvalidStateError
@@ -118,22 +119,102 @@ def _create_instance(round_: Round, *, as_of: dt.datetime, deadline: dt.datetime
     return instance
 
 
+def _interval(spec: RoundSpec) -> dt.timedelta | None:
+    """Time between instances of a recurring round (None if it does not recur or the spec is incomplete)."""
+    if spec.recurrence == Round.Recurrence.HOURS and spec.recurrence_hours and 1 <= spec.recurrence_hours <= MAX_RECURRENCE_HOURS:
+        return dt.timedelta(hours=spec.recurrence_hours)
+    if spec.recurrence == Round.Recurrence.DAILY and spec.recurrence_time is not None:
+        return dt.timedelta(days=1)
+    return None
+
+
 def _validate(spec: RoundSpec, issuer: Organisation) -> list[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
     if not spec.title.strip():
         errors.append({"row": None, "field": "title", "message": _("Give the round a title.")})
     if not spec.template_version.is_published:
         errors.append({"row": None, "field": "template_version", "message": _("Only a published template version can be used.")})
-    if spec.deadline is None or spec.deadline <= (spec.as_of or timezone.now()):
+    naive = [name for name in ("deadline", "as_of") if (value := getattr(spec, name)) is not None and timezone.is_naive(value)]
+    for name in naive:
+        errors.append({"row": None, "field": name, "message": _("Give the time with its time zone, e.g. +02:00.")})
+    if not naive and (spec.deadline is None or spec.deadline <= (spec.as_of or timezone.now())):
         errors.append({"row": None, "field": "deadline", "message": _("The deadline must be after the as-of time.")})
+    if spec.recurrence_time is not None and spec.recurrence_time.tzinfo is not None:
+        errors.append(
+            {"row": None, "field": "recurrence_time", "message": _("Give the time of day without a time zone (Swedish time).")}
+        )
     if spec.recurrence == Round.Recurrence.DAILY and spec.recurrence_time is None:
         errors.append({"row": None, "field": "recurrence_time", "message": _("Daily rounds need a time of day.")})
     if spec.recurrence == Round.Recurrence.HOURS and not spec.recurrence_hours:
         errors.append({"row": None, "field": "recurrence_hours", "message": _("Give the number of hours between reports.")})
-    depth_of_responder = {"unit": 4, "kommun": 3, "lan": 2}.get(spec.responder, 3)
-    if not spec.explicit_recipients and issuer.depth >= depth_of_responder:
-        errors.append({"row": None, "field": "responder", "message": _("Recipients must be below the issuing organisation.")})
+    if spec.recurrence_hours is not None and not 1 <= spec.recurrence_hours <= MAX_RECURRENCE_HOURS:
+        errors.append(
+            {
+                "row": None,
+                "field": "recurrence_hours",
+                "message": _("The number of hours between reports must be from 1 to %(max)s.") % {"max": MAX_RECURRENCE_HOURS},
+            }
+        )
+    interval = _interval(spec)
+    if spec.as_of is not None and interval is not None and not naive:
+        missed = (timezone.now() - spec.as_of) / interval
+        if missed > MAX_CATCH_UP_INSTANCES:
+            errors.append(
+                {
+                    "row": None,
+                    "field": "as_of",
+                    "message": _(
+                        "The as-of time is so far back that more than %(max)s missed reports would be created at once. "
+                        "Choose a later as-of time."
+                    )
+                    % {"max": MAX_CATCH_UP_INSTANCES},
+                }
+            )
+    if not spec.explicit_recipients and spec.responder not in responders_for(issuer):
+        choices = ", ".join(str(Round.Responder(r).label) for r in responders_for(issuer))
+        errors.append(
+            {
+                "row": None,
+                "field": "responder",
+                "message": _("%(issuer)s can only ask organisations below it: under “Who answers”, choose %(choices)s.")
+                % {"issuer": issuer.name, "choices": choices},
+            }
+        )
     return errors
+
+
+RESPONDER_DEPTH = {Round.Responder.LAN: 2, Round.Responder.KOMMUNER: 3, Round.Responder.UNITS: 4}
+
+
+def responders_for(issuer: Organisation) -> list[str]:
+    """Who can be asked by ``issuer``: the levels below it, highest first."""
+    return [
+        r.value
+        for r in (Round.Responder.LAN, Round.Responder.KOMMUNER, Round.Responder.UNITS)
+        if RESPONDER_DEPTH[r] > issuer.depth
+    ]
+
+
+def default_responder(issuer: Organisation) -> str:
+    """A sensible default per level: a kommun asks its units; the nation and a county ask the kommuner."""
+    return Round.Responder.UNITS if issuer.depth >= 3 else Round.Responder.KOMMUNER
+
+
+def recipients_preview(*, issuer: Organisation, spec: RoundSpec) -> list[Organisation]:
+    """The organisations ``spec`` would ask, without issuing anything (same rules as ``round_issue``).
+
+    Raises ValidationFailed when the responder level cannot be asked by the issuer."""
+    if not spec.explicit_recipients and spec.responder not in responders_for(issuer):
+        raise ValidationFailed(details=[e for e in _validate(spec, issuer) if e["field"] == "responder"])
+    draft = Round(
+        issuer=issuer,
+        responder=spec.responder,
+        recipient_roots=spec.recipient_roots,
+        service_kinds=spec.service_kinds,
+        regi=spec.regi,
+        explicit_recipients=spec.explicit_recipients,
+    )
+    return recipients_for(draft)
 
 
 @transaction.atomic

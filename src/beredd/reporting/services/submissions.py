@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +17,12 @@ from beredd.core import audit
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
 from beredd.reporting import access
 from beredd.reporting import fields as fieldtypes
-from beredd.reporting.exceptions import InvalidStateError, RoundNotOpenError, SubmissionConflictError
+from beredd.reporting.exceptions import (
+    IdempotencyKeyReusedError,
+    InvalidStateError,
+    RoundNotOpenError,
+    SubmissionConflictError,
+)
 from beredd.reporting.models import Answer, Round, Submission, SubmissionVersion
 
 
@@ -59,7 +66,7 @@ def _locked(submission: Submission) -> Submission:
         return submission
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     for relation in ("instance", "organisation", "template_version"):
-        if Submission._meta.get_field(relation).is_cached(submission):  # type: ignore[union-attr]
+        if Submission._meta.get_field(relation).is_cached(submission):  # type: ignore[union-attr]  # get_field may return a ForeignObjectRel; this one is a relation field
             setattr(locked, relation, getattr(submission, relation))
     return locked
 
@@ -122,6 +129,7 @@ def submission_submit_for_recipient(
     expected_version: int | None = None,
     idempotency_key: str = "",
     via: str = "api",
+    confirm_empty: bool = False,
 ) -> tuple[Submission, SubmissionVersion, bool]:
     """The API's submit: find (NotFoundError / NotRecipientError as the selector), lock and submit in one
     transaction, reading the submission once."""
@@ -135,6 +143,7 @@ def submission_submit_for_recipient(
         expected_version=expected_version,
         idempotency_key=idempotency_key,
         via=via,
+        confirm_empty=confirm_empty,
         _savepoint=False,
     )
 
@@ -147,6 +156,7 @@ def submission_submit(
     expected_version: int | None = None,
     idempotency_key: str = "",
     via: str = "ui",
+    confirm_empty: bool = False,
     _savepoint: bool = True,
 ) -> tuple[Submission, SubmissionVersion, bool]:
     """Submit answers as a new immutable version and refresh the roll-up rows (one transaction).
@@ -154,6 +164,8 @@ def submission_submit(
     Returns (submission, version, created). With an ``idempotency_key`` already used for this submission the
     stored version is returned and nothing is written (``created`` False). Raises RoundNotOpenError,
     ValidationFailed (one detail per field), SubmissionConflictError, NotFoundError for non-recipients.
+    A report without a single answer is refused (ValidationFailed on ``confirm_empty``) unless the caller
+    confirms that it means to submit it empty (``confirm_empty``); completeness counts it apart.
     """
     # ``_savepoint=False`` only from a caller whose own transaction is all this one does (no extra SAVEPOINT).
     with transaction.atomic(savepoint=_savepoint):
@@ -164,7 +176,16 @@ def submission_submit(
             expected_version=expected_version,
             idempotency_key=idempotency_key,
             via=via,
+            confirm_empty=confirm_empty,
         )
+
+
+EMPTY_FIELD = "confirm_empty"
+
+
+def is_empty_answer(clean: dict[str, Any]) -> bool:
+    """True when a clean submission answers nothing at all."""
+    return not any(not fieldtypes.is_empty(v) for v in clean.values())
 
 
 def _submit(
@@ -175,6 +196,7 @@ def _submit(
     expected_version: int | None,
     idempotency_key: str,
     via: str,
+    confirm_empty: bool = False,
 ) -> tuple[Submission, SubmissionVersion, bool]:
     submission = _locked(submission)
     _check_writable(actor, submission)
@@ -188,9 +210,13 @@ def _submit(
         seen: dict[str, Any] = {"n": None, "hit": None}
     else:
         seen = submission.versions.aggregate(n=Max("number"), hit=Max("pk", filter=Q(idempotency_key=idempotency_key or None)))
-    if seen["hit"] is not None:
-        return submission, SubmissionVersion.objects.get(pk=seen["hit"]), False
     payload = submission.draft if data is None else data
+    request_hash = _request_hash(payload) if idempotency_key else ""
+    if seen["hit"] is not None:
+        earlier = SubmissionVersion.objects.get(pk=seen["hit"])
+        if earlier.request_hash and earlier.request_hash != request_hash:
+            raise IdempotencyKeyReusedError()
+        return submission, earlier, False
     _check_version(submission, expected_version, payload)
     if submission.status == Submission.Status.APPROVED:
         raise InvalidStateError(_("An approved report cannot be changed."))
@@ -198,6 +224,17 @@ def _submit(
     clean, errors = fieldtypes.validate(fields, submission.template_version.rules, payload, lang=_lang())
     if errors:
         raise ValidationFailed(details=[e.as_detail() for e in errors])
+    if not confirm_empty and is_empty_answer(clean):
+        raise ValidationFailed(
+            _("The report has no answers."),
+            details=[
+                {
+                    "row": None,
+                    "field": EMPTY_FIELD,
+                    "message": _("The report has no answers. Confirm that you want to submit it empty, or answer the questions."),
+                }
+            ],
+        )
     now = timezone.now()
     late = now > submission.instance.deadline
     number = (seen["n"] or 0) + 1
@@ -211,6 +248,7 @@ def _submit(
         on_behalf=on_behalf,
         is_late=late,
         idempotency_key=idempotency_key,
+        request_hash=request_hash,
         via=via,
     )
     before = submission.status
@@ -230,6 +268,12 @@ def _submit(
         changes={"status": {"before": before, "after": submission.status}, "version": {"before": number - 1, "after": number}},
     )
     return submission, version, True
+
+
+def _request_hash(payload: Any) -> str:
+    """SHA-256 of the answers in a canonical JSON form (key order and spacing do not matter)."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _write_answers(submission: Submission, fields: list[Any], clean: dict[str, Any], *, had_answers: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,12 +13,13 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
 from beredd.core import audit
-from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
+from beredd.core.exceptions import ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.reporting.builtin import BUILTINS
 from beredd.reporting.exceptions import VersionPublishedError
 from beredd.reporting.fields import OPERATORS
 from beredd.reporting.models import FieldType, ReportTemplate, Rollup, TemplateField, TemplateVersion
+from beredd.reporting.template_schema import validate_field, validate_template
 
 FIELD_DEFAULTS: dict[str, Any] = {
     "section": "",
@@ -33,11 +35,6 @@ FIELD_DEFAULTS: dict[str, Any] = {
     "label_sv": "",
 }
 FIELD_ATTRS = ["key", "section", "type", "label_sv", "label_en", "help_sv", "help_en", "required", "unit", "rollup", "options"]
-
-
-def _require_edit(actor: Any, org: Organisation) -> None:
-    if actor is not None and not policy.can(actor, "reporting.template_edit", org):
-        raise PermissionDeniedError()
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -94,19 +91,37 @@ def _check_rules(rules: Any, keys: set[str]) -> list[dict[str, Any]]:
     return list(rules)
 
 
+TEMPLATE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
 @transaction.atomic
 def template_import(
     *, actor: Any, owner: Organisation, data: dict[str, Any], publish: bool = False, builtin: bool = False
 ) -> TemplateVersion:
     """Create a template (or a new version of the owner's template with the same key) from JSON.
 
-    Raises ValidationFailed with one detail per bad field; nothing is saved then.
+    Raises ValidationFailed with one detail per bad field; nothing is saved then. The whole JSON is checked
+    against the template schema (``reporting.template_schema``) before anything is written.
     """
-    _require_edit(actor, owner)
+    policy.require(actor, "reporting.template_edit", owner, system=True)
+    validate_template(data)
     key = str(data.get("key", "")).strip()
     items = data.get("fields")
     if not key or not isinstance(items, list) or not items:
         raise ValidationFailed(details=[{"row": None, "field": "fields", "message": _("A template needs a key and fields.")}])
+    if not TEMPLATE_KEY.fullmatch(key):
+        # The key names downloads (``<key>-v<n>.json``) and is a slug like the model's SlugField.
+        raise ValidationFailed(
+            details=[
+                {
+                    "row": None,
+                    "field": "key",
+                    "message": _(
+                        "The template key may hold only letters a–z, digits, hyphens and underscores (at most 64 characters)."
+                    ),
+                }
+            ]
+        )
     template, _created = ReportTemplate.objects.get_or_create(
         owner=owner, key=key, defaults={"name": str(data.get("name") or key), "is_builtin": builtin}
     )
@@ -153,9 +168,11 @@ def template_export(*, version: TemplateVersion) -> dict[str, Any]:
 
 @transaction.atomic
 def template_version_publish(*, actor: Any, version: TemplateVersion) -> TemplateVersion:
-    _require_edit(actor, version.template.owner)
+    policy.require(actor, "reporting.template_edit", version.template.owner, system=True)
     if version.is_published:
         raise VersionPublishedError()
+    # The version as it stands (fields added one by one in the editor included) must be a valid whole template.
+    validate_template(template_export(version=version))
     version.status = TemplateVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.save(update_fields=["status", "published_at"])
@@ -166,13 +183,13 @@ def template_version_publish(*, actor: Any, version: TemplateVersion) -> Templat
 @transaction.atomic
 def template_version_new(*, actor: Any, version: TemplateVersion) -> TemplateVersion:
     """A new draft version copying ``version`` (editing a published version means making a new one)."""
-    _require_edit(actor, version.template.owner)
+    policy.require(actor, "reporting.template_edit", version.template.owner, system=True)
     data = template_export(version=version)
     return template_import(actor=actor, owner=version.template.owner, data=data)
 
 
 def _editable(actor: Any, version: TemplateVersion) -> None:
-    _require_edit(actor, version.template.owner)
+    policy.require(actor, "reporting.template_edit", version.template.owner, system=True)
     if version.is_published:
         raise VersionPublishedError()
 
@@ -180,6 +197,7 @@ def _editable(actor: Any, version: TemplateVersion) -> None:
 @transaction.atomic
 def template_field_add(*, actor: Any, version: TemplateVersion, data: dict[str, Any]) -> TemplateField:
     _editable(actor, version)
+    validate_field(data)
     order = (version.fields.aggregate(n=Max("order"))["n"] or 0) + 1
     field = _field_from_json(version, data, order, 0)
     if version.fields.filter(key=field.key).exists():
@@ -231,7 +249,7 @@ def template_field_remove(*, actor: Any, field: TemplateField) -> None:
 @transaction.atomic
 def template_extend(*, actor: Any, owner: Organisation, base: TemplateVersion, key: str, name: str) -> TemplateVersion:
     """A county's or kommun's extension of ``base``: its shared fields are copied and locked, own fields are added later."""
-    _require_edit(actor, owner)
+    policy.require(actor, "reporting.template_edit", owner, system=True)
     if not base.is_published:
         raise ValidationFailed(
             details=[{"row": None, "field": "base", "message": _("Only a published version can be extended.")}]

@@ -219,7 +219,10 @@ def test_a_first_api_submit_uses_few_queries_and_a_retry_is_still_replayed(
     with django_assert_max_num_queries(10):
         first = client.post(target, {"answers": GOOD}, content_type="application/json", **headers)
     assert first.status_code == 201
-    again = client.post(target, {"answers": GOOD | {"staff_total": 21}}, content_type="application/json", **headers)
+    again = client.post(target, {"answers": GOOD}, content_type="application/json", **headers)
     assert again.status_code == 200 and again.json()["replayed"]
+    # The same key with other answers is refused (issue 9), never silently replayed.
+    other = client.post(target, {"answers": GOOD | {"staff_total": 21}}, content_type="application/json", **headers)
+    assert other.status_code == 422
     assert SubmissionVersion.objects.filter(submission__organisation=cast.units["g1"]).count() == 1
     assert AuditEvent.objects.filter(action="submission.submit").count() == 2

@@ -62,7 +62,42 @@
       }
     });
   }
-  function init() { setupNav(); wrapTables(document); }
+  // Recipient tree picker (new round): a search box filters the counties and municipalities by name and
+  // opens the counties with matches. Without JavaScript the tree is plain checkboxes in <details>.
+  function setupTreePickers() {
+    document.querySelectorAll("[data-tree-picker]").forEach(function (picker) {
+      var box = picker.querySelector(".tree-picker__search");
+      var input = box && box.querySelector("input[type=search]");
+      var count = box && box.querySelector("[role=status]");
+      if (!input) { return; }
+      box.hidden = false;
+      var template = picker.getAttribute("data-count-template") || "%n";
+      function filter() {
+        var q = input.value.trim().toLowerCase();
+        var shown = 0;
+        picker.querySelectorAll(".tree-picker__list > li").forEach(function (top) {
+          var own = top.getAttribute("data-name").indexOf(q) !== -1;
+          var anyChild = false;
+          top.querySelectorAll("details li").forEach(function (li) {
+            var hit = !q || own || li.getAttribute("data-name").indexOf(q) !== -1;
+            li.hidden = !hit;
+            if (hit && q && li.getAttribute("data-name").indexOf(q) !== -1) { anyChild = true; }
+            if (hit) { shown += 1; }
+          });
+          top.hidden = !(own || anyChild || !q);
+          if (!top.hidden) { shown += 1; }
+          var details = top.querySelector("details");
+          if (details && q) { details.open = anyChild; }
+        });
+        if (count) { count.textContent = q ? template.replace("%n", shown) : ""; }
+      }
+      input.addEventListener("input", filter);
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); }  // never submit the round from the search box
+      });
+    });
+  }
+  function init() { setupNav(); wrapTables(document); setupTreePickers(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
   window.addEventListener("resize", markScrollable);
   document.addEventListener("htmx:afterSettle", function () { wrapTables(document); });

@@ -56,7 +56,13 @@ class Command(db_worker.Command):
         parser.add_argument("--max-db-errors", type=int, default=RecoveringWorker.max_db_errors)
         parser.add_argument("--db-error-pause", type=float, default=RecoveringWorker.pause_s)
 
-    def handle(self, *args: Any, **options: Any) -> None:  # type: ignore[override]
+    def handle(self, *args: Any, **options: Any) -> None:
+        from django.conf import settings
+
+        if settings.PRODUCTION:  # the deployment and database checks, as the web nodes run them (core.checks)
+            from beredd.core.checks import refuse_to_start
+
+            refuse_to_start()
         max_db_errors = int(options.pop("max_db_errors"))
         db_error_pause = float(options.pop("db_error_pause"))
         worker_class: Any = type(
@@ -67,4 +73,4 @@ class Command(db_worker.Command):
         try:
             super().handle(*args, **options)
         finally:
-            db_worker.Worker = original  # type: ignore[misc]
+            db_worker.Worker = original  # type: ignore[misc]  # put the upstream class back

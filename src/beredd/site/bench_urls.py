@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from beredd.core import bench
+from beredd.site import bench
 from beredd.urls import handler403, handler404
 from beredd.urls import urlpatterns as app_urlpatterns
 

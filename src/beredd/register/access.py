@@ -20,7 +20,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from beredd.accounts import policy
-from beredd.accounts.models import Role
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError
 from beredd.orgs.models import Organisation
 from beredd.register.models import AccessLog, Incident, RegisterGrant
@@ -166,11 +165,13 @@ def refuse(
     person_id: int | None = None,
     via: str = "ui",
     forbidden: bool = False,
+    hidden: bool = False,
 ) -> None:
     """Log a refused attempt (committed even though the caller then fails), then raise.
 
     Upper levels (county, national) and other roles in the kommun get 403; outsiders get 404 so that ids
-    reveal nothing. ``forbidden`` gives 403 to everyone (a request naming no record, e.g. a kommun's list).
+    reveal nothing. ``forbidden`` gives 403 to everyone (a request naming no record, e.g. a kommun's list),
+    ``hidden`` 404 to everyone (see ``refuse_record``).
     """
     memberships = policy.memberships(user)
     role = ",".join(sorted({m.role for m in memberships}))[:32]
@@ -187,9 +188,27 @@ def refuse(
             purpose=what[:200],
             via=via,
         )
+    if hidden:
+        raise NotFoundError("person", person_id)
     if forbidden or (kommun is not None and policy.can(user, "register.view_counts", kommun)):
         raise PermissionDeniedError()
     raise NotFoundError("person", person_id)
+
+
+def refuse_record(*, user: Any, kommun: Organisation | None, what: str, person_id: int, via: str = "ui") -> None:
+    """Refuse a request naming one record, the same way whether the record exists or not (no id oracle).
+
+    The answer depends on the user only, never on the record: a user who may see a kommun's (or a county's, the
+    nation's) register counts but open no record anywhere (county, national, a kommun's coordinator or viewer)
+    gets 403 for every record id; everyone else (who may open some records, or only belongs to a unit) gets 404
+    for every record they may not open and for ids that do not exist. Both are logged; ``kommun`` is the
+    record's kommun when it exists (so its MAS sees the attempt), else None.
+    """
+    counts = policy.PERMISSIONS["register.view_counts"]
+    forbidden = not kommuner_with_identity_access(user) and any(
+        m.role in counts and m.organisation.kind != Organisation.Kind.UNIT for m in policy.memberships(user)
+    )
+    refuse(user=user, kommun=kommun, what=what, person_id=person_id, via=via, forbidden=forbidden, hidden=not forbidden)
 
 
 def require_identity_scope(*, user: Any, kommun: Organisation, what: str, via: str = "ui") -> Scope:
@@ -223,4 +242,7 @@ def kommuner_with_identity_access(user: Any) -> list[Organisation]:
     return list(out.values())
 
 
-MAS_ROLES = frozenset({Role.MAS})
+def can_manage_devices(user: Any) -> bool:
+    """The device catalogue is national: only a national administrator changes it."""
+    nation = Organisation.objects.filter(kind=Organisation.Kind.NATION).first()
+    return policy.can(user, "register.manage_devices", nation)

@@ -1,6 +1,6 @@
 """Benchmark-only endpoints: the ingest floor (``POST /bench/floor``).
 
-Mounted only by ``beredd.core.bench_urls``, which settings use only when ``BEREDD_BENCH_ENDPOINTS`` is on; settings
+Mounted only by ``beredd.site.bench_urls``, which settings use only when ``BEREDD_BENCH_ENDPOINTS`` is on; settings
 refuse that variable in production. The floor is what any authenticated write costs through the same server,
 middleware and token check as the submission API: token authentication, one INSERT of the body and a JSON answer,
 nothing else. ``benchmarks/reporting.py`` reports the submission rate as a ratio of this rate.
@@ -58,6 +58,6 @@ def floor(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {TABLE} (token_id, at, body) VALUES (%s, %s, %s)",  # noqa: S608 - constant table name
-            [request.api_token.pk, timezone.now().isoformat(), json.dumps(body)],  # type: ignore[attr-defined]
+            [request.api_token.pk, timezone.now().isoformat(), json.dumps(body)],  # type: ignore[attr-defined]  # set by TokenAuth above
         )
     return JsonResponse({"stored": True}, status=201)

@@ -12,7 +12,7 @@ from django.test import Client
 
 from beredd.accounts.models import Membership
 from beredd.accounts.services import token_create
-from beredd.core import bench
+from beredd.site import bench
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -24,7 +24,7 @@ def test_the_floor_is_not_mounted_by_default(client: Client, db: Any) -> None:
 def test_the_benchmark_urlconf_authenticates_and_inserts_one_row(
     client: Client, settings: Any, ref: dict[str, Any], make_user: Any
 ) -> None:
-    settings.ROOT_URLCONF = "beredd.core.bench_urls"
+    settings.ROOT_URLCONF = "beredd.site.bench_urls"
     user = make_user(ref["gavle"], "reporter")
     _token, secret = token_create(actor=user, membership=Membership.objects.get(user=user), name="t", days=1)
     assert client.post("/bench/floor", {"a": 1}, content_type="application/json").status_code == 401
@@ -43,7 +43,7 @@ def test_production_refuses_the_benchmark_endpoints() -> None:
         "SECRET_KEY": "x" * 60,
         "ALLOWED_HOSTS": "beredd.example.se",
         "DATABASE_URL": "sqlite:///x",
-        "REGISTER_KEYS": "ZGV2LW9ubHktcmVnaXN0ZXIta2V5LTAxMjM0NTY3ODk=",
+        "REGISTER_KEYS": "q0Jm8yqkz3V7o7c2oQm1J0b2p6xN4h5Yw9tR3eS1uKA=",  # 32 random bytes (not the public dev key)
         "BEREDD_BENCH_ENDPOINTS": "1",
     }
     result = subprocess.run(

@@ -1,23 +1,29 @@
 """Demo data for `make demo`: Gävleborgs län with its 10 real kommuner, realistic units and users for every role.
 
-Each domain app may add its own demo data through ``<app>.demo.load(context)``.
+Each domain app adds its own demo data through ``<app>.demo.load(context)``, called in ``DEMO_LOADERS`` order.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.db import transaction
 
 from beredd.accounts.models import Membership, Role, User
+from beredd.collab import demo as collab_demo
+from beredd.comms import demo as comms_demo
 from beredd.orgs.models import Organisation
 from beredd.orgs.services import _set_path, load_reference
 from beredd.orgs.validators import luhn_ok
+from beredd.preparedness import demo as preparedness_demo
+from beredd.register import demo as register_demo
+from beredd.reporting import demo as reporting_demo
 
 DEMO_PASSWORD = "Beredskap-2026!"
 DEMO_LAN = "21"  # Gävleborgs län
+# Each app's demo builds on the ones before it (preparedness issues a reporting round, ...).
+DEMO_LOADERS = (reporting_demo.load, register_demo.load, preparedness_demo.load, collab_demo.load, comms_demo.load)
 
 # Realistic unit names per kommun (Gävleborg): nursing homes, home care groups, LSS homes, ...
 UNIT_PATTERNS = [
@@ -46,6 +52,7 @@ class DemoContext:
     units: list[Organisation]
     users: dict[str, User] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(2026))
+    password: str = DEMO_PASSWORD
 
 
 def _org_number(rng: random.Random) -> str:
@@ -130,14 +137,8 @@ def load_demo() -> tuple[DemoContext, list[tuple[str, str, str, str]]]:
     for key, email, name, org, role in people:
         _user(ctx, key, email, name, org, role)
         rows.append((email, name, str(Role(role).label), org.name))
-    for app in ("reporting", "register", "preparedness", "collab", "comms"):
-        try:
-            module = import_module(f"beredd.{app}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"beredd.{app}.demo":
-                raise
-            continue
-        module.load(ctx)
+    for load in DEMO_LOADERS:
+        load(ctx)
     return ctx, rows
 
 

@@ -1,0 +1,41 @@
+"""The county's table of recipients that have not answered: the contact's phone and e-mail, sortable rows."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+from django.urls import reverse
+
+from beredd.reporting import rollup
+from beredd.reporting.tests.conftest import Cast, issue
+
+
+def test_missing_recipients_carry_their_contact_person_phone_and_e_mail(cast: Cast) -> None:
+    round_ = issue(cast, responder="kommun", roots=[cast.ref["gavleborg"]])
+    coordinator = cast.users["gavle"]
+    coordinator.full_name, coordinator.phone = "Greta Samordnare", "026-17 80 00"
+    coordinator.save()
+    rows = {m.submission.organisation.name: m for m in rollup.missing(instance=round_.instances.get(), org=cast.ref["gavleborg"])}
+    assert rows["Gävle"].contact_name == "Greta Samordnare"
+    assert (rows["Gävle"].phone, rows["Gävle"].email) == ("026-17 80 00", coordinator.email)
+
+
+def test_the_county_table_sorts_by_each_column_both_ways(client: Client, cast: Cast) -> None:
+    round_ = issue(cast, responder="kommun", roots=[cast.ref["gavleborg"]])
+    client.force_login(cast.users["lan"])
+    url = reverse("reporting:rollup", args=[round_.instances.get().pk])
+    org = cast.ref["gavleborg"].pk
+
+    def names(sort: str) -> list[str]:
+        html = client.get(url, {"org": org, "sort": sort}).content.decode()
+        table = html[html.index('id="missing-caption"') :]
+        return re.findall(r'<td><a href="/lagesbild/svar/\d+/">([^<]+)</a></td>', table)
+
+    ascending = names("name")
+    assert ascending == sorted(ascending, key=str.casefold) and len(ascending) > 2
+    assert names("-name") == list(reversed(ascending))
+    html = client.get(url, {"org": org, "sort": "-name"}).content.decode()
+    assert 'aria-sort="descending"' in html and f"?org={org}&amp;sort=name#missing" in html
+    assert "Kontaktperson" in html and "mailto:" in html
+    assert client.get(url, {"org": org, "sort": "bogus"}).status_code == 200
