@@ -28,7 +28,7 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS = BENCH_DIR / "results"
-MODULES = ["reporting", "register", "preparedness", "embedded"]
+MODULES = ["reporting", "register", "preparedness", "embedded", "comms"]
 
 # Tiny sizes for --smoke: every code path runs, in seconds.
 SMOKE_ENV = {
@@ -41,6 +41,8 @@ SMOKE_ENV = {
     "BENCH_PREP_UNITS": "1",
     "BENCH_EMBEDDED_SECONDS": "3",
     "BENCH_EMBEDDED_IMPORT_N": "1500",
+    "BENCH_COMMS_RECIPIENTS": "500",
+    "BENCH_COMMS_PERSONS": "3000",
 }
 
 

@@ -316,6 +316,8 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Beredd <noreply@beredd.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Text messages (comms): the SMS adapter, a class with send_text(to, text). The shipped ones make no network call.
+COMMS_SMS_BACKEND = env_str("COMMS_SMS_BACKEND", "beredd.comms.channels.FileSmsBackend")
 # Where users report accessibility problems (shown in the accessibility statement, lag (2018:1937) 12 §).
 ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "tillganglighet@beredd.localhost")
 
