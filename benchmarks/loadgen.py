@@ -16,7 +16,9 @@ from typing import Any
 Request = tuple[str, str, dict[str, str], bytes]  # method, path, headers, body
 
 
-def _client(port: int, requests: list[Request], start_at: float) -> dict[str, Any]:
+def _client(port: int, requests: list[Request], start_at: float, threads: int = 1) -> dict[str, Any]:
+    if threads > 1:
+        return _threaded(port, requests, start_at, threads)
     while time.time() < start_at:
         time.sleep(0.001)
     cpu0 = time.process_time()
@@ -54,21 +56,22 @@ def _client(port: int, requests: list[Request], start_at: float) -> dict[str, An
     }
 
 
-def _percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[max(0, min(len(ordered) - 1, int(len(ordered) * q + 0.5) - 1))], 1)
+def _threaded(port: int, requests: list[Request], start_at: float, threads: int) -> dict[str, Any]:
+    """``threads`` clients in one process (each its own connection): many concurrent pollers, few processes.
+
+    The threads mostly wait on the server, so sharing one GIL costs little; CPU time is the process's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cpu0 = time.process_time()
+    parts = [requests[i::threads] for i in range(threads)]
+    with ThreadPoolExecutor(threads) as pool:
+        results = list(pool.map(lambda part: _client(port, part, start_at), parts))
+    merged = _merge(results)
+    merged["cpu_s"] = time.process_time() - cpu0
+    return merged
 
 
-def drive(port: int, requests: list[Request], *, clients: int = 8, ok_status: str = "201") -> dict[str, Any]:
-    """Send ``requests`` over ``clients`` processes (round-robin split); figures for the whole batch."""
-    clients = max(1, min(clients, len(requests)))
-    parts = [requests[i::clients] for i in range(clients)]
-    ctx = multiprocessing.get_context("spawn")
-    start_at = time.time() + 1.5  # every process is up before the first request
-    with ctx.Pool(clients) as pool:
-        results = pool.starmap(_client, [(port, part, start_at) for part in parts])
+def _merge(results: list[dict[str, Any]]) -> dict[str, Any]:
     statuses: dict[str, int] = {}
     latencies: list[float] = []
     errors: list[str] = []
@@ -77,8 +80,42 @@ def drive(port: int, requests: list[Request], *, clients: int = 8, ok_status: st
         errors += r["errors"]
         for k, v in r["statuses"].items():
             statuses[k] = statuses.get(k, 0) + v
-    wall = max(r["ended"] for r in results) - min(r["began"] for r in results)
-    cpu = sum(r["cpu_s"] for r in results)
+    return {
+        "latencies": latencies,
+        "statuses": statuses,
+        "errors": errors,
+        "began": min(r["began"] for r in results),
+        "ended": max(r["ended"] for r in results),
+        "cpu_s": sum(r["cpu_s"] for r in results),
+    }
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[max(0, min(len(ordered) - 1, int(len(ordered) * q + 0.5) - 1))], 1)
+
+
+def drive(
+    port: int, requests: list[Request], *, clients: int = 8, ok_status: str = "201", processes: int | None = None
+) -> dict[str, Any]:
+    """Send ``requests`` over ``clients`` concurrent connections (round-robin split); figures for the whole batch.
+
+    By default one process per client; with ``processes`` the clients are threads spread over that many processes.
+    """
+    clients = max(1, min(clients, len(requests)))
+    procs = clients if processes is None else max(1, min(processes, clients))
+    threads = [clients // procs + (1 if i < clients % procs else 0) for i in range(procs)]
+    parts = [requests[i::procs] for i in range(procs)]
+    ctx = multiprocessing.get_context("spawn")
+    start_at = time.time() + 1.5  # every process is up before the first request
+    with ctx.Pool(procs) as pool:
+        results = pool.starmap(_client, [(port, part, start_at, n) for part, n in zip(parts, threads, strict=True)])
+    merged = _merge(results)
+    statuses, latencies, errors = merged["statuses"], merged["latencies"], merged["errors"]
+    wall = merged["ended"] - merged["began"]
+    cpu = merged["cpu_s"]
     ok = statuses.get(ok_status, 0)
     return {
         "ok": ok,

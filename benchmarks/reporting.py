@@ -15,6 +15,14 @@
   API token, bound to a kommun-level reporter membership, and submits for that kommun's units only.
   ``ingest_status`` counts every response code, so a refusal shows instead of silently lowering the rate.
   ``loadgen_cpu_*``: the generator's own CPU use, to show it is not the bottleneck.
+* ``rollup_fragment_per_s`` against ``rollup_fragment_uncached_per_s`` (``rollup_fragment_ratio``, target >= 5):
+  the completeness panel (``reporting.fragments``, cached in Redis) under 50 concurrent pollers (threads in 5
+  client processes) while a kommun system keeps submitting to the same instance; the baseline is the same view
+  computed every time (``/bench/fragment/<id>``). ``rollup_fragment_stale`` (must be 0): after the writes, the
+  cached national panel differs from a freshly computed one.
+* ``export_national_csv_s`` against ``export_national_csv_baseline_s`` (``export_national_csv_ratio``, target
+  <= 4): the national answers export as the background job writes it (``site.exports``) against a bare
+  ``COPY (SELECT ...) TO STDOUT`` of the same rows into a file.
 * ``ingest_queries_per_submission``: queries of one API submission counted in-process (CaptureQueriesContext,
   same view and service): first submit and a re-submit (the larger is reported; target <= 8).
 
@@ -45,6 +53,12 @@ DB_URL = bench_db_url("BENCH_DATABASE_URL", DB_NAME)
 UNITS_PER_KOMMUN = int(os.environ.get("BENCH_UNITS_PER_KOMMUN", "60"))
 INGEST_REQUESTS = int(os.environ.get("BENCH_INGEST_REQUESTS", "3000"))
 CLIENTS = 8
+FRAGMENT_POLLERS = 50
+FRAGMENT_POLLS = int(os.environ.get("BENCH_FRAGMENT_POLLS", "1500"))  # per cached run (two runs)
+FRAGMENT_POLLS_UNCACHED = max(FRAGMENT_POLLERS, FRAGMENT_POLLS // 5)
+FRAGMENT_WRITES_PER_S = float(os.environ.get("BENCH_FRAGMENT_WRITES_PER_S", "5"))  # spread over the country
+# The shared cache the fragment benchmark's gunicorn uses (db 7: this benchmark's own, flushed each run).
+FRAGMENT_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 PAGE_RUNS = 8 if os.environ.get("BENCH_SMOKE") == "1" else 30
 WORKERS = os.environ.get("BENCH_GUNICORN_WORKERS", "3")  # measured best on 2 cores (the clients share them)
 # Targets are on ratios against a baseline measured in the same run ("max": at most, "min": at least).
@@ -53,6 +67,8 @@ TARGETS: dict[str, tuple[str, float]] = {
     "kommun_rollup_page_ratio": ("max", 10.0),  # new baseline; set from the first measurement (8.0) with headroom
     "ingest_ratio": ("min", 0.5),
     "ingest_queries_per_submission": ("max", 8),
+    "rollup_fragment_ratio": ("min", 5.0),
+    "export_national_csv_ratio": ("max", 4.0),
 }
 
 
@@ -211,6 +227,7 @@ def _build(rng: random.Random) -> dict[str, Any]:
         cursor.execute("ANALYZE reporting_submission")
     return {
         "nation": nation,
+        "admin": admin,
         "kommun": kommuner[0],
         "instance": instance,
         "ingest_instance": ingest_instance,
@@ -322,16 +339,21 @@ def _kommun_tokens(kommun_ids: set[int]) -> dict[int, str]:
     return secrets
 
 
-def _start_server(port: int) -> subprocess.Popen[bytes]:
+def _start_server(port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     """gunicorn on 127.0.0.1 with the benchmark URLconf (the app plus the ingest floor)."""
-    env = os.environ | {
-        "DJANGO_ENV": "development",
-        "DEBUG": "false",
-        "DATABASE_URL": DB_URL,
-        "PYTHONPATH": str(REPO / "src"),
-        "DB_CONN_MAX_AGE": "600",
-        "BEREDD_BENCH_ENDPOINTS": "1",
-    }
+    env = (
+        (extra_env or {})
+        | os.environ
+        | {
+            "DJANGO_ENV": "development",
+            "DEBUG": "false",
+            "DATABASE_URL": DB_URL,
+            "PYTHONPATH": str(REPO / "src"),
+            "DB_CONN_MAX_AGE": "600",
+            "BEREDD_BENCH_ENDPOINTS": "1",
+        }
+        | (extra_env or {})
+    )
     server = subprocess.Popen(
         [
             sys.executable,
@@ -502,6 +524,191 @@ def _ingest(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     }
 
 
+def _fragments(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The completeness fragment (cached, shared Redis) against the same fragment computed every time, under
+    ``FRAGMENT_POLLERS`` concurrent pollers while a kommun system keeps submitting to the same round instance.
+
+    Pollers follow the modelled mix (see below); each polls its own panel again and again. Interleaved (uncached, cached, uncached, cached). Afterwards the cached national panel must
+    equal a freshly computed one (``rollup_fragment_stale``), and every accepted submission must be stored.
+    """
+    import http.client
+    import threading
+
+    import redis
+    from django.test import Client
+
+    from benchmarks.loadgen import drive
+    from beredd.orgs.models import Organisation
+    from beredd.reporting.models import Submission, SubmissionVersion
+
+    instance = ctx["instance"]
+    redis.Redis.from_url(FRAGMENT_REDIS).flushdb()  # this benchmark's own Redis database
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.get_or_create(
+        user=ctx["admin"], type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
+    )
+    client = Client()
+    client.force_login(ctx["admin"])
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    lans = list(Organisation.objects.filter(kind="lan").values_list("pk", flat=True))
+    kommuner = list(Organisation.objects.filter(kind="kommun").values_list("pk", flat=True))
+    # One panel per poller, polled again and again (as a dashboard does): ``drive`` hands poller k the requests
+    # k, k + 50, ..., so a list with period 50 gives each poller its own panel.
+    targets: list[str] = []
+    # The modelled mix of some 700 pollers (two per kommun, five per county, a few national analysts): 1 national
+    # poller (per civilområde), 4 county pollers, the rest kommun pollers.
+    for i in range(FRAGMENT_POLLERS):
+        if i == 0:
+            targets.append(f"org={ctx['nation'].pk}")
+        elif i < 5:
+            targets.append(f"org={lans[i % len(lans)]}")
+        else:
+            targets.append(f"org={rng.choice(kommuner)}")
+    headers = {"Cookie": cookie}
+
+    def polls(prefix: str, n: int) -> list[Any]:
+        return [("GET", f"{prefix}?{targets[i % len(targets)]}", headers, b"") for i in range(n)]
+
+    cached_url = f"/lagesbild/tillfalle/{instance.pk}/fullstandighet/"
+    uncached_url = f"/bench/fragment/{instance.pk}"
+    recipients = list(Submission.objects.filter(instance=instance).values_list("organisation_id", "organisation__parent_id"))
+    secrets = _kommun_tokens({k for _o, k in recipients if k is not None})
+    stored_before = SubmissionVersion.objects.filter(submission__instance=instance).count()
+    accepted = [0]
+    stop = threading.Event()
+
+    def writer(port: int) -> None:
+        """A kommun system resubmitting units of this instance at about FRAGMENT_WRITES_PER_S."""
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        i = 0
+        while not stop.is_set():
+            org_id, kommun_id = recipients[rng.randrange(len(recipients))]
+            body = json.dumps({"answers": _answers(rng)}).encode()
+            hdrs = {
+                "Authorization": f"Bearer {secrets[kommun_id]}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": f"frag-{i}",
+            }
+            try:
+                conn.request("POST", f"/api/v1/reporting/instances/{instance.pk}/submissions/{org_id}", body, hdrs)
+                response = conn.getresponse()
+                response.read()
+                if response.status in (200, 201):
+                    accepted[0] += response.status == 201
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            i += 1
+            stop.wait(1 / FRAGMENT_WRITES_PER_S)
+        conn.close()
+
+    port = _free_port()
+    server = _start_server(port, {"REDIS_URL": FRAGMENT_REDIS})
+    runs: dict[str, list[dict[str, Any]]] = {"cached": [], "uncached": []}
+    thread = threading.Thread(target=writer, args=(port,), daemon=True)
+    try:
+        drive(port, polls(cached_url, 60) + polls(uncached_url, 60), clients=6, ok_status="200")  # warm
+        thread.start()
+        for _ in range(2):
+            runs["uncached"].append(
+                drive(port, polls(uncached_url, FRAGMENT_POLLS_UNCACHED), clients=FRAGMENT_POLLERS, ok_status="200", processes=5)
+            )
+            runs["cached"].append(
+                drive(port, polls(cached_url, FRAGMENT_POLLS), clients=FRAGMENT_POLLERS, ok_status="200", processes=5)
+            )
+        stop.set()
+        thread.join(timeout=30)
+        # No stale read: once the writes stopped, the cached national panel is the freshly computed one.
+        national = f"?org={ctx['nation'].pk}&by=lan"
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        pages = []
+        for url in (cached_url, uncached_url):
+            conn.request("GET", url + national, headers=headers)
+            pages.append(conn.getresponse().read())
+        conn.close()
+    finally:
+        stop.set()
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    def rate(kind: str) -> float | None:
+        ok = sum(r["ok"] for r in runs[kind])
+        wall = sum(r["wall_s"] for r in runs[kind])
+        return round(ok / wall, 1) if wall else None
+
+    statuses: dict[str, int] = {}
+    for r in runs["cached"] + runs["uncached"]:
+        for k, v in r["statuses"].items():
+            statuses[k] = statuses.get(k, 0) + v
+    stored = SubmissionVersion.objects.filter(submission__instance=instance).count() - stored_before
+    return {
+        "rollup_fragment_per_s": rate("cached"),
+        "rollup_fragment_uncached_per_s": rate("uncached"),
+        "rollup_fragment_ratio": ratio(rate("cached"), rate("uncached")),
+        "rollup_fragment_p95_ms": max((r["p95_ms"] or 0) for r in runs["cached"]),
+        "rollup_fragment_uncached_p95_ms": max((r["p95_ms"] or 0) for r in runs["uncached"]),
+        "rollup_fragment_pollers": FRAGMENT_POLLERS,
+        "rollup_fragment_status": statuses,
+        "rollup_fragment_errors": [e for r in runs["cached"] + runs["uncached"] for e in r["errors"]][:5],
+        "rollup_fragment_writes": accepted[0],
+        "rollup_fragment_writes_lost": accepted[0] - stored,
+        "rollup_fragment_stale": int(pages[0] != pages[1]),
+        "loadgen_cpu_share_fragment": max((r["loadgen_cpu_share"] or 0) for r in runs["cached"]),
+    }
+
+
+def _export(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The national answers export as the background job writes it (``site.exports.export_run``: access check,
+    server-side cursor in chunks, 25 field columns, neutralised cells, progress updates, file) against a bare
+    ``COPY (SELECT ...) TO STDOUT`` of the same rows (each recipient's latest version) into a file."""
+    import tempfile
+
+    from django.conf import settings
+    from django.db import connection
+
+    from beredd.site import exports
+    from beredd.site.models import ExportJob
+
+    instance = ctx["instance"]
+    copy_sql = (
+        "COPY (SELECT o.name, o.code, s.status, s.submitted_at, s.is_late, "
+        "(SELECT v.data FROM reporting_submissionversion v WHERE v.submission_id = s.id ORDER BY v.number DESC LIMIT 1) "
+        "FROM reporting_submission s JOIN orgs_organisation o ON o.id = s.organisation_id "
+        f"WHERE s.instance_id = {int(instance.pk)} AND NOT s.internal ORDER BY s.org_path) TO STDOUT WITH (FORMAT csv)"
+    )
+    ours: list[float] = []
+    base: list[float] = []
+    rows = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        settings.EXPORT_ROOT = Path(tmp)
+        for _ in range(3):  # interleaved
+            job = ExportJob.objects.create(
+                requested_by=ctx["admin"], kind=ExportJob.Kind.ANSWERS, fmt="csv", organisation=ctx["nation"], instance=instance
+            )
+            started = time.perf_counter()
+            job = exports.export_run(job_id=job.pk)
+            ours.append(time.perf_counter() - started)
+            assert job.status == ExportJob.Status.DONE, job.error
+            rows = job.done
+            started = time.perf_counter()
+            connection.ensure_connection()
+            cursor = connection.connection.cursor()
+            with open(Path(tmp) / "copy.csv", "wb") as out, cursor.copy(copy_sql) as copy:
+                for block in copy:
+                    out.write(block)
+            cursor.close()
+            base.append(time.perf_counter() - started)
+    ours_s, base_s = statistics.median(ours), statistics.median(base)
+    return {
+        "export_national_rows": rows,
+        "export_national_answers": rows * 25,
+        "export_national_csv_s": round(ours_s, 3),
+        "export_national_csv_baseline_s": round(base_s, 3),
+        "export_national_csv_ratio": ratio(ours_s, base_s),
+    }
+
+
 def _reuse() -> dict[str, Any]:
     """Pick up a database built by an earlier run (BENCH_REUSE=1, for tuning; the ingest round must be fresh)."""
     from beredd.accounts.models import Membership, User
@@ -513,6 +720,7 @@ def _reuse() -> dict[str, Any]:
     coordinator = User.objects.get(email="bench-kommun@beredd.test")
     return {
         "nation": nation,
+        "admin": User.objects.get(email="bench-national@beredd.test"),
         "kommun": Membership.objects.get(user=coordinator).organisation,
         "instance": instance,
         "ingest_instance": RoundInstance.objects.get(round__title="Bench ingest"),
@@ -545,6 +753,8 @@ def run() -> dict[str, Any]:
     figures |= _national(ctx)
     figures |= _kommun_page(ctx)
     figures |= _ingest(ctx, rng)
+    figures |= _fragments(ctx, rng)
+    figures |= _export(ctx)
     figures |= _queries_per_submission(ctx, rng)
     figures["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     figures["targets"] = {k: f"{'<=' if kind == 'max' else '>='} {limit}" for k, (kind, limit) in TARGETS.items()}
@@ -555,6 +765,10 @@ def run() -> dict[str, Any]:
         checks.append("ingest_lost")
     if set(figures["ingest_status"]) - {"201"} or set(figures["ingest_floor_status"]) - {"201"}:
         checks.append("ingest_refused_or_failed")
+    if figures["rollup_fragment_stale"] or figures["rollup_fragment_writes_lost"]:
+        checks.append("rollup_fragment_stale_or_lost")
+    if set(figures["rollup_fragment_status"]) - {"200"}:
+        checks.append("rollup_fragment_refused_or_failed")
     if figures["ingest_queries_per_submission"] > TARGETS["ingest_queries_per_submission"][1]:
         checks.append("ingest_queries_per_submission")
     figures["failed_checks"] = checks

@@ -28,18 +28,21 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS = BENCH_DIR / "results"
-MODULES = ["reporting", "register", "preparedness", "embedded", "command"]
+MODULES = ["reporting", "register", "preparedness", "embedded", "comms", "command"]
 
 # Tiny sizes for --smoke: every code path runs, in seconds.
 SMOKE_ENV = {
     "BENCH_SMOKE": "1",
     "BENCH_UNITS_PER_KOMMUN": "1",
     "BENCH_INGEST_REQUESTS": "120",
+    "BENCH_FRAGMENT_POLLS": "150",
     "BENCH_REGISTER_N": "2000",
     "BENCH_REGISTER_IMPORT_N": "300",
     "BENCH_PREP_UNITS": "1",
     "BENCH_EMBEDDED_SECONDS": "3",
     "BENCH_EMBEDDED_IMPORT_N": "1500",
+    "BENCH_COMMS_RECIPIENTS": "500",
+    "BENCH_COMMS_PERSONS": "3000",
     "BENCH_COMMAND_ORGS": "600",
     "BENCH_COMMAND_CHANGES": "3",
     "BENCH_COMMAND_REQUESTS": "500",

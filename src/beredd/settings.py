@@ -298,6 +298,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Finished background exports (site.exports): outside MEDIA_ROOT, handed out only after an access check. With
+# several app nodes this directory is shared storage (the worker writes, any node serves the download).
+EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(VAR_DIR / "exports")))
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -314,6 +318,8 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Beredd <noreply@beredd.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Text messages (comms): the SMS adapter, a class with send_text(to, text). The shipped ones make no network call.
+COMMS_SMS_BACKEND = env_str("COMMS_SMS_BACKEND", "beredd.comms.channels.FileSmsBackend")
 # Where users report accessibility problems (shown in the accessibility statement, lag (2018:1937) 12 §).
 ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "tillganglighet@beredd.localhost")
 

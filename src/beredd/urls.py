@@ -14,6 +14,7 @@ urlpatterns = [
     path("register/", include("beredd.register.urls")),
     path("beredskap/", include("beredd.preparedness.urls")),
     path("samverkan/", include("beredd.collab.urls")),
+    path("kris/", include("beredd.comms.urls")),
     path("ledning/", include("beredd.command.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

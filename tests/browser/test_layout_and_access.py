@@ -67,7 +67,11 @@ def test_navigation_collapses_behind_a_keyboard_operable_menu_button_at_375px(
     assert box is not None and box["y"] < 740 / 2
     # At desktop width the navigation is simply shown, without the button.
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.wait_for_function("document.querySelector('.nav-toggle').hidden")
+    # Poll with evaluate: the page's CSP forbids the string predicates that wait_for_function evaluates.
+    for _ in range(100):
+        if page.evaluate("document.querySelector('.nav-toggle').hidden"):
+            break
+        page.wait_for_timeout(50)
     assert nav.is_visible() and not toggle.is_visible()
 
 

@@ -30,13 +30,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from beredd.accounts.models import LoginThrottle, User
 
@@ -219,18 +217,23 @@ def _notify_owner(*, login: str, reason: str, source: str, at: datetime) -> None
     user = User.objects.filter(email__iexact=login, is_active=True).first()
     if user is None:
         return
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        body = render_to_string(
-            "accounts/email/login_failures.txt",
-            {
-                "user": user,
-                "locked": reason == "lock",
-                "source": source.removeprefix("ip:") if source.startswith("ip:") else _("a browser you have used before"),
-                "at": timezone.localtime(at),
-                "free": FREE_FAILURES,
-                "cap": ACCOUNT_CAP,
-                "reset_link": settings.SITE_URL + reverse("account_reset_password"),
-            },
-        )
-        subject = _("Beredd: your account was locked") if reason == "lock" else _("Beredd: failed log-ins on your account")
-        send_mail(subject, body, None, [user.email], fail_silently=True)
+    from beredd.comms.models import Message
+    from beredd.comms.services import mail_send
+
+    mail_send(
+        kind=Message.Kind.LOGIN_ALERT,
+        to=[user.email],
+        subject=gettext_lazy("Beredd: your account was locked")
+        if reason == "lock"
+        else gettext_lazy("Beredd: failed log-ins on your account"),
+        template="accounts/email/login_failures.txt",
+        context={
+            "user": user,
+            "locked": reason == "lock",
+            "source": source.removeprefix("ip:") if source.startswith("ip:") else gettext_lazy("a browser you have used before"),
+            "at": timezone.localtime(at),
+            "free": FREE_FAILURES,
+            "cap": ACCOUNT_CAP,
+            "reset_link": settings.SITE_URL + reverse("account_reset_password"),
+        },
+    )

@@ -50,6 +50,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "collab.view": frozenset({R.VIEWER, R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),
     "collab.act": frozenset({R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),
     "collab.manage": frozenset({R.COORDINATOR, R.MAS, R.NATIONAL_ADMIN}),
+    # Crisis communication (comms app): the sent log, the message bank (drafted, reviewed by communications,
+    # approved by the MAS: two people), sending, and a unit's confirmation that a notice was delivered
+    "comms.view": frozenset({R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),
+    "comms.draft": frozenset({R.COORDINATOR, R.MAS}),
+    "comms.review": frozenset({R.COORDINATOR}),
+    "comms.approve": frozenset({R.MAS}),
+    "comms.send": frozenset({R.COORDINATOR, R.MAS}),
+    "comms.confirm": frozenset({R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS}),
     # Crisis command (command app): boards, log and requests; set a level (at the org or its parent: the role
     # applies to the subtree); write the log; ask for support; handle requests at a level; heightened alert.
     "command.view": frozenset({R.VIEWER, R.REPORTER, R.COORDINATOR, R.ORG_ADMIN, R.MAS, R.NATIONAL_ADMIN}),

@@ -9,13 +9,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from beredd.accounts import login_throttle, policy
 from beredd.accounts.models import ApiToken, Invitation, Membership, Role, User
@@ -127,15 +126,17 @@ def invitation_create(*, actor: Actor, organisation: Organisation, email: str, r
             changes={"email": {"before": None, "after": email}, "role": {"before": None, "after": role}},
         )
         link = settings.SITE_URL + reverse("accounts:invitation-accept", args=[secret])
-        body = render_to_string("accounts/email/invitation.txt", {"invitation": invitation, "link": link, "actor": actor})
-        transaction.on_commit(
-            lambda: send_mail(
-                _("Invitation to Beredd"),
-                body,
-                None,
-                [email],
-                fail_silently=False,
-            )
+        from beredd.comms.models import Message
+        from beredd.comms.services import mail_send
+
+        mail_send(
+            kind=Message.Kind.INVITATION,
+            to=[email],
+            organisation=organisation,
+            actor=actor,
+            subject=gettext_lazy("Invitation to Beredd"),
+            template="accounts/email/invitation.txt",
+            context={"invitation": invitation, "link": link, "actor": actor},
         )
     return invitation, secret
 

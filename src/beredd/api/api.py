@@ -8,6 +8,7 @@ from beredd.api.auth import session_auth, token_auth
 from beredd.api.docs import AccessibleDocs
 from beredd.collab import api as collab_api
 from beredd.command import api as command_api
+from beredd.comms import api as comms_api
 from beredd.orgs import api as orgs_api
 from beredd.preparedness import api as preparedness_api
 from beredd.register import api as register_api
@@ -29,5 +30,5 @@ api = problems.ProblemAPI(
 problems.install(api)
 
 # Each app's router under its PREFIX, in this order. A new app with an API is imported above and added here.
-for _module in (orgs_api, accounts_api, reporting_api, register_api, preparedness_api, collab_api, command_api):
+for _module in (orgs_api, accounts_api, reporting_api, register_api, preparedness_api, collab_api, comms_api, command_api):
     api.add_router(f"/{_module.PREFIX}/", _module.router)

@@ -10,15 +10,16 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from beredd.accounts.models import Membership, Role
 from beredd.collab.models import Action, Meeting
 from beredd.collab.services import documents
+from beredd.comms.models import Message
+from beredd.comms.services import mail_send
 
 # Remind the owner this many days before the due date, and once the day after it has passed.
 REMIND_BEFORE_DAYS = 3
@@ -29,31 +30,22 @@ def _link(name: str, *args: Any) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def _render(template: str, context: dict[str, Any]) -> str:
-    with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
-        return render_to_string(template, context)
-
-
-def _send(messages: list[EmailMessage]) -> int:
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
-
-
 @task()
 def send_invitations(meeting_id: int) -> int:
     """One e-mail per recipient with the meeting as a ``text/calendar; method=REQUEST`` attachment."""
     meeting = Meeting.objects.select_related("forum__owner").get(pk=meeting_id)
     recipients = documents.recipients_of(meeting)
     ics = documents.meeting_ics(meeting=meeting, recipients=recipients)
-    body = _render("collab/email/invitation.txt", {"meeting": meeting, "link": _link("collab:meeting", meeting.pk)})
-    subject = f"Inbjudan: {meeting.forum.name} – {meeting.title}"
-    messages = []
-    for r in recipients:
-        message = EmailMessage(subject=subject, body=body, to=[r.email])
-        message.attach("inbjudan.ics", ics, "text/calendar; method=REQUEST; charset=utf-8")
-        messages.append(message)
-    return _send(messages)
+    return mail_send(
+        kind=Message.Kind.MEETING_INVITATION,
+        to=[r.email for r in recipients],
+        organisation=meeting.forum.owner,
+        subject=_("Invitation: %(forum)s – %(title)s"),
+        subject_params={"forum": meeting.forum.name, "title": meeting.title},
+        template="collab/email/invitation.txt",
+        context={"meeting": meeting, "link": _link("collab:meeting", meeting.pk)},
+        attachments=[("inbjudan.ics", ics, "text/calendar; method=REQUEST; charset=utf-8")],
+    )
 
 
 @task()
@@ -61,14 +53,16 @@ def send_minutes(meeting_id: int) -> int:
     """The published minutes to every recipient, with the minutes PDF attached."""
     meeting = Meeting.objects.select_related("forum__owner").get(pk=meeting_id)
     pdf = documents.minutes_pdf(meeting=meeting)
-    body = _render("collab/email/minutes.txt", {"meeting": meeting, "link": _link("collab:meeting", meeting.pk)})
-    subject = f"Minnesanteckningar: {meeting.forum.name} – {meeting.title}"
-    messages = []
-    for r in documents.recipients_of(meeting):
-        message = EmailMessage(subject=subject, body=body, to=[r.email])
-        message.attach(f"minnesanteckningar-{meeting.pk}.pdf", pdf, "application/pdf")
-        messages.append(message)
-    return _send(messages)
+    return mail_send(
+        kind=Message.Kind.MINUTES,
+        to=[r.email for r in documents.recipients_of(meeting)],
+        organisation=meeting.forum.owner,
+        subject=_("Minutes: %(forum)s – %(title)s"),
+        subject_params={"forum": meeting.forum.name, "title": meeting.title},
+        template="collab/email/minutes.txt",
+        context={"meeting": meeting, "link": _link("collab:meeting", meeting.pk)},
+        attachments=[(f"minnesanteckningar-{meeting.pk}.pdf", pdf, "application/pdf")],
+    )
 
 
 def _owner_emails(action: Action) -> list[str]:
@@ -96,9 +90,15 @@ def send_action_reminders(today_iso: str = "") -> int:
     for kind, qs, column in (("before", due_soon, "reminded_before_at"), ("after", overdue, "reminded_after_at")):
         for action in qs.select_related("owner_org", "owner_user", "meeting__forum"):
             context = {"action": action, "kind": kind, "link": _link("collab:action", action.pk)}
-            subject = ("Åtgärd försenad: " if kind == "after" else "Påminnelse om åtgärd: ") + action.title[:120]
-            body = _render("collab/email/action_reminder.txt", context)
-            sent += _send([EmailMessage(subject=subject, body=body, to=[e]) for e in _owner_emails(action)])
+            sent += mail_send(
+                kind=Message.Kind.ACTION_REMINDER,
+                to=_owner_emails(action),
+                organisation=action.owner_org,
+                subject=_("Action overdue: %(title)s") if kind == "after" else _("Action reminder: %(title)s"),
+                subject_params={"title": action.title[:120]},
+                template="collab/email/action_reminder.txt",
+                context=context,
+            )
             Action.objects.filter(pk=action.pk).update(**{column: now})
     return sent
 
@@ -117,11 +117,15 @@ def send_direction_reminder(direction_id: int) -> int:
             .values_list("user__email", flat=True)
         )
     )
-    body = _render(
-        "collab/email/direction_reminder.txt", {"direction": direction, "link": _link("collab:direction", direction.pk)}
+    return mail_send(
+        kind=Message.Kind.DIRECTION_REMINDER,
+        to=emails,
+        organisation=direction.sender,
+        subject=_("Reminder: planning direction %(title)s"),
+        subject_params={"title": direction.title[:150]},
+        template="collab/email/direction_reminder.txt",
+        context={"direction": direction, "link": _link("collab:direction", direction.pk)},
     )
-    subject = f"Påminnelse: planeringsinriktning {direction.title}"[:200]
-    return _send([EmailMessage(subject=subject, body=body, to=[e]) for e in emails])
 
 
 @task()
@@ -138,9 +142,14 @@ def send_shortcoming_answer(shortcoming_id: int) -> int:
             .values_list("user__email", flat=True)
         )
     )
-    body = _render("collab/email/shortcoming_answer.txt", {"item": item, "link": _link("collab:shortcoming", item.pk)})
-    subject = f"Svar på brist/behov: {item.title}"[:200]
-    return _send([EmailMessage(subject=subject, body=body, to=[e]) for e in emails])
+    return mail_send(
+        kind=Message.Kind.SHORTCOMING_ANSWER,
+        to=emails,
+        subject=_("Answer on a shortcoming or need: %(title)s"),
+        subject_params={"title": item.title[:150]},
+        template="collab/email/shortcoming_answer.txt",
+        context={"item": item, "link": _link("collab:shortcoming", item.pk)},
+    )
 
 
 def _kommun_emails(kommun_id: int) -> list[str]:
@@ -169,9 +178,14 @@ def send_agreement_reminders(today_iso: str = "") -> int:
     for kind, qs, column in (("expiry", ending, "expiry_reminded_at"), ("review", review, "review_reminded_at")):
         for agreement in qs.select_related("kommun"):
             context = {"agreement": agreement, "kind": kind, "link": _link("collab:agreement", agreement.pk)}
-            prefix = "Avtal löper ut: " if kind == "expiry" else "Avtal ska ses över: "
-            body = _render("collab/email/agreement_reminder.txt", context)
-            emails = _kommun_emails(agreement.kommun_id)
-            sent += _send([EmailMessage(subject=(prefix + agreement.title)[:200], body=body, to=[e]) for e in emails])
+            sent += mail_send(
+                kind=Message.Kind.AGREEMENT_REMINDER,
+                to=_kommun_emails(agreement.kommun_id),
+                organisation=agreement.kommun,
+                subject=_("Agreement ends: %(title)s") if kind == "expiry" else _("Agreement due for review: %(title)s"),
+                subject_params={"title": agreement.title[:150]},
+                template="collab/email/agreement_reminder.txt",
+                context=context,
+            )
             Agreement.objects.filter(pk=agreement.pk).update(**{column: now})
     return sent

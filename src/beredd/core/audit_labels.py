@@ -27,6 +27,9 @@ from beredd.core import timefmt
 from beredd.core.models import AuditEvent
 
 ACTION_LABELS: dict[str, Promise] = {
+    # background exports (site.exports)
+    "export.request": _lazy("Export requested"),
+    "export.download": _lazy("Export downloaded"),
     # accounts
     "auth.login": _lazy("Logged in"),
     "auth.login_failed": _lazy("Failed login"),
@@ -134,6 +137,18 @@ ACTION_LABELS: dict[str, Promise] = {
     "collab.shortcoming_lift": _lazy("Shortcoming raised to a higher level"),
     "collab.shortcoming_merge": _lazy("Shortcomings merged"),
     "collab.shortcoming_raise": _lazy("Shortcoming raised"),
+    "comms.message_send": _lazy("Message queued for sending"),
+    "comms.delivery_retry": _lazy("Failed deliveries queued again"),
+    "comms.delivery_confirm": _lazy("Delivery confirmed"),
+    "comms.bank_create": _lazy("Prepared message created"),
+    "comms.version_create": _lazy("Message version drafted"),
+    "comms.version_review": _lazy("Message version reviewed by communications"),
+    "comms.version_approve": _lazy("Message version approved"),
+    "comms.notice_publish": _lazy("Public message published"),
+    "comms.notice_update": _lazy("Public message updated"),
+    "comms.notice_cancel": _lazy("Public message cancelled"),
+    "comms.warnings_upload": _lazy("SMHI warnings file read"),
+    "comms.warnings_confirm": _lazy("Heat activations from SMHI warnings confirmed"),
     # command (crisis command)
     "command.level_set": _lazy("Readiness level set"),
     "command.log_add": _lazy("Event log entry added"),

@@ -55,6 +55,11 @@ class ReplicaRouter:
         return db == "default"
 
 
+def reading_from_replica() -> bool:
+    """True while the current request reads from the replica (a replica-safe request outside a transaction)."""
+    return _use_replica.get() and not connections["default"].in_atomic_block
+
+
 def replica_lag_seconds(alias: str = REPLICA) -> float | None:
     """The replica's replay lag in seconds (0 when it has replayed all it received); None if it is unusable."""
     if time.monotonic() < _down_until[0]:

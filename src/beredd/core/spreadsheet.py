@@ -105,3 +105,71 @@ def xlsx_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: s
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# --- Streaming writers (big exports: rows go to an open file one by one, never all in memory) -------------
+
+
+def neutralise_row(values: Sequence[Any]) -> list[Any]:
+    """:func:`neutralise` over a row, with the common cases (plain text, numbers, empty) inline: the background
+    exports (``site.exports``) call it for every row of a national export."""
+    out: list[Any] = []
+    append = out.append
+    for v in values:
+        kind = type(v)
+        if kind is str:
+            append("'" + v if v and v.startswith(FORMULA_STARTS) and is_dangerous(v) else v)
+        elif kind is int or kind is float:
+            append(v)
+        elif v is None:
+            append("")
+        else:
+            append(neutralise(v))
+    return out
+
+
+class CsvStream:
+    """UTF-8 CSV with a byte-order mark written row by row to a binary file (``delimiter`` as ``csv_bytes``)."""
+
+    def __init__(self, out: Any, *, delimiter: str = ";") -> None:
+        self._out = io.TextIOWrapper(out, encoding="utf-8", newline="")
+        self._out.write("\ufeff")
+        self._writer = csv.writer(self._out, delimiter=delimiter)
+
+    def row(self, values: Sequence[Any]) -> None:
+        self._writer.writerow(neutralise_row(values))
+
+    def close(self) -> None:
+        self._out.flush()
+        self._out.detach()
+
+
+class XlsxStream:
+    """One sheet in openpyxl's write-only mode (rows go to a temporary file, not memory); strings are string
+    cells (write-only mode never makes a formula of a string), dangerous ones with the quote prefix style."""
+
+    def __init__(self, out: Any, *, title: str) -> None:
+        from openpyxl import Workbook
+
+        self._out = out
+        self._wb = Workbook(write_only=True)
+        self._ws = self._wb.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Sheet")
+
+    def row(self, values: Sequence[Any]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
+        cells: list[Any] = []
+        for raw in values:
+            value = _xlsx_value(raw)
+            if isinstance(value, str):
+                cell = WriteOnlyCell(self._ws, value=value)
+                cell.data_type = "s"
+                if is_dangerous(value):
+                    cell.quotePrefix = True
+                cells.append(cell)
+            else:
+                cells.append(value)
+        self._ws.append(cells)
+
+    def close(self) -> None:
+        self._wb.save(self._out)

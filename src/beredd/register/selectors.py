@@ -340,3 +340,61 @@ def log_extract_rows(*, kommun: Organisation, person_id: int) -> list[AccessLog]
 def overdue_reviews_count(*, kommun: Organisation) -> int:
     """Active records whose review date has passed (a count: no identities, no access-log row needed)."""
     return Person.objects.filter(kommun=kommun, status=Person.Status.ACTIVE, review_date__lt=timezone.localdate()).count()
+
+
+# --- crisis communication (used by comms: counts and units, never names) --------------------------
+
+NEEDS_COLUMNS = ["total", "home_care", "interpreter", "easy_swedish", "hearing_impaired", "vision_impaired"]
+
+
+@dataclass
+class AreaNeeds:
+    """What a message to an incident area must reach: counts per need and per language, shown as cells."""
+
+    cells: dict[str, Cell]
+    languages: list[tuple[str, dict[str, Cell]]]
+    suppressed: bool
+
+
+def incident_needs_counts(*, user: Any, incident: Incident) -> AreaNeeds:
+    """Active residents in the incident area who need adapted communication: home-care clients, interpreter, easy
+    Swedish, hearing or vision impairment, and per language (how many speak it, how many of them need an
+    interpreter). Anyone without identity access to the incident gets the register's small-number suppression
+    (``suppress``: a cell 1–4 and whatever would reveal it hidden). Never names. NotFoundError without count access.
+    """
+    if not (policy.can(user, "register.view_counts", incident.kommun) or access.incident_scope(user, incident) is not None):
+        raise NotFoundError("incident", incident.pk)
+    people = Person.objects.filter(status=Person.Status.ACTIVE, pk__in=incident.residents.values("person_id"))
+    raw = people.aggregate(
+        total=Count("id"),
+        home_care=Count("id", filter=Q(unit__service_kind="hemtjanst")),
+        interpreter=Count("id", filter=Q(interpreter=True)),
+        easy_swedish=Count("id", filter=Q(easy_swedish=True)),
+        hearing_impaired=Count("id", filter=Q(hearing_impaired=True)),
+        vision_impaired=Count("id", filter=Q(vision_impaired=True)),
+    )
+    per_language = list(
+        people.exclude(language="")
+        .values("language")
+        .annotate(speakers=Count("id"), interpreter=Count("id", filter=Q(interpreter=True)))
+        .order_by("language")
+    )
+    show_all = access.incident_scope(user, incident) is not None
+    if show_all:
+        cells = {c: Cell(raw[c], str(raw[c])) for c in NEEDS_COLUMNS}
+        languages = [(r["language"], {k: Cell(r[k], str(r[k])) for k in ("speakers", "interpreter")}) for r in per_language]
+        return AreaNeeds(cells=cells, languages=languages, suppressed=False)
+    table, _totals = suppress([{c: raw[c] for c in NEEDS_COLUMNS}], NEEDS_COLUMNS)
+    lang_rows, _lang_totals = suppress(
+        [{"speakers": r["speakers"], "interpreter": r["interpreter"]} for r in per_language], ["speakers", "interpreter"]
+    )
+    languages = [(r["language"], cells) for r, cells in zip(per_language, lang_rows, strict=True)]
+    return AreaNeeds(cells=table[0], languages=languages, suppressed=True)
+
+
+def incident_units(*, user: Any, incident: Incident) -> QuerySet[Organisation]:
+    """The units (care providers) whose active residents are in the incident area: organisations, never residents."""
+    if not policy.can(user, "register.view_counts", incident.kommun):
+        raise NotFoundError("incident", incident.pk)
+    unit_ids = Person.objects.filter(status=Person.Status.ACTIVE, pk__in=incident.residents.values("person_id")).values("unit_id")
+    return Organisation.objects.filter(pk__in=unit_ids, is_active=True).order_by("name")

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.mail import send_mail
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from beredd.accounts.models import Membership, Role
+from beredd.comms.models import Message
+from beredd.comms.services import mail_send
+from beredd.orgs.models import Organisation
 from beredd.register import services
 from beredd.register.models import ImportBatch, Person
 
@@ -38,10 +40,14 @@ def review_reminders_send() -> int:
         )
         if not to:
             continue
-        with translation.override("sv"):
-            subject = _("Beredd: %(n)s register records in %(kommun)s are due for review") % {"n": n, "kommun": name}
-            body = _("Open the register in Beredd and check the records marked overdue with the residents.")
-        sent += send_mail(subject, body, None, to)
+        sent += mail_send(
+            kind=Message.Kind.REVIEW_REMINDER,
+            to=to,
+            organisation=Organisation.objects.get(pk=kommun_id),
+            subject=_("Beredd: %(n)s register records in %(kommun)s are due for review"),
+            subject_params={"n": n, "kommun": name},
+            body=_("Open the register in Beredd and check the records marked overdue with the residents."),
+        )
     return sent
 
 

@@ -235,6 +235,8 @@ class Submission(TimeStampedModel):
     lock_version = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)
     is_late = models.BooleanField(default=False)
+    # Submitted on purpose without a single answer (confirm_empty); set at submit so the roll-up counts it without a join.
+    is_empty = models.BooleanField(default=False)
     review_comment = models.TextField(blank=True, max_length=4_000)
     # A kommun may let its units answer to it ("internal" submissions); the kommun's own submission stays the
     # answer that counts above the kommun, so roll-ups above kommun level use only non-internal rows.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ GROUP_COLUMN = {0: "civilomrade_id", 1: "lan_id", 2: "kommun_id", 3: "organisati
 LEVEL_DEPTH = {"civilomrade": 1, "lan": 2, "kommun": 3, "unit": 4}
 
 
-@dataclass
+@dataclass(slots=True)
 class Partial:
     """Mergeable aggregate of one field over some answers."""
 
@@ -39,12 +39,17 @@ class Partial:
     def merge(self, other: Partial) -> None:
         self.n += other.n
         self.total += other.total
-        self.low = other.low if self.low is None else (self.low if other.low is None else min(self.low, other.low))
-        self.high = other.high if self.high is None else (self.high if other.high is None else max(self.high, other.high))
+        low, high = other.low, other.high
+        if low is not None and (self.low is None or low < self.low):
+            self.low = low
+        if high is not None and (self.high is None or high > self.high):
+            self.high = high
         self.weights += other.weights
         self.weighted += other.weighted
-        for k, v in other.choices.items():
-            self.choices[k] = self.choices.get(k, 0) + v
+        if other.choices:
+            choices = self.choices
+            for k, v in other.choices.items():
+                choices[k] = choices.get(k, 0) + v
 
     def value(self, f: TemplateField) -> Any:
         """The rolled-up value for the field's roll-up kind (None when nothing was answered)."""
@@ -137,8 +142,26 @@ class RollupResult:
         }
 
 
+# The template versions of an instance's recipients are fixed when it is issued (delegated unit submissions take
+# their kommun's version) and published versions never change, so an instance's field list over a subtree is
+# cached per process. The key carries the instance's creation time, so a reused id never hits a stale entry.
+_FIELDS_FOR: dict[tuple[int, str, str], list[TemplateField]] = {}
+
+
 def fields_for(instance: RoundInstance, org: Organisation) -> list[TemplateField]:
-    """The round's fields plus those of extensions used by recipients under ``org`` (two or three queries)."""
+    """The round's fields plus those of extensions used by recipients under ``org`` (none to four queries)."""
+    key = (instance.pk, str(instance.created_at), org.path)
+    if key not in _FIELDS_FOR:
+        fields = _fields_for(instance, org)
+        if not instance.round.template_version.is_published:
+            return fields  # a draft version (issued rounds use published ones): never cached
+        if len(_FIELDS_FOR) > 2000:
+            _FIELDS_FOR.clear()
+        _FIELDS_FOR[key] = fields
+    return _FIELDS_FOR[key]
+
+
+def _fields_for(instance: RoundInstance, org: Organisation) -> list[TemplateField]:
     base = instance.round.template_version
     out = list(base.fields.all())
     seen = {f.key for f in out}
@@ -209,18 +232,20 @@ def rollup(*, instance: RoundInstance, org: Organisation, by: str | None = None)
             weighted=row["wx"] or 0.0,
             choices={row["choice"]: row["n"]} if row["choice"] else {},
         )
-        group(row[column]).partials.setdefault(row["key"], Partial()).merge(part)
+        partials = group(row[column]).partials
+        earlier = partials.get(row["key"])
+        if earlier is None:
+            partials[row["key"]] = part  # the first row of a key is its partial (no empty one to merge into)
+        else:
+            earlier.merge(part)
     counts = (
         submissions.values(column)
         .annotate(
             expected=Count("id"),
             answered=Count("id", filter=Q(status__in=Submission.ANSWERED)),
             late=Count("id", filter=Q(status__in=Submission.ANSWERED, is_late=True)),
-            # An answered submission without answer rows was submitted empty (confirmed by the reporter).
-            empty=Count(
-                "id",
-                filter=Q(status__in=Submission.ANSWERED) & ~Q(Exists(Answer.objects.filter(submission=OuterRef("pk")))),
-            ),
+            # Submitted on purpose without a single answer (confirmed by the reporter; flagged at submit).
+            empty=Count("id", filter=Q(status__in=Submission.ANSWERED, is_empty=True)),
         )
         .order_by()
     )

@@ -13,13 +13,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django_tasks import default_task_backend, task
 
 from beredd.accounts.models import Membership, Role
+from beredd.comms.models import Message
+from beredd.comms.services import Recipient, mail_send
 from beredd.reporting.models import CompiledPicture, RoundInstance, Submission
 
 REMINDER_BEFORE = dt.timedelta(hours=2)
@@ -53,13 +55,10 @@ def _emails_for(org_ids: Iterable[int], roles: list[str] | None = None) -> list[
     return sorted(set(qs.values_list("user__email", flat=True)))
 
 
-def _send(subject: str, template: str, context: dict[str, Any], recipients: list[str]) -> int:
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(template, context)
-    messages = [EmailMessage(subject=subject, body=body, to=[address]) for address in recipients]
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+def _send(
+    kind: str, subject: Promise, params: dict[str, Any], template: str, context: dict[str, Any], recipients: list[str], **kw: Any
+) -> int:
+    return mail_send(kind=kind, to=recipients, subject=subject, subject_params=params, template=template, context=context, **kw)
 
 
 def _link(name: str, *args: Any) -> str:
@@ -83,20 +82,21 @@ def _links_by_address(
     return out
 
 
-def _send_each(subject: str, template: str, context: dict[str, Any], links: dict[str, list[str]]) -> int:
+def _send_each(
+    kind: str, subject: Promise, instance: RoundInstance, template: str, context: dict[str, Any], links: dict[str, list[str]]
+) -> int:
     """One message per address, each linking to that recipient's own report(s)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        messages = [
-            EmailMessage(
-                subject=subject,
-                body=render_to_string(template, context | {"link": urls[0], "links": urls}),
-                to=[address],
-            )
-            for address, urls in sorted(links.items())
-        ]
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+    recipients = [Recipient(address=a, context={"link": urls[0], "links": urls}) for a, urls in sorted(links.items())]
+    return mail_send(
+        kind=kind,
+        to=recipients,
+        subject=subject,
+        subject_params={"title": instance.round.title},
+        template=template,
+        context=context,
+        organisation=instance.round.issuer,
+        is_exercise=instance.round.is_exercise,
+    )
 
 
 @task()
@@ -105,9 +105,10 @@ def send_issue_mail(instance_id: int) -> int:
     instance = RoundInstance.objects.select_related("round__issuer").get(pk=instance_id)
     submissions = list(instance.submissions.all())
     context = {"instance": instance, "round": instance.round}
-    prefix = "[ÖVNING] " if instance.round.is_exercise else ""
     return _send_each(
-        f"{prefix}Lägesbild: {instance.round.title}",
+        Message.Kind.ROUND_ISSUED,
+        _("Situational report: %(title)s"),
+        instance,
         "reporting/email/issued.txt",
         context,
         _links_by_address(instance, submissions),
@@ -122,9 +123,10 @@ def send_reminder(instance_id: int) -> int:
         return 0
     missing = list(instance.submissions.exclude(status__in=Submission.ANSWERED))
     context = {"instance": instance, "round": instance.round}
-    prefix = "[ÖVNING] " if instance.round.is_exercise else ""
     sent = _send_each(
-        f"{prefix}Påminnelse: {instance.round.title}",
+        Message.Kind.ROUND_REMINDER,
+        _("Reminder: %(title)s"),
+        instance,
         "reporting/email/reminder.txt",
         context,
         _links_by_address(instance, missing, reviewers=False),
@@ -146,10 +148,14 @@ def send_returned_mail(submission_id: int) -> int:
     submission = Submission.objects.select_related("instance__round", "organisation").get(pk=submission_id)
     context = {"submission": submission, "link": _link("reporting:submission", submission.pk)}
     return _send(
-        f"Returnerad för komplettering: {submission.instance.round.title}",
+        Message.Kind.REPORT_RETURNED,
+        _("Returned for completion: %(title)s"),
+        {"title": submission.instance.round.title},
         "reporting/email/returned.txt",
         context,
         _emails_for([submission.organisation_id], SUBMITTER_ROLES),
+        organisation=submission.instance.round.issuer,
+        is_exercise=submission.instance.round.is_exercise,
     )
 
 
@@ -165,4 +171,13 @@ def send_feedback_mail(picture_id: int) -> int:
         ids = [int(p) for p in path.strip("/").split("/") if p]
         org_ids.update(ids[picture.organisation.depth + 1 :])
     context = {"picture": picture, "link": _link("reporting:picture", picture.pk)}
-    return _send(f"Återkoppling: {picture.instance.round.title}", "reporting/email/feedback.txt", context, _emails_for(org_ids))
+    return _send(
+        Message.Kind.FEEDBACK,
+        _("Feedback: %(title)s"),
+        {"title": picture.instance.round.title},
+        "reporting/email/feedback.txt",
+        context,
+        _emails_for(org_ids),
+        organisation=picture.organisation,
+        is_exercise=picture.instance.round.is_exercise,
+    )

@@ -4,14 +4,18 @@ Mounted only by ``beredd.site.bench_urls``, which settings use only when ``BERED
 refuse that variable in production. The floor is what any authenticated write costs through the same server,
 middleware and token check as the submission API: token authentication, one INSERT of the body and a JSON answer,
 nothing else. ``benchmarks/reporting.py`` reports the submission rate as a ratio of this rate.
+
+``GET /bench/fragment/<instance_id>`` is the roll-up fragment's baseline: the completeness panel through the same
+view, access checks and template as ``reporting:completeness``, computed every time (never from the cache).
 """
 
 from __future__ import annotations
 
 import json
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -61,3 +65,10 @@ def floor(request: HttpRequest) -> JsonResponse:
             [request.api_token.pk, timezone.now().isoformat(), json.dumps(body)],  # type: ignore[attr-defined]  # set by TokenAuth above
         )
     return JsonResponse({"stored": True}, status=201)
+
+
+@login_required
+def fragment_uncached(request: HttpRequest, instance_id: int) -> HttpResponse:
+    from beredd.reporting.views import completeness_fragment
+
+    return completeness_fragment(request, instance_id, cached=False)

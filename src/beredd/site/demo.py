@@ -13,6 +13,7 @@ from django.db import transaction
 from beredd.accounts.models import Membership, Role, User
 from beredd.collab import demo as collab_demo
 from beredd.command import demo as command_demo
+from beredd.comms import demo as comms_demo
 from beredd.orgs.models import Organisation
 from beredd.orgs.services import _set_path, load_reference
 from beredd.orgs.validators import luhn_ok
@@ -23,7 +24,14 @@ from beredd.reporting import demo as reporting_demo
 DEMO_PASSWORD = "Beredskap-2026!"
 DEMO_LAN = "21"  # Gävleborgs län
 # Each app's demo builds on the ones before it (preparedness issues a reporting round, ...).
-DEMO_LOADERS = (reporting_demo.load, register_demo.load, preparedness_demo.load, collab_demo.load, command_demo.load)
+DEMO_LOADERS = (
+    reporting_demo.load,
+    register_demo.load,
+    preparedness_demo.load,
+    collab_demo.load,
+    comms_demo.load,
+    command_demo.load,
+)
 
 # Realistic unit names per kommun (Gävleborg): nursing homes, home care groups, LSS homes, ...
 UNIT_PATTERNS = [

@@ -14,6 +14,7 @@ from django.utils import timezone
 from beredd.accounts import policy
 from beredd.collab import dashboard as collab_dashboard
 from beredd.command import dashboard as command_dashboard
+from beredd.comms import dashboard as comms_dashboard
 from beredd.core.exceptions import NotFoundError
 from beredd.core.models import AuditEvent
 from beredd.orgs.models import Organisation
@@ -27,6 +28,7 @@ DASHBOARD_PANELS: tuple[Callable[..., list[dict[str, Any]]], ...] = (
     register_dashboard.panels,
     preparedness_dashboard.panels,
     collab_dashboard.panels,
+    comms_dashboard.panels,
     command_dashboard.panels,
 )
 

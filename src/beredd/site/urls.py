@@ -11,4 +11,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("tillganglighet/", core_views.accessibility, name="accessibility"),
     path("granskning/", views.audit_list, name="audit"),
+    path("export/", views.export_start, name="export-start"),
+    path("export/<id:job_id>/", views.export_detail, name="export"),
+    path("export/<id:job_id>/fil", views.export_download, name="export-download"),
 ]

@@ -9,15 +9,15 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from beredd.accounts.models import Membership, Role
 from beredd.accounts.types import Actor
-from beredd.core import audit
+from beredd.core import audit, timefmt
 from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.orgs.validators import parse_postcode
@@ -317,29 +317,35 @@ def incident_refresh(*, actor: Actor, incident: Incident, via: str = "ui") -> in
 
 def notify_mas(*, incident_id: int, event: str) -> int:
     """E-mail the kommun's MAS that an incident was activated, extended or ended (no names in the mail)."""
+    from beredd.comms.models import Message
+    from beredd.comms.services import mail_send
+
     incident = Incident.objects.select_related("kommun").get(pk=incident_id)
     recipients = sorted(
         set(
             Membership.objects.current().filter(organisation=incident.kommun, role=Role.MAS).values_list("user__email", flat=True)
         )
     )
-    if not recipients:
-        return 0
-    with translation.override("sv"):
-        words = {"activated": _("activated"), "extended": _("extended"), "ended": _("ended")}
-        subject = _("Beredd: incident %(event)s in %(kommun)s") % {"event": words[event], "kommun": incident.kommun.name}
-        if incident.is_exercise:
-            subject = f"ÖVNING – {subject}"
-        body = _(
+    words = {"activated": gettext_lazy("activated"), "extended": gettext_lazy("extended"), "ended": gettext_lazy("ended")}
+    return mail_send(
+        kind=Message.Kind.INCIDENT,
+        to=recipients,
+        organisation=incident.kommun,
+        is_exercise=incident.is_exercise,
+        incident=incident,
+        subject=gettext_lazy("Beredd: incident %(event)s in %(kommun)s"),
+        subject_params={"event": words[event], "kommun": incident.kommun.name},
+        body=gettext_lazy(
             "Incident: %(kind)s\nReason: %(reason)s\nEnds: %(ends)s\nResidents in the area: %(count)s\n\n"
             "Every access to identities during the incident is in the access log."
-        ) % {
-            "kind": incident.get_kind_display(),
+        ),
+        context={
+            "kind": Incident.Kind(incident.kind).label,
             "reason": incident.reason,
-            "ends": timezone.localtime(incident.ends_at).strftime("%Y-%m-%d %H:%M"),
+            "ends": timefmt.local(incident.ends_at),
             "count": incident.residents.count(),
-        }
-    return send_mail(subject, body, None, recipients)
+        },
+    )
 
 
 def incident_call_list(

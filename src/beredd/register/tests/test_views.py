@@ -254,7 +254,7 @@ def test_an_exercise_incident_is_marked_everywhere(
             },
         )
     incident = Incident.objects.get()
-    assert incident.is_exercise and mail.outbox[-1].subject.startswith("ÖVNING")
+    assert incident.is_exercise and mail.outbox[-1].subject.startswith("[ÖVNING]")
     for name in ("register:incident-detail", "register:followup", "register:call-list"):
         page = client.get(reverse(name, args=[incident.pk]))
         assert page.context["exercise"] is True and "ÖVNING" in page.content.decode()

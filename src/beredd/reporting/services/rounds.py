@@ -16,6 +16,7 @@ from beredd.core import audit
 from beredd.core.bounds import MAX_CATCH_UP_INSTANCES, MAX_RECURRENCE_HOURS
 from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
 from beredd.orgs.models import Organisation
+from beredd.reporting import fragments
 from beredd.reporting.exceptions import InvalidStateError
 from beredd.reporting.models import Event, Round, RoundInstance, Submission, TemplateVersion
 
@@ -283,6 +284,7 @@ def _state(actor: Any, round_: Round, action: str, allowed: set[str], new: str) 
     before = round_.status
     round_.status = new
     round_.save(update_fields=["status", "updated_at"])
+    fragments.invalidate_round(round_id=round_.pk)
     audit.record(
         actor=actor,
         action=action,

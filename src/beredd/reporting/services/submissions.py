@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from beredd.accounts import policy
 from beredd.core import audit
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
-from beredd.reporting import access
+from beredd.reporting import access, fragments
 from beredd.reporting import fields as fieldtypes
 from beredd.reporting.exceptions import (
     IdempotencyKeyReusedError,
@@ -266,9 +266,11 @@ def _submit(
     submission.status = Submission.Status.SUBMITTED
     submission.submitted_at = now
     submission.is_late = late
+    submission.is_empty = is_empty_answer(clean)
     submission.lock_version += 1
-    submission.save(update_fields=["draft", "status", "submitted_at", "is_late", "lock_version", "updated_at"])
+    submission.save(update_fields=["draft", "status", "submitted_at", "is_late", "is_empty", "lock_version", "updated_at"])
     _write_answers(submission, fields, clean, had_answers=before in Submission.ANSWERED)
+    fragments.invalidate_org(instance_id=submission.instance_id, org_path=submission.org_path)
     audit.record(
         actor=actor,
         action="submission.submit_on_behalf" if on_behalf else "submission.submit",
@@ -288,6 +290,17 @@ def _request_hash(payload: Any) -> str:
 
 
 def _write_answers(submission: Submission, fields: list[Any], clean: dict[str, Any], *, had_answers: bool) -> None:
+    """Replace the submission's roll-up rows with those of ``clean``.
+
+    On PostgreSQL one statement does it (the DELETE in a CTE, the rows passed as five arrays through ``unnest``):
+    one round trip and a handful of parameters instead of a DELETE plus a 25-row INSERT with 13 values a row,
+    which was the costliest step of a submission. Other databases use the ORM.
+    """
+    rows = fieldtypes.project(fields, clean)
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        _write_answers_postgresql(connection, submission, rows, had_answers=had_answers)
+        return
     if had_answers:
         Answer.objects.filter(submission=submission).delete()
     common = {
@@ -301,11 +314,51 @@ def _write_answers(submission: Submission, fields: list[Any], clean: dict[str, A
         "internal": submission.internal,
     }
     Answer.objects.bulk_create(
-        [
-            Answer(key=p.key, num=p.num, weight=p.weight, choice=p.choice, text=p.text, **common)
-            for p in fieldtypes.project(fields, clean)
-        ]
+        [Answer(key=p.key, num=p.num, weight=p.weight, choice=p.choice, text=p.text, **common) for p in rows]
     )
+
+
+_COMMON_COLUMNS = (
+    "instance_id",
+    "submission_id",
+    "organisation_id",
+    "org_path",
+    "civilomrade_id",
+    "lan_id",
+    "kommun_id",
+    "internal",
+)
+_ROW_COLUMNS = ("key", "num", "weight", "choice", "text")
+_ANSWERS_SQL = (
+    "{delete}INSERT INTO {table} ({columns}) SELECT %s, %s, %s, %s, %s, %s, %s, %s, u.k, u.n, u.w, u.c, u.t "
+    "FROM unnest(%s::varchar[], %s::float8[], %s::float8[], %s::varchar[], %s::text[]) AS u(k, n, w, c, t)"
+)
+
+
+def _write_answers_postgresql(connection: Any, submission: Submission, rows: list[Any], *, had_answers: bool) -> None:
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    delete = f"WITH gone AS (DELETE FROM {table} WHERE submission_id = %s) " if had_answers else ""  # noqa: S608 - model table
+    sql = _ANSWERS_SQL.format(
+        delete=delete, table=table, columns=", ".join(connection.ops.quote_name(c) for c in _COMMON_COLUMNS + _ROW_COLUMNS)
+    )
+    params: list[Any] = [submission.pk] if had_answers else []
+    params += [
+        submission.instance_id,
+        submission.pk,
+        submission.organisation_id,
+        submission.org_path,
+        submission.civilomrade_id,
+        submission.lan_id,
+        submission.kommun_id,
+        submission.internal,
+        [p.key for p in rows],
+        [None if p.num is None else float(p.num) for p in rows],
+        [None if p.weight is None else float(p.weight) for p in rows],
+        [p.choice for p in rows],
+        [p.text for p in rows],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _check_reviewer(actor: Any, submission: Submission) -> None:
@@ -327,6 +380,7 @@ def submission_return(*, actor: Any, submission: Submission, comment: str, via: 
     submission.lock_version += 1
     submission.save(update_fields=["status", "review_comment", "lock_version", "updated_at"])
     Answer.objects.filter(submission=submission).delete()
+    fragments.invalidate_org(instance_id=submission.instance_id, org_path=submission.org_path)
     audit.record(
         actor=actor,
         action="submission.return",
@@ -355,6 +409,7 @@ def submission_approve(*, actor: Any, submission: Submission, via: str = "ui") -
     submission.review_comment = ""
     submission.lock_version += 1
     submission.save(update_fields=["status", "review_comment", "lock_version", "updated_at"])
+    fragments.invalidate_org(instance_id=submission.instance_id, org_path=submission.org_path)
     audit.record(
         actor=actor,
         action="submission.approve",
@@ -433,6 +488,7 @@ def submission_delegate(*, actor: Any, submission: Submission, via: str = "ui") 
             for unit in units.order_by("path")
         ]
     )
+    fragments.invalidate_org(instance_id=submission.instance_id, org_path=submission.org_path)
     audit.record(
         actor=actor,
         action="submission.delegate",

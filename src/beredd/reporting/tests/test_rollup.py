@@ -69,13 +69,17 @@ def test_the_number_of_queries_does_not_grow_with_the_tree(cast: Cast, make_unit
     round_ = issue(cast)
     instance = round_.instances.get()
     answer(cast, round_, "g1")
+    with CaptureQueriesContext(connection) as first:
+        rollup.rollup(instance=instance, org=cast.ref["nation"])
     with CaptureQueriesContext(connection) as small:
         rollup.rollup(instance=instance, org=cast.ref["nation"])
     for unit in ("g2", "s1", "s2"):
         answer(cast, round_, unit)
     with CaptureQueriesContext(connection) as large:
         rollup.rollup(instance=instance, org=cast.ref["nation"], by="lan")
-    assert len(small.captured_queries) == len(large.captured_queries) <= 6
+    assert len(small.captured_queries) == len(large.captured_queries) <= 3
+    # The first roll-up of an instance also reads its field list (cached per process afterwards).
+    assert len(first.captured_queries) <= 6
 
 
 def test_free_text_is_collated_with_org_names_and_searchable(cast: Cast) -> None:

@@ -1,0 +1,115 @@
+"""Roll-up fragments (the completeness panel with its per-child table) cached in the shared cache.
+
+Dashboards poll the completeness panel of a round instance every few seconds; computing it runs the roll-up's
+GROUP BY queries and renders the table. The rendered fragment is cached per round instance, organisation,
+grouping level and language, under a key that carries *generations*:
+
+* one generation per (round instance, organisation), bumped for the recipient's organisation and every
+  ancestor of it (read off the materialised path, no query) on every submit, return, approval and delegation:
+  O(depth) cache writes, whatever the size of the tree;
+* one generation per round, bumped when the round is closed, reopened or cancelled.
+
+A bump writes a fresh random token (not an increment, so two concurrent bumps can never land on the same value)
+and runs in ``transaction.on_commit``: after the write is visible, before the writer's response leaves. A reader
+reads the generations first and computes after, so an entry filled from data older than a bump is stored under
+a generation nobody asks for again; the writer's next read (and everyone's) misses and recomputes.
+
+Replica reads (``beredd.core.replica``) may lag the primary. A fragment computed on the replica is stored with
+its source and a lifetime of ``DATABASE_REPLICA_MAX_LAG_SECONDS`` (the staleness a replica read already
+accepts); a request that reads from the primary (a client that has just written is pinned there) never takes a
+replica-filled entry, so a coordinator never sees a stale figure after her own change.
+
+The cache is Django's default cache: Redis (``REDIS_URL``) for several app nodes, the database cache table on
+one machine, local memory in development (one process). If the cache fails, the fragment is computed uncached
+and the failure logged; entries live at most ``TTL`` seconds, which bounds what a cache that missed bumps while
+it was unreachable can show, and what a renamed organisation shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from beredd.core import replica
+
+log = logging.getLogger(__name__)
+
+TTL = 120  # seconds a fragment may live (dashboards poll every 10 to 30 s)
+GEN_TTL = 24 * 3600  # generations outlive every fragment stored under them
+PRIMARY, REPLICA = "p", "r"
+
+
+def _round_key(round_id: int) -> str:
+    return f"rollup:gen:r{round_id}"
+
+
+def _org_key(instance_id: int, org_id: int) -> str:
+    return f"rollup:gen:i{instance_id}:o{org_id}"
+
+
+def _token() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def _bump(keys: list[str]) -> None:
+    token = _token()
+    try:
+        cache.set_many(dict.fromkeys(keys, token), timeout=GEN_TTL)
+    except Exception:  # a cache outage must not turn a committed write into an error; entries expire after TTL
+        log.exception("roll-up fragment invalidation failed for %s", keys[:3])
+
+
+def _path_ids(org_path: str) -> list[int]:
+    return [int(part) for part in org_path.strip("/").split("/") if part]
+
+
+def invalidate_org(*, instance_id: int, org_path: str) -> None:
+    """After the current transaction commits: every cached fragment of ``instance_id`` over the organisation at
+    ``org_path`` and over each of its ancestors is stale (O(depth) keys, one cache round trip)."""
+    keys = [_org_key(instance_id, org_id) for org_id in _path_ids(org_path)]
+    if keys:
+        transaction.on_commit(lambda: _bump(keys))
+
+
+def invalidate_round(*, round_id: int) -> None:
+    """After the current transaction commits: every cached fragment of every instance of the round is stale."""
+    keys = [_round_key(round_id)]
+    transaction.on_commit(lambda: _bump(keys))
+
+
+def _generations(keys: Iterable[str]) -> list[str]:
+    keys = list(keys)
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            # Never bumped, or evicted: start a fresh generation (``add`` keeps a concurrent reader's one).
+            cache.add(key, _token(), timeout=GEN_TTL)
+            found[key] = cache.get(key) or _token()
+    return [str(found[key]) for key in keys]
+
+
+def cached(*, instance_id: int, round_id: int, org_id: int, variant: str, build: Callable[[], str]) -> str:
+    """The fragment ``build()`` renders for (instance, organisation, ``variant``), from the cache when fresh."""
+    from_replica = replica.reading_from_replica()
+    try:
+        gens = _generations([_round_key(round_id), _org_key(instance_id, org_id)])
+        key = f"rollup:frag:i{instance_id}:o{org_id}:{variant}:{':'.join(gens)}"
+        entry = cache.get(key)
+    except Exception:
+        log.exception("roll-up fragment cache unavailable; computing uncached")
+        return build()
+    if isinstance(entry, tuple) and len(entry) == 2 and (from_replica or entry[0] == PRIMARY):
+        return str(entry[1])
+    html = build()
+    source = REPLICA if from_replica else PRIMARY
+    timeout = min(TTL, settings.DATABASE_REPLICA_MAX_LAG_SECONDS) if from_replica else TTL
+    try:
+        cache.set(key, (source, html), timeout=max(1, int(timeout)))
+    except Exception:
+        log.exception("roll-up fragment could not be cached")
+    return html

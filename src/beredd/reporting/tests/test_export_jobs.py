@@ -1,0 +1,174 @@
+"""Big exports as background jobs (issue 14 item 6): answers and audit log, CSV and XLSX, progress, mail, access.
+
+The test settings run tasks with django-tasks' immediate backend; the job is enqueued on commit, so each request
+runs inside ``django_capture_on_commit_callbacks(execute=True)`` as a real commit would.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from beredd.accounts.models import Membership
+from beredd.core.models import AuditEvent
+from beredd.core.spreadsheet import neutralise, neutralise_row
+from beredd.reporting.models import Submission
+from beredd.reporting.services import submissions as services
+from beredd.reporting.tests.conftest import GOOD, Cast, issue
+from beredd.site.models import ExportJob
+
+
+@pytest.fixture(autouse=True)
+def _export_root(settings: Any, tmp_path: Any) -> None:
+    settings.EXPORT_ROOT = tmp_path / "exports"
+
+
+def login(client: Client, user: Any) -> Client:
+    client.force_login(user)
+    return client
+
+
+def start(client: Client, capture: Any, **data: Any) -> Any:
+    with capture(execute=True):
+        return client.post(reverse("core:export-start"), data)
+
+
+def answered_round(cast: Cast) -> Any:
+    round_ = issue(cast)
+    for unit in ("g1", "s1"):
+        submission = Submission.objects.get(instance__round=round_, organisation=cast.units[unit])
+        services.submission_submit(
+            actor=cast.users[unit], submission=submission, data=GOOD | {"assessment": '=HYPERLINK("http://x")'}
+        )
+    return round_
+
+
+def test_the_national_answers_export_runs_in_the_background_and_is_mailed_and_downloadable(
+    cast: Cast, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    round_ = answered_round(cast)
+    instance = round_.instances.get()
+    login(client, cast.users["national"])
+    response = start(
+        client, django_capture_on_commit_callbacks, kind="answers", fmt="csv", instance=instance.pk, org=cast.ref["nation"].pk
+    )
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("core:export", args=[job.pk])
+    assert job.status == ExportJob.Status.DONE and job.total == 4 and job.done == 4 and job.percent == 100
+    page = client.get(reverse("core:export", args=[job.pk])).content.decode()
+    assert '<progress max="100" value="100"' in page and reverse("core:export-download", args=[job.pk]) in page
+    assert "hx-trigger" not in page  # finished: the page stops polling
+    assert len(mail.outbox) == 1 and reverse("core:export", args=[job.pk]) in mail.outbox[0].body
+    assert mail.outbox[0].to == [cast.users["national"].email]
+    download = client.get(reverse("core:export-download", args=[job.pk]))
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    text = b"".join(download.streaming_content).decode("utf-8")  # type: ignore[attr-defined]
+    assert text.startswith("\ufefforganisation;code;status")
+    assert len(text.strip().splitlines()) == 5  # header + four recipients
+    assert "'=HYPERLINK" in text and ";=HYPERLINK" not in text  # neutralised for spreadsheets
+    assert AuditEvent.objects.filter(action="export.request").count() == 1
+    assert AuditEvent.objects.filter(action="export.download", actor=cast.users["national"]).count() == 1
+
+
+def test_the_progress_fragment_polls_while_the_job_waits(cast: Cast, client: Client) -> None:
+    round_ = issue(cast)
+    job = ExportJob.objects.create(
+        requested_by=cast.users["lan"],
+        kind="answers",
+        fmt="csv",
+        organisation=cast.ref["gavleborg"],
+        instance=round_.instances.get(),
+    )
+    login(client, cast.users["lan"])
+    fragment = client.get(reverse("core:export", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.startswith('<section class="panel" id="export-progress"') and 'hx-trigger="every 2s"' in fragment
+    assert 'role="status"' in fragment and "<html" not in fragment
+    assert client.get(reverse("core:export-download", args=[job.pk])).status_code == 404  # not ready yet
+
+
+def test_xlsx_export_of_a_county(cast: Cast, client: Client, django_capture_on_commit_callbacks: Any) -> None:
+    round_ = answered_round(cast)
+    login(client, cast.users["lan"])
+    start(
+        client,
+        django_capture_on_commit_callbacks,
+        kind="answers",
+        fmt="xlsx",
+        instance=round_.instances.get().pk,
+        org=cast.ref["gavleborg"].pk,
+    )
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.DONE
+    data = b"".join(client.get(reverse("core:export-download", args=[job.pk])).streaming_content)  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("organisation", "code", "status") and len(rows) == 5
+
+
+def test_only_the_requester_with_the_right_still_held_gets_the_file(
+    cast: Cast, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    round_ = answered_round(cast)
+    login(client, cast.users["lan"])
+    start(
+        client,
+        django_capture_on_commit_callbacks,
+        kind="answers",
+        fmt="csv",
+        instance=round_.instances.get().pk,
+        org=cast.ref["gavleborg"].pk,
+    )
+    job = ExportJob.objects.get()
+    for other in ("national", "gavle", "uppsala", "g1"):
+        intruder = login(Client(), cast.users[other])
+        assert intruder.get(reverse("core:export", args=[job.pk])).status_code == 404
+        assert intruder.get(reverse("core:export-download", args=[job.pk])).status_code == 404
+    assert Client().get(reverse("core:export-download", args=[job.pk])).status_code == 302  # to the login page
+    Membership.objects.filter(user=cast.users["lan"]).delete()
+    assert client.get(reverse("core:export-download", args=[job.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(action="export.download").exists()
+
+
+def test_a_kommun_cannot_export_the_county_and_a_bad_format_is_refused(
+    cast: Cast, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    round_ = answered_round(cast)
+    login(client, cast.users["gavle"])
+    instance = round_.instances.get().pk
+    refused = start(
+        client, django_capture_on_commit_callbacks, kind="answers", fmt="csv", instance=instance, org=cast.ref["gavleborg"].pk
+    )
+    assert refused.status_code == 404
+    bad = start(
+        client, django_capture_on_commit_callbacks, kind="answers", fmt="pdf", instance=instance, org=cast.ref["gavle"].pk
+    )
+    assert bad.status_code == 302
+    assert start(client, django_capture_on_commit_callbacks, kind="nonsense", fmt="csv").status_code == 404
+    assert start(client, django_capture_on_commit_callbacks, kind="answers", fmt="csv", instance="x").status_code == 404
+    assert not ExportJob.objects.exists()
+
+
+def test_the_audit_log_export_needs_the_audit_right(cast: Cast, client: Client, django_capture_on_commit_callbacks: Any) -> None:
+    answered_round(cast)
+    login(client, cast.users["g1"])
+    assert start(client, django_capture_on_commit_callbacks, kind="audit", fmt="csv").status_code == 404
+    login(client, cast.users["national"])
+    start(client, django_capture_on_commit_callbacks, kind="audit", fmt="csv")
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.DONE and job.total >= 2
+    text = b"".join(client.get(reverse("core:export-download", args=[job.pk])).streaming_content).decode()  # type: ignore[attr-defined]
+    lines = text.strip().splitlines()
+    assert len(lines) == job.total + 1
+    assert "submission.submit" not in text  # labels, not codes
+
+
+def test_the_streamed_rows_are_neutralised_like_every_other_export() -> None:
+    row = ["=1+2", "-3", "@x", -3, 2.5, None, "Vård", True]
+    assert neutralise_row(row) == [neutralise(v) for v in row] == ["'=1+2", "-3", "'@x", -3, 2.5, "", "Vård", "True"]
