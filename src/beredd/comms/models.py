@@ -43,6 +43,7 @@ class Message(TimeStampedModel):
         AGREEMENT_REMINDER = "agreement_reminder", _("Agreement reminder")
         CRISIS = "crisis", _("Crisis message")
         LEVEL_RAISED = "level_raised", _("Readiness level raised")
+        EXPORT_READY = "export_ready", _("Export ready")
 
     organisation = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import JSONField, OuterRef, Subquery
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from beredd.accounts import policy
 from beredd.core import audit, audit_labels, timefmt
@@ -244,11 +243,18 @@ def _write(job: ExportJob, header: list[str], rows: Iterator[list[Any]]) -> None
 def _mail(job: ExportJob) -> None:
     if not job.requested_by.email:
         return
+    from beredd.comms.models import Message
+    from beredd.comms.services import mail_send
+
     link = settings.SITE_URL + reverse("core:export", args=[job.pk])
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string("core/email/export_ready.txt", {"job": job, "link": link})
-        subject = _("Your export is ready")
-    EmailMessage(subject=subject, body=body, to=[job.requested_by.email]).send(fail_silently=True)
+    mail_send(
+        kind=Message.Kind.EXPORT_READY,
+        to=[job.requested_by.email],
+        subject=gettext_lazy("Your export is ready"),
+        template="core/email/export_ready.txt",
+        context={"job": job, "link": link},
+        organisation=job.organisation,
+    )
 
 
 def export_purge(*, older_than_days: int | None = None) -> int:
