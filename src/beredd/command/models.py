@@ -91,6 +91,8 @@ class Alert(models.Model):
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The checklists (templates marked ``opens_on_alert``) opened for the units when the alert was set; closed at its end.
+    checklist_rounds = models.ManyToManyField("reporting.Round", blank=True, related_name="+", verbose_name=_("checklists"))
 
     class Meta:
         ordering = ["-starts_at", "-id"]

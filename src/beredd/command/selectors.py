@@ -195,7 +195,11 @@ def heightened_hours(round_: Any) -> int | None:
 
 
 def alert_list(*, user: Any) -> QuerySet[Alert]:
-    return Alert.objects.select_related("scope", "set_by", "ended_by").order_by("-starts_at", "-id")
+    return (
+        Alert.objects.select_related("scope", "set_by", "ended_by")
+        .prefetch_related("checklist_rounds")
+        .order_by("-starts_at", "-id")
+    )
 
 
 def alert_get(*, user: Any, alert_id: int) -> Alert:

@@ -56,6 +56,10 @@ class ReportTemplate(TimeStampedModel):
     classified_warning = models.BooleanField(
         default=False, help_text=_("Remind respondents that classified information must not be entered")
     )
+    # A checklist that opens for the units (a round from the alert's scope) when heightened alert is decided.
+    opens_on_alert = models.BooleanField(
+        default=False, help_text=_("Opens for the units as a checklist when heightened alert is decided")
+    )
     is_builtin = models.BooleanField(default=False)
 
     class Meta:

@@ -102,6 +102,7 @@ class TemplateSpec(BaseModel):
     key: Key
     name: Annotated[str, Field(max_length=200)] = ""
     classified_warning: StrictBool = False
+    opens_on_alert: StrictBool = False
     fields: Annotated[list[FieldSpec], Field(min_length=1, max_length=MAX_FIELDS)]
     rules: Annotated[list[Rule], Field(max_length=MAX_RULES)] = []
 

@@ -77,7 +77,51 @@ def alert_set(*, actor: Any, values: dict[str, Any], via: str = "ui") -> Alert:
         changes={"kind": kind, "decision_reference": reference, "is_exercise": exercise},
         via=via,
     )
+    _open_checklists(actor=actor, alert=alert, via=via)
     return alert
+
+
+# A checklist opened by an alert is due this long after the alert comes into force.
+CHECKLIST_DUE = dt.timedelta(hours=72)
+
+
+def _open_checklists(*, actor: Any, alert: Alert, via: str) -> None:
+    """Open every template marked ``opens_on_alert`` (owned by the nation, or inside the alert's scope) for the units
+    inside the scope, as a round from the scope through the reporting engine (its permission, recipients, mail,
+    audit). An exercise alert opens them as exercise rounds (ÖVNING), so no real figure is touched."""
+    from beredd.reporting.models import Round, TemplateVersion
+    from beredd.reporting.services.rounds import RoundSpec, round_issue
+
+    versions = (
+        TemplateVersion.objects.filter(template__opens_on_alert=True, status=TemplateVersion.Status.PUBLISHED)
+        .select_related("template__owner")
+        .order_by("template_id", "-number")
+    )
+    latest: dict[int, Any] = {}
+    for version in versions:
+        owner_path = version.template.owner.path
+        if version.template_id not in latest and (
+            version.template.owner.kind == Organisation.Kind.NATION or owner_path.startswith(alert.scope_path)
+        ):
+            latest[version.template_id] = version
+    for version in latest.values():
+        spec = RoundSpec(
+            title=f"{version.template.name} – {alert.get_kind_display()}",
+            template_version=version,
+            responder=Round.Responder.UNITS,
+            deadline=max(alert.starts_at, timezone.now()) + CHECKLIST_DUE,
+            is_exercise=alert.is_exercise,
+        )
+        round_ = round_issue(actor=actor, issuer=alert.scope, spec=spec, via=via)
+        alert.checklist_rounds.add(round_)
+
+
+def _close_checklists(*, actor: Any, alert: Alert) -> None:
+    from beredd.reporting.models import Round
+    from beredd.reporting.services.rounds import round_close
+
+    for round_ in alert.checklist_rounds.filter(status=Round.Status.OPEN):
+        round_close(actor=actor, round_=round_)
 
 
 @transaction.atomic
@@ -96,6 +140,7 @@ def alert_end(*, actor: Any, alert: Alert, via: str = "ui") -> Alert:
         author=actor,
     )
     audit.record(actor=actor, action="command.alert_end", target=alert, organisation=alert.scope, via=via)
+    _close_checklists(actor=actor, alert=alert)
     return alert
 
 

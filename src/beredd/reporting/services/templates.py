@@ -127,6 +127,7 @@ def template_import(
     )
     template.name = str(data.get("name") or template.name)
     template.classified_warning = bool(data.get("classified_warning", False))
+    template.opens_on_alert = bool(data.get("opens_on_alert", False))
     template.save()
     number = (template.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = TemplateVersion.objects.create(template=template, number=number)
@@ -160,6 +161,7 @@ def template_export(*, version: TemplateVersion) -> dict[str, Any]:
         "name": version.template.name,
         "version": version.number,
         "classified_warning": version.template.classified_warning,
+        "opens_on_alert": version.template.opens_on_alert,
         "extends": version.template.extends_id,
         "rules": version.rules,
         "fields": fields,
