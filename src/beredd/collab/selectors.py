@@ -558,10 +558,17 @@ def library_publisher_choices(*, user: Any) -> list[Organisation]:
 
 
 def library_links_for(*, user: Any, target: Any) -> list[LibraryItem]:
-    """The library items linked to a meeting or direction that ``user`` may see in the library."""
+    """The library items linked to a meeting, direction or round that ``user`` may see in the library."""
     from beredd.collab.models import Direction, LibraryLink
+    from beredd.reporting.models import Round
 
-    where = {"direction": target} if isinstance(target, Direction) else {"meeting": target}
+    where: dict[str, Any]
+    if isinstance(target, Direction):
+        where = {"direction": target}
+    elif isinstance(target, Round):
+        where = {"round": target}
+    else:
+        where = {"meeting": target}
     ids = LibraryLink.objects.filter(**where).values("item_id")
     return list(library_for_user(user=user).filter(pk__in=ids).order_by("title"))
 

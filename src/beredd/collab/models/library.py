@@ -66,23 +66,28 @@ class LibraryItem(TimeStampedModel):
 
 
 class LibraryLink(TimeStampedModel):
-    """A library item linked to a meeting or a planning direction (issue 13 item 7: "a link can be attached to ...
-    a direction or a meeting"). Viewers see a linked item only if the library lets them see it."""
+    """A library item linked to a meeting, a planning direction or a reporting round (issue 13 item 7: "a link can be
+    attached to a round, ... a direction or a meeting"). Viewers see a linked item only if the library lets them see it."""
 
     item = models.ForeignKey(LibraryItem, on_delete=models.PROTECT, related_name="links")
     meeting = models.ForeignKey("collab.Meeting", null=True, blank=True, on_delete=models.CASCADE, related_name="library_links")
     direction = models.ForeignKey(
         "collab.Direction", null=True, blank=True, on_delete=models.CASCADE, related_name="library_links"
     )
+    round = models.ForeignKey("reporting.Round", null=True, blank=True, on_delete=models.CASCADE, related_name="library_links")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(meeting__isnull=False, direction__isnull=True)
-                | models.Q(meeting__isnull=True, direction__isnull=False),
-                name="collab_librarylink_one_target",
+                condition=models.Q(meeting__isnull=False, direction__isnull=True, round__isnull=True)
+                | models.Q(meeting__isnull=True, direction__isnull=False, round__isnull=True)
+                | models.Q(meeting__isnull=True, direction__isnull=True, round__isnull=False),
+                name="collab_librarylink_one_target_of_three",
+            ),
+            models.UniqueConstraint(
+                fields=["item", "round"], condition=models.Q(round__isnull=False), name="collab_librarylink_unique_round"
             ),
             models.UniqueConstraint(
                 fields=["item", "meeting"], condition=models.Q(meeting__isnull=False), name="collab_librarylink_unique_meeting"

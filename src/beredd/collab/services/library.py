@@ -137,10 +137,12 @@ def library_update(
 
 @transaction.atomic
 def library_link_add(*, actor: Any, item: LibraryItem, target: Any, via: str = "ui") -> Any:
-    """Link a library item the actor can see to a meeting (needs collab.manage at the forum's owner) or a planning
-    direction (reporting.issue at the sender). Linking twice is refused naming the field."""
+    """Link a library item the actor can see to a meeting (needs collab.manage at the forum's owner), a planning
+    direction (reporting.issue at the sender) or a reporting round (reporting.issue at its issuer). Linking twice is
+    refused naming the field."""
     from beredd.collab import selectors
     from beredd.collab.models import Direction, LibraryLink, Meeting
+    from beredd.reporting.models import Round
 
     where: dict[str, Any]
     if isinstance(target, Meeting):
@@ -149,8 +151,11 @@ def library_link_add(*, actor: Any, item: LibraryItem, target: Any, via: str = "
     elif isinstance(target, Direction):
         require(actor, "reporting.issue", target.sender)
         org, where = target.sender, {"direction": target}
+    elif isinstance(target, Round):
+        require(actor, "reporting.issue", target.issuer)
+        org, where = target.issuer, {"round": target}
     else:
-        fail({"target": _("Choose a meeting or a planning direction.")})
+        fail({"target": _("Choose a meeting, a planning direction or a round.")})
         raise AssertionError  # unreachable: fail raised
     if not selectors.library_for_user(user=actor).filter(pk=item.pk).exists():
         fail({"item": _("Choose an item from the library.")})

@@ -87,3 +87,30 @@ def test_the_meeting_page_shows_the_link_form_to_managers_only(client: Client, w
     assert url in client.get(f"/samverkan/mote/{world.meeting.pk}/").content.decode()
     assert client.post(url, {"item": items.county.pk}).status_code == 302
     assert LibraryLink.objects.get().meeting == world.meeting
+
+
+def test_the_round_issuer_links_an_item_on_the_round_page_and_respondents_see_it(
+    client: Client, world: SimpleNamespace, items: Any
+) -> None:
+    direction = directions.direction_publish(
+        actor=world.analyst,
+        sender=world.lan,
+        values={"title": "Inventera reservkraft", "text": "Svara.", "recipient_root": world.lan, "due_date": dt.date(2099, 3, 1)},
+    )
+    round_ = direction.round  # a reporting round issued by the county
+    url = f"/samverkan/kunskapsbank/koppla/omgang/{round_.pk}/"
+    client.force_login(world.gavle_coord)  # a respondent: sees the round, may not link
+    respondent_page = client.get(f"/lagesbild/omgangar/{round_.pk}/")
+    assert respondent_page.status_code == 200 and url not in respondent_page.content.decode()
+    assert client.post(url, {"item": items.county.pk}).status_code == 404
+    with pytest.raises(PermissionDeniedError):
+        services.library_link_add(actor=world.gavle_coord, item=items.county, target=round_)
+    client.force_login(world.analyst)
+    assert url in client.get(f"/lagesbild/omgangar/{round_.pk}/").content.decode()
+    assert client.post(url, {"item": items.county.pk}).status_code == 302
+    link = LibraryLink.objects.get()
+    assert link.round == round_ and link.meeting is None and link.direction is None
+    assert AuditEvent.objects.filter(action="collab.library_link", organisation=world.lan).exists()
+    client.force_login(world.gavle_coord)
+    page = client.get(f"/lagesbild/omgangar/{round_.pk}/").content.decode()
+    assert "Länets syrgasrutin" in page

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from beredd.accounts import policy
 from beredd.collab import selectors
 from beredd.collab.forms import LibraryItemForm, LibraryLinkForm
 from beredd.collab.models import Direction, LibraryItem, PriorityArea
@@ -108,8 +109,10 @@ def library_file(request: HttpRequest, item_id: int) -> FileResponse:
 
 
 def link_context(request: HttpRequest, target: Any, *, manage: bool) -> dict[str, Any]:
-    """Context for ``collab/_library_links.html`` on a meeting or direction page."""
-    kind = "inriktning" if isinstance(target, Direction) else "mote"
+    """Context for ``collab/_library_links.html`` on a meeting, direction or round page."""
+    from beredd.reporting.models import Round
+
+    kind = "inriktning" if isinstance(target, Direction) else "omgang" if isinstance(target, Round) else "mote"
     return {
         "library_links": selectors.library_links_for(user=request.user, target=target),
         "library_form": LibraryLinkForm(choices=selectors.library_link_choices(user=request.user)[:500]) if manage else None,
@@ -125,6 +128,13 @@ def library_link(request: HttpRequest, kind: str, target_id: int) -> HttpRespons
     if kind == "mote":
         target = selectors.meeting_get_for_user(user=request.user, meeting_id=target_id, manage=True)
         back = reverse("collab:meeting", args=[target.pk])
+    elif kind == "omgang":
+        from beredd.reporting import selectors as reporting_selectors
+
+        target = reporting_selectors.round_get_for_user(user=request.user, round_id=target_id)
+        if not policy.can(request.user, "reporting.issue", target.issuer):
+            raise NotFoundError("round", target_id)
+        back = reverse("reporting:round", args=[target.pk])
     elif kind == "inriktning":
         target = selectors.direction_get_for_user(user=request.user, direction_id=target_id)
         if not selectors.direction_is_sender(request.user, target):
