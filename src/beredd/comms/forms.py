@@ -41,6 +41,35 @@ class SendForm(forms.Form):
         self.fields["incident"].choices = incidents  # type: ignore[attr-defined]  # a ChoiceField has choices
 
 
+class AudienceForm(forms.Form):
+    audience = forms.ChoiceField(
+        label=_("Send to"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("units", _("Staff of every unit in the organisation")),
+            ("providers", _("Private providers (their staff and contact address)")),
+            ("kommuner", _("Staff of the kommun (for a county: of its kommuner)")),
+            ("forum", _("Members of a collaboration forum")),
+        ],
+        initial="units",
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Only these roles"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty to reach everyone with a role."),
+    )
+    forum = forms.TypedChoiceField(label=_("Forum"), coerce=int, required=False, empty_value=None, choices=())
+    tid = forms.CharField(label=_("Time"), max_length=200, required=False)
+    plats = forms.CharField(label=_("Place"), max_length=200, required=False)
+    telefon = forms.CharField(label=_("Phone number"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, forums: list[tuple[int, str]], roles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].choices = [("", "–"), *forums]  # type: ignore[attr-defined]  # a ChoiceField has choices
+        self.fields["roles"].choices = roles  # type: ignore[attr-defined]  # a ChoiceField has choices
+
+
 class PublishForm(forms.Form):
     tid = forms.CharField(label=_("Time"), max_length=200, required=False)
     plats = forms.CharField(label=_("Place"), max_length=200, required=False)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("version/<id:version_id>/storstil.pdf", bank.version_large_print, name="version-pdf"),
     path("version/<id:version_id>/upplasning.txt", bank.version_audio_text, name="version-audio"),
     path("bank/<id:bank_id>/skicka/", targeting.send_to_incident, name="send"),
+    path("bank/<id:bank_id>/skicka/till/", targeting.send_to_audience, name="send-audience"),
     path("bank/<id:bank_id>/publicera/", public.notice_publish, name="publish"),
     path("publikt/<id:notice_id>/uppdatera/", public.notice_update, name="notice-update"),
     path("publikt/<id:notice_id>/upphav/", public.notice_cancel, name="notice-cancel"),

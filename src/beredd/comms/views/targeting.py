@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from beredd.comms import selectors
-from beredd.comms.forms import SendForm
+from beredd.comms.forms import AudienceForm, SendForm
 from beredd.comms.services import documents, targeting
 from beredd.core.downloads import attachment
 from beredd.core.exceptions import NotFoundError, ValidationFailed
@@ -82,3 +82,36 @@ def language_label(code: str) -> str:
     from beredd.comms.models import Language
 
     return str(Language(code).label) if code in Language.values else code
+
+
+@login_required
+def send_to_audience(request: HttpRequest, bank_id: int) -> HttpResponse:
+    """Send a prepared message by e-mail to units, private providers, kommuner or a forum's members, by role."""
+    from beredd.accounts.models import Role
+    from beredd.collab import selectors as collab_selectors
+
+    item = selectors.bank_message_get_for_user(user=request.user, bank_id=bank_id, permission="comms.send")
+    forums = [(f.pk, f.name) for f in collab_selectors.forums_for_user(user=request.user)[:200]]
+    form = AudienceForm(request.POST or None, forums=forums, roles=[(value, str(label)) for value, label in Role.choices])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            message = targeting.send_to_audience(
+                actor=request.user,
+                bank_message=item,
+                audience=data["audience"],
+                roles=list(data["roles"]),
+                forum_id=data["forum"],
+                fill={k: data[k] for k in ("tid", "plats", "telefon")},
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The message was queued for sending."))
+            return redirect("comms:message", message_id=message.pk)
+    return render(
+        request,
+        "comms/send_audience.html",
+        {"item": item, "form": form, "approved": selectors.approved_versions(item)},
+        status=400 if request.method == "POST" else 200,
+    )
