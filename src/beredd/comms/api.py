@@ -5,11 +5,12 @@ Same selectors and services as the pages; the public page and CAP files are open
 # (QueryText, Id) as real objects, not strings.
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import Field
 
 from beredd.api.pagination import PageNumberPagination
 from beredd.api.schemas import InputSchema
@@ -97,6 +98,15 @@ class SendIn(InputSchema):
     print_units: bool = True
 
 
+class AudienceIn(InputSchema):
+    audience: Literal["units", "providers", "kommuner", "forum"]
+    roles: Annotated[list[ShortText], Field(max_length=20)] = []
+    forum_id: Id | None = None
+    tid: ShortText = ""
+    plats: ShortText = ""
+    telefon: ShortText = ""
+
+
 @router.get("/messages", response=list[MessageOut])
 @paginate(PageNumberPagination, page_size=50)
 def message_list(request: HttpRequest, q: QueryText = "", sort: QueryText = "-created") -> Any:
@@ -144,3 +154,20 @@ def bank_send(request: HttpRequest, bank_id: Id, payload: SendIn) -> Any:
         via="api",
     )
     return Status(201, [m.pk for m in sent])
+
+
+@router.post("/bank/{bank_id}/send-to", response={201: int})
+def bank_send_to_audience(request: HttpRequest, bank_id: Id, payload: AudienceIn) -> Any:
+    """Send the approved versions by e-mail to the staff of units, private providers, the kommun(s) or a forum's
+    members, optionally only to some roles; returns the id of the queued message."""
+    item = selectors.bank_message_get_for_user(user=request.user, bank_id=bank_id, permission="comms.send")
+    message = targeting.send_to_audience(
+        actor=request.user,
+        bank_message=item,
+        audience=payload.audience,
+        roles=list(payload.roles),
+        forum_id=payload.forum_id,
+        fill={"tid": payload.tid, "plats": payload.plats, "telefon": payload.telefon},
+        via="api",
+    )
+    return Status(201, message.pk)

@@ -80,3 +80,20 @@ def test_the_page_sends_and_refuses_the_outsider(people: Any, prepared: Any, cli
     assert bad.status_code == 400 and not Delivery.objects.exists()
     ok = client.post(url, {"audience": "units", **FILL})
     assert ok.status_code == 302 and Delivery.objects.filter(address=people.reporter.email).exists()
+
+
+def test_the_api_sends_to_an_audience_and_refuses_the_wrong_person_and_bad_input(
+    people: Any, prepared: Any, client: Client
+) -> None:
+    from beredd.comms.tests.test_api import auth
+
+    url = f"/api/v1/comms/bank/{prepared.pk}/send-to"
+    payload = {"audience": "units", **FILL}
+    for user in (people.outsider, people.reporter):
+        assert client.post(url, payload, content_type="application/json", **auth(user)).status_code == 404
+    for bad in ({"audience": "everyone"}, {"roles": ["superhero"]}, {"plats": ""}):
+        answer = client.post(url, payload | bad, content_type="application/json", **auth(people.coord))
+        assert answer.status_code == 422, bad
+    assert not Delivery.objects.exists()
+    ok = client.post(url, payload, content_type="application/json", **auth(people.coord))
+    assert ok.status_code == 201 and Delivery.objects.filter(message_id=ok.json(), address=people.reporter.email).exists()
