@@ -141,7 +141,7 @@ def run() -> dict[str, Any]:
     for n in range(2):
         plan = services.plan_create(
             organisation=unit,
-            actor=None,
+            actor=world["admin"],
             values={
                 "title": f"Plan {n}",
                 "critical_activities": "Läkemedel, mat, tillsyn",
@@ -153,7 +153,7 @@ def run() -> dict[str, Any]:
         for kind in ("power", "water", "it", "staff", "medicines"):
             services.plan_dependency_set(
                 plan=plan,
-                actor=None,
+                actor=world["admin"],
                 kind=kind,
                 values={
                     "backup_routine": "Reservrutin " * 10,
@@ -161,7 +161,7 @@ def run() -> dict[str, Any]:
                     "return_routine": "Återgå " * 8,
                 },
             )
-        services.plan_contact_add(plan=plan, actor=None, values={"name": "Jour", "phone": "026-1"})
+        services.plan_contact_add(plan=plan, actor=world["admin"], values={"name": "Jour", "phone": "026-1"})
     binder_ms = _median_ms(lambda: services.binder_pdf(unit=unit), 5)
     # Baseline: WeasyPrint turning the binder's own text (tags stripped, as one preformatted block) into a PDF.
     import html as html_lib
