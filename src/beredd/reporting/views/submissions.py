@@ -1,0 +1,167 @@
+"""Submission pages: a recipient's report (answer, save, submit, prefill, delegate), autosave, review, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from beredd.core.exceptions import ValidationFailed
+from beredd.orgs.models import Organisation
+from beredd.reporting import access, forms, selectors
+from beredd.reporting import fields as fieldtypes
+from beredd.reporting.exceptions import InvalidStateError, SubmissionConflictError
+from beredd.reporting.models import Submission
+from beredd.reporting.services import submissions
+from beredd.reporting.views._common import form_int, lang
+
+
+def _submission_context(
+    request: HttpRequest,
+    submission: Submission,
+    values: dict[str, Any],
+    errors: list[dict[str, Any]],
+    conflict: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    fields = list(submission.template_version.fields.all())
+    previous = submissions.previous_answers(submission=submission)
+    org = submission.organisation
+    return {
+        "submission": submission,
+        "round": submission.instance.round,
+        "sections": forms.field_rows(fields, values, errors, lang(), previous),
+        "errors": errors,
+        "confirm_empty": any(e.get("field") == submissions.EMPTY_FIELD for e in errors),
+        "conflict": conflict or [],
+        "has_previous": bool(previous),
+        "can_edit": access.can_answer(request.user, org)
+        and submission.instance.round.is_open
+        and submission.status != Submission.Status.APPROVED,
+        # A submitted report is revised by submitting a new version: no draft, no autosave.
+        "can_draft": submission.status in Submission.DRAFTABLE,
+        "can_review": access.can_review(request.user, org),
+        "reviewer": org.parent,
+        "can_delegate": org.kind == Organisation.Kind.KOMMUN
+        and not submission.internal
+        and submission.instance.round.is_open
+        and access.can_delegate(request.user, org),
+        "delegated": submission.delegated.select_related("organisation").all(),
+        "versions": submission.versions.select_related("submitted_by").all(),
+        "exercise": submission.instance.round.is_exercise,
+        "return_form": forms.ReturnForm(),
+        "impact_criteria": fieldtypes.IMPACT_CRITERIA,
+        "impact_values": fieldtypes.IMPACT_CRITERION_VALUES,
+    }
+
+
+@login_required
+def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
+    # An answered report shows what was submitted (the latest immutable version), never an editable draft.
+    values: dict[str, Any] = (
+        submissions.submitted_answers(submission=submission) if submission.is_answered else dict(submission.draft)
+    )
+    errors: list[dict[str, Any]] = []
+    conflict: list[dict[str, Any]] = []
+    if request.method == "POST":
+        fields = list(submission.template_version.fields.all())
+        action = request.POST.get("action", "save")
+        if action == "delegate":
+            created = submissions.submission_delegate(actor=request.user, submission=submission)
+            messages.success(request, _("%(n)d units were asked to report to you.") % {"n": len(created)})
+            return redirect("reporting:submission", submission_id=submission.pk)
+        if action == "prefill_units":
+            values = values | submissions.answers_from_units(submission=submission)
+            messages.info(request, _("Figures from your units' answers were filled in. Add your own assessment and submit."))
+            return render(request, "reporting/submission.html", _submission_context(request, submission, values, errors))
+        if action == "prefill":
+            values = submissions.previous_answers(submission=submission) | values
+            messages.info(request, _("Last report's answers were filled in. Check them and submit."))
+            return render(request, "reporting/submission.html", _submission_context(request, submission, values, errors))
+        values = forms.answers_from_post(fields, request.POST)
+        expected = form_int(request.POST.get("lock_version"))
+        try:
+            if action == "submit":
+                submissions.submission_submit(
+                    actor=request.user,
+                    submission=submission,
+                    data=values,
+                    expected_version=expected,
+                    confirm_empty=request.POST.get("confirm_empty") == "1",
+                )
+                messages.success(request, _("The report was submitted."))
+            else:
+                submissions.submission_save_draft(
+                    actor=request.user, submission=submission, data=values, expected_version=expected
+                )
+                messages.success(request, _("The draft was saved."))
+            return redirect("reporting:submission", submission_id=submission.pk)
+        except ValidationFailed as exc:
+            errors = list(exc.details or [])
+        except SubmissionConflictError as exc:
+            conflict = list(exc.details or [])
+            submission.refresh_from_db()
+        status = 409 if conflict else 422
+        return render(
+            request,
+            "reporting/submission.html",
+            _submission_context(request, submission, values, errors, conflict),
+            status=status,
+        )
+    return render(request, "reporting/submission.html", _submission_context(request, submission, values, errors))
+
+
+@require_POST
+@login_required
+def submission_autosave(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """htmx autosave of the draft: returns the save status and the new version (out-of-band)."""
+    submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
+    fields = list(submission.template_version.fields.all())
+    values = forms.answers_from_post(fields, request.POST)
+    context: dict[str, Any] = {"submission": submission, "errors": [], "conflict": False}
+    try:
+        submission = submissions.submission_save_draft(
+            actor=request.user, submission=submission, data=values, expected_version=form_int(request.POST.get("lock_version"))
+        )
+        context["submission"] = submission
+    except ValidationFailed as exc:
+        context["errors"] = exc.details or []
+    except SubmissionConflictError:
+        context["conflict"] = True
+        submission.refresh_from_db()
+    except InvalidStateError:
+        context["not_draftable"] = True
+    return render(request, "reporting/_autosave.html", context)
+
+
+@require_POST
+@login_required
+def submission_review(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
+    if request.POST.get("action") == "approve":
+        submissions.submission_approve(actor=request.user, submission=submission)
+        messages.success(request, _("The report was approved."))
+    else:
+        form = forms.ReturnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Say what needs correcting."))
+            return redirect("reporting:submission", submission_id=submission.pk)
+        submissions.submission_return(actor=request.user, submission=submission, comment=form.cleaned_data["comment"])
+        messages.success(request, _("The report was returned for correction."))
+    return redirect("reporting:submission", submission_id=submission.pk)
+
+
+@login_required
+def submission_history(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
+    context = {
+        "submission": submission,
+        "history": selectors.submission_history(submission=submission, lang=lang()),
+        "exercise": submission.instance.round.is_exercise,
+    }
+    return render(request, "reporting/submission_history.html", context)
