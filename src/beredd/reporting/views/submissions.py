@@ -1,7 +1,9 @@
-"""Submission pages: a recipient's report (answer, save, submit, prefill, delegate), autosave, review, history."""
+"""Submission pages: a recipient's report, and a POST view (own URL) for each thing its forms do: save a draft,
+submit, fill in from last report or from the units' answers, delegate to the units; autosave, review, history."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -59,61 +61,117 @@ def _submission_context(
     }
 
 
+def _stored_answers(submission: Submission) -> dict[str, Any]:
+    # An answered report shows what was submitted (the latest immutable version), never an editable draft.
+    return submissions.submitted_answers(submission=submission) if submission.is_answered else dict(submission.draft)
+
+
+def _page(
+    request: HttpRequest,
+    submission: Submission,
+    values: dict[str, Any],
+    errors: list[dict[str, Any]] | None = None,
+    conflict: list[dict[str, Any]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = _submission_context(request, submission, values, errors or [], conflict)
+    return render(request, "reporting/submission.html", context, status=status)
+
+
+def _write(
+    request: HttpRequest, submission_id: int, write: Callable[[Submission, dict[str, Any], int | None], Any]
+) -> HttpResponse:
+    """Read the answer form, ``write`` it, and go back to the report; on errors or a conflict show the form again
+    with what the user typed (422 naming each field, or 409 with both values), nothing saved."""
+    submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
+    values = forms.answers_from_post(list(submission.template_version.fields.all()), request.POST)
+    try:
+        write(submission, values, form_int(request.POST.get("lock_version")))
+        return redirect("reporting:submission", submission_id=submission.pk)
+    except ValidationFailed as exc:
+        return _page(request, submission, values, errors=list(exc.details or []), status=422)
+    except SubmissionConflictError as exc:
+        submission.refresh_from_db()
+        return _page(request, submission, values, conflict=list(exc.details or []), status=409)
+
+
+@require_POST
+@login_required
+def submission_save(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Save the answers as a draft."""
+
+    def write(submission: Submission, values: dict[str, Any], expected: int | None) -> None:
+        submissions.submission_save_draft(actor=request.user, submission=submission, data=values, expected_version=expected)
+        messages.success(request, _("The draft was saved."))
+
+    return _write(request, submission_id, write)
+
+
+@require_POST
+@login_required
+def submission_submit(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Submit the answers (a new version if the report was submitted before)."""
+
+    def write(submission: Submission, values: dict[str, Any], expected: int | None) -> None:
+        submissions.submission_submit(
+            actor=request.user,
+            submission=submission,
+            data=values,
+            expected_version=expected,
+            confirm_empty=request.POST.get("confirm_empty") == "1",
+        )
+        messages.success(request, _("The report was submitted."))
+
+    return _write(request, submission_id, write)
+
+
+@require_POST
+@login_required
+def submission_prefill(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Show the form filled in with last report's answers (nothing saved; the user checks and submits)."""
+    submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
+    values = submissions.previous_answers(submission=submission) | _stored_answers(submission)
+    messages.info(request, _("Last report's answers were filled in. Check them and submit."))
+    return _page(request, submission, values)
+
+
+@require_POST
+@login_required
+def submission_prefill_units(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Show a kommun's form filled in with figures from its units' answers (nothing saved)."""
+    submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
+    values = _stored_answers(submission) | submissions.answers_from_units(submission=submission)
+    messages.info(request, _("Figures from your units' answers were filled in. Add your own assessment and submit."))
+    return _page(request, submission, values)
+
+
+@require_POST
+@login_required
+def submission_delegate(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """A kommun asks its units to report to it in this round."""
+    submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
+    created = submissions.submission_delegate(actor=request.user, submission=submission)
+    messages.success(request, _("%(n)d units were asked to report to you.") % {"n": len(created)})
+    return redirect("reporting:submission", submission_id=submission.pk)
+
+
+# The posted ``action`` of the single form this page had before each action got its own URL: a page opened before
+# an upgrade still posts here, and its answers are not lost. Anything else saves a draft, as it did.
+_ACTIONS: dict[str, Callable[[HttpRequest, int], HttpResponse]] = {
+    "submit": submission_submit,
+    "save": submission_save,
+    "prefill": submission_prefill,
+    "prefill_units": submission_prefill_units,
+    "delegate": submission_delegate,
+}
+
+
 @login_required
 def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
-    # An answered report shows what was submitted (the latest immutable version), never an editable draft.
-    values: dict[str, Any] = (
-        submissions.submitted_answers(submission=submission) if submission.is_answered else dict(submission.draft)
-    )
-    errors: list[dict[str, Any]] = []
-    conflict: list[dict[str, Any]] = []
     if request.method == "POST":
-        fields = list(submission.template_version.fields.all())
-        action = request.POST.get("action", "save")
-        if action == "delegate":
-            created = submissions.submission_delegate(actor=request.user, submission=submission)
-            messages.success(request, _("%(n)d units were asked to report to you.") % {"n": len(created)})
-            return redirect("reporting:submission", submission_id=submission.pk)
-        if action == "prefill_units":
-            values = values | submissions.answers_from_units(submission=submission)
-            messages.info(request, _("Figures from your units' answers were filled in. Add your own assessment and submit."))
-            return render(request, "reporting/submission.html", _submission_context(request, submission, values, errors))
-        if action == "prefill":
-            values = submissions.previous_answers(submission=submission) | values
-            messages.info(request, _("Last report's answers were filled in. Check them and submit."))
-            return render(request, "reporting/submission.html", _submission_context(request, submission, values, errors))
-        values = forms.answers_from_post(fields, request.POST)
-        expected = form_int(request.POST.get("lock_version"))
-        try:
-            if action == "submit":
-                submissions.submission_submit(
-                    actor=request.user,
-                    submission=submission,
-                    data=values,
-                    expected_version=expected,
-                    confirm_empty=request.POST.get("confirm_empty") == "1",
-                )
-                messages.success(request, _("The report was submitted."))
-            else:
-                submissions.submission_save_draft(
-                    actor=request.user, submission=submission, data=values, expected_version=expected
-                )
-                messages.success(request, _("The draft was saved."))
-            return redirect("reporting:submission", submission_id=submission.pk)
-        except ValidationFailed as exc:
-            errors = list(exc.details or [])
-        except SubmissionConflictError as exc:
-            conflict = list(exc.details or [])
-            submission.refresh_from_db()
-        status = 409 if conflict else 422
-        return render(
-            request,
-            "reporting/submission.html",
-            _submission_context(request, submission, values, errors, conflict),
-            status=status,
-        )
-    return render(request, "reporting/submission.html", _submission_context(request, submission, values, errors))
+        return _ACTIONS.get(request.POST.get("action", "save"), submission_save)(request, submission_id)
+    submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
+    return _page(request, submission, _stored_answers(submission))
 
 
 @require_POST
