@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,24 +21,6 @@ from beredd.reporting.services import rounds
 PREVIEW_MAX = 500  # recipients shown in the preview; the count says how many there are in all
 
 
-def _spec(d: dict[str, Any]) -> rounds.RoundSpec:
-    return rounds.RoundSpec(
-        title=d["title"],
-        template_version=d["template_version"],
-        responder=d["responder"],
-        recipient_roots=[o.pk for o in d["recipient_roots"]],
-        service_kinds=list(d["service_kinds"]),
-        regi=d["regi"],
-        deadline=d["deadline"],
-        recurrence=d["recurrence"],
-        recurrence_time=d["recurrence_time"],
-        recurrence_hours=d["recurrence_hours"],
-        is_exercise=d["is_exercise"],
-        event_name=d["event_name"],
-        event_type=d["event_type"],
-    )
-
-
 @login_required
 def round_create(request: HttpRequest) -> HttpResponse:
     org = current_org(request)
@@ -50,7 +30,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
     form = forms.RoundForm(request.POST or None, issuer=org, versions=versions)
     preview: list[Organisation] | None = None
     if request.method == "POST" and form.is_valid():
-        spec = _spec(form.cleaned_data)
+        spec = rounds.RoundSpec.from_values(form.cleaned_data, template_version=form.cleaned_data["template_version"])
         try:
             if request.POST.get("action") == "preview":
                 preview = rounds.recipients_preview(issuer=org, spec=spec)
