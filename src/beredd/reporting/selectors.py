@@ -143,7 +143,7 @@ def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int,
     qs = Submission.objects.filter(instance_id=instance_id, organisation_id=org_id)
     if for_update:
         # Inside the caller's transaction: lock the submission row only (not the shared instance/round rows), in
-        # the same query, so that the write path needs no second read (``submissions._locked``).
+        # the same query, so that the write path needs no second read (``services.submissions._common._locked``).
         qs = qs.select_for_update(of=("self",))
     found = list(qs.select_related("instance__round", "template_version", "organisation").order_by()[:1])
     submission = found[0] if found else None
