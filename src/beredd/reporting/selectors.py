@@ -212,6 +212,16 @@ def pictures_for_user(*, user: Any) -> QuerySet[CompiledPicture]:
     ).select_related("instance__round", "organisation")
 
 
+def pictures_published_for_user(*, user: Any, limit: int = 10) -> list[CompiledPicture]:
+    """The latest published pictures the user may see (the start page's feedback list)."""
+    return list(pictures_for_user(user=user).filter(published_at__isnull=False).order_by("-published_at")[:limit])
+
+
+def rounds_recent_for_user(*, user: Any, limit: int = 50) -> list[Round]:
+    """The latest rounds the user may see, with their instances (the start page's list)."""
+    return list(round_list_for_user(user=user).prefetch_related("instances")[:limit])
+
+
 def picture_get_for_user(*, user: Any, picture_id: int) -> CompiledPicture:
     picture = pictures_for_user(user=user).filter(pk=picture_id).first()
     if picture is None:

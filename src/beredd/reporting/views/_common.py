@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
-
 from beredd.core.bounds import parse_id
+from beredd.core.i18n import content_language as lang
 
-
-def lang() -> str:
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
+__all__ = ["form_int", "lang"]
 
 
 def form_int(value: Any) -> int | None:

@@ -15,15 +15,12 @@ from beredd.reporting import selectors
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     org = current_org(request)
-    visible_rounds = selectors.round_list_for_user(user=request.user).prefetch_related("instances")[:50]
     context = {
         "org": org,
         "open_requests": Paginator(selectors.open_requests_qs_for_user(user=request.user), 50).get_page(request.GET.get("page")),
         "submitted": selectors.submitted_reports_for_user(user=request.user),
-        "rounds": visible_rounds,
-        "pictures": selectors.pictures_for_user(user=request.user)
-        .filter(published_at__isnull=False)
-        .order_by("-published_at")[:10],
+        "rounds": selectors.rounds_recent_for_user(user=request.user),
+        "pictures": selectors.pictures_published_for_user(user=request.user),
         "can_issue": org is not None and policy.can(request.user, "reporting.issue", org) and not org.is_unit,
         "can_edit_templates": org is not None and policy.can(request.user, "reporting.template_edit", org),
     }

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
@@ -13,10 +12,6 @@ from beredd.core.exceptions import NotFoundError
 from beredd.reporting import access
 from beredd.reporting.exceptions import RoundNotOpenError, SubmissionConflictError
 from beredd.reporting.models import Round, Submission
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
 
 
 def _check_writable(actor: Any, submission: Submission) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from beredd.core import audit
 from beredd.core.exceptions import ValidationFailed
+from beredd.core.i18n import content_language
 from beredd.reporting import fields as fieldtypes
 from beredd.reporting import fragments
 from beredd.reporting.exceptions import IdempotencyKeyReusedError, InvalidStateError
@@ -20,7 +21,6 @@ from beredd.reporting.models import Answer, Submission, SubmissionVersion
 from beredd.reporting.services.submissions._common import (
     _check_version,
     _check_writable,
-    _lang,
     _locked,
     is_on_behalf,
     template_fields,
@@ -43,7 +43,7 @@ def submission_save_draft(
         raise InvalidStateError(_("A submitted report cannot be saved as a draft; submit a new version instead."))
     _check_version(submission, expected_version, data)
     fields = template_fields(submission.template_version)
-    clean, errors = fieldtypes.validate(fields, submission.template_version.rules, data, lang=_lang(), partial=True)
+    clean, errors = fieldtypes.validate(fields, submission.template_version.rules, data, lang=content_language(), partial=True)
     if errors:
         raise ValidationFailed(details=[e.as_detail() for e in errors])
     submission.draft = clean
@@ -156,7 +156,7 @@ def _submit(
     if submission.status == Submission.Status.APPROVED:
         raise InvalidStateError(_("An approved report cannot be changed."))
     fields = template_fields(submission.template_version)
-    clean, errors = fieldtypes.validate(fields, submission.template_version.rules, payload, lang=_lang())
+    clean, errors = fieldtypes.validate(fields, submission.template_version.rules, payload, lang=content_language())
     if errors:
         raise ValidationFailed(details=[e.as_detail() for e in errors])
     if not confirm_empty and is_empty_answer(clean):
