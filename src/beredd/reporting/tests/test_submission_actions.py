@@ -151,3 +151,26 @@ def test_the_old_url_still_accepts_a_posted_action(client: Client, cast: Cast, a
     assert response.status_code == 302
     s.refresh_from_db()
     assert s.status == status
+
+
+def test_approve_and_return_have_their_own_urls_and_only_the_parent_may_use_them(client: Client, cast: Cast) -> None:
+    s, _v, _c = services.submission_submit(actor=cast.users["g1"], submission=sub(cast, issue(cast), "g1"), data=GOOD)
+    approve = reverse("reporting:submission-approve", args=[s.pk])
+    give_back = reverse("reporting:submission-return", args=[s.pk])
+    assert as_user(client, cast.users["g1"]).post(approve).status_code == 403
+    assert as_user(client, cast.users["gavle"]).get(approve).status_code == 405
+    response = client.post(give_back, {"comment": ""})  # no comment: a message, nothing changed
+    assert response.status_code == 302
+    s.refresh_from_db()
+    assert s.status == "submitted"
+    assert client.post(give_back, {"comment": "Fel antal"}).status_code == 302
+    s.refresh_from_db()
+    assert s.status == "returned" and s.review_comment == "Fel antal"
+
+
+def test_the_parent_approves_through_its_url(client: Client, cast: Cast) -> None:
+    s, _v, _c = services.submission_submit(actor=cast.users["g1"], submission=sub(cast, issue(cast), "g1"), data=GOOD)
+    response = as_user(client, cast.users["gavle"]).post(reverse("reporting:submission-approve", args=[s.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("reporting:submission", args=[s.pk])
+    s.refresh_from_db()
+    assert s.status == "approved"

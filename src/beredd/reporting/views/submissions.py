@@ -199,19 +199,35 @@ def submission_autosave(request: HttpRequest, submission_id: int) -> HttpRespons
 
 @require_POST
 @login_required
-def submission_review(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_approve(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The level above approves a submitted report."""
     submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
-    if request.POST.get("action") == "approve":
-        submissions.submission_approve(actor=request.user, submission=submission)
-        messages.success(request, _("The report was approved."))
-    else:
-        form = forms.ReturnForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Say what needs correcting."))
-            return redirect("reporting:submission", submission_id=submission.pk)
-        submissions.submission_return(actor=request.user, submission=submission, comment=form.cleaned_data["comment"])
-        messages.success(request, _("The report was returned for correction."))
+    submissions.submission_approve(actor=request.user, submission=submission)
+    messages.success(request, _("The report was approved."))
     return redirect("reporting:submission", submission_id=submission.pk)
+
+
+@require_POST
+@login_required
+def submission_return(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The level above returns a submitted report for correction, saying what to correct."""
+    submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
+    form = forms.ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what needs correcting."))
+        return redirect("reporting:submission", submission_id=submission.pk)
+    submissions.submission_return(actor=request.user, submission=submission, comment=form.cleaned_data["comment"])
+    messages.success(request, _("The report was returned for correction."))
+    return redirect("reporting:submission", submission_id=submission.pk)
+
+
+@require_POST
+@login_required
+def submission_review(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The review URL the forms posted to with an ``action`` before approve and return had their own URLs (kept
+    for a page opened before): ``approve`` approves, anything else returns."""
+    view = submission_approve if request.POST.get("action") == "approve" else submission_return
+    return view(request, submission_id)
 
 
 @login_required
