@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import translation
+from beredd.core.i18n import content_language
 
 # Question code → the agreement areas that are evidence for it. A3 ("are agreements followed up and
 # evaluated?") has no area: agreements with a review date are its evidence.
@@ -28,5 +28,5 @@ def agreement_questions() -> list[dict[str, Any]]:
     from beredd.preparedness.self_assessment import load_definition
 
     section = next(s for s in load_definition()["sections"] if s["code"] == "agreements")
-    lang = "en" if (translation.get_language() or "sv").startswith("en") else "sv"
+    lang = content_language()
     return [{"code": q["code"], "text": q[lang]} for q in section["questions"]]

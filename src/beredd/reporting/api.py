@@ -72,6 +72,7 @@ class RoundIn(InputSchema):
     recurrence_hours: RecurrenceHours | None = None
     is_exercise: bool = False
     event_name: ShortText = ""
+    event_type: Annotated[str, Field(max_length=64, description="The linked event's type, e.g. värmebölja.")] = ""
 
 
 class InstanceOut(Schema):
@@ -186,22 +187,7 @@ def round_issue(request: HttpRequest, body: RoundIn) -> Any:
     if version is None:
         raise ValidationFailed(details=[{"row": None, "field": "template_version_id", "message": "Unknown template version."}])
     version = selectors.template_version_get_for_user(user=request.user, version_id=version.pk)
-    spec = rounds.RoundSpec(
-        title=body.title,
-        template_version=version,
-        responder=body.responder,
-        recipient_roots=body.recipient_roots,
-        service_kinds=body.service_kinds,
-        regi=body.regi,
-        explicit_recipients=body.explicit_recipients,
-        as_of=body.as_of,
-        deadline=body.deadline,
-        recurrence=body.recurrence,
-        recurrence_time=body.recurrence_time,
-        recurrence_hours=body.recurrence_hours,
-        is_exercise=body.is_exercise,
-        event_name=body.event_name,
-    )
+    spec = rounds.RoundSpec.from_values(body.model_dump(), template_version=version)
     return Status(201, rounds.round_issue(actor=request.user, issuer=issuer, spec=spec, via="api"))
 
 

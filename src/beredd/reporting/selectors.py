@@ -5,13 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
 from beredd.reporting import access
+from beredd.reporting import fields as fieldtypes
+from beredd.reporting import rollup as rollups
 from beredd.reporting.exceptions import NotRecipientError
-from beredd.reporting.models import CompiledPicture, ReportTemplate, Round, RoundInstance, Submission, TemplateVersion
+from beredd.reporting.models import (
+    CompiledPicture,
+    ReportTemplate,
+    Round,
+    RoundInstance,
+    Submission,
+    TemplateField,
+    TemplateVersion,
+)
 
 
 def _roots(user: Any, permission: str) -> list[Organisation]:
@@ -132,7 +143,7 @@ def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int,
     qs = Submission.objects.filter(instance_id=instance_id, organisation_id=org_id)
     if for_update:
         # Inside the caller's transaction: lock the submission row only (not the shared instance/round rows), in
-        # the same query, so that the write path needs no second read (``submissions._locked``).
+        # the same query, so that the write path needs no second read (``services.submissions._common._locked``).
         qs = qs.select_for_update(of=("self",))
     # The template rides along: the classified-information check at submit (command app) needs no extra query.
     found = list(qs.select_related("instance__round", "template_version__template", "organisation").order_by()[:1])
@@ -202,6 +213,16 @@ def pictures_for_user(*, user: Any) -> QuerySet[CompiledPicture]:
     ).select_related("instance__round", "organisation")
 
 
+def pictures_published_for_user(*, user: Any, limit: int = 10) -> list[CompiledPicture]:
+    """The latest published pictures the user may see (the start page's feedback list)."""
+    return list(pictures_for_user(user=user).filter(published_at__isnull=False).order_by("-published_at")[:limit])
+
+
+def rounds_recent_for_user(*, user: Any, limit: int = 50) -> list[Round]:
+    """The latest rounds the user may see, with their instances (the start page's list)."""
+    return list(round_list_for_user(user=user).prefetch_related("instances")[:limit])
+
+
 def picture_get_for_user(*, user: Any, picture_id: int) -> CompiledPicture:
     picture = pictures_for_user(user=user).filter(pk=picture_id).first()
     if picture is None:
@@ -217,3 +238,154 @@ def child_pictures(*, instance: RoundInstance, org: Organisation) -> list[Compil
         .select_related("organisation")
         .order_by("organisation__path")
     )
+
+
+# --- Reads behind the pages (the views call these; they hold no queries of their own) ---------------------
+
+
+def published_versions_for_user(*, user: Any) -> QuerySet[TemplateVersion]:
+    """Published versions of the templates the user can see: what a round may be issued with."""
+    return TemplateVersion.objects.filter(
+        template__in=template_list_for_user(user=user), status=TemplateVersion.Status.PUBLISHED
+    ).select_related("template")
+
+
+def template_field_get_for_user(*, user: Any, field_id: int) -> TemplateField:
+    """A template's question, if the user can see its template version (else NotFoundError)."""
+    field = TemplateField.objects.select_related("version").filter(pk=field_id).first()
+    if field is None:
+        raise NotFoundError("field", field_id)
+    template_version_get_for_user(user=user, version_id=field.version_id)
+    return field
+
+
+def recipients_by_parent(orgs: list[Organisation], *, limit: int) -> list[tuple[str, list[Organisation]]]:
+    """Recipients grouped by their parent's name (kommun for units, län for kommuner), the first ``limit`` only."""
+    shown = orgs[:limit]
+    parents = dict(Organisation.objects.filter(pk__in={o.parent_id for o in shown}).values_list("pk", "name"))
+    groups: list[tuple[str, list[Organisation]]] = []
+    for o in shown:
+        name = parents.get(o.parent_id, "") if o.parent_id else ""
+        if not groups or groups[-1][0] != name:
+            groups.append((name, []))
+        groups[-1][1].append(o)
+    return groups
+
+
+def rollup_breadcrumbs(*, user: Any, instance: RoundInstance, org: Organisation) -> list[Organisation]:
+    """The organisations above ``org`` within the round's reach that the user may view, top first."""
+    return [
+        o
+        for o in Organisation.objects.filter(pk__in=org.ancestor_ids).order_by("depth")
+        if o.path.startswith(instance.round.issuer.path) and policy.can(user, "reporting.view", o)
+    ]
+
+
+def submitted_below(*, instance: RoundInstance, org: Organisation, limit: int = 200) -> QuerySet[Submission]:
+    """Submitted (not yet reviewed) reports below ``org`` in this instance, in tree order."""
+    return (
+        Submission.objects.filter(instance=instance, org_path__startswith=org.path, status=Submission.Status.SUBMITTED)
+        .exclude(organisation=org)
+        .select_related("organisation")
+        .order_by("org_path")[:limit]
+    )
+
+
+def rollup_map(*, instance: RoundInstance, org: Organisation, mode: str) -> dict[str, Any] | None:
+    """Kommuner of the subtree coloured by worst status or completeness (county level and above)."""
+    if org.depth > 2:
+        return None
+    from beredd.reporting import map as kommun_map  # loads the map data libraries only for a page that draws a map
+
+    result = rollups.rollup(instance=instance, org=org, by="kommun")
+    by_org = {g.org.pk: g for g in result.children}
+    shapes = kommun_map.kommun_shapes()
+    items = []
+    kommuner = Organisation.objects.filter(kind=Organisation.Kind.KOMMUN, path__startswith=org.path).values_list(
+        "pk", "code", "name"
+    )
+    for pk, code, name in kommuner:
+        if code not in shapes:
+            continue
+        group = by_org.get(pk)
+        if group is None:
+            cls, label = "none", _("not asked")
+        elif mode == "completeness":
+            pct = group.completeness.percent
+            cls, label = ("ok" if pct == 100 else "warn" if pct >= 50 else "bad"), f"{pct} %"
+        else:
+            # The same state as the table's row: "not answered" and "no status given" are grey, never a level.
+            state = rollups.status_class(result, group)
+            cls = state if state in rollups.STATUS_ORDER else "none"
+            label = f"{rollups.status_label(state)}, {group.completeness.answered}/{group.completeness.expected}"
+        items.append({"d": shapes[code].d, "cls": cls, "title": f"{name}: {label}"})
+    return {"items": items, "view_box": kommun_map.view_box([c for _pk, c, _n in kommuner]), "mode": mode}
+
+
+def trend_rows(*, instance: RoundInstance, org: Organisation, fields: list[TemplateField], lang: str) -> list[dict[str, Any]]:
+    """One row per earlier instance of a recurring round: the first six numeric figures, for display."""
+    if instance.round.recurrence == Round.Recurrence.NONE:
+        return []
+    data = rollups.trend(instance=instance, org=org)
+    shown = [f for f in fields if f.type not in ("yes_no", "choice", "multi_choice")][:6]
+    return [
+        {
+            "number": n,
+            "values": [rollups.display(f, partials[f.key].value(f), lang) if f.key in partials else "–" for f in shown],
+            "fields": shown,
+        }
+        for n, partials in sorted(data.items())
+    ]
+
+
+def picture_for(*, instance: RoundInstance, org: Organisation) -> CompiledPicture | None:
+    """The organisation's compiled picture for this instance, if it has written one."""
+    return instance.pictures.filter(organisation=org).first()
+
+
+def submission_history(*, submission: Submission, lang: str) -> list[dict[str, Any]]:
+    """The submitted versions, newest first, each with the answers that changed from the version before."""
+    fields = list(submission.template_version.fields.all())
+    history = []
+    previous: dict[str, Any] = {}
+    for v in submission.versions.select_related("submitted_by").order_by("number"):
+        changes = [
+            (
+                f.label(lang),
+                fieldtypes.display_value(f, previous.get(f.key), lang),
+                fieldtypes.display_value(f, v.data.get(f.key), lang),
+            )
+            for f in fields
+            if previous.get(f.key) != v.data.get(f.key)
+        ]
+        history.append({"version": v, "changes": changes})
+        previous = v.data
+    return list(reversed(history))
+
+
+# --- Hooks of the command app (crisis command) on reporting pages -------------------------------------------------
+
+
+def round_event_log(*, user: Any, round_: Round) -> list[Any]:
+    """The event log beside the event's rounds (command app), newest first; empty for a round without an event."""
+    if round_.event_id is None:
+        return []
+    from beredd.command.selectors import log_for_event
+
+    return log_for_event(user=user, event=round_.event)
+
+
+def classified_confirmation_required(*, submission: Submission) -> bool:
+    """Heightened alert is in force over the recipient and the template warns about classified information."""
+    if not submission.template_version.template.classified_warning:
+        return False
+    from beredd.command.selectors import alert_in_force
+
+    return bool(alert_in_force(org_path=submission.org_path, exercise=False))
+
+
+def level_prefill_for(*, submission: Submission) -> dict[str, Any]:
+    """Status fields on the beredskapsläge scale prefilled from the organisation's current readiness level."""
+    from beredd.command.selectors import level_prefill
+
+    return dict(level_prefill(organisation=submission.organisation, fields=submission.template_version.fields.all()))

@@ -69,6 +69,6 @@ def floor(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def fragment_uncached(request: HttpRequest, instance_id: int) -> HttpResponse:
-    from beredd.reporting.views import completeness_fragment
+    from beredd.reporting.views.rollup import completeness_fragment
 
     return completeness_fragment(request, instance_id, cached=False)

@@ -188,3 +188,14 @@ def edxl_de(picture: CompiledPicture) -> bytes:
     embedded = _sub(xml, "embeddedXMLContent", ns=DE_NS)
     embedded.append(sitrep_element(picture))
     return bytes(etree.tostring(de, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def picture_pdf(*, html: str, base_url: str) -> bytes:
+    """The compiled picture's print page (``html``, rendered by the view) as PDF, with the print stylesheet."""
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
+
+    css_path = finders.find("reporting/print.css")
+    stylesheets = [CSS(filename=str(css_path))] if css_path else []
+    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf(stylesheets=stylesheets)
+    return pdf

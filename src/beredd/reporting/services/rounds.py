@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +47,25 @@ class RoundSpec:
     event_name: str = ""
     event_type: str = ""
     event_status: str = ""
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any], *, template_version: TemplateVersion) -> RoundSpec:
+        """The one way the round form's cleaned data and the API's body become a spec, so that the two cannot drift.
+
+        Every field of the spec is read from ``values`` by its name; a name that is missing or None keeps the
+        default, other keys (``issuer_id``, ``template_version_id``) are ignored. Recipient roots and explicit
+        recipients may be organisations or ids."""
+        kwargs: dict[str, Any] = {
+            f.name: values[f.name]
+            for f in dataclasses.fields(cls)
+            if f.name != "template_version" and values.get(f.name) is not None
+        }
+        for name in ("recipient_roots", "explicit_recipients"):
+            if name in kwargs:
+                kwargs[name] = [getattr(o, "pk", o) for o in kwargs[name]]
+        if "service_kinds" in kwargs:
+            kwargs["service_kinds"] = list(kwargs["service_kinds"])
+        return cls(template_version=template_version, **kwargs)
 
 
 def ancestors_of(org: Organisation) -> dict[str, int | None]:

@@ -166,9 +166,16 @@ def test_the_county_reviews_its_kommuner_but_a_kommun_not_itself(cast: Cast) -> 
 def test_the_review_form_is_offered_only_to_the_direct_parent(client: Client, cast: Cast) -> None:
     round_ = issue(cast)
     s, _v, _c = services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, cast.units["g1"]), data=GOOD)
-    review_url = reverse("reporting:review", args=[s.pk])
-    assert review_url not in as_user(client, cast.users["lan"]).get(reverse("reporting:submission", args=[s.pk])).content.decode()
-    assert client.post(review_url, {"action": "approve"}).status_code == 403
+    review_urls = [reverse(f"reporting:submission-{name}", args=[s.pk]) for name in ("approve", "return")]
+    assert all(
+        url in as_user(client, cast.users["gavle"]).get(reverse("reporting:submission", args=[s.pk])).content.decode()
+        for url in review_urls
+    )
+    page = as_user(client, cast.users["lan"]).get(reverse("reporting:submission", args=[s.pk])).content.decode()
+    assert not any(url in page for url in review_urls)
+    assert client.post(review_urls[0]).status_code == 403
+    assert client.post(review_urls[1], {"comment": "Fel"}).status_code == 403
+    assert client.post(reverse("reporting:review", args=[s.pk]), {"action": "approve"}).status_code == 403
     s.refresh_from_db()
     assert s.status == "submitted"
 

@@ -1,4 +1,4 @@
-"""Writes for submissions: draft autosave, submit (immutable versions, idempotent), return, approve."""
+"""Answering: saving a draft and submitting (immutable versions, idempotent), and writing the answer rows."""
 
 from __future__ import annotations
 
@@ -9,87 +9,22 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from beredd.accounts import policy
 from beredd.core import audit
-from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
-from beredd.reporting import access, fragments
+from beredd.core.exceptions import ValidationFailed
+from beredd.core.i18n import content_language
 from beredd.reporting import fields as fieldtypes
-from beredd.reporting.exceptions import (
-    IdempotencyKeyReusedError,
-    InvalidStateError,
-    RoundNotOpenError,
-    SubmissionConflictError,
+from beredd.reporting import fragments
+from beredd.reporting.exceptions import IdempotencyKeyReusedError, InvalidStateError
+from beredd.reporting.models import Answer, Submission, SubmissionVersion
+from beredd.reporting.services.submissions._common import (
+    _check_version,
+    _check_writable,
+    _locked,
+    is_on_behalf,
+    template_fields,
 )
-from beredd.reporting.models import Answer, Round, Submission, SubmissionVersion
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
-
-
-def _check_writable(actor: Any, submission: Submission) -> None:
-    if not access.can_answer(actor, submission.organisation):
-        raise NotFoundError("submission", submission.pk)
-    round_ = submission.instance.round
-    if round_.status != Round.Status.OPEN:
-        raise RoundNotOpenError()
-
-
-def _check_version(submission: Submission, expected: int | None, incoming: dict[str, Any]) -> None:
-    """Refuse a write based on an older read; details show their value and yours per differing field."""
-    if expected is None or expected == submission.lock_version:
-        return
-    current = submission.draft
-    details = [
-        {
-            "row": None,
-            "field": key,
-            "message": _("Changed by someone else."),
-            "theirs": current.get(key),
-            "yours": incoming.get(key),
-        }
-        for key in sorted(set(current) | set(incoming))
-        if current.get(key) != incoming.get(key)
-    ]
-    raise SubmissionConflictError(details=details, current_version=submission.lock_version)
-
-
-def _locked(submission: Submission) -> Submission:
-    """Re-read and lock the submission row only (not the shared instance/round rows), keeping the loaded relations.
-
-    A submission read with ``for_update`` inside the current transaction (``submission_submit_for_recipient``)
-    is locked already and used as it is."""
-    if getattr(submission, "_locked_for_update", False) and transaction.get_connection().in_atomic_block:
-        return submission
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    for relation in ("instance", "organisation", "template_version"):
-        if Submission._meta.get_field(relation).is_cached(submission):  # type: ignore[union-attr]  # get_field may return a ForeignObjectRel; this one is a relation field
-            setattr(locked, relation, getattr(submission, relation))
-    return locked
-
-
-# Published template versions never change, so their fields are cached per process
-# (keyed with the publication time so a reused id can never hit a stale entry).
-_FIELDS_CACHE: dict[tuple[int, str], list[Any]] = {}
-
-
-def template_fields(version: Any) -> list[Any]:
-    if not version.is_published:
-        return list(version.fields.all())
-    key = (version.pk, str(version.published_at))
-    if key not in _FIELDS_CACHE:
-        if len(_FIELDS_CACHE) > 500:
-            _FIELDS_CACHE.clear()
-        _FIELDS_CACHE[key] = list(version.fields.all())
-    return _FIELDS_CACHE[key]
-
-
-def is_on_behalf(actor: Any, submission: Submission) -> bool:
-    """True when the actor's authority comes from a level above the recipient (a coordinator answering for a unit)."""
-    return not any(m.organisation_id == submission.organisation_id for m in policy.memberships(actor))
 
 
 @transaction.atomic
@@ -108,7 +43,7 @@ def submission_save_draft(
         raise InvalidStateError(_("A submitted report cannot be saved as a draft; submit a new version instead."))
     _check_version(submission, expected_version, data)
     fields = template_fields(submission.template_version)
-    clean, errors = fieldtypes.validate(fields, submission.template_version.rules, data, lang=_lang(), partial=True)
+    clean, errors = fieldtypes.validate(fields, submission.template_version.rules, data, lang=content_language(), partial=True)
     if errors:
         raise ValidationFailed(details=[e.as_detail() for e in errors])
     submission.draft = clean
@@ -226,7 +161,7 @@ def _submit(
     if submission.status == Submission.Status.APPROVED:
         raise InvalidStateError(_("An approved report cannot be changed."))
     fields = template_fields(submission.template_version)
-    clean, errors = fieldtypes.validate(fields, submission.template_version.rules, payload, lang=_lang())
+    clean, errors = fieldtypes.validate(fields, submission.template_version.rules, payload, lang=content_language())
     if errors:
         raise ValidationFailed(details=[e.as_detail() for e in errors])
     if not confirm_empty and is_empty_answer(clean):
@@ -359,165 +294,3 @@ def _write_answers_postgresql(connection: Any, submission: Submission, rows: lis
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def _check_reviewer(actor: Any, submission: Submission) -> None:
-    if not access.can_review(actor, submission.organisation):
-        raise PermissionDeniedError(_("Only a coordinator at a level above the recipient can review its report."))
-
-
-@transaction.atomic
-def submission_return(*, actor: Any, submission: Submission, comment: str, via: str = "ui") -> Submission:
-    """Send a submitted report back for correction with a comment; its answers leave the roll-up."""
-    submission = _locked(submission)
-    _check_reviewer(actor, submission)
-    if submission.status not in Submission.ANSWERED:
-        raise InvalidStateError()
-    if not comment.strip():
-        raise ValidationFailed(details=[{"row": None, "field": "comment", "message": _("Say what needs correcting.")}])
-    submission.status = Submission.Status.RETURNED
-    submission.review_comment = comment.strip()
-    submission.lock_version += 1
-    submission.save(update_fields=["status", "review_comment", "lock_version", "updated_at"])
-    Answer.objects.filter(submission=submission).delete()
-    fragments.invalidate_org(instance_id=submission.instance_id, org_path=submission.org_path)
-    audit.record(
-        actor=actor,
-        action="submission.return",
-        target=submission,
-        organisation=submission.organisation,
-        via=via,
-        changes={"status": {"before": Submission.Status.SUBMITTED, "after": submission.status}, "comment": {"after": comment}},
-    )
-    transaction.on_commit(lambda: _notify_returned(submission.pk))
-    return submission
-
-
-def _notify_returned(submission_id: int) -> None:
-    from beredd.reporting import tasks
-
-    tasks.enqueue(tasks.send_returned_mail, submission_id)
-
-
-@transaction.atomic
-def submission_approve(*, actor: Any, submission: Submission, via: str = "ui") -> Submission:
-    submission = _locked(submission)
-    _check_reviewer(actor, submission)
-    if submission.status != Submission.Status.SUBMITTED:
-        raise InvalidStateError()
-    submission.status = Submission.Status.APPROVED
-    submission.review_comment = ""
-    submission.lock_version += 1
-    submission.save(update_fields=["status", "review_comment", "lock_version", "updated_at"])
-    fragments.invalidate_org(instance_id=submission.instance_id, org_path=submission.org_path)
-    audit.record(
-        actor=actor,
-        action="submission.approve",
-        target=submission,
-        organisation=submission.organisation,
-        via=via,
-        changes={"status": {"before": Submission.Status.SUBMITTED, "after": submission.status}},
-    )
-    return submission
-
-
-def latest_version(*, submission: Submission) -> SubmissionVersion | None:
-    return submission.versions.order_by("-number").first()
-
-
-def submitted_answers(*, submission: Submission) -> dict[str, Any]:
-    """What was last submitted (the latest immutable version), never the editable draft."""
-    latest = latest_version(submission=submission)
-    return dict(latest.data) if latest else {}
-
-
-def previous_answers(*, submission: Submission) -> dict[str, Any]:
-    """The recipient's last submitted answers in an earlier instance of the same round ("same as last report")."""
-    earlier = (
-        SubmissionVersion.objects.filter(
-            submission__organisation_id=submission.organisation_id,
-            submission__instance__round_id=submission.instance.round_id,
-            submission__instance__number__lt=submission.instance.number,
-        )
-        .order_by("-submission__instance__number", "-number")
-        .first()
-    )
-    if earlier is None:
-        return {}
-    keys = set(submission.template_version.fields.values_list("key", flat=True))
-    return {k: v for k, v in earlier.data.items() if k in keys}
-
-
-@transaction.atomic
-def submission_delegate(*, actor: Any, submission: Submission, via: str = "ui") -> list[Submission]:
-    """Let the kommun's units answer to it: one internal submission per active unit (filtered like the round).
-
-    The kommun's own submission remains its answer upward; ``answers_from_units`` prefills it from the units.
-    Idempotent: a second call returns the existing unit submissions. Raises PermissionDeniedError unless the
-    actor coordinates the kommun, InvalidStateError for anything but a kommun recipient of an open round.
-    """
-    from beredd.orgs.models import Organisation
-    from beredd.reporting.services.rounds import ancestors_of
-
-    submission = _locked(submission)
-    org = submission.organisation
-    if not access.can_delegate(actor, org):
-        raise PermissionDeniedError()
-    round_ = submission.instance.round
-    if org.kind != Organisation.Kind.KOMMUN or submission.internal or round_.status != Round.Status.OPEN:
-        raise InvalidStateError()
-    existing = list(submission.delegated.all())
-    if existing:
-        return existing
-    units = Organisation.objects.active().filter(parent=org, kind=Organisation.Kind.UNIT)
-    if round_.service_kinds:
-        units = units.filter(service_kind__in=round_.service_kinds)
-    if round_.regi:
-        units = units.filter(regi=round_.regi)
-    created = Submission.objects.bulk_create(
-        [
-            Submission(
-                instance=submission.instance,
-                organisation=unit,
-                template_version=submission.template_version,
-                org_path=unit.path,
-                internal=True,
-                delegated_from=submission,
-                **ancestors_of(unit),
-            )
-            for unit in units.order_by("path")
-        ]
-    )
-    fragments.invalidate_org(instance_id=submission.instance_id, org_path=submission.org_path)
-    audit.record(
-        actor=actor,
-        action="submission.delegate",
-        target=submission,
-        organisation=org,
-        via=via,
-        changes={"units": {"before": 0, "after": len(created)}},
-    )
-    return created
-
-
-def answers_from_units(*, submission: Submission) -> dict[str, Any]:
-    """The kommun's numbers and statuses rolled up from its units' answers (for prefilling its own report)."""
-    from beredd.reporting import rollup
-
-    result = rollup.rollup(instance=submission.instance, org=submission.organisation)
-    values = result.values(result.total)
-    out: dict[str, Any] = {}
-    for f in submission.template_version.fields.all():
-        value = values.get(f.key)
-        if value is None or isinstance(value, dict):
-            continue
-        if f.type in ("integer",):
-            out[f.key] = round(value)
-        elif f.type in ("decimal", "percent"):
-            out[f.key] = round(float(value), 1)
-        elif f.type == "status":
-            choices = fieldtypes.status_choices(f)
-            index = round(value) - 1
-            if 0 <= index < len(choices):
-                out[f.key] = choices[index][0]
-    return out

@@ -1,0 +1,145 @@
+"""Roll-up pages of a round instance: the roll-up, its live completeness panel and the CSV/XLSX exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from beredd.accounts import policy
+from beredd.core import downloads
+from beredd.core.exceptions import NotFoundError
+from beredd.orgs.models import Organisation
+from beredd.reporting import fragments, selectors
+from beredd.reporting import rollup as rollups
+from beredd.reporting.services import exports
+from beredd.reporting.views._common import form_int, lang
+
+
+def rollup_target(request: HttpRequest, instance_id: int) -> tuple[Any, Organisation, str | None]:
+    """The instance and organisation the user may see a roll-up of (access checked), and the grouping level."""
+    instance = selectors.instance_get_for_user(user=request.user, instance_id=instance_id)
+    org = selectors.rollup_org_for_user(user=request.user, instance=instance, org_id=form_int(request.GET.get("org")))
+    by = request.GET.get("by") if request.GET.get("by") in rollups.LEVEL_DEPTH else None
+    return instance, org, by
+
+
+def rollup_context(request: HttpRequest, instance_id: int) -> dict[str, Any]:
+    return rollup_build(*rollup_target(request, instance_id))
+
+
+def rollup_build(instance: Any, org: Organisation, by: str | None) -> dict[str, Any]:
+    """The roll-up as the templates show it: a row per child with display values, totals and distributions."""
+    result = rollups.rollup(instance=instance, org=org, by=by)
+    page_lang = lang()
+    rows = [
+        {
+            "group": g,
+            "status": (state := rollups.status_class(result, g)),
+            "status_label": rollups.status_label(state),
+            "values": [
+                rollups.display(f, v, page_lang)
+                for f, v in zip(result.fields, result.values(g).values(), strict=True)
+                if f.rollup not in ("none", "collate")
+            ],
+            "drill": g.org.pk != org.pk and not g.org.is_unit,
+        }
+        for g in result.children
+    ]
+    numeric_fields = [f for f in result.fields if f.rollup not in ("none", "collate")]
+    total_values = result.values(result.total)
+    return {
+        "instance": instance,
+        "round": instance.round,
+        "org": org,
+        "result": result,
+        "rows": rows,
+        "numeric_fields": numeric_fields,
+        "totals": [(f, rollups.display(f, total_values[f.key], page_lang)) for f in numeric_fields],
+        "distributions": [
+            (f, rollups.distribution(f, result.total, page_lang)) for f in result.fields if f.rollup in ("worst", "count_choice")
+        ],
+        "exercise": instance.round.is_exercise,
+        "lang": page_lang,
+        "by": by or "",
+    }
+
+
+def _sort(value: str | None) -> str:
+    """The missing table's sort key from the query string (unknown values sort by name)."""
+    value = (value or "name")[:16]
+    return value if value.lstrip("-") in rollups.MISSING_SORTS else "name"
+
+
+@login_required
+def instance_rollup(request: HttpRequest, instance_id: int) -> HttpResponse:
+    context = rollup_context(request, instance_id)
+    instance, org = context["instance"], context["org"]
+    query, key, sort = request.GET.get("q", ""), request.GET.get("key", ""), _sort(request.GET.get("sort"))
+    context |= {
+        "texts": rollups.texts(instance=instance, org=org, key=key, query=query),
+        "text_fields": [f for f in context["result"].fields if f.type in ("long_text", "short_text")],
+        "labels": {f.key: f.label(context["lang"]) for f in context["result"].fields},
+        "q": query,
+        "key": key,
+        "missing": rollups.missing(instance=instance, org=org, sort=sort),
+        "missing_sort": sort,
+        "missing_columns": [("name", _("Organisation")), ("status", _("Status")), ("contact", _("Contact person"))],
+        "child_pictures": selectors.child_pictures(instance=instance, org=org),
+        "trend": selectors.trend_rows(instance=instance, org=org, fields=context["numeric_fields"], lang=context["lang"]),
+        "map": selectors.rollup_map(instance=instance, org=org, mode=request.GET.get("map", "status")),
+        "can_write_picture": policy.can(request.user, "reporting.approve", org),
+        "breadcrumbs": selectors.rollup_breadcrumbs(user=request.user, instance=instance, org=org),
+        "submitted": selectors.submitted_below(instance=instance, org=org),
+    }
+    return render(request, "reporting/rollup.html", context)
+
+
+@login_required
+def instance_completeness(request: HttpRequest, instance_id: int) -> HttpResponse:
+    """The live completeness panel (htmx polls it), from the shared cache when nothing changed (``fragments``)."""
+    return completeness_fragment(request, instance_id, cached=True)
+
+
+def completeness_fragment(request: HttpRequest, instance_id: int, *, cached: bool) -> HttpResponse:
+    """The completeness panel after the access checks; ``cached=False`` (the benchmark's baseline) always computes."""
+    instance, org, by = rollup_target(request, instance_id)
+
+    def build() -> str:
+        return render_to_string("reporting/_completeness.html", rollup_build(instance, org, by), request=request)
+
+    if not cached:
+        return HttpResponse(build())
+    html = fragments.cached(
+        instance_id=instance.pk, round_id=instance.round_id, org_id=org.pk, variant=f"{by or '-'}:{lang()}", build=build
+    )
+    return HttpResponse(html)
+
+
+@login_required
+def instance_export(request: HttpRequest, instance_id: int, kind: str, fmt: str) -> HttpResponse:
+    instance = selectors.instance_get_for_user(user=request.user, instance_id=instance_id)
+    org = selectors.rollup_org_for_user(user=request.user, instance=instance, org_id=form_int(request.GET.get("org")))
+    if kind == "answers":
+        header, rows = exports.answers_table(instance=instance, org_path=org.path)
+    elif kind == "rollup":
+        header, rows = exports.rollup_table(rollups.rollup(instance=instance, org=org))
+    else:
+        raise NotFoundError("export", kind)
+    prefix = "ovning-" if instance.round.is_exercise else ""
+    name = f"{prefix}lagesbild-{instance.round_id}-{instance.number}-{kind}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(header, rows), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(header, rows, title=kind, exercise=instance.round.is_exercise),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise NotFoundError("export", fmt)
+    downloads.attachment(response, f"{name}.{fmt}")
+    return response
