@@ -57,7 +57,9 @@ def test_every_api_body_schema_is_an_input_schema() -> None:
     schemas = {
         name: obj
         for module in list(sys.modules.values())
-        if getattr(module, "__name__", "").startswith("beredd.") and getattr(module, "__name__", "").endswith(".api")
+        if getattr(module, "__name__", "").startswith("beredd.")
+        # an app's api.py, or a module of its api package (collab/api/)
+        and (getattr(module, "__name__", "").endswith(".api") or ".api." in getattr(module, "__name__", ""))
         for name, obj in vars(module).items()
         if isinstance(obj, type) and name in bodies
     }
