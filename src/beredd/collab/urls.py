@@ -44,4 +44,5 @@ urlpatterns = [
     path("kunskapsbank/<id:item_id>/andra/", library.library_edit, name="library-edit"),
     path("kunskapsbank/<id:item_id>/dokument/", library.library_file, name="library-file"),
     path("kunskapsbank/koppla/<str:kind>/<id:target_id>/", library.library_link, name="library-link"),
+    path("kunskapsbank/koppla-fraga/<id:version_id>/", library.library_link_question, name="library-link-question"),
 ]

@@ -75,16 +75,24 @@ class LibraryLink(TimeStampedModel):
         "collab.Direction", null=True, blank=True, on_delete=models.CASCADE, related_name="library_links"
     )
     round = models.ForeignKey("reporting.Round", null=True, blank=True, on_delete=models.CASCADE, related_name="library_links")
+    # A question of a template (e.g. a checklist question of the self-assessment): respondents see it beside the question.
+    field = models.ForeignKey(
+        "reporting.TemplateField", null=True, blank=True, on_delete=models.CASCADE, related_name="library_links"
+    )
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(meeting__isnull=False, direction__isnull=True, round__isnull=True)
-                | models.Q(meeting__isnull=True, direction__isnull=False, round__isnull=True)
-                | models.Q(meeting__isnull=True, direction__isnull=True, round__isnull=False),
-                name="collab_librarylink_one_target_of_three",
+                condition=models.Q(meeting__isnull=False, direction__isnull=True, round__isnull=True, field__isnull=True)
+                | models.Q(meeting__isnull=True, direction__isnull=False, round__isnull=True, field__isnull=True)
+                | models.Q(meeting__isnull=True, direction__isnull=True, round__isnull=False, field__isnull=True)
+                | models.Q(meeting__isnull=True, direction__isnull=True, round__isnull=True, field__isnull=False),
+                name="collab_librarylink_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["item", "field"], condition=models.Q(field__isnull=False), name="collab_librarylink_unique_field"
             ),
             models.UniqueConstraint(
                 fields=["item", "round"], condition=models.Q(round__isnull=False), name="collab_librarylink_unique_round"

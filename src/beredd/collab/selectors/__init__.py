@@ -47,6 +47,7 @@ from beredd.collab.selectors.library import (
     library_for_user,
     library_get_for_user,
     library_link_choices,
+    library_links_by_field,
     library_links_for,
     library_publisher_choices,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "library_for_user",
     "library_get_for_user",
     "library_link_choices",
+    "library_links_by_field",
     "library_links_for",
     "library_publisher_choices",
     "measure_can_edit",

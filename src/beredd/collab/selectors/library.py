@@ -87,3 +87,20 @@ def library_links_for(*, user: Any, target: Any) -> list[LibraryItem]:
 def library_link_choices(*, user: Any) -> QuerySet[LibraryItem]:
     """Items the user can link (what they see in the library), at most 500, by title."""
     return library_for_user(user=user).order_by("title")
+
+
+def library_links_by_field(*, user: Any, field_ids: list[int]) -> dict[int, list[LibraryItem]]:
+    """For questions of a template: the linked library items ``user`` may see, per question id (two queries)."""
+    from beredd.collab.models import LibraryLink
+
+    if not field_ids:
+        return {}
+    links = list(LibraryLink.objects.filter(field_id__in=field_ids).values_list("field_id", "item_id"))
+    visible = {i.pk: i for i in library_for_user(user=user).filter(pk__in={item for _f, item in links})}
+    out: dict[int, list[LibraryItem]] = {}
+    for field_id, item_id in links:
+        if item_id in visible:
+            out.setdefault(field_id, []).append(visible[item_id])
+    for items in out.values():
+        items.sort(key=lambda i: i.title)
+    return out

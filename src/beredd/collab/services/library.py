@@ -142,7 +142,7 @@ def library_link_add(*, actor: Any, item: LibraryItem, target: Any, via: str = "
     refused naming the field."""
     from beredd.collab import selectors
     from beredd.collab.models import Direction, LibraryLink, Meeting
-    from beredd.reporting.models import Round
+    from beredd.reporting.models import Round, TemplateField
 
     where: dict[str, Any]
     if isinstance(target, Meeting):
@@ -154,8 +154,12 @@ def library_link_add(*, actor: Any, item: LibraryItem, target: Any, via: str = "
     elif isinstance(target, Round):
         require(actor, "reporting.issue", target.issuer)
         org, where = target.issuer, {"round": target}
+    elif isinstance(target, TemplateField):
+        owner = target.version.template.owner
+        require(actor, "reporting.template_edit", owner)
+        org, where = owner, {"field": target}
     else:
-        fail({"target": _("Choose a meeting, a planning direction or a round.")})
+        fail({"target": _("Choose a meeting, a planning direction, a round or a question.")})
         raise AssertionError  # unreachable: fail raised
     if not selectors.library_for_user(user=actor).filter(pk=item.pk).exists():
         fail({"item": _("Choose an item from the library.")})

@@ -114,3 +114,47 @@ def test_the_round_issuer_links_an_item_on_the_round_page_and_respondents_see_it
     client.force_login(world.gavle_coord)
     page = client.get(f"/lagesbild/omgangar/{round_.pk}/").content.decode()
     assert "Länets syrgasrutin" in page
+
+
+def test_a_template_editor_links_guidance_to_a_question_and_respondents_see_it_beside_the_question(
+    client: Client, world: SimpleNamespace, items: Any
+) -> None:
+    from django.utils import timezone
+
+    from beredd.reporting.models import Submission
+    from beredd.reporting.services.rounds import RoundSpec, round_issue
+    from beredd.reporting.services.templates import template_import
+
+    version = template_import(
+        actor=world.analyst,
+        owner=world.lan,
+        data={
+            "key": "syrgas",
+            "name": "Syrgas vid elavbrott",
+            "fields": [{"key": "oxygen_plan", "label_sv": "Finns rutin för syrgas vid långvarigt elavbrott?", "type": "yes_no"}],
+        },
+        publish=True,
+    )
+    question = version.fields.get()
+    url = f"/samverkan/kunskapsbank/koppla-fraga/{version.pk}/"
+    client.force_login(world.gavle_coord)  # may answer, may not edit the county's template
+    assert client.post(url, {"field": question.pk, "item": items.county.pk}).status_code == 404
+    with pytest.raises(PermissionDeniedError):
+        services.library_link_add(actor=world.gavle_coord, item=items.county, target=question)
+    client.force_login(world.analyst)
+    page = client.get(f"/lagesbild/mallar/{version.pk}/").content.decode()
+    assert "Vägledning från kunskapsbanken per fråga" in page and url in page
+    assert client.post(url, {"field": "999999999", "item": items.county.pk}).status_code == 302
+    assert not LibraryLink.objects.exists()  # a question of another template is refused
+    assert client.post(url, {"field": question.pk, "item": items.county.pk}).status_code == 302
+    assert LibraryLink.objects.get().field == question
+    assert AuditEvent.objects.filter(action="collab.library_link", organisation=world.lan).exists()
+    round_ = round_issue(
+        actor=world.analyst,
+        issuer=world.lan,
+        spec=RoundSpec(title="Syrgas", template_version=version, deadline=timezone.now() + dt.timedelta(days=2)),
+    )
+    submission = Submission.objects.get(instance__round=round_, organisation=world.gavle)
+    client.force_login(world.gavle_coord)
+    answer_page = client.get(f"/lagesbild/svar/{submission.pk}/").content.decode()
+    assert "Vägledning" in answer_page and "Länets syrgasrutin" in answer_page

@@ -19,6 +19,7 @@ from beredd.collab.models import Direction, LibraryItem, PriorityArea
 from beredd.collab.services import library as services
 from beredd.collab.views._helpers import filters_of, page_of, run_edit, uploaded
 from beredd.core import downloads
+from beredd.core.bounds import parse_id
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs import selectors as org_selectors
 
@@ -153,3 +154,28 @@ def library_link(request: HttpRequest, kind: str, target_id: int) -> HttpRespons
         return redirect(back + "#library")
     messages.success(request, _("The library item is linked."))
     return redirect(back + "#library")
+
+
+@require_POST
+@login_required
+def library_link_question(request: HttpRequest, version_id: int) -> HttpResponse:
+    """Link a library item to one question of a template version (the template's editors); back to the template."""
+    from beredd.reporting import selectors as reporting_selectors
+
+    version = reporting_selectors.template_version_get_for_user(user=request.user, version_id=version_id)
+    if not policy.can(request.user, "reporting.template_edit", version.template.owner):
+        raise NotFoundError("template_version", version_id)
+    back = reverse("reporting:template", args=[version.pk]) + "#library"
+    field_id = parse_id(request.POST.get("field"))
+    field = version.fields.filter(pk=field_id).first() if field_id is not None else None
+    form = LibraryLinkForm(request.POST, choices=selectors.library_link_choices(user=request.user))
+    if field is None or not form.is_valid():
+        messages.error(request, _("Choose a question and an item from the library."))
+        return redirect(back)
+    try:
+        services.library_link_add(actor=request.user, item=form.cleaned_data["item"], target=field)
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(str(d["message"]) for d in exc.details or []) or str(exc.message))
+        return redirect(back)
+    messages.success(request, _("The library item is linked."))
+    return redirect(back)
