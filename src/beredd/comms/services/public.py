@@ -131,34 +131,40 @@ def _current(notice: PublicNotice) -> PublicNotice:
     return locked
 
 
+def _supersede(*, actor: Any, old: PublicNotice, texts: Any, msg_type: str, status: str, action: str, via: str) -> PublicNotice:
+    """Publish the alert that updates or cancels ``old`` (referencing it, as CAP requires), retire ``old``, audit."""
+    new = _new(
+        actor=actor,
+        kommun=old.kommun,
+        scenario=old.scenario,
+        texts=texts,
+        msg_type=msg_type,
+        references=old,
+        incident=old.incident,
+        is_exercise=old.is_exercise,
+        bank_message=old.bank_message,
+    )
+    old.status = status
+    old.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, action=action, target=new, organisation=old.kommun, changes={"references": old.identifier}, via=via)
+    return new
+
+
 @transaction.atomic
 def notice_update(*, actor: Any, notice: PublicNotice, fill: Mapping[str, str], via: str = "ui") -> PublicNotice:
     """A new alert (msgType Update) with the prepared message's current approved texts, referencing the old one."""
     old = _current(notice)
     _require(actor, "comms.send", old.kommun)
     texts = _texts(old.bank_message, fill) if old.bank_message is not None else old.texts
-    new = _new(
+    return _supersede(
         actor=actor,
-        kommun=old.kommun,
-        scenario=old.scenario,
+        old=old,
         texts=texts,
         msg_type=PublicNotice.MsgType.UPDATE,
-        references=old,
-        incident=old.incident,
-        is_exercise=old.is_exercise,
-        bank_message=old.bank_message,
-    )
-    old.status = PublicNotice.Status.REPLACED
-    old.save(update_fields=["status", "updated_at"])
-    audit.record(
-        actor=actor,
+        status=PublicNotice.Status.REPLACED,
         action="comms.notice_update",
-        target=new,
-        organisation=old.kommun,
-        changes={"references": old.identifier},
         via=via,
     )
-    return new
 
 
 @transaction.atomic
@@ -174,25 +180,12 @@ def notice_cancel(*, actor: Any, notice: PublicNotice, via: str = "ui") -> Publi
         }
         for t in old.texts
     ]
-    new = _new(
+    return _supersede(
         actor=actor,
-        kommun=old.kommun,
-        scenario=old.scenario,
+        old=old,
         texts=texts,
         msg_type=PublicNotice.MsgType.CANCEL,
-        references=old,
-        incident=old.incident,
-        is_exercise=old.is_exercise,
-        bank_message=old.bank_message,
-    )
-    old.status = PublicNotice.Status.CANCELLED
-    old.save(update_fields=["status", "updated_at"])
-    audit.record(
-        actor=actor,
+        status=PublicNotice.Status.CANCELLED,
         action="comms.notice_cancel",
-        target=new,
-        organisation=old.kommun,
-        changes={"references": old.identifier},
         via=via,
     )
-    return new
