@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,7 +16,7 @@ from beredd.accounts.policy import require
 from beredd.collab.models import Agreement
 from beredd.collab.services._common import fail, text
 from beredd.collab.services._uploads import check_version, clean_date, clean_url
-from beredd.collab.services.meetings import check_upload
+from beredd.collab.services.meetings import attach_file
 from beredd.core import audit
 from beredd.orgs.models import Organisation
 
@@ -76,12 +75,6 @@ def _clean(kommun: Organisation, values: dict[str, Any]) -> tuple[dict[str, Any]
     return clean, parties, errors
 
 
-def _attach(agreement: Agreement, filename: str, content: bytes) -> None:
-    name, content_type = check_upload(filename=filename, content=content)
-    agreement.file.save(name, ContentFile(content), save=False)
-    agreement.file_name, agreement.file_size, agreement.file_type = name, len(content), content_type
-
-
 @transaction.atomic
 def agreement_create(
     *,
@@ -100,7 +93,7 @@ def agreement_create(
     fail(errors)
     agreement = Agreement(kommun=kommun, kommun_path=kommun.path, created_by=actor, **clean)
     if content:
-        _attach(agreement, filename, content)
+        attach_file(agreement, filename=filename, content=content)
     agreement.save()
     agreement.parties.set(parties)
     after = audit.snapshot(agreement, FIELDS) | {"parties": sorted(p.pk for p in parties), "file": agreement.file_name}
@@ -138,7 +131,7 @@ def agreement_update(
     for key, value in clean.items():
         setattr(agreement, key, value)
     if content:
-        _attach(agreement, filename, content)
+        attach_file(agreement, filename=filename, content=content)
     agreement.lock_version += 1
     agreement.save()
     agreement.parties.set(parties)

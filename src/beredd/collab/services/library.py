@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,7 +15,7 @@ from beredd.accounts.policy import require
 from beredd.collab.models import LibraryItem, PriorityArea
 from beredd.collab.services._common import fail, text
 from beredd.collab.services._uploads import check_version, clean_url
-from beredd.collab.services.meetings import check_upload
+from beredd.collab.services.meetings import attach_file, check_upload
 from beredd.core import audit
 from beredd.orgs.models import Organisation
 
@@ -66,12 +65,6 @@ def _clean(values: dict[str, Any], *, has_file: bool) -> tuple[dict[str, Any], d
     return clean, errors
 
 
-def _attach(item: LibraryItem, filename: str, content: bytes) -> None:
-    name, content_type = check_upload(filename=filename, content=content)
-    item.file.save(name, ContentFile(content), save=False)
-    item.file_name, item.file_size, item.file_type = name, len(content), content_type
-
-
 @transaction.atomic
 def library_publish(
     *,
@@ -91,7 +84,7 @@ def library_publish(
     fail(errors)
     item = LibraryItem(publisher=publisher, created_by=actor, updated_by=actor, **clean)
     if content:
-        _attach(item, filename, content)
+        attach_file(item, filename=filename, content=content)
     item.save()
     audit.record(
         actor=actor,
@@ -126,7 +119,7 @@ def library_update(
     for key, value in clean.items():
         setattr(item, key, value)
     if content:
-        _attach(item, filename, content)
+        attach_file(item, filename=filename, content=content)
     item.version += 1
     item.updated_by = actor
     item.save()

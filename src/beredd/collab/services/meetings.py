@@ -267,6 +267,13 @@ def check_upload(*, filename: str, content: bytes) -> tuple[str, str]:
     return name, ACCEPTED_TYPES[ext][0]
 
 
+def attach_file(obj: Any, *, filename: str, content: bytes) -> None:
+    """Check an upload (``check_upload``) and put it on ``obj``'s ``file`` with its name, size and type (not saved)."""
+    name, content_type = check_upload(filename=filename, content=content)
+    obj.file.save(name, ContentFile(content), save=False)
+    obj.file_name, obj.file_size, obj.file_type = name, len(content), content_type
+
+
 @transaction.atomic
 def attachment_add(
     *, actor: Any, meeting: Meeting, filename: str, content: bytes, is_agenda: bool = False, via: str = "ui"
