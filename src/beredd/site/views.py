@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from beredd.accounts.context import current_org
 from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core import audit_labels, downloads
 from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.paging import page_of
 from beredd.site import exports, selectors
 from beredd.site.models import ExportJob
 
@@ -44,7 +44,7 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "date_to": request.GET.get("date_to", "").strip(),
     }
     events = selectors.audit_list_for_user(user=request.user, org=org, **filters)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = page_of(request, events, 50)
     template = "core/_audit_table.html" if request.htmx else "core/audit_list.html"
     context = {
         "page": page,

@@ -2,51 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django import forms
-from django.contrib import messages
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 
-from beredd.core.exceptions import ConflictError, ValidationFailed
-from beredd.core.forms import apply_errors
+from beredd.core.forms import form_run as run
+from beredd.core.forms import form_run_edit as run_edit
+from beredd.core.paging import filters_of, page_of
 
-PAGE_SIZE = 25
-
-
-def run(request: HttpRequest, form: forms.Form, call: Callable[[dict[str, Any]], Any], success: str | None = None) -> Any:
-    """Validate ``form`` and call the service with its cleaned data; return the result, or None with errors on the form."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = call(form.cleaned_data)
-    except ValidationFailed as exc:
-        apply_errors(form, exc)
-        return None
-    messages.success(request, success or _("The changes were saved."))
-    return result
-
-
-def run_edit(
-    request: HttpRequest, form: forms.Form, call: Callable[[dict[str, Any]], Any], success: str | None = None
-) -> tuple[Any, int]:
-    """Like ``run`` for edits of versioned rows: returns (result, HTTP status), 409 with the conflict shown on the
-    form when someone else saved in the meantime (nothing is overwritten)."""
-    if request.method != "POST" or not form.is_valid():
-        return None, 200
-    try:
-        result = call(form.cleaned_data)
-    except ValidationFailed as exc:
-        apply_errors(form, exc)
-        return None, 200
-    except ConflictError as exc:
-        form.add_error(None, str(exc.message))
-        return None, 409
-    messages.success(request, success or _("The changes were saved."))
-    return result, 200
+__all__ = ["filters_of", "page_of", "run", "run_edit", "uploaded"]
 
 
 def uploaded(request: HttpRequest, name: str = "file") -> tuple[str, bytes | None]:
@@ -57,12 +19,3 @@ def uploaded(request: HttpRequest, name: str = "file") -> tuple[str, bytes | Non
     if upload is None:
         return "", None
     return str(upload.name or ""), upload.read(MAX_ATTACHMENT_BYTES + 1)
-
-
-def page_of(request: HttpRequest, items: Any) -> Page[Any]:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def filters_of(request: HttpRequest, *names: str) -> dict[str, str]:
-    """The list's filter values (bounded), to keep them in paging and sort links."""
-    return {n: request.GET.get(n, "")[:100] for n in names if request.GET.get(n)}

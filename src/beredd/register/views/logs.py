@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
+from beredd.core.paging import page_of
 from beredd.register import selectors, services
 from beredd.register.forms import LogFilterForm
 
@@ -19,7 +19,7 @@ def log_review(request: HttpRequest) -> HttpResponse:
     filters = {k: str(v or "") for k, v in (form.cleaned_data if form.is_valid() else {}).items() if k != "only_anomalies"}
     only = bool(form.is_valid() and form.cleaned_data.get("only_anomalies"))
     entries = selectors.access_log_for_user(user=request.user, kommun=kommun, only_anomalies=only, **filters)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = page_of(request, entries, 50)
     rows = [(e, selectors.anomalies(e)) for e in page]
     template = "register/_log_table.html" if getattr(request, "htmx", False) else "register/log_review.html"
     return render(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.core.paging import page_of
 from beredd.reporting import selectors
 
 
@@ -17,7 +17,7 @@ def index(request: HttpRequest) -> HttpResponse:
     org = current_org(request)
     context = {
         "org": org,
-        "open_requests": Paginator(selectors.open_requests_qs_for_user(user=request.user), 50).get_page(request.GET.get("page")),
+        "open_requests": page_of(request, selectors.open_requests_qs_for_user(user=request.user), 50),
         "submitted": selectors.submitted_reports_for_user(user=request.user),
         "rounds": selectors.rounds_recent_for_user(user=request.user),
         "pictures": selectors.pictures_published_for_user(user=request.user),

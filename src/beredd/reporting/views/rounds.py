@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from beredd.accounts import policy
 from beredd.accounts.context import current_org
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
+from beredd.core.paging import page_of
 from beredd.orgs.models import Organisation
 from beredd.reporting import forms, selectors
 from beredd.reporting.services import rounds
@@ -57,7 +57,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     recipients = selectors.round_recipients(round_=round_, query=query)
     context = {
         "round": round_,
-        "recipients": Paginator(recipients, 50).get_page(request.GET.get("page")),
+        "recipients": page_of(request, recipients, 50),
         "q": query,
         "recipient_total": selectors.round_recipients(round_=round_).count(),
         "instances": round_.instances.all(),
