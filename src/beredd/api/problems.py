@@ -9,7 +9,7 @@ from typing import Any
 
 import pydantic
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from beredd.core.exceptions import DomainError
+from beredd.core.middleware import database_unavailable
 
 logger = logging.getLogger("beredd.api")
 
@@ -87,8 +88,9 @@ def install(api: NinjaAPI) -> None:
 
     Validation-type errors of any origin (ninja's request validation, a pydantic model built in a service,
     Django's ValidationError, ValueError/OverflowError from converting a bad value, a database DataError such
-    as a NUL byte or an out-of-range number on PostgreSQL) are 422; an IntegrityError is 409; anything else
-    is a logged 500 problem document.
+    as a NUL byte or an out-of-range number on PostgreSQL) are 422; an IntegrityError is 409; a database that
+    does not answer (OperationalError, InterfaceError) is 503 with Retry-After; anything else is a logged 500
+    problem document.
     """
 
     @api.exception_handler(DomainError)
@@ -145,6 +147,12 @@ def install(api: NinjaAPI) -> None:
             api, request, status=409, code="conflict", title="The request conflicts with the stored data or one of its rules."
         )
 
+    def _unavailable(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        return database_unavailable(request, exc if isinstance(exc, Exception) else exc())
+
+    for unavailable in (OperationalError, InterfaceError):
+        api.add_exception_handler(unavailable, _unavailable)
+
     @api.exception_handler(Exception)
     def _unhandled(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled API error: %s %s", request.method, request.path)
@@ -159,6 +167,7 @@ PROBLEM_RESPONSES = {
     404: "Not found, or not visible to the caller (problem details).",
     409: "Conflict: a stale version, a closed round or a stored rule (problem details).",
     422: "The input is not valid; `errors` names each field (problem details).",
+    503: "The database did not answer; nothing was saved; try again after Retry-After seconds (problem details).",
 }
 PROBLEM_SCHEMA = {
     "title": "Problem",

@@ -1,9 +1,11 @@
-"""Request context for the audit log (client IP). No business rules here."""
+"""Request context for the audit log (client IP), error pages and input refusals. No business rules here."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 
 from beredd.core.audit import current_ip
@@ -36,10 +38,45 @@ class DomainErrorMiddleware:
 
         from beredd.core.exceptions import DomainError
 
+        if isinstance(exception, OperationalError | InterfaceError):
+            return database_unavailable(request, exception)
         if request.path.startswith("/api/") or not isinstance(exception, DomainError):
             return None
         template = "core/_error_inline.html" if request.headers.get("HX-Request") else "core/error.html"
         return render(request, template, {"status": exception.status, "error": exception}, status=exception.status)
+
+
+# How long a client should wait before it tries again after the database did not answer (a replica or primary
+# restart, a failover, SQLite's busy timeout running out).
+RETRY_AFTER_SECONDS = 5
+logger = logging.getLogger("beredd.availability")
+
+
+def database_unavailable(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """503 with Retry-After when the database did not answer: the request's transaction was rolled back, so
+    nothing was saved and the client may simply try again (the API's idempotency keys make a retry safe). The
+    page is rendered without touching the database; API clients get a problem document."""
+    logger.warning("Database unavailable for %s %s: %r", request.method, request.path, exception)
+    if request.path.startswith("/api/"):
+        import json
+
+        body = {
+            "type": "https://beredd.se/problems/service_unavailable",
+            "title": "The database did not answer; nothing was saved. Try again shortly.",
+            "status": 503,
+            "code": "service_unavailable",
+            "detail": "The database did not answer; nothing was saved. Try again shortly.",
+            "instance": request.path,
+        }
+        response = HttpResponse(json.dumps(body), status=503, content_type="application/problem+json")
+    else:
+        from django.template.loader import render_to_string
+
+        context = {"retry_after": RETRY_AFTER_SECONDS, "request_path": request.get_full_path() if request.method == "GET" else ""}
+        html = render_to_string("core/unavailable.html", context)
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 class RefuseNulMiddleware:
