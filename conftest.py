@@ -6,10 +6,15 @@ os.environ.setdefault("DJANGO_ENV", "test")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beredd.settings")
 
 from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from datetime import timedelta  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 import pytest  # noqa: E402
+
+if TYPE_CHECKING:
+    from beredd.accounts.models import User
+    from beredd.orgs.models import Organisation
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -119,6 +124,41 @@ def make_user(db: Any) -> Callable[..., Any]:
         return user
 
     return make
+
+
+@dataclass(frozen=True)
+class Personas:
+    """The three people every permission test needs, each a coordinator with two-factor authentication:
+
+    - ``member`` of ``kommun`` (Gävle),
+    - ``parent_member`` of ``lan``, the kommun's parent organisation (Gävleborgs län),
+    - ``outsider``, a member of ``other_kommun`` (Stockholm) in another län (``other_lan``, Stockholms län).
+
+    App fixtures build their world on these users where the role fits, and add the roles they need with
+    ``make_user``."""
+
+    kommun: "Organisation"
+    lan: "Organisation"
+    other_kommun: "Organisation"
+    other_lan: "Organisation"
+    member: "User"
+    parent_member: "User"
+    outsider: "User"
+
+
+@pytest.fixture
+def personas(ref: dict[str, Any], make_user: Callable[..., Any]) -> Personas:
+    """A member of a kommun, a member of its län and an outsider from another län (see ``Personas``)."""
+    stockholm = ref["stockholm"]
+    return Personas(
+        kommun=ref["gavle"],
+        lan=ref["gavleborg"],
+        other_kommun=stockholm,
+        other_lan=stockholm.parent,
+        member=make_user(ref["gavle"], "coordinator", email="samordnare@gavle.test"),
+        parent_member=make_user(ref["gavleborg"], "coordinator", email="samordnare@lst.test"),
+        outsider=make_user(stockholm, "coordinator", email="samordnare@stockholm.test"),
+    )
 
 
 @pytest.fixture(autouse=True)
