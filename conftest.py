@@ -5,11 +5,17 @@ import os
 os.environ.setdefault("DJANGO_ENV", "test")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beredd.settings")
 
-from collections.abc import Callable  # noqa: E402
-from datetime import timedelta  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 import pytest  # noqa: E402
+import time_machine  # noqa: E402
+
+if TYPE_CHECKING:
+    from beredd.accounts.models import User
+    from beredd.orgs.models import Organisation
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -119,6 +125,69 @@ def make_user(db: Any) -> Callable[..., Any]:
         return user
 
     return make
+
+
+# A Wednesday in mid-June, 12:00 in Stockholm (CEST): hours from midnight, days from a weekend, a month end or a
+# change of daylight saving time, so a date computed in UTC and one computed in Swedish time agree.
+FROZEN_NOW = datetime(2026, 6, 17, 10, 0, tzinfo=UTC)
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line(
+        "markers", "frozen_now(moment=FROZEN_NOW, tick=True): run the test with the clock set to moment (time_machine)"
+    )
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(request: Any) -> Iterator[time_machine.Traveller | None]:
+    """A test whose outcome depends on the wall clock (deadlines, overdue, reminders, 'today', week or day
+    boundaries, Stockholm formatting, expiry) carries ``@pytest.mark.frozen_now`` (or a module's ``pytestmark``):
+    the clock then starts at ``FROZEN_NOW``, or at the marker's ``moment`` (an aware datetime), before any other
+    function fixture runs, so the test's world is built at that moment too. The clock ticks on from there so that
+    rows keep their order; pass ``tick=False`` to stop it. Request ``frozen_now`` to move it
+    (``frozen_now.shift(timedelta(days=1))``); unmarked tests run on the real clock and get ``None``."""
+    marker = request.node.get_closest_marker("frozen_now")
+    if marker is None:
+        yield None
+        return
+    moment = marker.args[0] if marker.args else marker.kwargs.get("moment", FROZEN_NOW)
+    with time_machine.travel(moment, tick=marker.kwargs.get("tick", True)) as traveller:
+        yield traveller
+
+
+@dataclass(frozen=True)
+class Personas:
+    """The three people every permission test needs, each a coordinator with two-factor authentication:
+
+    - ``member`` of ``kommun`` (Gävle),
+    - ``parent_member`` of ``lan``, the kommun's parent organisation (Gävleborgs län),
+    - ``outsider``, a member of ``other_kommun`` (Stockholm) in another län (``other_lan``, Stockholms län).
+
+    App fixtures build their world on these users where the role fits, and add the roles they need with
+    ``make_user``."""
+
+    kommun: "Organisation"
+    lan: "Organisation"
+    other_kommun: "Organisation"
+    other_lan: "Organisation"
+    member: "User"
+    parent_member: "User"
+    outsider: "User"
+
+
+@pytest.fixture
+def personas(ref: dict[str, Any], make_user: Callable[..., Any]) -> Personas:
+    """A member of a kommun, a member of its län and an outsider from another län (see ``Personas``)."""
+    stockholm = ref["stockholm"]
+    return Personas(
+        kommun=ref["gavle"],
+        lan=ref["gavleborg"],
+        other_kommun=stockholm,
+        other_lan=stockholm.parent,
+        member=make_user(ref["gavle"], "coordinator", email="samordnare@gavle.test"),
+        parent_member=make_user(ref["gavleborg"], "coordinator", email="samordnare@lst.test"),
+        outsider=make_user(stockholm, "coordinator", email="samordnare@stockholm.test"),
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ from beredd.orgs.models import Organisation
 from beredd.orgs.services import _set_path, load_reference
 from beredd.preparedness.models import HeatActivation
 from beredd.register import services as register_services
-from beredd.register.tests.factories import make_person, square
+from beredd.register.tests.helpers import make_person, square
 
 PASSWORD = "Ett-riktigt-langt-losen-2026"
 TOTP = "JBSWY3DPEHPK3PXP"  # make_user's authenticator secret

@@ -18,7 +18,7 @@ from beredd.orgs.models import Organisation
 from beredd.orgs.services import load_reference
 from beredd.register import services
 from beredd.register.models import AccessLog, Contact, FollowUp
-from beredd.register.tests.factories import make_person, square
+from beredd.register.tests.helpers import make_person, square
 
 PASSWORD = "Testl0senord-lang!"
 SECRET = "JBSWY3DPEHPK3PXP"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from beredd.orgs.models import Organisation
 from beredd.orgs.services import load_reference
 from beredd.register.models import AccessLog, Incident
-from beredd.register.tests.factories import make_person, square
+from beredd.register.tests.helpers import make_person, square
 
 PASSWORD = "Testl0senord-lang!"
 SECRET = "JBSWY3DPEHPK3PXP"  # the TOTP secret make_user gives every user

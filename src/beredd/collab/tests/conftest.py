@@ -1,4 +1,6 @@
-"""The Gävleborg collaboration world: the county's forum with kommuner, the region, a named user and an external."""
+"""The Gävleborg collaboration world on the root ``personas``: the county's analyst (``personas.parent_member``) and
+forum with kommuner, the region and an external; Gävle's coordinator (``personas.member``) and MAS, Sandviken's
+coordinator, a national viewer, and the outsider in Stockholm (``personas.outsider``)."""
 
 import datetime as dt
 from types import SimpleNamespace
@@ -19,15 +21,15 @@ def media(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture
-def world(ref: dict[str, Any], make_user: Any) -> SimpleNamespace:
-    lan = ref["gavleborg"]
+def world(ref: dict[str, Any], personas: Any, make_user: Any) -> SimpleNamespace:
+    lan = personas.lan
     region = Organisation.objects.get(kind="region", code="21")
-    analyst = make_user(lan, "coordinator", email="analytiker@lst.test")
-    gavle_coord = make_user(ref["gavle"], "coordinator", email="samordnare@gavle.test")
+    analyst = personas.parent_member
+    gavle_coord = personas.member
     gavle_mas = make_user(ref["gavle"], "mas", email="mas@gavle.test")
     sandviken_coord = make_user(ref["sandviken"], "coordinator", email="samordnare@sandviken.test")
     national_viewer = make_user(ref["nation"], "viewer", email="tjansteman@sos.test")
-    outsider = make_user(ref["stockholm"], "coordinator", email="samordnare@stockholm.test")
+    outsider = personas.outsider
     forum = services.forum_create(
         actor=analyst, owner=lan, values={"name": "Länsforum kommunal vård och omsorg", "description": "Kvartalsvis"}
     )

@@ -4,6 +4,7 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -12,6 +13,8 @@ from beredd.accounts.services import token_create
 from beredd.collab.models import Action, Meeting
 from beredd.collab.services import meetings as services
 from beredd.core.models import AuditEvent
+
+pytestmark = pytest.mark.frozen_now  # a direction's due date is days from today (Swedish date) and must lie ahead
 
 
 def fields_of(body: dict[str, Any]) -> set[str]:

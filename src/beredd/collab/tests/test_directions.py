@@ -18,6 +18,8 @@ from beredd.core.models import AuditEvent
 from beredd.reporting.models import Submission
 from beredd.reporting.services.submissions import submission_submit
 
+pytestmark = pytest.mark.frozen_now  # due dates are days from today (Swedish date) and must lie ahead
+
 VALUES = {
     "title": "Planera för 30 dagar utan leveranser",
     "text": "Socialstyrelsens inriktning: planera för 30 dagar utan leveranser av förbrukningsmaterial.",

@@ -59,7 +59,7 @@ def test_items_are_visible_down_the_tree_and_a_kommuns_own_only_to_it_and_above(
     }
     assert seen["mas@gavle.test"] == {items.national, items.county, items.own}
     assert seen["samordnare@sandviken.test"] == {items.national, items.county}
-    assert seen["analytiker@lst.test"] == {items.national, items.county, items.own}
+    assert seen[world.analyst.email] == {items.national, items.county, items.own}
     assert seen["samordnare@stockholm.test"] == {items.national}
     assert seen["tjansteman@sos.test"] == {items.national, items.county, items.own}
     assert items.national.topics == "värmebölja,hemtjänst"

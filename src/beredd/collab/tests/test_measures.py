@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -21,7 +20,9 @@ from beredd.collab.services import measures as services
 from beredd.core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from beredd.core.models import AuditEvent
 
-YEAR = timezone.localdate().year
+pytestmark = pytest.mark.frozen_now  # a measure's year and due date are judged against this year
+
+YEAR = 2026  # the year of the frozen clock (FROZEN_NOW in the root conftest.py)
 
 
 def auth(user: Any) -> dict[str, str]:

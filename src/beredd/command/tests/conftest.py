@@ -1,5 +1,6 @@
-"""The Gävleborg command world: the county's duty officer, two kommuner's coordinators, a nursing home, the
-national admin and duty officer, and an outsider in Stockholm."""
+"""The Gävleborg command world on the root ``personas``: the county's duty officer (``personas.parent_member``), two
+kommuner's coordinators (Gävle's is ``personas.member``), a nursing home, the national admin and duty officer, and
+the outsider in Stockholm (``personas.outsider``)."""
 
 import datetime as dt
 from types import SimpleNamespace
@@ -12,8 +13,8 @@ from beredd.orgs.models import Organisation
 
 
 @pytest.fixture
-def world(ref: dict[str, Any], make_user: Any, make_unit: Any) -> SimpleNamespace:
-    lan = ref["gavleborg"]
+def world(ref: dict[str, Any], personas: Any, make_user: Any, make_unit: Any) -> SimpleNamespace:
+    lan = personas.lan
     nation = ref["nation"]
     home = make_unit(ref["gavle"], name="Strömsbro äldreboende")
     uppsala_kommun = Organisation.objects.get(kind="kommun", code="0380")
@@ -28,14 +29,14 @@ def world(ref: dict[str, Any], make_user: Any, make_unit: Any) -> SimpleNamespac
         uppsala=uppsala_kommun,
         national=make_user(nation, "national_admin", email="nationell@sos.test"),
         national_viewer=make_user(nation, "viewer", email="tjansteman@sos.test"),
-        county=make_user(lan, "coordinator", email="tib@lst.test"),
+        county=personas.parent_member,
         county_viewer=make_user(lan, "viewer", email="lasare@lst.test"),
         uppsala_county=make_user(ref["uppsala_lan"], "coordinator", email="tib@lstu.test"),
-        gavle_coord=make_user(ref["gavle"], "coordinator", email="samordnare@gavle.test"),
+        gavle_coord=personas.member,
         gavle_viewer=make_user(ref["gavle"], "viewer", email="lasare@gavle.test"),
         sandviken_coord=make_user(ref["sandviken"], "coordinator", email="samordnare@sandviken.test"),
         reporter=make_user(home, "reporter", email="chef@stromsbro.test"),
-        outsider=make_user(ref["stockholm"], "coordinator", email="samordnare@stockholm.test"),
+        outsider=personas.outsider,
     )
 
 

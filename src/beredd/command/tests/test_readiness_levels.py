@@ -71,7 +71,7 @@ def test_the_parent_is_mailed_when_a_child_goes_up_but_not_when_it_goes_down(
     with django_capture_on_commit_callbacks(execute=True):
         _set(world.gavle_coord, world.gavle, "forstarkning")
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["tib@lst.test"]
+    assert mail.outbox[0].to == [world.county.email]
     assert "Gävle" in mail.outbox[0].subject and "förstärkningsläge" in mail.outbox[0].body.lower()
     with django_capture_on_commit_callbacks(execute=True):
         _set(world.gavle_coord, world.gavle, "normal", reason="Strömmen tillbaka")

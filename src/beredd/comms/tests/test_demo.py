@@ -7,11 +7,11 @@ from beredd.comms import demo
 from beredd.comms.models import BankMessage, BankVersion
 
 
-def test_the_demo_seeds_approved_power_cut_and_heat_wave_messages_in_seven_languages(people: Any) -> None:
-    ctx = SimpleNamespace(kommuner=[people.sandviken, people.gavle], users={"mas": people.mas, "coordinator": people.coord})
+def test_the_demo_seeds_approved_power_cut_and_heat_wave_messages_in_seven_languages(world: Any) -> None:
+    ctx = SimpleNamespace(kommuner=[world.sandviken, world.gavle], users={"mas": world.mas, "coordinator": world.coord})
     demo.load(ctx)
     demo.load(ctx)
-    items = BankMessage.objects.filter(organisation=people.gavle)
+    items = BankMessage.objects.filter(organisation=world.gavle)
     assert {i.scenario for i in items} == {"power_cut", "heat_wave"} and items.count() == 2
     for item in items:
         approved = item.versions.filter(status=BankVersion.Status.APPROVED)

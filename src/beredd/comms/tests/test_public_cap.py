@@ -16,7 +16,7 @@ from beredd.comms.services import public
 from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
 from beredd.core.models import AuditEvent
 from beredd.register import services as register_services
-from beredd.register.tests.factories import square
+from beredd.register.tests.helpers import square
 
 FILL = {"tid": "kl. 18.00", "plats": "Söder", "telefon": "026-17 80 00"}
 NS = {"c": cap.NS}
@@ -36,18 +36,18 @@ def test_the_official_schema_is_in_the_repository_and_rejects_an_invalid_alert()
 
 
 def test_a_published_message_is_a_valid_cap_alert_with_an_info_per_language_and_the_incident_polygon(
-    people: Any, prepared: Any
+    world: Any, prepared: Any
 ) -> None:
     incident = register_services.incident_activate(
-        actor=people.coord,
-        kommun=people.gavle,
+        actor=world.coord,
+        kommun=world.gavle,
         kind="power_cut",
         reason="Storm",
         ends_at=timezone.now() + dt.timedelta(hours=6),
         area_geojson=square(60.675, 17.14),
         is_exercise=True,
     )
-    notice = public.notice_publish(actor=people.coord, bank_message=prepared, fill=FILL, incident=incident)
+    notice = public.notice_publish(actor=world.coord, bank_message=prepared, fill=FILL, incident=incident)
     doc = _doc(cap.alert_xml(notice))
     assert doc.findtext("c:status", namespaces=NS) == "Exercise" and doc.findtext("c:msgType", namespaces=NS) == "Alert"
     assert doc.findtext("c:scope", namespaces=NS) == "Public"
@@ -65,11 +65,9 @@ def test_a_published_message_is_a_valid_cap_alert_with_an_info_per_language_and_
     assert AuditEvent.objects.filter(action="comms.notice_publish").count() == 1
 
 
-def test_an_update_and_a_cancellation_reference_the_earlier_alert_and_validate(
-    people: Any, prepared: Any, client: Client
-) -> None:
-    first = public.notice_publish(actor=people.coord, bank_message=prepared, fill=FILL)
-    update = public.notice_update(actor=people.coord, notice=first, fill={**FILL, "tid": "kl. 22.00"})
+def test_an_update_and_a_cancellation_reference_the_earlier_alert_and_validate(world: Any, prepared: Any, client: Client) -> None:
+    first = public.notice_publish(actor=world.coord, bank_message=prepared, fill=FILL)
+    update = public.notice_update(actor=world.coord, notice=first, fill={**FILL, "tid": "kl. 22.00"})
     doc = _doc(cap.alert_xml(update))
     assert doc.findtext("c:msgType", namespaces=NS) == "Update" and doc.findtext("c:status", namespaces=NS) == "Actual"
     sender, identifier, sent = doc.findtext("c:references", namespaces=NS).split(",")
@@ -78,7 +76,7 @@ def test_an_update_and_a_cancellation_reference_the_earlier_alert_and_validate(
         and sender == doc.findtext("c:sender", namespaces=NS)
         and sent == cap.cap_time(first.created_at)
     )
-    cancel = public.notice_cancel(actor=people.coord, notice=update)
+    cancel = public.notice_cancel(actor=world.coord, notice=update)
     cdoc = _doc(cap.alert_xml(cancel))
     assert cdoc.findtext("c:msgType", namespaces=NS) == "Cancel" and update.identifier in cdoc.findtext(
         "c:references", namespaces=NS
@@ -94,11 +92,11 @@ def test_an_update_and_a_cancellation_reference_the_earlier_alert_and_validate(
     page = client.get(reverse("comms:public", args=["2180"]))
     assert page.status_code == 200 and page.context["page"].paginator.count == 0
     with pytest.raises(ValidationFailed):
-        public.notice_update(actor=people.coord, notice=first, fill=FILL)
+        public.notice_update(actor=world.coord, notice=first, fill=FILL)
 
 
-def test_the_public_page_and_feed_are_open_and_show_current_messages(people: Any, prepared: Any, client: Client) -> None:
-    public.notice_publish(actor=people.coord, bank_message=prepared, fill=FILL)
+def test_the_public_page_and_feed_are_open_and_show_current_messages(world: Any, prepared: Any, client: Client) -> None:
+    public.notice_publish(actor=world.coord, bank_message=prepared, fill=FILL)
     page = client.get(reverse("comms:public", args=["2180"]))
     html = page.content.decode()
     assert page.status_code == 200 and "Strömavbrott i Söder" in html and 'lang="ar" dir="rtl"' in html
@@ -110,11 +108,11 @@ def test_the_public_page_and_feed_are_open_and_show_current_messages(people: Any
     assert client.get(sandviken_cap).status_code == 404
 
 
-def test_publishing_updating_and_cancelling_is_for_senders_of_the_kommun(people: Any, prepared: Any, make_user: Any) -> None:
+def test_publishing_updating_and_cancelling_is_for_senders_of_the_kommun(world: Any, prepared: Any, make_user: Any) -> None:
     with pytest.raises(PermissionDeniedError):
-        public.notice_publish(actor=people.outsider, bank_message=prepared, fill=FILL)
-    notice = public.notice_publish(actor=people.mas, bank_message=prepared, fill=FILL)
-    for user in (people.outsider, people.reporter, make_user(people.gavle, "org_admin")):
+        public.notice_publish(actor=world.outsider, bank_message=prepared, fill=FILL)
+    notice = public.notice_publish(actor=world.mas, bank_message=prepared, fill=FILL)
+    for user in (world.outsider, world.reporter, make_user(world.gavle, "org_admin")):
         c = Client()
         c.force_login(user)
         assert c.post(reverse("comms:notice-cancel", args=[notice.pk]), {"confirm": "yes"}).status_code == 404
@@ -124,9 +122,9 @@ def test_publishing_updating_and_cancelling_is_for_senders_of_the_kommun(people:
     assert notice.status == "published"
 
 
-def test_cancelling_asks_for_confirmation(people: Any, prepared: Any, client: Client) -> None:
-    notice = public.notice_publish(actor=people.coord, bank_message=prepared, fill=FILL)
-    client.force_login(people.coord)
+def test_cancelling_asks_for_confirmation(world: Any, prepared: Any, client: Client) -> None:
+    notice = public.notice_publish(actor=world.coord, bank_message=prepared, fill=FILL)
+    client.force_login(world.coord)
     client.post(reverse("comms:notice-cancel", args=[notice.pk]))
     notice.refresh_from_db()
     assert notice.status == "published"
@@ -135,7 +133,7 @@ def test_cancelling_asks_for_confirmation(people: Any, prepared: Any, client: Cl
     assert notice.status == "cancelled"
 
 
-def test_publishing_with_an_empty_placeholder_publishes_nothing(people: Any, prepared: Any, client: Client) -> None:
-    client.force_login(people.coord)
+def test_publishing_with_an_empty_placeholder_publishes_nothing(world: Any, prepared: Any, client: Client) -> None:
+    client.force_login(world.coord)
     response = client.post(reverse("comms:publish", args=[prepared.pk]), {"tid": "", "plats": "Söder", "telefon": "026"})
     assert response.status_code == 400 and not PublicNotice.objects.exists()

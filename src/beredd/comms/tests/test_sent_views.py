@@ -15,58 +15,58 @@ def _login(client: Client, user: Any) -> Client:
     return client
 
 
-def _notice(people: Any) -> Message:
+def _notice(world: Any) -> Message:
     return message_send(
-        actor=people.coord,
-        organisation=people.gavle,
+        actor=world.coord,
+        organisation=world.gavle,
         kind=Message.Kind.CRISIS,
-        recipients=[Recipient(organisation_id=people.unit.pk), Recipient(organisation_id=people.private.pk)],
+        recipients=[Recipient(organisation_id=world.unit.pk), Recipient(organisation_id=world.private.pk)],
         texts={"sv": ("Strömavbrott i Söder", "Håll dig varm.")},
         channel="print",
     )
 
 
-def test_the_organisation_sees_what_was_sent_on_its_behalf_with_search_and_paging(people: Any, client: Client) -> None:
+def test_the_organisation_sees_what_was_sent_on_its_behalf_with_search_and_paging(world: Any, client: Client) -> None:
     for i in range(30):
         message_send(
             actor=None,
-            organisation=people.gavle,
+            organisation=world.gavle,
             kind="crisis",
-            recipients=[Recipient(address=people.mas.email)],
+            recipients=[Recipient(address=world.mas.email)],
             subject=f"Besked {i:02d}",
             body="x",
         )
     message_send(
         actor=None,
-        organisation=people.sandviken,
+        organisation=world.sandviken,
         kind="crisis",
-        recipients=[Recipient(address=people.outsider.email)],
+        recipients=[Recipient(address=world.outsider.email)],
         subject="Sandvikens besked",
         body="x",
     )
-    page = _login(client, people.coord).get(reverse("comms:index"))
+    page = _login(client, world.coord).get(reverse("comms:index"))
     assert page.status_code == 200 and page.context["page"].paginator.count == 30 and len(page.context["page"]) == 25
     assert "Sandvikens besked" not in page.content.decode()
     found = client.get(reverse("comms:index"), {"q": "Besked 07", "sort": "subject"})
     assert [m.subject for m in found.context["page"]] == ["Besked 07"]
 
 
-def test_a_message_shows_each_delivery_and_its_reach_and_refuses_an_outsider(people: Any, client: Client) -> None:
-    message = _notice(people)
-    page = _login(client, people.coord).get(reverse("comms:message", args=[message.pk]))
+def test_a_message_shows_each_delivery_and_its_reach_and_refuses_an_outsider(world: Any, client: Client) -> None:
+    message = _notice(world)
+    page = _login(client, world.coord).get(reverse("comms:message", args=[message.pk]))
     assert page.status_code == 200 and page.context["reach"][0]["left"] == 2
     assert "Hemtjänst Söder" in page.content.decode()
-    assert _login(Client(), people.outsider).get(reverse("comms:message", args=[message.pk])).status_code == 404
+    assert _login(Client(), world.outsider).get(reverse("comms:message", args=[message.pk])).status_code == 404
     # A reporter at a unit may confirm notices but not read the sender's log.
-    assert _login(Client(), people.reporter).get(reverse("comms:message", args=[message.pk])).status_code == 404
-    assert _login(Client(), people.reporter).get(reverse("comms:index")).context["page"].paginator.count == 0
+    assert _login(Client(), world.reporter).get(reverse("comms:message", args=[message.pk])).status_code == 404
+    assert _login(Client(), world.reporter).get(reverse("comms:index")).context["page"].paginator.count == 0
 
 
-def test_a_unit_confirms_its_own_notice_and_the_sender_sees_who_is_left(people: Any, client: Client) -> None:
-    message = _notice(people)
-    mine = Delivery.objects.get(message=message, organisation=people.unit)
-    theirs = Delivery.objects.get(message=message, organisation=people.private)
-    reporter = _login(client, people.reporter)
+def test_a_unit_confirms_its_own_notice_and_the_sender_sees_who_is_left(world: Any, client: Client) -> None:
+    message = _notice(world)
+    mine = Delivery.objects.get(message=message, organisation=world.unit)
+    theirs = Delivery.objects.get(message=message, organisation=world.private)
+    reporter = _login(client, world.reporter)
     listed = reporter.get(reverse("comms:notices"))
     assert [d.pk for d in listed.context["page"]] == [mine.pk]
     pdf = reporter.get(reverse("comms:notice-pdf", args=[message.pk, mine.pk]))
@@ -76,30 +76,30 @@ def test_a_unit_confirms_its_own_notice_and_the_sender_sees_who_is_left(people: 
     assert reporter.post(reverse("comms:notice-confirm", args=[mine.pk])).status_code == 302
     mine.refresh_from_db()
     theirs.refresh_from_db()
-    assert mine.confirmed_at and mine.confirmed_by == people.reporter and theirs.confirmed_at is None
+    assert mine.confirmed_at and mine.confirmed_by == world.reporter and theirs.confirmed_at is None
     assert AuditEvent.objects.filter(action="comms.delivery_confirm").count() == 1
-    left = _login(Client(), people.coord).get(reverse("comms:message", args=[message.pk]), {"status": "unconfirmed"})
+    left = _login(Client(), world.coord).get(reverse("comms:message", args=[message.pk]), {"status": "unconfirmed"})
     assert [d.pk for d in left.context["page"]] == [theirs.pk]
 
 
-def test_the_sender_records_a_confirmation_by_phone_and_a_viewer_may_not(people: Any, client: Client, make_user: Any) -> None:
-    message = _notice(people)
-    d = Delivery.objects.get(message=message, organisation=people.private)
-    admin = make_user(people.gavle, "org_admin")
+def test_the_sender_records_a_confirmation_by_phone_and_a_viewer_may_not(world: Any, client: Client, make_user: Any) -> None:
+    message = _notice(world)
+    d = Delivery.objects.get(message=message, organisation=world.private)
+    admin = make_user(world.gavle, "org_admin")
     assert _login(Client(), admin).post(reverse("comms:delivery-confirm", args=[message.pk, d.pk])).status_code == 404
-    assert _login(client, people.coord).post(reverse("comms:delivery-confirm", args=[message.pk, d.pk])).status_code == 302
+    assert _login(client, world.coord).post(reverse("comms:delivery-confirm", args=[message.pk, d.pk])).status_code == 302
     d.refresh_from_db()
     assert d.confirmed_at and AuditEvent.objects.get(action="comms.delivery_confirm").via == "phone"
 
 
-def test_the_link_in_a_message_confirms_on_post_only(people: Any, client: Client) -> None:
+def test_the_link_in_a_message_confirms_on_post_only(world: Any, client: Client) -> None:
     from django.core import mail
 
     message_send(
-        actor=people.coord,
-        organisation=people.gavle,
+        actor=world.coord,
+        organisation=world.gavle,
         kind="crisis",
-        recipients=[Recipient(address=people.provider.email)],
+        recipients=[Recipient(address=world.provider.email)],
         subject="X",
         body="Y",
         confirmable=True,
@@ -116,16 +116,16 @@ def test_the_link_in_a_message_confirms_on_post_only(people: Any, client: Client
     assert client.post(reverse("comms:confirm", args=["fel-token"])).status_code == 404
 
 
-def test_retry_is_for_senders_only(people: Any, client: Client) -> None:
-    message = _notice(people)
-    assert _login(Client(), people.reporter).post(reverse("comms:message-retry", args=[message.pk])).status_code == 404
-    assert _login(client, people.coord).post(reverse("comms:message-retry", args=[message.pk])).status_code == 302
+def test_retry_is_for_senders_only(world: Any, client: Client) -> None:
+    message = _notice(world)
+    assert _login(Client(), world.reporter).post(reverse("comms:message-retry", args=[message.pk])).status_code == 404
+    assert _login(client, world.coord).post(reverse("comms:message-retry", args=[message.pk])).status_code == 302
 
 
-def test_a_notice_shows_on_its_units_dashboard_until_confirmed(people: Any, client: Client) -> None:
-    message = _notice(people)
-    reporter = _login(client, people.reporter)
+def test_a_notice_shows_on_its_units_dashboard_until_confirmed(world: Any, client: Client) -> None:
+    message = _notice(world)
+    reporter = _login(client, world.reporter)
     assert "Strömavbrott i Söder" in reporter.get("/").content.decode()
-    assert "Strömavbrott i Söder" not in _login(Client(), people.outsider).get("/").content.decode()
-    reporter.post(reverse("comms:notice-confirm", args=[Delivery.objects.get(message=message, organisation=people.unit).pk]))
+    assert "Strömavbrott i Söder" not in _login(Client(), world.outsider).get("/").content.decode()
+    reporter.post(reverse("comms:notice-confirm", args=[Delivery.objects.get(message=message, organisation=world.unit).pk]))
     assert "Strömavbrott i Söder" not in reporter.get("/").content.decode()

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from beredd.register.tests.factories import make_person
+from beredd.register.tests.helpers import make_person
 
 
 def _no_store(response: Any) -> bool:

@@ -31,7 +31,7 @@ def test_editing_a_risk_is_titled_by_the_risk_and_the_kommun(client: Client, ref
 
 
 def test_an_incident_is_titled_by_its_kind_time_and_kommun(client: Client, ref: dict[str, Any], make_user: Any) -> None:
-    from beredd.register.tests.factories import square
+    from beredd.register.tests.helpers import square
 
     coordinator = make_user(ref["gavle"], "coordinator")
     incident = register.incident_activate(

@@ -1,4 +1,5 @@
-"""A small Gävle world for the view tests: two units, a plan, an RSA, an exercise, a contract, a heat warning."""
+"""A small Gävle world for the view tests on the root ``personas``: Gävle's coordinator (``personas.member``), two
+units, a plan, an RSA, an exercise, a contract, a heat warning."""
 
 import datetime as dt
 from types import SimpleNamespace
@@ -10,11 +11,11 @@ from beredd.preparedness import services
 
 
 @pytest.fixture
-def world(ref: Any, make_unit: Any, make_user: Any) -> SimpleNamespace:
-    gavle = ref["gavle"]
+def world(personas: Any, make_unit: Any) -> SimpleNamespace:
+    gavle = personas.kommun
     unit = make_unit(gavle, name="Strömsbro äldreboende")
     private = make_unit(gavle, name="Solrosen", regi="privat")
-    coordinator = make_user(gavle, "coordinator")
+    coordinator = personas.member
     services.unit_profile_set(unit=unit, actor=coordinator, heat_sensitive=True)
     plan = services.plan_create(
         organisation=unit,

@@ -10,6 +10,8 @@ from beredd.core.exceptions import ConflictError, PermissionDeniedError, Validat
 from beredd.preparedness import selectors, services
 from beredd.preparedness.models import HeatActivation, HeatNotice
 
+pytestmark = pytest.mark.frozen_now  # warnings run from today (Swedish date) for a few days
+
 JUNE = dt.date(2026, 6, 20)
 
 

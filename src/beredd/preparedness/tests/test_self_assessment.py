@@ -17,6 +17,8 @@ from beredd.reporting.services.rounds import RoundSpec, round_cancel, round_issu
 from beredd.reporting.services.submissions import submission_submit
 from beredd.reporting.services.templates import template_import
 
+pytestmark = pytest.mark.frozen_now  # the assessment year is this year and deadlines are days from now
+
 
 def _answers(default: str, **over: str) -> dict[str, str]:
     return {q["code"].lower(): over.get(q["code"].lower(), default) for q in self_assessment.all_questions()}

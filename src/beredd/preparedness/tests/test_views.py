@@ -15,6 +15,10 @@ from beredd.core.models import AuditEvent
 from beredd.preparedness import services
 from beredd.preparedness.models import BinderSnapshot, ContinuityPlan, HeatActivation, LessonLearned, RiskItem
 
+pytestmark = (
+    pytest.mark.frozen_now
+)  # the world's fixed dates (lesson due, heat warning, exercise) and plans due for review are judged against today
+
 
 def _reads(w: SimpleNamespace) -> list[str]:
     return [

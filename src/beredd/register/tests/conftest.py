@@ -1,52 +1,53 @@
+"""The register's world on the root ``personas``: Gävle with two units, Sandviken with one, and one user per role
+below (``world.mas``, ``world.unit_reporter``, ...), created on first use. Gävle's coordinator is
+``personas.member``, the län's coordinator ``personas.parent_member``, the outsider ``personas.outsider``."""
+
 from typing import Any
 
 import pytest
 
-PERSONAS = {
+ROLES = {  # persona -> (the organisation attribute, the role)
     "mas": ("gavle", "mas"),
-    "coordinator": ("gavle", "coordinator"),
     "viewer": ("gavle", "viewer"),
     "org_admin": ("gavle", "org_admin"),
     "unit_reporter": ("unit_a", "reporter"),
     "unit_mas": ("unit_a", "mas"),
-    "lan_coordinator": ("gavleborg", "coordinator"),
     "lan_mas": ("gavleborg", "mas"),
     "national": ("nation", "national_admin"),
     "sandviken_mas": ("sandviken", "mas"),
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    # make_user hashes a password per persona; PBKDF2 would dominate these tests' run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+class World:
+    """Organisations and the root personas up front; the other persona users (see ROLES) are created on first
+    attribute access, since each costs a few queries. ``getattr(world, name)`` reads a persona by name."""
 
-
-class World(dict):  # type: ignore[type-arg]
-    """Organisations up front; persona users created on first use (each costs a few queries)."""
-
-    def __init__(self, make_user: Any, **orgs: Any) -> None:
-        super().__init__(**orgs)
+    def __init__(self, make_user: Any, **members: Any) -> None:
+        self.__dict__.update(members)
         self._make_user = make_user
 
-    def __missing__(self, key: str) -> Any:
-        org_key, role = PERSONAS[key]
-        user = self._make_user(self[org_key], role)
-        self[key] = user
+    def __getattr__(self, name: str) -> Any:  # only called for an attribute not yet set
+        if name not in ROLES:
+            raise AttributeError(name)
+        org_name, role = ROLES[name]
+        user = self._make_user(getattr(self, org_name), role)
+        setattr(self, name, user)
         return user
 
 
 @pytest.fixture
-def world(ref: dict[str, Any], make_unit: Any, make_user: Any) -> World:
-    """Gävle with two units, Sandviken with one, and one user per persona (see PERSONAS)."""
-    gavle, sandviken = ref["gavle"], ref["sandviken"]
+def world(ref: dict[str, Any], personas: Any, make_unit: Any, make_user: Any) -> World:
+    gavle, sandviken = personas.kommun, ref["sandviken"]
     return World(
         make_user,
         gavle=gavle,
         sandviken=sandviken,
-        gavleborg=ref["gavleborg"],
+        gavleborg=personas.lan,
         nation=ref["nation"],
         unit_a=make_unit(gavle, name="Hemtjänst Norr", service_kind="hemtjanst"),
         unit_b=make_unit(gavle, name="Hemtjänst Söder", service_kind="hemtjanst"),
         unit_s=make_unit(sandviken, name="Hemtjänst Sandviken", service_kind="hemtjanst"),
+        coordinator=personas.member,
+        lan_coordinator=personas.parent_member,
+        outsider=personas.outsider,
     )

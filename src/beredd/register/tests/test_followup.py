@@ -10,25 +10,25 @@ from django.utils import timezone
 
 from beredd.register import services
 from beredd.register.models import AccessLog, Contact, FollowUp
-from beredd.register.tests.factories import make_person, square
+from beredd.register.tests.helpers import make_person, square
 
 
 @pytest.fixture
-def setup(world: dict[str, Any]) -> dict[str, Any]:
-    a = make_person(world["gavle"], world["unit_a"], last_name="Ahl", devices={"home_ventilator": 4})
-    b = make_person(world["gavle"], world["unit_a"], last_name="Berg")
-    c = make_person(world["gavle"], world["unit_a"], last_name="Cederlund")
+def setup(world: Any) -> dict[str, Any]:
+    a = make_person(world.gavle, world.unit_a, last_name="Ahl", devices={"home_ventilator": 4})
+    b = make_person(world.gavle, world.unit_a, last_name="Berg")
+    c = make_person(world.gavle, world.unit_a, last_name="Cederlund")
     Contact.objects.create(person=a, name="Lisa Ahl", phone="070-111 22 33")
     incident = services.incident_activate(
-        actor=world["coordinator"],
-        kommun=world["gavle"],
+        actor=world.coordinator,
+        kommun=world.gavle,
         kind="power_cut",
         reason="Storm",
         ends_at=timezone.now() + dt.timedelta(hours=6),
         area_geojson=square(60.675, 17.14),
     )
     client = Client()
-    client.force_login(world["coordinator"])
+    client.force_login(world.coordinator)
     return {"a": a, "b": b, "c": c, "incident": incident, "client": client}
 
 
@@ -38,10 +38,10 @@ def test_the_page_shows_the_contact_and_the_device_like_the_printed_list(setup: 
     assert "Lisa Ahl" in text and "070-111 22 33" in text and "Hemrespirator" in text and 'name="note"' in text
 
 
-def test_the_not_reached_filter_shows_and_logs_only_those_residents(setup: dict[str, Any], world: dict[str, Any]) -> None:
+def test_the_not_reached_filter_shows_and_logs_only_those_residents(setup: dict[str, Any], world: Any) -> None:
     incident = setup["incident"]
-    services.followup_record(user=world["coordinator"], incident=incident, person_id=setup["b"].pk, outcome="not_reached")
-    services.followup_record(user=world["coordinator"], incident=incident, person_id=setup["a"].pk, outcome="reached_ok")
+    services.followup_record(user=world.coordinator, incident=incident, person_id=setup["b"].pk, outcome="not_reached")
+    services.followup_record(user=world.coordinator, incident=incident, person_id=setup["a"].pk, outcome="reached_ok")
     before = AccessLog.objects.filter(action="call_list").count()
     page = setup["client"].get(reverse("register:followup", args=[incident.pk]), {"show": "not_reached"})
     assert [r.person.last_name for r in page.context["residents"]] == ["Berg"]
@@ -69,9 +69,9 @@ def test_a_too_long_note_is_refused_naming_the_note_and_changes_nothing(setup: d
     assert 400 <= response.status_code < 500 and not FollowUp.objects.exists()
 
 
-def test_someone_without_a_designation_cannot_record_or_filter(setup: dict[str, Any], world: dict[str, Any]) -> None:
+def test_someone_without_a_designation_cannot_record_or_filter(setup: dict[str, Any], world: Any) -> None:
     viewer = Client()
-    viewer.force_login(world["viewer"])
+    viewer.force_login(world.viewer)
     incident = setup["incident"]
     assert viewer.get(reverse("register:followup", args=[incident.pk]), {"show": "not_reached"}).status_code == 403
     url = reverse("register:followup-record", args=[incident.pk, setup["a"].pk])

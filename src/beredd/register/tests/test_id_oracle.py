@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from beredd.register.models import AccessLog, Person
-from beredd.register.tests.factories import make_person
+from beredd.register.tests.helpers import make_person
 from beredd.register.tests.test_api import bearer
 
 UNKNOWN = 987_654_321
@@ -29,8 +29,8 @@ PERSONAS = {  # persona -> the one status every refused record id gets
 
 
 @pytest.fixture
-def person(world: dict[str, Any]) -> Person:
-    return make_person(world["gavle"], world["unit_b"], last_name="Ekberg")
+def person(world: Any) -> Person:
+    return make_person(world.gavle, world.unit_b, last_name="Ekberg")
 
 
 def _denied(user: Any) -> list[tuple[int | None, int | None]]:
@@ -39,9 +39,9 @@ def _denied(user: Any) -> list[tuple[int | None, int | None]]:
 
 @pytest.mark.parametrize(("persona", "status"), PERSONAS.items())
 def test_the_api_answers_an_existing_and_an_unknown_id_alike_and_logs_both(
-    client: Client, world: dict[str, Any], person: Person, persona: str, status: int
+    client: Client, world: Any, person: Person, persona: str, status: int
 ) -> None:
-    auth = bearer(world[persona])
+    auth = bearer(getattr(world, persona))
     existing = client.get(f"/api/v1/register/persons/{person.pk}", **auth)
     unknown = client.get(f"/api/v1/register/persons/{UNKNOWN}", **auth)
     assert existing.status_code == unknown.status_code == status
@@ -50,15 +50,15 @@ def test_the_api_answers_an_existing_and_an_unknown_id_alike_and_logs_both(
     assert body.pop("instance").endswith(str(person.pk)) and other.pop("instance").endswith(str(UNKNOWN))
     assert body == other and b"Ekberg" not in existing.content
     assert existing["Content-Type"] == unknown["Content-Type"]
-    assert _denied(world[persona]) == [(person.pk, world["gavle"].pk), (UNKNOWN, None)]
+    assert _denied(getattr(world, persona)) == [(person.pk, world.gavle.pk), (UNKNOWN, None)]
 
 
 @pytest.mark.parametrize(("persona", "status"), PERSONAS.items())
 def test_the_pages_answer_an_existing_and_an_unknown_id_alike_and_log_both(
-    world: dict[str, Any], person: Person, persona: str, status: int
+    world: Any, person: Person, persona: str, status: int
 ) -> None:
     client = Client()
-    client.force_login(world[persona])
+    client.force_login(getattr(world, persona))
     for name in ("register:person-detail", "register:person-edit"):
         existing = client.get(reverse(name, args=[person.pk]))
         unknown = client.get(reverse(name, args=[UNKNOWN]))
@@ -67,26 +67,26 @@ def test_the_pages_answer_an_existing_and_an_unknown_id_alike_and_log_both(
         # Same page but for the id in its own address (and the per-response CSRF token and nonce).
         bodies = [_without_tokens(re.sub(r"/personer/\d+/", "/personer/ID/", r.content.decode())) for r in (existing, unknown)]
         assert bodies[0] == bodies[1], name
-    assert len(_denied(world[persona])) == 4
+    assert len(_denied(getattr(world, persona))) == 4
 
 
 def _without_tokens(text: str) -> str:
     return re.sub(r'(csrfmiddlewaretoken" value="|nonce="|csrf-token" content=")[^"]*', r"\1", text)
 
 
-def test_the_owning_mas_gets_a_logged_404_for_an_unknown_id(client: Client, world: dict[str, Any]) -> None:
-    response = client.get(f"/api/v1/register/persons/{UNKNOWN}", **bearer(world["mas"]))
+def test_the_owning_mas_gets_a_logged_404_for_an_unknown_id(client: Client, world: Any) -> None:
+    response = client.get(f"/api/v1/register/persons/{UNKNOWN}", **bearer(world.mas))
     assert response.status_code == 404
-    assert _denied(world["mas"]) == [(UNKNOWN, None)]
+    assert _denied(world.mas) == [(UNKNOWN, None)]
 
 
 @pytest.mark.parametrize(("persona", "status"), PERSONAS.items())
 def test_the_log_extract_answers_an_existing_and_an_unknown_id_alike_and_logs_both(
-    world: dict[str, Any], person: Person, persona: str, status: int
+    world: Any, person: Person, persona: str, status: int
 ) -> None:
     client = Client()
-    client.force_login(world[persona])
+    client.force_login(getattr(world, persona))
     existing = client.get(reverse("register:log-extract", args=[person.pk, "csv"]))
     unknown = client.get(reverse("register:log-extract", args=[UNKNOWN, "csv"]))
     assert existing.status_code == unknown.status_code == status
-    assert _denied(world[persona]) == [(person.pk, world["gavle"].pk), (UNKNOWN, None)]
+    assert _denied(getattr(world, persona)) == [(person.pk, world.gavle.pk), (UNKNOWN, None)]

@@ -16,7 +16,7 @@ from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.register import crypto, services
 from beredd.register.models import AccessLog, Contact, ImportBatch, ImportStagedPerson, Person, PersonDevice
 from beredd.register.services import importer
-from beredd.register.tests.factories import make_person
+from beredd.register.tests.helpers import make_person
 from beredd.register.tests.test_import import GOOD, HEADER
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="the staged path is SQLite's")
@@ -45,16 +45,14 @@ def test_staged_rows_become_records_with_devices_contacts_and_fresh_ids(world: A
         make_visible(**kwargs)
 
     monkeypatch.setattr(importer, "_make_visible", spy)
-    purged = make_person(world["gavle"], world["unit_a"], last_name="Rensad")
+    purged = make_person(world.gavle, world.unit_a, last_name="Rensad")
     purged_id = purged.pk
     Person.objects.filter(pk=purged_id).delete()  # its id must never come back (its access log keeps it)
-    existing = make_person(
-        world["gavle"], world["unit_a"], pnr="191212121212", last_name="Gammal", devices={"electric_bed": None}
-    )
+    existing = make_person(world.gavle, world.unit_a, pnr="191212121212", last_name="Gammal", devices={"electric_bed": None})
     content = rows_csv(GOOD[0] + ";Anna Anhörig;070-1", GOOD[1] + ";;")
-    preview = services.import_preview(actor=world["mas"], kommun=world["gavle"], filename="lista.csv", content=content)
+    preview = services.import_preview(actor=world.mas, kommun=world.gavle, filename="lista.csv", content=content)
     assert preview.ok and preview.duplicates == [{"row": 2, "person_id": existing.pk}]
-    result = services.import_commit(actor=world["mas"], kommun=world["gavle"], batch_id=preview.batch_id, on_duplicate="update")
+    result = services.import_commit(actor=world.mas, kommun=world.gavle, batch_id=preview.batch_id, on_duplicate="update")
     assert (result.created, result.updated, result.skipped) == (1, 1, 0)
     assert staged_counts == [2]
     tolvan = Person.objects.get(pk=existing.pk)  # updated in place: same id, new values and children
@@ -66,7 +64,7 @@ def test_staged_rows_become_records_with_devices_contacts_and_fresh_ids(world: A
         ("Anna Anhörig", "070-1", "relative")
     ]
     greta = Person.objects.get(last_name="Gren")
-    assert greta.pk > max(purged_id, existing.pk) and greta.kommun == world["gavle"] and greta.unit == world["unit_b"]
+    assert greta.pk > max(purged_id, existing.pk) and greta.kommun == world.gavle and greta.unit == world.unit_b
     assert crypto.decrypt(greta.pnr_encrypted) == "194507061218" and greta.heat_sensitive and abs(greta.lat - 60.6795) < 0.001
     assert [d.device.code for d in PersonDevice.objects.filter(person=greta)] == ["electric_bed"]
     assert not Contact.objects.filter(person=greta).exists()
@@ -74,7 +72,7 @@ def test_staged_rows_become_records_with_devices_contacts_and_fresh_ids(world: A
     assert AccessLog.objects.filter(action="import").count() == 1
     assert not ImportStagedPerson.objects.exists()  # staging rows are removed
     with pytest.raises(NotFoundError):  # a batch commits once
-        services.import_commit(actor=world["mas"], kommun=world["gavle"], batch_id=preview.batch_id)
+        services.import_commit(actor=world.mas, kommun=world.gavle, batch_id=preview.batch_id)
 
 
 def test_a_conflict_found_when_making_rows_visible_stores_nothing(world: Any, monkeypatch: Any) -> None:
@@ -82,18 +80,18 @@ def test_a_conflict_found_when_making_rows_visible_stores_nothing(world: Any, mo
     whole import at the final step; the earlier batches' rows never become records and the batch stays open."""
     monkeypatch.setattr(importer, "STAGE_BATCH", 1)
     preview = services.import_preview(
-        actor=world["mas"], kommun=world["gavle"], filename="x.csv", content=rows_csv(GOOD[0] + ";;", GOOD[1] + ";;")
+        actor=world.mas, kommun=world.gavle, filename="x.csv", content=rows_csv(GOOD[0] + ";;", GOOD[1] + ";;")
     )
     original = importer._staged_row
 
     def staged_row(stage: str, seq: int, *args: Any) -> Any:
         if seq == 2:  # after the first batch is staged, someone registers Greta by hand
-            make_person(world["gavle"], world["unit_a"], pnr="194507061218", last_name="Handinlagd")
+            make_person(world.gavle, world.unit_a, pnr="194507061218", last_name="Handinlagd")
         return original(stage, seq, *args)
 
     monkeypatch.setattr(importer, "_staged_row", staged_row)
     with pytest.raises(ValidationFailed) as refused:
-        services.import_commit(actor=world["mas"], kommun=world["gavle"], batch_id=preview.batch_id)
+        services.import_commit(actor=world.mas, kommun=world.gavle, batch_id=preview.batch_id)
     assert refused.value.details[0]["field"] == "personnummer"
     assert ImportBatch.objects.get(pk=preview.batch_id).committed_at is None
     assert list(Person.objects.values_list("last_name", flat=True)) == ["Handinlagd"]
@@ -101,7 +99,7 @@ def test_a_conflict_found_when_making_rows_visible_stores_nothing(world: Any, mo
     assert not ImportStagedPerson.objects.exists()
     monkeypatch.setattr(importer, "_staged_row", original)
     # The batch is still open: committing again now finds Greta as a duplicate (skipped) and imports the rest.
-    result = services.import_commit(actor=world["mas"], kommun=world["gavle"], batch_id=preview.batch_id)
+    result = services.import_commit(actor=world.mas, kommun=world.gavle, batch_id=preview.batch_id)
     assert (result.created, result.skipped) == (1, 1)
     assert sorted(Person.objects.values_list("last_name", flat=True)) == ["Handinlagd", "Tolvansson"]
 

@@ -16,7 +16,7 @@ from beredd.core.exceptions import ValidationFailed
 from beredd.register import geo, services
 from beredd.register.forms import IncidentForm
 from beredd.register.models import Incident
-from beredd.register.tests.factories import square
+from beredd.register.tests.helpers import square
 
 GAVLE = (60.6745, 17.1417)
 COPENHAGEN = (55.6761, 12.5683)  # inside Sweden's bounding box, outside Sweden
@@ -25,8 +25,8 @@ SANDVIKEN = (60.6167, 16.7667)
 
 def activate(world: Any, at: tuple[float, float], **kw: Any) -> Incident:
     return services.incident_activate(
-        actor=world["coordinator"],
-        kommun=world["gavle"],
+        actor=world.coordinator,
+        kommun=world.gavle,
         kind="power_cut",
         reason="Strömavbrott",
         ends_at=timezone.now() + dt.timedelta(hours=6),
@@ -68,7 +68,7 @@ def test_one_size_limit_for_pasting_and_uploading() -> None:
 
 
 def test_the_page_warns_and_activates_after_confirmation(client: Client, world: Any) -> None:
-    client.force_login(world["coordinator"])
+    client.force_login(world.coordinator)
     data = {
         "kind": "power_cut",
         "reason": "Strömavbrott",

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from beredd.register import services
 from beredd.register.models import AccessLog
-from beredd.register.tests.factories import make_person, square
+from beredd.register.tests.helpers import make_person, square
 
 CODES = ["needs_help", "not_reached", "reached_ok", "coordinator", "mas", "care", "edit", "call_list", "follow_up", "print"]
 
@@ -28,26 +28,26 @@ def raw_codes(text: str) -> list[str]:
     return [code for code in CODES if re.search(rf"(?<![\w@.-]){re.escape(code)}(?![\w@.-])", text)]
 
 
-def test_the_printed_call_list_and_the_access_log_show_labels_not_codes(world: dict[str, Any]) -> None:
-    a = make_person(world["gavle"], world["unit_a"], last_name="Ahl", devices={"home_ventilator": 4})
-    b = make_person(world["gavle"], world["unit_a"], last_name="Berg")
+def test_the_printed_call_list_and_the_access_log_show_labels_not_codes(world: Any) -> None:
+    a = make_person(world.gavle, world.unit_a, last_name="Ahl", devices={"home_ventilator": 4})
+    b = make_person(world.gavle, world.unit_a, last_name="Berg")
     incident = services.incident_activate(
-        actor=world["coordinator"],
-        kommun=world["gavle"],
+        actor=world.coordinator,
+        kommun=world.gavle,
         kind="power_cut",
         reason="Storm",
         ends_at=timezone.now() + dt.timedelta(hours=6),
         area_geojson=square(60.675, 17.14),
     )
     services.followup_record(
-        user=world["coordinator"], incident=incident, person_id=a.pk, outcome="needs_help", note="Behöver vatten"
+        user=world.coordinator, incident=incident, person_id=a.pk, outcome="needs_help", note="Behöver vatten"
     )
-    services.followup_record(user=world["coordinator"], incident=incident, person_id=b.pk, outcome="not_reached")
-    services.person_open(user=world["mas"], person_id=a.pk, purpose="care")
-    services.person_open(user=world["mas"], person_id=a.pk, purpose="edit")
+    services.followup_record(user=world.coordinator, incident=incident, person_id=b.pk, outcome="not_reached")
+    services.person_open(user=world.mas, person_id=a.pk, purpose="care")
+    services.person_open(user=world.mas, person_id=a.pk, purpose="edit")
     mas, coordinator = Client(), Client()
-    mas.force_login(world["mas"])
-    coordinator.force_login(world["coordinator"])
+    mas.force_login(world.mas)
+    coordinator.force_login(world.coordinator)
 
     call_list = coordinator.get(reverse("register:call-list", args=[incident.pk]), HTTP_ACCEPT_LANGUAGE="sv")
     text = visible_text(call_list.content)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from beredd.register.forms import DeviceFormSet
 from beredd.register.models import Person
-from beredd.register.tests.factories import make_person
+from beredd.register.tests.helpers import make_person
 
 CATALOGUE = [("home_ventilator", "Hemrespirator"), ("electric_bed", "Elektrisk säng")]
 
@@ -62,7 +62,7 @@ def test_too_many_rows_are_refused() -> None:
     assert not fs.is_valid()
 
 
-def _form(world: dict[str, Any]) -> dict[str, str]:
+def _form(world: Any) -> dict[str, str]:
     return {
         "personnummer": "19121212-1212",
         "first_name": "Tolvan",
@@ -70,14 +70,14 @@ def _form(world: dict[str, Any]) -> dict[str, str]:
         "address": "Gatan 1",
         "postcode": "80250",
         "locality": "Gävle",
-        "unit": str(world["unit_a"].pk),
+        "unit": str(world.unit_a.pk),
         "legal_basis": "consent",
         "review_date": "2027-01-01",
     }
 
 
-def test_the_page_names_the_bad_row_and_field_and_saves_nothing(client: Client, world: dict[str, Any]) -> None:
-    client.force_login(world["mas"])
+def test_the_page_names_the_bad_row_and_field_and_saves_nothing(client: Client, world: Any) -> None:
+    client.force_login(world.mas)
     data = _form(world) | rows(("home_ventilator", "6"), ("electric_bed", "1000"))
     page = client.post(reverse("register:person-create"), data, HTTP_ACCEPT_LANGUAGE="sv")
     text = page.content.decode()
@@ -86,16 +86,16 @@ def test_the_page_names_the_bad_row_and_field_and_saves_nothing(client: Client, 
     assert "Produkt 2, Batteritid (timmar)" in summary and 'href="#id_devices-1-battery_hours"' in summary
 
 
-def test_the_form_offers_a_select_and_a_number_not_a_code_string(client: Client, world: dict[str, Any]) -> None:
-    person = make_person(world["gavle"], world["unit_a"], devices={"home_ventilator": 6})
-    client.force_login(world["mas"])
+def test_the_form_offers_a_select_and_a_number_not_a_code_string(client: Client, world: Any) -> None:
+    person = make_person(world.gavle, world.unit_a, devices={"home_ventilator": 6})
+    client.force_login(world.mas)
     text = client.get(reverse("register:person-edit", args=[person.pk]), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert '<select name="devices-0-device"' in text and 'type="number" name="devices-0-battery_hours"' in text
     assert "home_ventilator:6" not in text and 'name="devices"' not in text
 
 
-def test_add_another_device_works_without_javascript_and_keeps_what_was_typed(client: Client, world: dict[str, Any]) -> None:
-    client.force_login(world["mas"])
+def test_add_another_device_works_without_javascript_and_keeps_what_was_typed(client: Client, world: Any) -> None:
+    client.force_login(world.mas)
     data = _form(world) | rows(("home_ventilator", "6")) | {"add_device": "1"}
     page = client.post(reverse("register:person-create"), data)
     assert page.status_code == 200 and not Person.objects.exists()

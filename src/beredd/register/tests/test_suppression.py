@@ -19,7 +19,7 @@ from beredd.accounts.models import Membership
 from beredd.accounts.services import token_create
 from beredd.orgs.models import Organisation
 from beredd.register.selectors import SECONDARY, SMALL, suppress_tree
-from beredd.register.tests.factories import make_person
+from beredd.register.tests.helpers import make_person
 
 MAX = 30
 
@@ -95,34 +95,34 @@ SCENARIOS = {
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_a_county_user_cannot_recover_a_small_number_from_any_combination_of_answers(
-    client: Client, world: dict[str, Any], make_unit: Any, scenario: str
+    client: Client, world: Any, make_unit: Any, scenario: str
 ) -> None:
     populate(make_unit, SCENARIOS[scenario])
     truth = {kommun(name).pk: n for name, n in SCENARIOS[scenario].items()}
-    lan = world["gavleborg"]
+    lan = world.gavleborg
     orgs = [lan, *Organisation.objects.subtree_of(lan).filter(kind=Organisation.Kind.KOMMUN)]
-    facts = published(client, bearer(world["lan_coordinator"]), orgs)
+    facts = published(client, bearer(world.lan_coordinator), orgs)
     assert_nothing_small_is_recoverable(facts, truth)
 
 
 def test_the_reviews_scenario_shows_the_same_hidden_cell_in_the_county_table_and_alone(
-    client: Client, world: dict[str, Any], make_unit: Any
+    client: Client, world: Any, make_unit: Any
 ) -> None:
     populate(make_unit, SCENARIOS["one_small"])
-    auth = bearer(world["lan_coordinator"])
-    table = client.get(f"/api/v1/register/counts?org_id={world['gavleborg'].pk}", **auth).json()
+    auth = bearer(world.lan_coordinator)
+    table = client.get(f"/api/v1/register/counts?org_id={world.gavleborg.pk}", **auth).json()
     rows = {r["kommun_name"]: r["counts"]["total"] for r in table["rows"]}
     assert (rows["Gävle"], rows["Sandviken"], table["totals"]["total"]) == (SMALL, SECONDARY, "10")
-    alone = client.get(f"/api/v1/register/counts?org_id={world['sandviken'].pk}", **auth).json()
+    alone = client.get(f"/api/v1/register/counts?org_id={world.sandviken.pk}", **auth).json()
     assert alone["rows"][0]["counts"]["total"] == SECONDARY and alone["totals"]["total"] == SECONDARY
     # The kommun's own counts page uses the same cells.
-    client.force_login(world["sandviken_mas"])
+    client.force_login(world.sandviken_mas)
     page = client.get(reverse("register:counts"))
     assert page.status_code == 200 and page.context["totals"]["total"].shown == SECONDARY
 
 
 def test_a_national_user_cannot_recover_a_small_number_across_levels(
-    client: Client, world: dict[str, Any], ref: dict[str, Any], make_unit: Any
+    client: Client, world: Any, ref: dict[str, Any], make_unit: Any
 ) -> None:
     counts = {"Gävle": 3, "Uppsala": 20, "Stockholm": 8}
     populate(make_unit, counts)
@@ -131,7 +131,7 @@ def test_a_national_user_cannot_recover_a_small_number_across_levels(
     orgs += [Organisation.objects.get(pk=kommun("Stockholm").parent_id)]
     orgs += [Organisation.objects.get(kind=Organisation.Kind.CIVILOMRADE, pk=orgs[-1].parent_id)]
     orgs += [kommun(name) for name in counts]
-    facts = published(client, bearer(world["national"]), orgs)
+    facts = published(client, bearer(world.national), orgs)
     assert_nothing_small_is_recoverable(facts, truth)
 
 

@@ -12,14 +12,14 @@ from django.utils import timezone
 from beredd.core.exceptions import PermissionDeniedError
 from beredd.register import services
 from beredd.register.models import AccessLog, FollowUp, Incident, Person
-from beredd.register.tests.factories import make_person, square
+from beredd.register.tests.helpers import make_person, square
 
 
 @pytest.fixture
-def people(world: dict[str, Any]) -> dict[str, Any]:
+def people(world: Any) -> dict[str, Any]:
     return {
-        "a": make_person(world["gavle"], world["unit_a"], last_name="Ekberg-Ås", devices={"oxygen_concentrator": 2}),
-        "b": make_person(world["gavle"], world["unit_b"], last_name="Bergman-Öst", heat_sensitive=True),
+        "a": make_person(world.gavle, world.unit_a, last_name="Ekberg-Ås", devices={"oxygen_concentrator": 2}),
+        "b": make_person(world.gavle, world.unit_b, last_name="Bergman-Öst", heat_sensitive=True),
     }
 
 
@@ -28,10 +28,8 @@ def login(client: Client, user: Any) -> Client:
     return client
 
 
-def test_the_mas_lists_opens_and_exports_and_each_is_logged(
-    client: Client, world: dict[str, Any], people: dict[str, Any]
-) -> None:
-    login(client, world["mas"])
+def test_the_mas_lists_opens_and_exports_and_each_is_logged(client: Client, world: Any, people: dict[str, Any]) -> None:
+    login(client, world.mas)
     page = client.get(reverse("register:index"))
     assert page.status_code == 200 and b"Ekberg-" not in page.content  # no list before a purpose is stated
     page = client.get(reverse("register:index"), {"purpose": "preparedness", "q": ""})
@@ -48,10 +46,8 @@ def test_the_mas_lists_opens_and_exports_and_each_is_logged(
     ("persona", "status"),
     [("lan_coordinator", 403), ("coordinator", 403), ("viewer", 403), ("sandviken_mas", 404), ("unit_reporter", 404)],
 )
-def test_others_cannot_open_a_record(
-    client: Client, world: dict[str, Any], people: dict[str, Any], persona: str, status: int
-) -> None:
-    login(client, world[persona])
+def test_others_cannot_open_a_record(client: Client, world: Any, people: dict[str, Any], persona: str, status: int) -> None:
+    login(client, getattr(world, persona))
     assert client.get(reverse("register:person-detail", args=[people["a"].pk])).status_code == status
     assert AccessLog.objects.filter(action="denied", person_id=people["a"].pk).count() == 1
     page = client.get(reverse("register:index"), {"purpose": "care"})
@@ -59,22 +55,22 @@ def test_others_cannot_open_a_record(
 
 
 @pytest.mark.parametrize("persona", ["coordinator", "unit_mas", "lan_mas", "viewer", "national"])
-def test_export_import_and_log_review_are_only_for_the_kommuns_mas(client: Client, world: dict[str, Any], persona: str) -> None:
-    login(client, world[persona])
+def test_export_import_and_log_review_are_only_for_the_kommuns_mas(client: Client, world: Any, persona: str) -> None:
+    login(client, getattr(world, persona))
     assert client.get(reverse("register:export")).status_code in {403, 404}
     assert client.get(reverse("register:import")).status_code in {403, 404}
     assert client.get(reverse("register:log")).status_code == 404
 
 
-def test_a_unit_mas_sees_only_her_units_residents(client: Client, world: dict[str, Any], people: dict[str, Any]) -> None:
-    login(client, world["unit_mas"])
+def test_a_unit_mas_sees_only_her_units_residents(client: Client, world: Any, people: dict[str, Any]) -> None:
+    login(client, world.unit_mas)
     page = client.get(reverse("register:index"), {"purpose": "care"})
     assert b"Ekberg-" in page.content and b"Bergman-" not in page.content
     assert client.get(reverse("register:person-detail", args=[people["b"].pk])).status_code == 404
 
 
-def test_the_mas_creates_a_record_through_the_form(client: Client, world: dict[str, Any]) -> None:
-    login(client, world["mas"])
+def test_the_mas_creates_a_record_through_the_form(client: Client, world: Any) -> None:
+    login(client, world.mas)
     data = {
         "personnummer": "19121212-1212",
         "first_name": "Tolvan",
@@ -82,7 +78,7 @@ def test_the_mas_creates_a_record_through_the_form(client: Client, world: dict[s
         "address": "Gatan 1",
         "postcode": "80250",
         "locality": "Gävle",
-        "unit": str(world["unit_a"].pk),
+        "unit": str(world.unit_a.pk),
         "devices-TOTAL_FORMS": "1",
         "devices-INITIAL_FORMS": "0",
         "devices-0-device": "home_ventilator",
@@ -101,10 +97,10 @@ def test_the_mas_creates_a_record_through_the_form(client: Client, world: dict[s
     assert b"19121212-1212" in edit.content
 
 
-def test_import_preview_then_commit_through_the_pages(client: Client, world: dict[str, Any]) -> None:
+def test_import_preview_then_commit_through_the_pages(client: Client, world: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    login(client, world["mas"])
+    login(client, world.mas)
     content = (
         "personnummer,first_name,last_name,address,postcode,locality,unit\n"
         "19121212-1212,Tolvan,Tolvansson,Gatan 1,80250,Gävle,Hemtjänst Norr\n"
@@ -118,10 +114,8 @@ def test_import_preview_then_commit_through_the_pages(client: Client, world: dic
     assert b"personnummer" in bad.content and len(bad.context["preview"].problems) == 1
 
 
-def test_counts_are_suppressed_for_the_county_and_never_show_names(
-    client: Client, world: dict[str, Any], people: dict[str, Any]
-) -> None:
-    login(client, world["lan_coordinator"])
+def test_counts_are_suppressed_for_the_county_and_never_show_names(client: Client, world: Any, people: dict[str, Any]) -> None:
+    login(client, world.lan_coordinator)
     page = client.get(reverse("register:counts"))
     assert page.status_code == 200 and b"Ekberg-" not in page.content and b"Storgatan" not in page.content
     rows = dict((k.name, cells) for k, cells in page.context["rows"])
@@ -130,9 +124,9 @@ def test_counts_are_suppressed_for_the_county_and_never_show_names(
 
 
 def test_the_incident_story_through_the_pages(
-    client: Client, world: dict[str, Any], people: dict[str, Any], django_capture_on_commit_callbacks: Any
+    client: Client, world: Any, people: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    login(client, world["coordinator"])
+    login(client, world.coordinator)
     ends = (timezone.localtime() + dt.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -155,13 +149,13 @@ def test_the_incident_story_through_the_pages(
     assert FollowUp.objects.get().outcome == "reached_ok"
     assert client.get(reverse("register:call-list", args=[incident.pk])).status_code == 200
     # The county duty officer was designated; a county viewer sees only suppressed counts.
-    lan = login(Client(), world["lan_coordinator"])
+    lan = login(Client(), world.lan_coordinator)
     assert lan.get(reverse("register:followup", args=[incident.pk])).status_code == 200
-    viewer = login(Client(), world["viewer"])
+    viewer = login(Client(), world.viewer)
     detail = viewer.get(reverse("register:incident-detail", args=[incident.pk]))
     assert detail.context["counts"]["total"] == "<5" and b"Ekberg-" not in detail.content
     assert viewer.get(reverse("register:followup", args=[incident.pk])).status_code == 403
-    outsider = login(Client(), world["sandviken_mas"])
+    outsider = login(Client(), world.sandviken_mas)
     assert outsider.get(reverse("register:incident-detail", args=[incident.pk])).status_code == 404
     assert viewer.post(reverse("register:incident-change", args=[incident.pk]), {"end_now": "on"}).status_code == 403
     assert viewer.post(reverse("register:incident-change", args=[incident.pk]), {"refresh": "1"}).status_code == 403
@@ -171,58 +165,56 @@ def test_the_incident_story_through_the_pages(
     assert incident.ended_at is not None
 
 
-def test_the_mas_reviews_the_log_and_downloads_an_extract(client: Client, world: dict[str, Any], people: dict[str, Any]) -> None:
-    services.person_open(user=world["unit_mas"], person_id=people["a"].pk, purpose="care")
+def test_the_mas_reviews_the_log_and_downloads_an_extract(client: Client, world: Any, people: dict[str, Any]) -> None:
+    services.person_open(user=world.unit_mas, person_id=people["a"].pk, purpose="care")
     with pytest.raises(PermissionDeniedError):  # the refusal is what we want logged
-        services.person_open(user=world["lan_coordinator"], person_id=people["a"].pk)
-    login(client, world["mas"])
+        services.person_open(user=world.lan_coordinator, person_id=people["a"].pk)
+    login(client, world.mas)
     page = client.get(reverse("register:log"), {"only_anomalies": "on"})
     assert page.status_code == 200
     assert any("denied" in hints for _e, hints in page.context["rows"])
     pdf = client.get(reverse("register:log-extract", args=[people["a"].pk, "pdf"]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     csv = client.get(reverse("register:log-extract", args=[people["a"].pk, "csv"]))
-    assert world["unit_mas"].email.encode() in csv.content
-    login(client, world["unit_mas"])
+    assert world.unit_mas.email.encode() in csv.content
+    login(client, world.unit_mas)
     assert client.get(reverse("register:log-extract", args=[people["a"].pk, "csv"])).status_code == 404
 
 
-def test_only_a_national_admin_extends_the_device_catalogue(client: Client, world: dict[str, Any]) -> None:
+def test_only_a_national_admin_extends_the_device_catalogue(client: Client, world: Any) -> None:
     from beredd.register.models import Device
 
     data = {"code": "cough_assist", "name": "Hostmaskin", "life_sustaining": "on", "is_active": "on"}
     for persona in ("mas", "lan_coordinator", "coordinator"):
-        login(client, world[persona])
+        login(client, getattr(world, persona))
         assert client.get(reverse("register:devices")).status_code == 200
         assert client.post(reverse("register:devices"), data).status_code == 404
     assert not Device.objects.filter(code="cough_assist").exists()
-    login(client, world["national"])
+    login(client, world.national)
     assert client.post(reverse("register:devices"), data).status_code == 302
     assert Device.objects.get(code="cough_assist").life_sustaining
     bad = client.post(reverse("register:devices"), data | {"code": "X y"})
     assert bad.status_code == 200 and Device.objects.count() == 9
 
 
-def test_a_county_user_sees_the_incidents_progress_only_suppressed(
-    client: Client, world: dict[str, Any], people: dict[str, Any]
-) -> None:
+def test_a_county_user_sees_the_incidents_progress_only_suppressed(client: Client, world: Any, people: dict[str, Any]) -> None:
     incident = services.incident_activate(
-        actor=world["coordinator"],
-        kommun=world["gavle"],
+        actor=world.coordinator,
+        kommun=world.gavle,
         kind="power_cut",
         reason="Storm",
         ends_at=timezone.now() + dt.timedelta(hours=6),
         area_geojson=square(60.675, 17.14),
     )
     assert services.incident_progress(incident)["unreached"] == 2
-    county = login(Client(), world["lan_coordinator"])
+    county = login(Client(), world.lan_coordinator)
     detail = county.get(reverse("register:incident-detail", args=[incident.pk]))
     assert detail.status_code == 200 and detail.context["scope"] is None
     assert detail.context["progress"] == {"total": "<5", "unreached": "<5"}
     body = detail.content.decode()
     assert "2 av 2" not in body and "2 of 2" not in body and "&lt;5 av &lt;5" in body
     # Those with identity access still see the exact progress.
-    mas = login(client, world["mas"]).get(reverse("register:incident-detail", args=[incident.pk]))
+    mas = login(client, world.mas).get(reverse("register:incident-detail", args=[incident.pk]))
     assert mas.context["progress"] == {"total": "2", "unreached": "2"} and "2 av 2" in mas.content.decode()
 
 
@@ -235,12 +227,12 @@ def test_the_reached_count_is_not_recoverable_from_the_progress() -> None:
 
 
 def test_an_exercise_incident_is_marked_everywhere(
-    client: Client, world: dict[str, Any], people: dict[str, Any], django_capture_on_commit_callbacks: Any
+    client: Client, world: Any, people: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     from django.core import mail
 
-    assert world["mas"].pk  # the kommun's MAS exists and gets the mail
-    login(client, world["coordinator"])
+    assert world.mas.pk  # the kommun's MAS exists and gets the mail
+    login(client, world.coordinator)
     ends = (timezone.localtime() + dt.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -259,13 +251,13 @@ def test_an_exercise_incident_is_marked_everywhere(
         page = client.get(reverse(name, args=[incident.pk]))
         assert page.context["exercise"] is True and "ÖVNING" in page.content.decode()
     assert 'badge--exercise">ÖVNING' in client.get(reverse("register:index")).content.decode()
-    mas = login(Client(), world["mas"])
+    mas = login(Client(), world.mas)
     extract = mas.get(reverse("register:log-extract", args=[people["a"].pk, "csv"]))
     assert f"{incident.pk} (ÖVNING)" in extract.content.decode("utf-8-sig")
     # A real incident carries no mark.
     real = services.incident_activate(
-        actor=world["coordinator"],
-        kommun=world["gavle"],
+        actor=world.coordinator,
+        kommun=world.gavle,
         kind="power_cut",
         reason="Storm",
         ends_at=timezone.now() + dt.timedelta(hours=6),

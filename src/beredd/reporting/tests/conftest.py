@@ -1,72 +1,66 @@
-"""Fixtures: the heat-wave story's cast (national, county, two kommuner with two units each) and a round."""
+"""The heat-wave story's world on the root ``personas``: national, county, two kommuner with two units each, and
+the built-in templates. Gävle's coordinator is ``personas.member``, the county's ``personas.parent_member``, the
+coordinator in Stockholm ``personas.outsider``; each unit ``g1``..``s2`` has a reporter ``g1_reporter``..``s2_reporter``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from beredd.reporting.models import Round, TemplateVersion
+from beredd.reporting.models import Round
 from beredd.reporting.services import rounds as round_services
 from beredd.reporting.services.templates import builtin_templates_install
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    """The default PBKDF2 cost makes each test user take half a second to create; tests need no strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@dataclass
-class Cast:
-    ref: dict[str, Any]
-    units: dict[str, Any]
-    users: dict[str, Any]
-    templates: dict[str, TemplateVersion] = field(default_factory=dict)
-
-
 @pytest.fixture
-def cast(ref: dict[str, Any], make_unit: Any, make_user: Any) -> Cast:
+def world(ref: dict[str, Any], personas: Any, make_unit: Any, make_user: Any) -> SimpleNamespace:
+    gavle, sandviken = personas.kommun, ref["sandviken"]
     units = {
-        "g1": make_unit(ref["gavle"], name="Gävle äldreboende"),
-        "g2": make_unit(ref["gavle"], name="Hemtjänst Gävle", service_kind="hemtjanst"),
-        "s1": make_unit(ref["sandviken"], name="Sandviken äldreboende"),
-        "s2": make_unit(ref["sandviken"], name="Sandvikens LSS", service_kind="lss_vuxna", regi="privat"),
-    }
-    users = {
-        "national": make_user(ref["nation"], "national_admin"),
-        "lan": make_user(ref["gavleborg"], "coordinator"),
-        "uppsala": make_user(ref["uppsala_lan"], "coordinator"),
-        "gavle": make_user(ref["gavle"], "coordinator"),
-        "sandviken": make_user(ref["sandviken"], "coordinator"),
-        "stockholm": make_user(ref["stockholm"], "coordinator"),
-        "g1": make_user(units["g1"], "reporter"),
-        "g2": make_user(units["g2"], "reporter"),
-        "s1": make_user(units["s1"], "reporter"),
-        "s2": make_user(units["s2"], "reporter"),
-        "gavle_viewer": make_user(ref["gavle"], "viewer"),
+        "g1": make_unit(gavle, name="Gävle äldreboende"),
+        "g2": make_unit(gavle, name="Hemtjänst Gävle", service_kind="hemtjanst"),
+        "s1": make_unit(sandviken, name="Sandviken äldreboende"),
+        "s2": make_unit(sandviken, name="Sandvikens LSS", service_kind="lss_vuxna", regi="privat"),
     }
     versions = builtin_templates_install(owner=ref["nation"])
-    return Cast(ref=ref, units=units, users=users, templates={v.template.key: v for v in versions})
+    return SimpleNamespace(
+        nation=ref["nation"],
+        mellersta=ref["mellersta"],
+        lan=personas.lan,
+        uppsala_lan=ref["uppsala_lan"],
+        gavle=gavle,
+        sandviken=sandviken,
+        stockholm=personas.other_kommun,
+        **units,
+        national=make_user(ref["nation"], "national_admin"),
+        county=personas.parent_member,
+        uppsala_county=make_user(ref["uppsala_lan"], "coordinator"),
+        gavle_coord=personas.member,
+        sandviken_coord=make_user(sandviken, "coordinator"),
+        outsider=personas.outsider,
+        **{f"{key}_reporter": make_user(unit, "reporter") for key, unit in units.items()},
+        gavle_viewer=make_user(gavle, "viewer"),
+        templates={v.template.key: v for v in versions},  # template key -> its built-in version
+    )
 
 
 def issue(
-    cast: Cast, *, key: str = "vaermebolja", responder: str = "unit", roots: list[Any] | None = None, **extra: Any
+    world: SimpleNamespace, *, key: str = "vaermebolja", responder: str = "unit", roots: list[Any] | None = None, **extra: Any
 ) -> Round:
     now = timezone.now()
     spec = round_services.RoundSpec(
         title="Lägesbild värmebölja",
-        template_version=cast.templates[key],
+        template_version=world.templates[key],
         responder=responder,
-        recipient_roots=[o.pk for o in (roots or [cast.ref["gavle"], cast.ref["sandviken"]])],
+        recipient_roots=[o.pk for o in (roots or [world.gavle, world.sandviken])],
         as_of=now,
         deadline=now + dt.timedelta(hours=20),
         **extra,
     )
-    return round_services.round_issue(actor=cast.users["national"], issuer=cast.ref["nation"], spec=spec)
+    return round_services.round_issue(actor=world.national, issuer=world.nation, spec=spec)
 
 
 GOOD = {

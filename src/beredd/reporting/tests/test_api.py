@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from beredd.accounts.models import Membership
 from beredd.accounts.services import token_create
 from beredd.reporting.models import Submission, SubmissionVersion
 from beredd.reporting.services import rounds as round_services
-from beredd.reporting.tests.conftest import GOOD, Cast, issue
+from beredd.reporting.tests.conftest import GOOD, issue
 
 
 def bearer(user: Any) -> dict[str, str]:
@@ -25,8 +26,8 @@ def url(instance: Any, org: Any, suffix: str = "") -> str:
 
 
 @pytest.fixture
-def setup(cast: Cast) -> tuple[Cast, Any]:
-    return cast, issue(cast).instances.get()
+def setup(world: SimpleNamespace) -> tuple[SimpleNamespace, Any]:
+    return world, issue(world).instances.get()
 
 
 def test_openapi_lists_the_reporting_endpoints(client: Client, db: Any) -> None:
@@ -37,37 +38,37 @@ def test_openapi_lists_the_reporting_endpoints(client: Client, db: Any) -> None:
 
 
 def test_a_retried_submission_with_the_same_idempotency_key_is_stored_once(client: Client, setup: Any) -> None:
-    cast, instance = setup
-    headers = bearer(cast.users["g1"]) | {"HTTP_IDEMPOTENCY_KEY": "k-1"}
-    first = client.post(url(instance, cast.units["g1"]), {"answers": GOOD}, content_type="application/json", **headers)
-    second = client.post(url(instance, cast.units["g1"]), {"answers": GOOD}, content_type="application/json", **headers)
+    world, instance = setup
+    headers = bearer(world.g1_reporter) | {"HTTP_IDEMPOTENCY_KEY": "k-1"}
+    first = client.post(url(instance, world.g1), {"answers": GOOD}, content_type="application/json", **headers)
+    second = client.post(url(instance, world.g1), {"answers": GOOD}, content_type="application/json", **headers)
     assert first.status_code == 201 and second.status_code == 200
     assert second.json()["replayed"] is True
     assert SubmissionVersion.objects.count() == 1
 
 
 def test_bad_input_gives_422_problem_details_per_field(client: Client, setup: Any) -> None:
-    cast, instance = setup
+    world, instance = setup
     body = {"answers": GOOD | {"staff_total": "many", "staffing_status": "blue", "unknown": 1}}
-    response = client.post(url(instance, cast.units["g1"]), body, content_type="application/json", **bearer(cast.users["g1"]))
+    response = client.post(url(instance, world.g1), body, content_type="application/json", **bearer(world.g1_reporter))
     assert response.status_code == 422 and response["Content-Type"] == "application/problem+json"
     assert {e["field"] for e in response.json()["errors"]} == {"staff_total", "staffing_status", "unknown"}
     assert not SubmissionVersion.objects.exists()
 
 
 def test_a_stale_if_match_gives_409_with_both_values(client: Client, setup: Any) -> None:
-    cast, instance = setup
-    headers = bearer(cast.users["g1"])
-    etag = client.get(url(instance, cast.units["g1"]), **headers)["ETag"]
+    world, instance = setup
+    headers = bearer(world.g1_reporter)
+    etag = client.get(url(instance, world.g1), **headers)["ETag"]
     client.put(
-        url(instance, cast.units["g1"], "/draft"),
+        url(instance, world.g1, "/draft"),
         {"answers": {"staff_total": 5}},
         content_type="application/json",
         HTTP_IF_MATCH=etag,
         **headers,
     )
     stale = client.put(
-        url(instance, cast.units["g1"], "/draft"),
+        url(instance, world.g1, "/draft"),
         {"answers": {"staff_total": 6}},
         content_type="application/json",
         HTTP_IF_MATCH=etag,
@@ -81,8 +82,8 @@ def test_a_stale_if_match_gives_409_with_both_values(client: Client, setup: Any)
 def test_a_closed_round_and_a_non_recipient_are_refused_with_reasons(
     client: Client, setup: Any, make_unit: Any, make_user: Any
 ) -> None:
-    cast, instance = setup
-    outsider_unit = make_unit(cast.ref["stockholm"], name="Stockholmsenhet")
+    world, instance = setup
+    outsider_unit = make_unit(world.stockholm, name="Stockholmsenhet")
     response = client.post(
         url(instance, outsider_unit),
         {"answers": GOOD},
@@ -90,55 +91,58 @@ def test_a_closed_round_and_a_non_recipient_are_refused_with_reasons(
         **bearer(make_user(outsider_unit, "reporter")),
     )
     assert response.status_code == 403 and response.json()["code"] == "not_recipient"
-    new_unit = make_unit(cast.ref["gavle"], name="Ny enhet")
+    new_unit = make_unit(world.gavle, name="Ny enhet")
     response = client.post(
-        url(instance, new_unit), {"answers": GOOD}, content_type="application/json", **bearer(cast.users["gavle"])
+        url(instance, new_unit), {"answers": GOOD}, content_type="application/json", **bearer(world.gavle_coord)
     )
     assert response.status_code == 403 and response.json()["code"] == "not_recipient"
-    round_services.round_close(actor=cast.users["national"], round_=instance.round)
+    round_services.round_close(actor=world.national, round_=instance.round)
     response = client.post(
-        url(instance, cast.units["g1"]), {"answers": GOOD}, content_type="application/json", **bearer(cast.users["g1"])
+        url(instance, world.g1), {"answers": GOOD}, content_type="application/json", **bearer(world.g1_reporter)
     )
     assert response.status_code == 409 and response.json()["code"] == "round_not_open"
 
 
-@pytest.mark.parametrize("who", ["g2", "sandviken"])
+@pytest.mark.parametrize("who", ["g2_reporter", "sandviken_coord"])
 def test_others_cannot_submit_for_a_unit(client: Client, setup: Any, who: str) -> None:
-    cast, instance = setup
+    world, instance = setup
     response = client.post(
-        url(instance, cast.units["g1"]), {"answers": GOOD}, content_type="application/json", **bearer(cast.users[who])
+        url(instance, world.g1), {"answers": GOOD}, content_type="application/json", **bearer(getattr(world, who))
     )
     assert response.status_code == 404
-    assert Submission.objects.get(instance=instance, organisation=cast.units["g1"]).status == "not_started"
+    assert Submission.objects.get(instance=instance, organisation=world.g1).status == "not_started"
 
 
 def test_rollup_endpoint_sums_and_refuses_outsiders(client: Client, setup: Any) -> None:
-    cast, instance = setup
+    world, instance = setup
     for unit in ("g1", "g2"):
         client.post(
-            url(instance, cast.units[unit]), {"answers": GOOD}, content_type="application/json", **bearer(cast.users[unit])
+            url(instance, getattr(world, unit)),
+            {"answers": GOOD},
+            content_type="application/json",
+            **bearer(getattr(world, f"{unit}_reporter")),
         )
     body = client.get(
-        f"/api/v1/reporting/instances/{instance.pk}/rollup?org_id={cast.ref['gavle'].pk}", **bearer(cast.users["gavle"])
+        f"/api/v1/reporting/instances/{instance.pk}/rollup?org_id={world.gavle.pk}", **bearer(world.gavle_coord)
     ).json()
     assert body["total"]["values"]["staff_total"] == 40 and body["total"]["completeness_percent"] == 100
     response = client.get(
-        f"/api/v1/reporting/instances/{instance.pk}/rollup?org_id={cast.ref['gavle'].pk}", **bearer(cast.users["sandviken"])
+        f"/api/v1/reporting/instances/{instance.pk}/rollup?org_id={world.gavle.pk}", **bearer(world.sandviken_coord)
     )
     assert response.status_code == 404
 
 
-def test_issue_a_round_and_import_a_template_through_the_api(client: Client, cast: Cast) -> None:
-    headers = bearer(cast.users["national"])
+def test_issue_a_round_and_import_a_template_through_the_api(client: Client, world: SimpleNamespace) -> None:
+    headers = bearer(world.national)
     deadline = (dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=1)).isoformat()
     response = client.post(
         "/api/v1/reporting/rounds",
         {
-            "issuer_id": cast.ref["nation"].pk,
+            "issuer_id": world.nation.pk,
             "title": "API-runda",
-            "template_version_id": cast.templates["bemanning"].pk,
+            "template_version_id": world.templates["bemanning"].pk,
             "responder": "kommun",
-            "recipient_roots": [cast.ref["gavleborg"].pk],
+            "recipient_roots": [world.lan.pk],
             "deadline": deadline,
         },
         content_type="application/json",
@@ -149,23 +153,23 @@ def test_issue_a_round_and_import_a_template_through_the_api(client: Client, cas
     template = {"key": "egen", "name": "Egen", "fields": [{"key": "a", "type": "integer", "label_sv": "A", "rollup": "sum"}]}
     response = client.post(
         "/api/v1/reporting/templates",
-        {"owner_id": cast.ref["nation"].pk, "template": template, "publish": True},
+        {"owner_id": world.nation.pk, "template": template, "publish": True},
         content_type="application/json",
         **headers,
     )
     assert response.status_code == 201 and response.json()["status"] == "published"
 
 
-def test_a_kommun_cannot_issue_for_the_nation(client: Client, cast: Cast) -> None:
+def test_a_kommun_cannot_issue_for_the_nation(client: Client, world: SimpleNamespace) -> None:
     response = client.post(
         "/api/v1/reporting/rounds",
         {
-            "issuer_id": cast.ref["nation"].pk,
+            "issuer_id": world.nation.pk,
             "title": "x",
-            "template_version_id": cast.templates["bemanning"].pk,
+            "template_version_id": world.templates["bemanning"].pk,
             "deadline": "2099-01-01T10:00:00+01:00",
         },
         content_type="application/json",
-        **bearer(cast.users["gavle"]),
+        **bearer(world.gavle_coord),
     )
     assert response.status_code == 404

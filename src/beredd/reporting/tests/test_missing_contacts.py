@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from django.test import Client
 from django.urls import reverse
 
 from beredd.reporting import rollup
-from beredd.reporting.tests.conftest import Cast, issue
+from beredd.reporting.tests.conftest import issue
 
 
-def test_missing_recipients_carry_their_contact_person_phone_and_e_mail(cast: Cast) -> None:
-    round_ = issue(cast, responder="kommun", roots=[cast.ref["gavleborg"]])
-    coordinator = cast.users["gavle"]
+def test_missing_recipients_carry_their_contact_person_phone_and_e_mail(world: SimpleNamespace) -> None:
+    round_ = issue(world, responder="kommun", roots=[world.lan])
+    coordinator = world.gavle_coord
     coordinator.full_name, coordinator.phone = "Greta Samordnare", "026-17 80 00"
     coordinator.save()
-    rows = {m.submission.organisation.name: m for m in rollup.missing(instance=round_.instances.get(), org=cast.ref["gavleborg"])}
+    rows = {m.submission.organisation.name: m for m in rollup.missing(instance=round_.instances.get(), org=world.lan)}
     assert rows["Gävle"].contact_name == "Greta Samordnare"
     assert (rows["Gävle"].phone, rows["Gävle"].email) == ("026-17 80 00", coordinator.email)
 
 
-def test_the_county_table_sorts_by_each_column_both_ways(client: Client, cast: Cast) -> None:
-    round_ = issue(cast, responder="kommun", roots=[cast.ref["gavleborg"]])
-    client.force_login(cast.users["lan"])
+def test_the_county_table_sorts_by_each_column_both_ways(client: Client, world: SimpleNamespace) -> None:
+    round_ = issue(world, responder="kommun", roots=[world.lan])
+    client.force_login(world.county)
     url = reverse("reporting:rollup", args=[round_.instances.get().pk])
-    org = cast.ref["gavleborg"].pk
+    org = world.lan.pk
 
     def names(sort: str) -> list[str]:
         html = client.get(url, {"org": org, "sort": sort}).content.decode()

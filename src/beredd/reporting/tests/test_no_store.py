@@ -10,15 +10,15 @@ from django.urls import reverse
 from beredd.core.tests.test_no_store import _no_store
 
 
-def test_submission_pages_and_exports_are_no_store(client: Client, cast: Any) -> None:
+def test_submission_pages_and_exports_are_no_store(client: Client, world: Any) -> None:
     from beredd.reporting.models import Submission
     from beredd.reporting.tests.conftest import issue
 
-    round_ = issue(cast)
-    submission = Submission.objects.get(instance__round=round_, organisation=cast.units["g1"])
-    client.force_login(cast.users["g1"])
+    round_ = issue(world)
+    submission = Submission.objects.get(instance__round=round_, organisation=world.g1)
+    client.force_login(world.g1_reporter)
     responses = [client.get(reverse("reporting:submission", args=[submission.pk]))]
-    client.force_login(cast.users["gavle"])
+    client.force_login(world.gavle_coord)
     instance = round_.instances.get()
     responses += [
         client.get(reverse("reporting:rollup", args=[instance.pk])),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 from django.test import Client
 from django.urls import reverse
@@ -13,28 +14,28 @@ from django.utils import timezone
 from beredd.reporting.models import Round, Submission
 from beredd.reporting.services import rounds as round_services
 from beredd.reporting.services import submissions as services
-from beredd.reporting.tests.conftest import GOOD, Cast, issue
+from beredd.reporting.tests.conftest import GOOD, issue
 
 
-def issue_at(cast: Cast, title: str, hours: int, responder: str) -> Round:
+def issue_at(world: SimpleNamespace, title: str, hours: int, responder: str) -> Round:
     now = timezone.now()
     spec = round_services.RoundSpec(
         title=title,
-        template_version=cast.templates["vaermebolja"],
+        template_version=world.templates["vaermebolja"],
         responder=responder,
-        recipient_roots=[cast.ref["gavle"].pk],
+        recipient_roots=[world.gavle.pk],
         as_of=now,
         deadline=now + dt.timedelta(hours=hours),
     )
-    return round_services.round_issue(actor=cast.users["national"], issuer=cast.ref["nation"], spec=spec)
+    return round_services.round_issue(actor=world.national, issuer=world.nation, spec=spec)
 
 
-def test_the_dashboard_shows_every_open_request_by_deadline_with_the_issuer(client: Client, cast: Cast) -> None:
+def test_the_dashboard_shows_every_open_request_by_deadline_with_the_issuer(client: Client, world: SimpleNamespace) -> None:
     # Six unit rounds due first, the kommun's own national request last: it used to hide behind five.
     for n in range(6):
-        issue_at(cast, f"Enhetsrapport {n}", 2 + n, "unit")
-    issue_at(cast, "Kommunens egen rapport", 40, "kommun")
-    client.force_login(cast.users["gavle"])
+        issue_at(world, f"Enhetsrapport {n}", 2 + n, "unit")
+    issue_at(world, "Kommunens egen rapport", 40, "kommun")
+    client.force_login(world.gavle_coord)
     body = client.get(reverse("core:dashboard")).content.decode()
     titles = re.findall(r"(Enhetsrapport \d|Kommunens egen rapport) #1 – ([^<]+)</a>", body)
     assert len(titles) == 13  # 6 rounds x 2 units + the kommun's own
@@ -44,10 +45,10 @@ def test_the_dashboard_shows_every_open_request_by_deadline_with_the_issuer(clie
     assert body.count("Utfärdad av Sverige") == 13
 
 
-def test_the_index_pages_open_requests_and_lists_submitted_reports(client: Client, cast: Cast) -> None:
+def test_the_index_pages_open_requests_and_lists_submitted_reports(client: Client, world: SimpleNamespace) -> None:
     for n in range(26):
-        issue_at(cast, f"Runda {n}", 2 + n, "unit")
-    client.force_login(cast.users["gavle"])
+        issue_at(world, f"Runda {n}", 2 + n, "unit")
+    client.force_login(world.gavle_coord)
     first = client.get(reverse("reporting:index")).content.decode()
     assert "Mina öppna förfrågningar (52)" in first and "Sida 1 av 2" in first
     assert first.count("Utfärdad av Sverige") == 50
@@ -55,11 +56,11 @@ def test_the_index_pages_open_requests_and_lists_submitted_reports(client: Clien
     assert second.count("Utfärdad av Sverige") == 2 and "Runda 25 #1" in second
 
 
-def test_after_submitting_the_reporter_finds_the_report_again(client: Client, cast: Cast) -> None:
-    round_ = issue(cast, roots=[cast.ref["gavle"]])
-    s = Submission.objects.get(instance__round=round_, organisation=cast.units["g1"])
-    services.submission_submit(actor=cast.users["g1"], submission=s, data=GOOD)
-    client.force_login(cast.users["g1"])
+def test_after_submitting_the_reporter_finds_the_report_again(client: Client, world: SimpleNamespace) -> None:
+    round_ = issue(world, roots=[world.gavle])
+    s = Submission.objects.get(instance__round=round_, organisation=world.g1)
+    services.submission_submit(actor=world.g1_reporter, submission=s, data=GOOD)
+    client.force_login(world.g1_reporter)
     link = reverse("reporting:submission", args=[s.pk])
     for page in ("core:dashboard", "reporting:index"):
         body = client.get(reverse(page)).content.decode()
@@ -67,12 +68,12 @@ def test_after_submitting_the_reporter_finds_the_report_again(client: Client, ca
     assert "Du hittar rapporten igen under" in client.get(link).content.decode()
 
 
-def test_an_approved_report_says_why_it_is_read_only(client: Client, cast: Cast) -> None:
-    round_ = issue(cast, roots=[cast.ref["gavle"]])
-    s = Submission.objects.get(instance__round=round_, organisation=cast.units["g1"])
-    services.submission_submit(actor=cast.users["g1"], submission=s, data=GOOD)
-    services.submission_approve(actor=cast.users["gavle"], submission=s)
-    client.force_login(cast.users["g1"])
+def test_an_approved_report_says_why_it_is_read_only(client: Client, world: SimpleNamespace) -> None:
+    round_ = issue(world, roots=[world.gavle])
+    s = Submission.objects.get(instance__round=round_, organisation=world.g1)
+    services.submission_submit(actor=world.g1_reporter, submission=s, data=GOOD)
+    services.submission_approve(actor=world.gavle_coord, submission=s)
+    client.force_login(world.g1_reporter)
     body = client.get(reverse("reporting:submission", args=[s.pk])).content.decode()
     assert "Rapporten är godkänd och kan inte längre ändras." in body
     assert "Gävle har granskat och godkänt den" in body

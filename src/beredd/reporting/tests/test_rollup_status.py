@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.test import Client
@@ -10,52 +11,52 @@ from django.urls import reverse
 from beredd.reporting import rollup
 from beredd.reporting.models import Submission
 from beredd.reporting.services import submissions as services
-from beredd.reporting.tests.conftest import GOOD, Cast, issue
+from beredd.reporting.tests.conftest import GOOD, issue
 
 CALM = {"plan": 0, "resources": 0, "load": 0}
 WORST = {"plan": 2, "resources": 2, "load": 2}
 
 
-def answer(cast: Cast, round_: Any, unit: str, **changes: Any) -> None:
-    s = Submission.objects.get(instance__round=round_, organisation=cast.units[unit])
-    services.submission_submit(actor=cast.users[unit], submission=s, data=GOOD | changes)
+def answer(world: SimpleNamespace, round_: Any, unit: str, **changes: Any) -> None:
+    s = Submission.objects.get(instance__round=round_, organisation=getattr(world, unit))
+    services.submission_submit(actor=getattr(world, f"{unit}_reporter"), submission=s, data=GOOD | changes)
 
 
-def states(cast: Cast, round_: Any, org: Any) -> dict[str, str]:
+def states(world: SimpleNamespace, round_: Any, org: Any) -> dict[str, str]:
     result = rollup.rollup(instance=round_.instances.get(), org=org)
     return {g.org.name: rollup.status_class(result, g) for g in result.children}
 
 
-def test_a_unit_that_has_not_answered_is_not_answered_and_never_critical(cast: Cast) -> None:
-    round_ = issue(cast, roots=[cast.ref["gavle"]])
-    answer(cast, round_, "g1", impact=CALM, staffing_status="green")
-    got = states(cast, round_, cast.ref["gavle"])
+def test_a_unit_that_has_not_answered_is_not_answered_and_never_critical(world: SimpleNamespace) -> None:
+    round_ = issue(world, roots=[world.gavle])
+    answer(world, round_, "g1", impact=CALM, staffing_status="green")
+    got = states(world, round_, world.gavle)
     assert got == {"Gävle äldreboende": "ok", "Hemtjänst Gävle": "none"}
     assert rollup.status_label("none") == "Har inte svarat"
 
 
-def test_the_row_state_is_the_worst_of_every_status_field_whichever_comes_first(cast: Cast) -> None:
-    round_ = issue(cast, roots=[cast.ref["gavle"]])
-    answer(cast, round_, "g1", impact=CALM, staffing_status="red")
-    answer(cast, round_, "g2", impact=WORST, staffing_status="green")
-    got = states(cast, round_, cast.ref["gavle"])
+def test_the_row_state_is_the_worst_of_every_status_field_whichever_comes_first(world: SimpleNamespace) -> None:
+    round_ = issue(world, roots=[world.gavle])
+    answer(world, round_, "g1", impact=CALM, staffing_status="red")
+    answer(world, round_, "g2", impact=WORST, staffing_status="green")
+    got = states(world, round_, world.gavle)
     assert got == {"Gävle äldreboende": "bad", "Hemtjänst Gävle": "bad"}
 
 
-def test_a_kommun_is_as_bad_as_its_worst_unit_and_grey_until_someone_answers(cast: Cast) -> None:
-    round_ = issue(cast)
-    answer(cast, round_, "g1", impact=CALM, staffing_status="green")
-    answer(cast, round_, "g2", impact=CALM, staffing_status="yellow")
-    got = states(cast, round_, cast.ref["gavleborg"])
+def test_a_kommun_is_as_bad_as_its_worst_unit_and_grey_until_someone_answers(world: SimpleNamespace) -> None:
+    round_ = issue(world)
+    answer(world, round_, "g1", impact=CALM, staffing_status="green")
+    answer(world, round_, "g2", impact=CALM, staffing_status="yellow")
+    got = states(world, round_, world.lan)
     assert got == {"Gävle": "warn", "Sandviken": "none"}
 
 
-def test_table_and_map_agree_on_a_county_page(cast: Cast) -> None:
-    round_ = issue(cast)
-    answer(cast, round_, "g1", impact=CALM, staffing_status="red")
+def test_table_and_map_agree_on_a_county_page(world: SimpleNamespace) -> None:
+    round_ = issue(world)
+    answer(world, round_, "g1", impact=CALM, staffing_status="red")
     client = Client()
-    client.force_login(cast.users["lan"])
-    url = reverse("reporting:rollup", args=[round_.instances.get().pk]) + f"?org={cast.ref['gavleborg'].pk}"
+    client.force_login(world.county)
+    url = reverse("reporting:rollup", args=[round_.instances.get().pk]) + f"?org={world.lan.pk}"
     html = client.get(url).content.decode()
     # Sandviken has not answered: grey "Har inte svarat" in the table, grey in the map; never "Kritiskt".
     assert 'data-status="none">Har inte svarat</span>' in html

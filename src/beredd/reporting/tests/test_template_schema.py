@@ -4,6 +4,7 @@ with a message naming the path of the bad value, and nothing is saved."""
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,7 +17,6 @@ from beredd.reporting.builtin import BUILTINS
 from beredd.reporting.models import ReportTemplate, TemplateVersion
 from beredd.reporting.services import templates
 from beredd.reporting.template_schema import validate_template
-from beredd.reporting.tests.conftest import Cast
 
 
 def base(**field: Any) -> dict[str, Any]:
@@ -62,11 +62,11 @@ def test_each_bad_template_is_refused_naming_the_path(what: str, data: Any, path
 
 
 @pytest.mark.parametrize(("what", "data", "path"), BAD, ids=[b[0] for b in BAD])
-def test_the_api_import_answers_422_and_saves_nothing(cast: Cast, what: str, data: Any, path: str) -> None:
-    user = cast.users["national"]
+def test_the_api_import_answers_422_and_saves_nothing(world: SimpleNamespace, what: str, data: Any, path: str) -> None:
+    user = world.national
     _token, secret = token_create(actor=user, membership=Membership.objects.get(user=user), name="t", days=1)
     before = TemplateVersion.objects.count()
-    body = json.dumps({"owner_id": cast.ref["nation"].pk, "template": data, "publish": True}).replace("Infinity", "1e999")
+    body = json.dumps({"owner_id": world.nation.pk, "template": data, "publish": True}).replace("Infinity", "1e999")
     response = Client(raise_request_exception=False).post(
         "/api/v1/reporting/templates", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}"
     )
@@ -76,10 +76,10 @@ def test_the_api_import_answers_422_and_saves_nothing(cast: Cast, what: str, dat
     assert not ReportTemplate.objects.filter(key="t").exists()
 
 
-def test_the_upload_page_shows_the_path_and_saves_nothing(client: Client, cast: Cast) -> None:
+def test_the_upload_page_shows_the_path_and_saves_nothing(client: Client, world: SimpleNamespace) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client.force_login(cast.users["national"])
+    client.force_login(world.national)
     upload = SimpleUploadedFile("t.json", json.dumps([{"key": "t"}]).encode(), content_type="application/json")
     response = client.post("/lagesbild/mallar/", {"file": upload})
     assert response.status_code == 200
@@ -98,9 +98,9 @@ def test_every_built_in_template_passes_the_schema() -> None:
         validate_template(data)
 
 
-def test_a_field_added_in_the_editor_is_checked_and_publish_checks_the_whole(cast: Cast) -> None:
-    user = cast.users["national"]
-    version = templates.template_import(actor=user, owner=cast.ref["nation"], data=base())
+def test_a_field_added_in_the_editor_is_checked_and_publish_checks_the_whole(world: SimpleNamespace) -> None:
+    user = world.national
+    version = templates.template_import(actor=user, owner=world.nation, data=base())
     with pytest.raises(ValidationFailed) as caught:
         templates.template_field_add(
             actor=user, version=version, data={"key": "m", "type": "integer", "label_sv": "M", "min": 5, "max": 1}
@@ -111,7 +111,7 @@ def test_a_field_added_in_the_editor_is_checked_and_publish_checks_the_whole(cas
     assert version.is_published
 
 
-def test_a_good_template_with_rules_is_accepted(cast: Cast) -> None:
+def test_a_good_template_with_rules_is_accepted(world: SimpleNamespace) -> None:
     data = {
         "key": "ok",
         "fields": [
@@ -120,5 +120,5 @@ def test_a_good_template_with_rules_is_accepted(cast: Cast) -> None:
         ],
         "rules": [{"left": "absent", "op": "<=", "right": "total"}],
     }
-    version = templates.template_import(actor=cast.users["national"], owner=cast.ref["nation"], data=data, publish=True)
+    version = templates.template_import(actor=world.national, owner=world.nation, data=data, publish=True)
     assert version.is_published and version.fields.count() == 2
