@@ -68,7 +68,7 @@ def _int_or_none(value: Any) -> int | None:
 
 @login_required
 @require_POST
-def export_start(request: HttpRequest) -> HttpResponse:
+def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Queue an export (``kind`` answers with ``instance`` and ``org``, or audit for the current organisation)."""
     kind, fmt = request.POST.get("kind", ""), request.POST.get("fmt", "")
     instance = None
