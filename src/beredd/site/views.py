@@ -83,7 +83,7 @@ def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             user=request.user, instance=instance, org_id=_int_or_none(request.POST.get("org"))
         )
     elif kind == ExportJob.Kind.AUDIT:
-        org = current_org(request)  # type: ignore[assignment]
+        org = current_org(request)  # type: ignore[assignment]  # Organisation | None, narrowed by the check below
         if org is None:
             raise NotFoundError("audit")
     else:
@@ -97,10 +97,10 @@ def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+def export_detail(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     """The job page: a progress bar (htmx polls ``export_progress`` until the job is finished), then the link."""
     job = exports.export_get_for_user(user=request.user, job_id=job_id)
-    template = "core/_export_progress.html" if request.htmx else "core/export.html"  # type: ignore[attr-defined]
+    template = "core/_export_progress.html" if request.htmx else "core/export.html"
     return render(request, template, {"job": job})
 
 
