@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
 from beredd.accounts import policy
 from beredd.accounts.services import token_authenticate
+from beredd.accounts.types import Actor
 
 
 class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
         api_token = token_authenticate(secret=token)
         if api_token is None:
             return None
@@ -36,10 +36,10 @@ class SessionAuth(APIKeyCookie):
             return None
         return super()._get_key(request)
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         if key is None:  # not a session request (see _get_key): never authenticate it without the CSRF check
             return None
-        user = getattr(request, "user", None)
+        user: Actor | AnonymousUser | None = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
             if policy.requires_mfa(user) and not policy.has_mfa(user):
                 return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
+from pydantic_core import ErrorDetails
 
 from beredd.core.exceptions import DomainError
 from beredd.core.middleware import database_unavailable
@@ -25,7 +27,14 @@ PROBLEM_TYPE_BASE = "https://beredd.se/problems/"
 
 
 def problem(
-    api: NinjaAPI, request: HttpRequest, *, status: int, code: str, title: str, detail: str = "", errors: Any = None
+    api: NinjaAPI,
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str = "",
+    errors: Sequence[Mapping[str, object]] | None = None,
 ) -> HttpResponse:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + code,
@@ -42,7 +51,7 @@ def problem(
     return response
 
 
-def finite(data: Any) -> Any:
+def finite(data: object) -> object:
     """``data`` with every non-finite number (Infinity, NaN) replaced by None: JSON has no such numbers."""
     if isinstance(data, float):
         return data if math.isfinite(data) else None
@@ -65,7 +74,7 @@ class FiniteJSONRenderer(JSONRenderer):
         return super().render(request, finite(data), response_status=response_status)
 
 
-def _pydantic_errors(errors: list[Any]) -> list[dict[str, Any]]:
+def _pydantic_errors(errors: list[ErrorDetails]) -> list[dict[str, Any]]:
     return [
         {
             "field": ".".join(str(p) for p in e.get("loc", [])) or None,
@@ -76,8 +85,8 @@ def _pydantic_errors(errors: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _field_path(loc: Any) -> list[Any]:
-    parts: list[Any] = list(loc)
+def _field_path(loc: Iterable[int | str]) -> list[int | str]:
+    parts: list[int | str] = list(loc)
     if parts[:1] == ["body"] and len(parts) > 2:
         return parts[2:]
     return parts[1:]

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from beredd.accounts import policy
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.collab import selectors
 from beredd.orgs.models import Organisation
 
 PANEL_ROWS = 10
 
 
-def panels(*, request: HttpRequest, org: Organisation) -> list[dict[str, Any]]:
+def panels(*, request: AuthenticatedHttpRequest, org: Organisation) -> list[dict[str, Any]]:
     if not policy.can(request.user, "collab.view", org):
         return []
     out: list[dict[str, Any]] = []

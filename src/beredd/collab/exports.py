@@ -6,6 +6,7 @@ reporting writers, which use it too. The headers are Swedish labels, never field
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +25,7 @@ def _table(header: list[str], rows: list[list[Any]]) -> tuple[list[str], list[li
     return [str(neutralise(h)) for h in header], [[neutralise(v) for v in row] for row in rows]
 
 
-def measures_table(measures: Any) -> tuple[list[str], list[list[Any]]]:
+def measures_table(measures: Iterable[Measure]) -> tuple[list[str], list[list[Any]]]:
     header = [
         _("Municipality"),
         _("Municipality code"),

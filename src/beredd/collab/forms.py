@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -182,9 +183,9 @@ class AgreementForm(forms.Form):
     file = forms.FileField(label=_("Agreement document"), required=False, help_text=FILE_HELP)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, party_choices: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, party_choices: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parties"].queryset = party_choices  # type: ignore[attr-defined]
+        self.fields["parties"].queryset = party_choices  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
 
 
 class MeasureForm(forms.Form):
@@ -222,6 +223,6 @@ class LibraryLinkForm(forms.Form):
         help_text=_("Members see the item if the library lets them see it."),
     )
 
-    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: QuerySet[LibraryItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = choices  # type: ignore[attr-defined]
+        self.fields["item"].queryset = choices  # type: ignore[attr-defined]  # a ModelChoiceField

@@ -8,17 +8,18 @@ refused with 409 so that two coordinators acting at once never lose a step.
 # No ``from __future__ import annotations`` here: ninja's paginate wrapper must see the bounded parameter types
 # (beredd.core.bounds) as objects, not as names it cannot resolve.
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.pagination import PageNumberPagination
 from beredd.api.schemas import InputSchema
 from beredd.command import selectors
-from beredd.command.models import LogEntry, ReadinessChange, RequestStep, SupportRequest
+from beredd.command.models import Alert, LogEntry, ReadinessChange, RequestStep, SupportRequest
 from beredd.command.services import alert as alert_services
 from beredd.command.services import log as log_services
 from beredd.command.services import readiness as readiness_services
@@ -27,6 +28,9 @@ from beredd.core.bounds import BoundedInt, Id, LineText, QueryText, ShortText
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs import selectors as org_selectors
 from beredd.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from beredd.reporting.models import Event
 
 PREFIX = "command"
 router = Router(tags=["command"])
@@ -103,7 +107,9 @@ class CommandLevelOut(Schema):
 
 @router.get("/boards/{org_id}", response=list[CommandBoardRowOut], summary="Current level of each organisation below one")
 @paginate(PageNumberPagination, page_size=100)
-def board_get(request: HttpRequest, org_id: Id, kind: QueryText = "", service_kind: QueryText = "", q: QueryText = "") -> Any:
+def board_get(
+    request: AuthenticatedHttpRequest, org_id: Id, kind: QueryText = "", service_kind: QueryText = "", q: QueryText = ""
+) -> Any:
     org = _org(request, org_id)
     rows = selectors.board(
         user=request.user,
@@ -128,19 +134,19 @@ def board_get(request: HttpRequest, org_id: Id, kind: QueryText = "", service_ki
 
 @router.get("/orgs/{org_id}/levels", response=list[CommandLevelOut], summary="An organisation's level history, newest first")
 @paginate(PageNumberPagination, page_size=100)
-def level_history(request: HttpRequest, org_id: Id) -> Any:
+def level_history(request: AuthenticatedHttpRequest, org_id: Id) -> Any:
     return selectors.history(user=request.user, org=_org(request, org_id))
 
 
 @router.post("/orgs/{org_id}/levels", response={201: CommandLevelOut}, summary="Set an organisation's readiness level")
-def level_set(request: HttpRequest, org_id: Id, body: CommandLevelIn) -> Any:
+def level_set(request: AuthenticatedHttpRequest, org_id: Id, body: CommandLevelIn) -> Any:
     org = _org(request, org_id)
     values: dict[str, Any] = body.dict()
     values["event"] = _event(values.pop("event_id"))
     return 201, readiness_services.readiness_set(actor=request.user, organisation=org, values=values, via="api")
 
 
-def _event(event_id: int | None) -> Any:
+def _event(event_id: int | None) -> "Event | None":
     if event_id is None:
         return None
     from beredd.reporting.models import Event
@@ -182,12 +188,12 @@ class CommandLogOut(Schema):
 
 @router.get("/orgs/{org_id}/log", response=list[CommandLogOut], summary="An organisation's event log")
 @paginate(PageNumberPagination, page_size=100)
-def log_list(request: HttpRequest, org_id: Id, q: QueryText = "", kind: QueryText = "") -> Any:
+def log_list(request: AuthenticatedHttpRequest, org_id: Id, q: QueryText = "", kind: QueryText = "") -> Any:
     return selectors.log_for_user(user=request.user, org=_org(request, org_id), query=_bounded(q, "q", 100), kind=kind[:20])
 
 
 @router.post("/orgs/{org_id}/log", response={201: CommandLogOut}, summary="Add an entry (or a correction) to the log")
-def log_add(request: HttpRequest, org_id: Id, body: CommandLogIn) -> Any:
+def log_add(request: AuthenticatedHttpRequest, org_id: Id, body: CommandLogIn) -> Any:
     org = _org(request, org_id)
     values: dict[str, Any] = body.dict()
     corrects_id = values.pop("corrects_id")
@@ -268,7 +274,7 @@ class CommandRequestDetailOut(CommandRequestOut):
     steps: list[CommandStepOut]
 
     @staticmethod
-    def resolve_steps(obj: SupportRequest) -> list[Any]:
+    def resolve_steps(obj: SupportRequest) -> list[RequestStep]:
         return selectors.request_steps(obj)
 
 
@@ -291,7 +297,7 @@ class CommandMergeIn(InputSchema):
 
 @router.get("/requests", response=list[CommandRequestOut], summary="Requests the caller may see")
 @paginate(PageNumberPagination, page_size=100)
-def request_list(request: HttpRequest, q: QueryText = "", status: QueryText = "", item: QueryText = "") -> Any:
+def request_list(request: AuthenticatedHttpRequest, q: QueryText = "", status: QueryText = "", item: QueryText = "") -> Any:
     return selectors.requests_for_user(user=request.user, query=_bounded(q, "q", 100), status=status[:20], item=item[:20])
 
 
@@ -300,7 +306,7 @@ def request_list(request: HttpRequest, q: QueryText = "", status: QueryText = ""
     response={201: CommandRequestDetailOut, 200: CommandRequestDetailOut},
     summary="Ask for support (Idempotency-Key)",
 )
-def request_create(request: HttpRequest, body: CommandRequestIn) -> Any:
+def request_create(request: AuthenticatedHttpRequest, body: CommandRequestIn) -> Any:
     org = _org(request, body.requester_id)
     values = body.dict()
     key = _bounded(request.headers.get("Idempotency-Key", "").strip(), "Idempotency-Key", 128)
@@ -311,7 +317,7 @@ def request_create(request: HttpRequest, body: CommandRequestIn) -> Any:
 @router.get(
     "/requests/{request_id}", response=CommandRequestDetailOut, summary="A request with every step the requester sees (ETag)"
 )
-def request_get(request: HttpRequest, response: HttpResponse, request_id: Id) -> Any:
+def request_get(request: AuthenticatedHttpRequest, response: HttpResponse, request_id: Id) -> Any:
     _bounded_id(request_id)
     item = selectors.request_get_for_user(user=request.user, request_id=request_id)
     response["ETag"] = f'"{item.version}"'
@@ -330,7 +336,7 @@ def _version(request: HttpRequest, body: CommandActionIn) -> int | None:
     response=CommandRequestDetailOut,
     summary="Act on a request (version or If-Match; 409 when stale)",
 )
-def request_act(request: HttpRequest, request_id: Id, body: CommandActionIn) -> Any:
+def request_act(request: AuthenticatedHttpRequest, request_id: Id, body: CommandActionIn) -> Any:
     _bounded_id(request_id)
     item = selectors.request_get_for_user(user=request.user, request_id=request_id)
     v = _version(request, body)
@@ -362,7 +368,7 @@ def request_act(request: HttpRequest, request_id: Id, body: CommandActionIn) -> 
 
 
 @router.post("/merges", response={201: CommandRequestDetailOut}, summary="Merge requests into one joint request upward")
-def request_merge(request: HttpRequest, body: CommandMergeIn) -> Any:
+def request_merge(request: AuthenticatedHttpRequest, body: CommandMergeIn) -> Any:
     if len(body.request_ids) > 500:
         raise ValidationFailed(details=[{"row": None, "field": "request_ids", "message": "At most 500 requests."}])
     items = [
@@ -391,7 +397,7 @@ class CommandNeedOut(Schema):
 
 
 @router.get("/needs/{org_id}", response=list[CommandNeedOut], summary="Open needs per item and priority in a subtree")
-def needs_get(request: HttpRequest, org_id: Id) -> Any:
+def needs_get(request: AuthenticatedHttpRequest, org_id: Id) -> Any:
     return selectors.open_needs(user=request.user, org=_org(request, org_id))
 
 
@@ -415,7 +421,7 @@ class CommandAlertOut(Schema):
     is_exercise: bool
 
     @staticmethod
-    def resolve_kind_label(obj: Any) -> str:
+    def resolve_kind_label(obj: Alert) -> str:
         return str(obj.get_kind_display())
 
 
@@ -425,7 +431,7 @@ def alert_list(request: HttpRequest) -> Any:
 
 
 @router.post("/alerts", response={201: CommandAlertOut}, summary="Set heightened alert (national admin)")
-def alert_set(request: HttpRequest, body: CommandAlertIn) -> Any:
+def alert_set(request: AuthenticatedHttpRequest, body: CommandAlertIn) -> Any:
     values: dict[str, Any] = body.dict()
     values["scope"] = _org_or_none(values.pop("scope_id"))
     return 201, alert_services.alert_set(actor=request.user, values=values, via="api")

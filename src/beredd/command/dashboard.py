@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from beredd.accounts import policy
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.command import selectors
 from beredd.orgs.models import Organisation
 
 
-def panels(*, request: HttpRequest, org: Organisation | None) -> list[dict[str, Any]]:
+def panels(*, request: AuthenticatedHttpRequest, org: Organisation | None) -> list[dict[str, Any]]:
     if org is None or not policy.can(request.user, "command.view", org):
         return []
     current = selectors.current_level(organisation=org)

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from beredd.command.models import Alert, Competence, Item, Level, LogEntry, Priority
+from beredd.command.models import Alert, Competence, Item, Level, LogEntry, Priority, SupportRequest
 from beredd.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from beredd.reporting.models import Event
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-def _dt(label: Any, required: bool = True, help_text: Any = "") -> forms.DateTimeField:
+def _dt(label: StrOrPromise, required: bool = True, help_text: StrOrPromise = "") -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
@@ -32,11 +39,11 @@ class LevelForm(forms.Form):
     applies_from = _dt(_("Applies from"), required=False, help_text=_("Empty: from now."))
     event = forms.ModelChoiceField(label=_("Event"), required=False, queryset=Organisation.objects.none())
 
-    def __init__(self, *args: Any, events: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, events: QuerySet[Event] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from beredd.reporting.models import Event
 
-        self.fields["event"].queryset = events if events is not None else Event.objects.none()  # type: ignore[attr-defined]
+        self.fields["event"].queryset = events if events is not None else Event.objects.none()  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class LogEntryForm(forms.Form):
@@ -48,11 +55,11 @@ class LogEntryForm(forms.Form):
     occurred_at = _dt(_("Time"), required=False, help_text=_("Empty: now."))
     event = forms.ModelChoiceField(label=_("Event"), required=False, queryset=Organisation.objects.none())
 
-    def __init__(self, *args: Any, events: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, events: QuerySet[Event] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from beredd.reporting.models import Event
 
-        self.fields["event"].queryset = events if events is not None else Event.objects.none()  # type: ignore[attr-defined]
+        self.fields["event"].queryset = events if events is not None else Event.objects.none()  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class RequestForm(forms.Form):
@@ -85,9 +92,9 @@ class QuantityForm(forms.Form):
 class AllocateForm(QuantityForm):
     supplier = forms.ModelChoiceField(label=_("Supplied by"), queryset=Organisation.objects.none(), required=False)
 
-    def __init__(self, *args: Any, suppliers: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, suppliers: QuerySet[Organisation] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supplier"].queryset = suppliers if suppliers is not None else Organisation.objects.none()  # type: ignore[attr-defined]
+        self.fields["supplier"].queryset = suppliers if suppliers is not None else Organisation.objects.none()  # type: ignore[attr-defined]  # a ModelChoiceField
         self.order_fields(["supplier", "quantity", "note"])
 
 
@@ -96,9 +103,11 @@ class TargetForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args: Any, targets: Any = None, label: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, targets: QuerySet[Organisation] | None = None, label: StrOrPromise | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = targets if targets is not None else Organisation.objects.none()  # type: ignore[attr-defined]
+        self.fields["to"].queryset = targets if targets is not None else Organisation.objects.none()  # type: ignore[attr-defined]  # a ModelChoiceField
         if label:
             self.fields["to"].label = label
 
@@ -124,11 +133,17 @@ class MergeForm(forms.Form):
     contact = forms.CharField(label=_("Contact"), max_length=200, required=False)
     description = forms.CharField(label=_("Description"), max_length=500, required=False)
 
-    def __init__(self, *args: Any, candidates: Any = None, targets: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        candidates: QuerySet[SupportRequest] | None = None,
+        targets: QuerySet[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["requests"].queryset = candidates  # type: ignore[attr-defined]
-        self.fields["requests"].label_from_instance = lambda r: f"{r.requester.name}: {r.item_label}, {r.remaining} {r.unit}"  # type: ignore[attr-defined]
-        self.fields["to"].queryset = targets  # type: ignore[attr-defined]
+        self.fields["requests"].queryset = candidates  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
+        self.fields["requests"].label_from_instance = lambda r: f"{r.requester.name}: {r.item_label}, {r.remaining} {r.unit}"  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
+        self.fields["to"].queryset = targets  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class AlertForm(forms.Form):
@@ -139,9 +154,9 @@ class AlertForm(forms.Form):
     starts_at = _dt(_("In force from"), required=False, help_text=_("Empty: now."))
     is_exercise = forms.BooleanField(label=_("Exercise (ÖVNING): shows the banner, changes no schedule"), required=False)
 
-    def __init__(self, *args: Any, scopes: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scopes: Iterable[Organisation] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in scopes or []]).order_by("depth", "name")  # type: ignore[attr-defined]
+        self.fields["scope"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in scopes or []]).order_by("depth", "name")  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class ScheduleForm(forms.Form):

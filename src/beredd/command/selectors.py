@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.command.models import LEVEL_RANK, Alert, Level, LogEntry, ReadinessChange, RequestStep, SupportRequest
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from beredd.reporting.models import Event, Round, SubmissionVersion, TemplateField
 
 K = Organisation.Kind
 # Which kinds a board over an organisation lists by default: a county lists its kommuner, a kommun its units.
@@ -77,7 +82,14 @@ def latest_changes(*, org_ids: list[int], service_kind: str = "") -> dict[int, t
 
 
 def board(
-    *, user: Any, org: Organisation, kind: str = "", service_kind: str = "", query: str = "", level: str = "", sort: str = "name"
+    *,
+    user: Actor,
+    org: Organisation,
+    kind: str = "",
+    service_kind: str = "",
+    query: str = "",
+    level: str = "",
+    sort: str = "name",
 ) -> list[dict[str, Any]]:
     """Current level of every organisation of ``kind`` in ``org``'s subtree (default: the level below), with its
     trend (up, down, same against the previous level). Sorted and filtered in Python on a bounded list."""
@@ -144,17 +156,17 @@ def board_map(*, org: Organisation, rows: list[dict[str, Any]]) -> dict[str, Any
     return {"items": items, "view_box": kommun_map.view_box([r["org"].code for r in kommuner])}
 
 
-def history(*, user: Any, org: Organisation) -> QuerySet[ReadinessChange]:
+def history(*, user: Actor, org: Organisation) -> QuerySet[ReadinessChange]:
     if not policy.can(user, "command.view", org):
         raise NotFoundError("organisation", org.pk)
     return ReadinessChange.objects.filter(organisation=org).select_related("set_by", "event").order_by("-applies_from", "-id")
 
 
-def can_set_level(user: Any, org: Organisation) -> bool:
+def can_set_level(user: Actor, org: Organisation) -> bool:
     return policy.can(user, "command.set_level", org)
 
 
-def raised_below(*, user: Any, org: Organisation, since: dt.timedelta = dt.timedelta(hours=48)) -> list[ReadinessChange]:
+def raised_below(*, user: Actor, org: Organisation, since: dt.timedelta = dt.timedelta(hours=48)) -> list[ReadinessChange]:
     """Raises in ``org``'s subtree (not ``org`` itself) within ``since``: the dashboard's notice."""
     if not policy.can(user, "command.view", org):
         return []
@@ -182,7 +194,7 @@ def alert_in_force(*, org_path: str, exercise: bool | None = None) -> Alert | No
     return None
 
 
-def heightened_hours(round_: Any) -> int | None:
+def heightened_hours(round_: Round) -> int | None:
     """The round's heightened interval if it has one and a real alert is in force over its issuer."""
     from beredd.command.models import HeightenedSchedule
 
@@ -194,7 +206,7 @@ def heightened_hours(round_: Any) -> int | None:
     return int(schedule.every_hours)
 
 
-def alert_list(*, user: Any) -> QuerySet[Alert]:
+def alert_list(*, user: Actor) -> QuerySet[Alert]:
     return (
         Alert.objects.select_related("scope", "set_by", "ended_by")
         .prefetch_related("checklist_rounds")
@@ -202,14 +214,14 @@ def alert_list(*, user: Any) -> QuerySet[Alert]:
     )
 
 
-def alert_get(*, user: Any, alert_id: int) -> Alert:
+def alert_get(*, user: Actor, alert_id: int) -> Alert:
     alert = Alert.objects.select_related("scope").filter(pk=alert_id).first()
     if alert is None or not policy.can(user, "command.alert", alert.scope):
         raise NotFoundError("alert", alert_id)
     return alert
 
 
-def alert_scopes(*, user: Any) -> list[Organisation]:
+def alert_scopes(*, user: Actor) -> list[Organisation]:
     return [
         o
         for o in Organisation.objects.filter(kind__in=[K.NATION, K.CIVILOMRADE]).order_by("depth", "name")
@@ -224,7 +236,7 @@ LOG_SORTS = {"-time": ("-occurred_at", "-id"), "time": ("occurred_at", "id")}
 
 def log_for_user(
     *,
-    user: Any,
+    user: Actor,
     org: Organisation,
     query: str = "",
     kind: str = "",
@@ -256,18 +268,18 @@ def log_for_user(
     return qs.order_by(*LOG_SORTS.get(sort, LOG_SORTS["-time"]))
 
 
-def log_entry_get(*, user: Any, org: Organisation, entry_id: int) -> LogEntry:
+def log_entry_get(*, user: Actor, org: Organisation, entry_id: int) -> LogEntry:
     entry = LogEntry.objects.filter(pk=entry_id, organisation=org).first()
     if entry is None or not policy.can(user, "command.view", org):
         raise NotFoundError("log_entry", entry_id)
     return entry
 
 
-def can_write_log(user: Any, org: Organisation) -> bool:
+def can_write_log(user: Actor, org: Organisation) -> bool:
     return policy.can(user, "command.log", org)
 
 
-def events_for(org: Organisation) -> QuerySet[Any]:
+def events_for(org: Organisation) -> QuerySet[Event]:
     """Events (reporting.Event) of the last year owned by the org or an organisation above it (a form's choices:
     not sliced, so the form can validate against it)."""
     from beredd.reporting.models import Event
@@ -286,7 +298,7 @@ REQUEST_SORTS = {
 }
 
 
-def _request_filter(user: Any) -> Q:
+def _request_filter(user: Actor) -> Q:
     visible = policy.visible_organisations(user, "command.view").values("pk")
     asked = RequestStep.objects.filter(kind=RequestStep.Kind.ASKED, other_org__in=visible).values("request_id")
     return Q(requester__in=visible) | Q(holder__in=visible) | Q(pk__in=asked)
@@ -294,7 +306,7 @@ def _request_filter(user: Any) -> Q:
 
 def requests_for_user(
     *,
-    user: Any,
+    user: Actor,
     query: str = "",
     status: str = "",
     item: str = "",
@@ -321,7 +333,7 @@ def requests_for_user(
     return qs.order_by(*REQUEST_SORTS.get(sort, REQUEST_SORTS["-created"]))
 
 
-def request_get_for_user(*, user: Any, request_id: int) -> SupportRequest:
+def request_get_for_user(*, user: Actor, request_id: int) -> SupportRequest:
     item = SupportRequest.objects.filter(_request_filter(user), pk=request_id).select_related("requester", "holder").first()
     if item is None:
         raise NotFoundError("support_request", request_id)
@@ -349,7 +361,7 @@ def request_steps(request: SupportRequest) -> list[RequestStep]:
     )
 
 
-def request_roles(user: Any, request: SupportRequest) -> dict[str, bool]:
+def request_roles(user: Actor, request: SupportRequest) -> dict[str, bool]:
     asked = list(request.steps.filter(kind=RequestStep.Kind.ASKED).values_list("other_org_id", flat=True))
     handles = request.is_open and policy.can(user, "command.handle", request.holder)
     return {
@@ -381,12 +393,12 @@ def merge_candidates(request: SupportRequest) -> QuerySet[SupportRequest]:
     )
 
 
-def asked_orgs_for(user: Any, request: SupportRequest) -> list[Organisation]:
+def asked_orgs_for(user: Actor, request: SupportRequest) -> list[Organisation]:
     asked = request.steps.filter(kind=RequestStep.Kind.ASKED).values_list("other_org_id", flat=True)
     return [o for o in Organisation.objects.filter(pk__in=asked) if policy.can(user, "command.handle", o)]
 
 
-def open_needs(*, user: Any, org: Organisation) -> list[dict[str, Any]]:
+def open_needs(*, user: Actor, org: Organisation) -> list[dict[str, Any]]:
     """Open needs in ``org``'s subtree per item (and competence) and priority: sums of what remains, oldest first.
     Merged originals are not counted twice (their joint request carries them)."""
     if not policy.can(user, "command.view", org):
@@ -418,7 +430,7 @@ def open_needs_rows(*, org_path: str) -> list[dict[str, Any]]:
     return out
 
 
-def support_answers_for(*, user: Any, org: Organisation, submission_id: str) -> tuple[Any, dict[str, Any]] | None:
+def support_answers_for(*, user: Actor, org: Organisation, submission_id: str) -> tuple[SubmissionVersion, dict[str, Any]] | None:
     """The latest submitted version of ``org``'s report with "begäran om stöd" answers (support needed = yes), if
     the user may see it; None otherwise (a bad id is simply ignored)."""
     if not submission_id.isdigit():
@@ -437,7 +449,7 @@ def support_answers_for(*, user: Any, org: Organisation, submission_id: str) -> 
     return version, dict(version.data)
 
 
-def log_for_event(*, user: Any, event: Any, limit: int = 10) -> list[LogEntry]:
+def log_for_event(*, user: Actor, event: Event | None, limit: int = 10) -> list[LogEntry]:
     """The newest log entries about ``event`` in the organisations the user may see (shown beside its rounds)."""
     visible = policy.visible_organisations(user, "command.view").values("pk")
     return list(
@@ -447,7 +459,7 @@ def log_for_event(*, user: Any, event: Any, limit: int = 10) -> list[LogEntry]:
     )
 
 
-def level_prefill(*, organisation: Organisation, fields: Any) -> dict[str, str]:
+def level_prefill(*, organisation: Organisation, fields: Iterable[TemplateField]) -> dict[str, str]:
     """Values for a report's status fields on the beredskapsläge scale (reporting ``preparedness`` scale, the same
     four values) from the organisation's current level: its own service area's level for a unit, else its own."""
     keys = [f.key for f in fields if f.type == "status" and (f.options or {}).get("scale") == "preparedness"]

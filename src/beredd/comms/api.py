@@ -7,11 +7,11 @@ Same selectors and services as the pages; the public page and CAP files are open
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.pagination import PageNumberPagination
 from beredd.api.schemas import InputSchema
 from beredd.comms import selectors
@@ -109,38 +109,38 @@ class AudienceIn(InputSchema):
 
 @router.get("/messages", response=list[MessageOut])
 @paginate(PageNumberPagination, page_size=50)
-def message_list(request: HttpRequest, q: QueryText = "", sort: QueryText = "-created") -> Any:
+def message_list(request: AuthenticatedHttpRequest, q: QueryText = "", sort: QueryText = "-created") -> Any:
     return selectors.messages_for_user(user=request.user, query=q[:100], sort=sort)
 
 
 @router.get("/messages/{message_id}/deliveries", response=list[DeliveryOut])
 @paginate(PageNumberPagination, page_size=50)
-def delivery_list(request: HttpRequest, message_id: Id, status: QueryText = "") -> Any:
+def delivery_list(request: AuthenticatedHttpRequest, message_id: Id, status: QueryText = "") -> Any:
     message = selectors.message_get_for_user(user=request.user, message_id=message_id)
     return selectors.deliveries_of(message=message, status=status[:20])
 
 
 @router.post("/deliveries/{delivery_id}/confirm", response=DeliveryOut)
-def delivery_confirm(request: HttpRequest, delivery_id: Id) -> Any:
+def delivery_confirm(request: AuthenticatedHttpRequest, delivery_id: Id) -> Any:
     """A unit confirms its printable notice delivered."""
     delivery = selectors.delivery_get_for_unit(user=request.user, delivery_id=delivery_id)
     return services.delivery_confirm(actor=request.user, delivery=delivery, via="api")
 
 
 @router.post("/versions/{version_id}/review", response=VersionOut)
-def version_review(request: HttpRequest, version_id: Id) -> Any:
+def version_review(request: AuthenticatedHttpRequest, version_id: Id) -> Any:
     v = selectors.version_get_for_user(user=request.user, version_id=version_id, permission="comms.review")
     return bank.version_review(actor=request.user, version=v, via="api")
 
 
 @router.post("/versions/{version_id}/approve", response=VersionOut)
-def version_approve(request: HttpRequest, version_id: Id) -> Any:
+def version_approve(request: AuthenticatedHttpRequest, version_id: Id) -> Any:
     v = selectors.version_get_for_user(user=request.user, version_id=version_id, permission="comms.approve")
     return bank.version_approve(actor=request.user, version=v, via="api")
 
 
 @router.post("/bank/{bank_id}/send", response={201: list[int]})
-def bank_send(request: HttpRequest, bank_id: Id, payload: SendIn) -> Any:
+def bank_send(request: AuthenticatedHttpRequest, bank_id: Id, payload: SendIn) -> Any:
     """Send the approved versions to an incident area; returns the ids of the queued messages."""
     item = selectors.bank_message_get_for_user(user=request.user, bank_id=bank_id, permission="comms.send")
     incident = register_selectors.incident_get_for_user(user=request.user, incident_id=payload.incident_id)
@@ -157,7 +157,7 @@ def bank_send(request: HttpRequest, bank_id: Id, payload: SendIn) -> Any:
 
 
 @router.post("/bank/{bank_id}/send-to", response={201: int})
-def bank_send_to_audience(request: HttpRequest, bank_id: Id, payload: AudienceIn) -> Any:
+def bank_send_to_audience(request: AuthenticatedHttpRequest, bank_id: Id, payload: AudienceIn) -> Any:
     """Send the approved versions by e-mail to the staff of units, private providers, the kommun(s) or a forum's
     members, optionally only to some roles; returns the id of the queued message."""
     item = selectors.bank_message_get_for_user(user=request.user, bank_id=bank_id, permission="comms.send")

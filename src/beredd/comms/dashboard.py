@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from beredd.accounts import policy
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.comms import selectors
 from beredd.orgs.models import Organisation
 
 PANEL_ROWS = 5
 
 
-def panels(*, request: HttpRequest, org: Organisation) -> list[dict[str, Any]]:
+def panels(*, request: AuthenticatedHttpRequest, org: Organisation) -> list[dict[str, Any]]:
     if not policy.can(request.user, "comms.confirm", org):
         return []
     rows = list(selectors.notices_to_confirm(user=request.user)[: PANEL_ROWS + 1])

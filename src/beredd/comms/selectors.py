@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.comms.models import BankMessage, BankVersion, Delivery, Message, PublicNotice
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
@@ -30,7 +31,7 @@ def _counted(qs: QuerySet[Message]) -> QuerySet[Message]:
     )
 
 
-def messages_for_user(*, user: Any, query: str = "", sort: str = "-created", kind: str = "") -> QuerySet[Message]:
+def messages_for_user(*, user: Actor, query: str = "", sort: str = "-created", kind: str = "") -> QuerySet[Message]:
     """What was sent on behalf of the organisations where the user holds ``comms.view`` (and their subtrees)."""
     orgs = policy.visible_organisations(user, "comms.view")
     qs = Message.objects.filter(organisation__in=orgs).select_related("organisation")
@@ -41,7 +42,7 @@ def messages_for_user(*, user: Any, query: str = "", sort: str = "-created", kin
     return _counted(qs).order_by(*MESSAGE_SORTS.get(sort, MESSAGE_SORTS["-created"]))
 
 
-def message_get_for_user(*, user: Any, message_id: int, permission: str = "comms.view") -> Message:
+def message_get_for_user(*, user: Actor, message_id: int, permission: str = "comms.view") -> Message:
     message = _counted(Message.objects.filter(pk=message_id)).select_related("organisation", "version").first()
     if message is None or not policy.can(user, permission, message.organisation):
         raise NotFoundError("message", message_id)
@@ -76,7 +77,7 @@ def reach_of(message: Message) -> list[dict[str, Any]]:
     return [{**r, "label": Channel(r["channel"]).label, "left": r["total"] - r["confirmed"]} for r in rows]
 
 
-def delivery_get_for_unit(*, user: Any, delivery_id: int) -> Delivery:
+def delivery_get_for_unit(*, user: Actor, delivery_id: int) -> Delivery:
     """A printable-notice delivery that a member of its unit (or above) may confirm."""
     d = Delivery.objects.select_related("message", "organisation").filter(pk=delivery_id).first()
     if d is None or d.organisation is None or not policy.can(user, "comms.confirm", d.organisation):
@@ -84,7 +85,7 @@ def delivery_get_for_unit(*, user: Any, delivery_id: int) -> Delivery:
     return d
 
 
-def print_notice_get_for_user(*, user: Any, message_id: int, delivery_id: int) -> Delivery:
+def print_notice_get_for_user(*, user: Actor, message_id: int, delivery_id: int) -> Delivery:
     """A printable notice that its unit, or someone who may read the sender's log, may open."""
     try:
         return delivery_get_for_unit(user=user, delivery_id=delivery_id)
@@ -96,7 +97,7 @@ def print_notice_get_for_user(*, user: Any, message_id: int, delivery_id: int) -
         return d
 
 
-def notices_to_confirm(*, user: Any) -> QuerySet[Delivery]:
+def notices_to_confirm(*, user: Actor) -> QuerySet[Delivery]:
     """Printable notices addressed to the user's units that nobody has confirmed yet (the unit's dashboard)."""
     orgs = policy.visible_organisations(user, "comms.confirm")
     return (
@@ -111,7 +112,7 @@ def notices_to_confirm(*, user: Any) -> QuerySet[Delivery]:
 BANK_SORTS = {"title": ("title",), "-title": ("-title",), "scenario": ("scenario", "title"), "audience": ("audience", "title")}
 
 
-def bank_for_user(*, user: Any, query: str = "", sort: str = "title", scenario: str = "") -> QuerySet[BankMessage]:
+def bank_for_user(*, user: Actor, query: str = "", sort: str = "title", scenario: str = "") -> QuerySet[BankMessage]:
     orgs = policy.visible_organisations(user, "comms.view")
     qs = BankMessage.objects.filter(organisation__in=orgs).select_related("organisation")
     if query:
@@ -123,7 +124,7 @@ def bank_for_user(*, user: Any, query: str = "", sort: str = "title", scenario: 
     ).order_by(*BANK_SORTS.get(sort, BANK_SORTS["title"]))
 
 
-def bank_message_get_for_user(*, user: Any, bank_id: int, permission: str = "comms.view") -> BankMessage:
+def bank_message_get_for_user(*, user: Actor, bank_id: int, permission: str = "comms.view") -> BankMessage:
     item = BankMessage.objects.select_related("organisation").filter(pk=bank_id).first()
     if item is None or not policy.can(user, permission, item.organisation):
         raise NotFoundError("bank_message", bank_id)
@@ -145,7 +146,7 @@ def approved_versions(item: BankMessage) -> dict[str, BankVersion]:
     return {v.language: v for v in item.versions.filter(status=BankVersion.Status.APPROVED).order_by("language", "number")}
 
 
-def version_get_for_user(*, user: Any, version_id: int, permission: str = "comms.view") -> BankVersion:
+def version_get_for_user(*, user: Actor, version_id: int, permission: str = "comms.view") -> BankVersion:
     v = BankVersion.objects.select_related("bank_message__organisation").filter(pk=version_id).first()
     if v is None or not policy.can(user, permission, v.bank_message.organisation):
         raise NotFoundError("bank_version", version_id)
@@ -189,7 +190,7 @@ def public_notice_cap(*, code: str, notice_id: int) -> PublicNotice:
     return notice
 
 
-def notice_get_for_user(*, user: Any, notice_id: int, permission: str = "comms.send") -> PublicNotice:
+def notice_get_for_user(*, user: Actor, notice_id: int, permission: str = "comms.send") -> PublicNotice:
     notice = PublicNotice.objects.select_related("kommun", "bank_message").filter(pk=notice_id).first()
     if notice is None or not policy.can(user, permission, notice.kommun):
         raise NotFoundError("notice", notice_id)
@@ -200,7 +201,7 @@ def notices_of(*, bank_message: BankMessage) -> QuerySet[PublicNotice]:
     return bank_message.notices.select_related("kommun").order_by("-created_at", "-pk")
 
 
-def warning_import_get_for_user(*, user: Any, import_id: int) -> Any:
+def warning_import_get_for_user(*, user: Actor, import_id: int) -> Any:
     from beredd.comms.models import WarningImport
 
     imp = WarningImport.objects.select_related("organisation").filter(pk=import_id).first()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from beredd.core.exceptions import ConflictError, ValidationFailed
+
+T = TypeVar("T")
 
 
 def apply_errors(form: forms.BaseForm, exc: ValidationFailed) -> None:
@@ -22,8 +24,8 @@ def apply_errors(form: forms.BaseForm, exc: ValidationFailed) -> None:
 
 
 def form_run_edit(
-    request: HttpRequest, form: forms.BaseForm, call: Callable[[dict[str, Any]], Any], success: str | None = None
-) -> tuple[Any, int]:
+    request: HttpRequest, form: forms.BaseForm, call: Callable[[dict[str, Any]], T], success: str | None = None
+) -> tuple[T | None, int]:
     """Validate a POSTed ``form`` and call the service with its cleaned data.
 
     Returns (result, HTTP status): (None, 200) with the errors on the form when the input or the service refused

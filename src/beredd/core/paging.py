@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 PAGE_SIZE = 25
 MAX_FILTER_CHARS = 100
 
+T = TypeVar("T")
 
-def page_of(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Page[Any]:
+
+def page_of(request: HttpRequest, items: QuerySet[Any, T] | Sequence[T], size: int = PAGE_SIZE) -> Page[T]:
     """The page that ``?page=`` names (the first for anything that is not a page number, the last past the end)."""
     return Paginator(items, size).get_page(request.GET.get("page"))
 

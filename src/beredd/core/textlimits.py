@@ -57,7 +57,7 @@ def enforce_lengths(sender: type[models.Model], instance: models.Model, raw: boo
 
 
 def bound_form_class(form_class: type[forms.BaseForm], default: int = LONG_TEXT) -> None:
-    for field in form_class.base_fields.values():  # type: ignore[attr-defined]
+    for field in form_class.base_fields.values():  # type: ignore[attr-defined]  # the form metaclass sets it on every Form class
         if isinstance(field, forms.CharField) and not field.max_length:
             field.max_length = default
             field.validators.append(MaxLengthValidator(default))

@@ -15,15 +15,14 @@ The role must still grant the permission (``policy.PERMISSIONS``), and membershi
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.orgs.models import Organisation
 
 
-def _member_org_ids(user: Any, permission: str) -> set[int]:
+def _member_org_ids(user: Actor, permission: str) -> set[int]:
     granted = policy.PERMISSIONS[permission]
     return {m.organisation_id for m in policy.memberships(user) if m.role in granted}
 
@@ -36,25 +35,25 @@ def answer_org_ids(org: Organisation) -> set[int]:
     return ids
 
 
-def can_answer(user: Any, org: Organisation) -> bool:
+def can_answer(user: Actor, org: Organisation) -> bool:
     if not policy.can(user, "reporting.submit", org):
         return False
     return bool(_member_org_ids(user, "reporting.submit") & answer_org_ids(org))
 
 
-def can_review(user: Any, org: Organisation) -> bool:
+def can_review(user: Actor, org: Organisation) -> bool:
     parent = org.parent
     if parent is None or not policy.can(user, "reporting.approve", parent):
         return False
     return parent.pk in _member_org_ids(user, "reporting.approve")
 
 
-def can_delegate(user: Any, org: Organisation) -> bool:
+def can_delegate(user: Actor, org: Organisation) -> bool:
     """Only the kommun's own coordinators decide to let its units answer (they then review them)."""
     return policy.can(user, "reporting.approve", org) and org.pk in _member_org_ids(user, "reporting.approve")
 
 
-def answerable_q(user: Any, prefix: str = "") -> Q:
+def answerable_q(user: Actor, prefix: str = "") -> Q:
     """Submissions the user may answer: the recipient is a member organisation, or a unit under one."""
     ids = _member_org_ids(user, "reporting.submit")
     return Q(**{f"{prefix}organisation_id__in": ids}) | Q(

@@ -16,6 +16,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.pagination import PageNumberPagination
 from beredd.api.schemas import InputSchema
 from beredd.core.bounds import MAX_ID, Id, LocalTime, QueryText, RecurrenceHours, ShortText
@@ -23,7 +24,7 @@ from beredd.core.exceptions import ValidationFailed
 from beredd.orgs.selectors import organisation_get_for_user
 from beredd.reporting import rollup as rollups
 from beredd.reporting import selectors
-from beredd.reporting.models import Round, Submission, TemplateVersion
+from beredd.reporting.models import ReportTemplate, Round, RoundInstance, Submission, TemplateVersion
 from beredd.reporting.services import rounds, submissions, templates
 
 PREFIX = "reporting"
@@ -46,7 +47,7 @@ class TemplateOut(Schema):
     versions: list[TemplateVersionOut]
 
     @staticmethod
-    def resolve_versions(obj: Any) -> list[Any]:
+    def resolve_versions(obj: ReportTemplate) -> list[TemplateVersion]:
         return list(obj.versions.all())
 
 
@@ -94,7 +95,7 @@ class RoundOut(Schema):
     instances: list[InstanceOut]
 
     @staticmethod
-    def resolve_instances(obj: Any) -> list[Any]:
+    def resolve_instances(obj: Round) -> list[RoundInstance]:
         return list(obj.instances.all())
 
 
@@ -111,15 +112,15 @@ class SubmissionOut(Schema):
     review_comment: str
 
     @staticmethod
-    def resolve_answers(obj: Any) -> dict[str, Any]:
+    def resolve_answers(obj: Submission) -> dict[str, Any]:
         return dict(obj.draft)
 
     @staticmethod
-    def resolve_version(obj: Any) -> int:
+    def resolve_version(obj: Submission) -> int:
         return int(obj.lock_version)
 
     @staticmethod
-    def resolve_is_exercise(obj: Any) -> bool:
+    def resolve_is_exercise(obj: Submission) -> bool:
         return bool(obj.instance.round.is_exercise)
 
 
@@ -152,18 +153,18 @@ def _expected(request: HttpRequest, body: AnswersIn) -> int | None:
 
 @router.get("/templates", response=list[TemplateOut], summary="Templates the caller may use")
 @paginate(PageNumberPagination, page_size=50)
-def template_list(request: HttpRequest) -> Any:
+def template_list(request: AuthenticatedHttpRequest) -> Any:
     return selectors.template_list_for_user(user=request.user).prefetch_related("versions")
 
 
 @router.get("/template-versions/{version_id}", response=dict[str, Any], summary="A template version as importable JSON")
-def template_version_get(request: HttpRequest, version_id: Id) -> Any:
+def template_version_get(request: AuthenticatedHttpRequest, version_id: Id) -> Any:
     version = selectors.template_version_get_for_user(user=request.user, version_id=version_id)
     return templates.template_export(version=version) | {"id": version.pk, "status": version.status}
 
 
 @router.post("/templates", response={201: TemplateVersionOut}, summary="Import a template (new version if the key exists)")
-def template_import(request: HttpRequest, body: TemplateImportIn) -> Any:
+def template_import(request: AuthenticatedHttpRequest, body: TemplateImportIn) -> Any:
     owner = organisation_get_for_user(user=request.user, org_id=body.owner_id, permission="reporting.template_edit")
     version = templates.template_import(actor=request.user, owner=owner, data=body.template, publish=body.publish)
     return Status(201, version)
@@ -171,17 +172,17 @@ def template_import(request: HttpRequest, body: TemplateImportIn) -> Any:
 
 @router.get("/rounds", response=list[RoundOut], summary="Rounds issued in or asking the caller's organisations")
 @paginate(PageNumberPagination, page_size=50)
-def round_list(request: HttpRequest) -> Any:
+def round_list(request: AuthenticatedHttpRequest) -> Any:
     return selectors.round_list_for_user(user=request.user).prefetch_related("instances")
 
 
 @router.get("/rounds/{round_id}", response=RoundOut, summary="One round with its instances")
-def round_get(request: HttpRequest, round_id: Id) -> Any:
+def round_get(request: AuthenticatedHttpRequest, round_id: Id) -> Any:
     return selectors.round_get_for_user(user=request.user, round_id=round_id)
 
 
 @router.post("/rounds", response={201: RoundOut}, summary="Issue a round")
-def round_issue(request: HttpRequest, body: RoundIn) -> Any:
+def round_issue(request: AuthenticatedHttpRequest, body: RoundIn) -> Any:
     issuer = organisation_get_for_user(user=request.user, org_id=body.issuer_id, permission="reporting.issue")
     version = TemplateVersion.objects.filter(pk=body.template_version_id).first()
     if version is None:
@@ -191,20 +192,22 @@ def round_issue(request: HttpRequest, body: RoundIn) -> Any:
     return Status(201, rounds.round_issue(actor=request.user, issuer=issuer, spec=spec, via="api"))
 
 
-def _submission(request: HttpRequest, instance_id: Id, org_id: Id) -> Submission:
+def _submission(request: AuthenticatedHttpRequest, instance_id: Id, org_id: Id) -> Submission:
     # The caller's right to answer for ``org_id`` is what makes the instance visible here (checked by the selector).
     return selectors.submission_for_recipient_by_ids(user=request.user, instance_id=instance_id, org_id=org_id)
 
 
 @router.get("/instances/{instance_id}/submissions/{org_id}", response=SubmissionOut, summary="A recipient's submission (ETag)")
-def submission_get(request: HttpRequest, response: HttpResponse, instance_id: Id, org_id: Id) -> Any:
+def submission_get(request: AuthenticatedHttpRequest, response: HttpResponse, instance_id: Id, org_id: Id) -> Any:
     submission = _submission(request, instance_id, org_id)
     response["ETag"] = submission.etag
     return submission
 
 
 @router.put("/instances/{instance_id}/submissions/{org_id}/draft", response=SubmissionOut, summary="Save a draft")
-def submission_draft(request: HttpRequest, response: HttpResponse, instance_id: Id, org_id: Id, body: AnswersIn) -> Any:
+def submission_draft(
+    request: AuthenticatedHttpRequest, response: HttpResponse, instance_id: Id, org_id: Id, body: AnswersIn
+) -> Any:
     submission = _submission(request, instance_id, org_id)
     submission = submissions.submission_save_draft(
         actor=request.user, submission=submission, data=body.answers, expected_version=_expected(request, body), via="api"
@@ -218,7 +221,9 @@ def submission_draft(request: HttpRequest, response: HttpResponse, instance_id: 
     response={200: SubmitOut, 201: SubmitOut},
     summary="Submit answers (Idempotency-Key; If-Match)",
 )
-def submission_submit(request: HttpRequest, response: HttpResponse, instance_id: Id, org_id: Id, body: AnswersIn) -> Any:
+def submission_submit(
+    request: AuthenticatedHttpRequest, response: HttpResponse, instance_id: Id, org_id: Id, body: AnswersIn
+) -> Any:
     """201 with the new version; 200 when the ``Idempotency-Key`` was already used (nothing stored again).
     422 lists each bad field; 409 when the round is closed or the version is stale; 403 for a non-recipient."""
     submission, version, created = submissions.submission_submit_for_recipient(
@@ -238,7 +243,7 @@ def submission_submit(request: HttpRequest, response: HttpResponse, instance_id:
 
 
 @router.get("/instances/{instance_id}/rollup", response=dict[str, Any], summary="Roll-up over an organisation's subtree")
-def rollup_get(request: HttpRequest, instance_id: Id, org_id: Id | None = None, by: QueryText | None = None) -> Any:
+def rollup_get(request: AuthenticatedHttpRequest, instance_id: Id, org_id: Id | None = None, by: QueryText | None = None) -> Any:
     instance = selectors.instance_get_for_user(user=request.user, instance_id=instance_id)
     org = selectors.rollup_org_for_user(user=request.user, instance=instance, org_id=org_id)
     return rollups.rollup(instance=instance, org=org, by=by if by in rollups.LEVEL_DEPTH else None).as_dict()

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.orgs.models import Organisation
 from beredd.reporting import selectors
 
 DASHBOARD_MAX = 50
 
 
-def panels(*, request: HttpRequest, org: Organisation | None) -> list[dict[str, Any]]:
+def panels(*, request: AuthenticatedHttpRequest, org: Organisation | None) -> list[dict[str, Any]]:
     user = request.user
     open_qs = selectors.open_requests_qs_for_user(user=user)
     requests = list(open_qs[: DASHBOARD_MAX + 1])

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,8 +19,11 @@ from django.utils.translation import gettext_lazy
 from beredd.core.bounds import MAX_ABS_NUMBER
 from beredd.reporting.models import FieldType, TemplateField
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Status scales, worst last. Regions' beredskapslägen (Socialstyrelsen's terms) and a generic traffic light.
-STATUS_SCALES: dict[str, list[tuple[str, Any]]] = {
+STATUS_SCALES: dict[str, list[tuple[str, StrOrPromise]]] = {
     "preparedness": [
         ("normal", gettext_lazy("Normal (normalläge)")),
         ("stab", gettext_lazy("Staff mode (stabsläge)")),
@@ -35,19 +38,19 @@ STATUS_SCALES: dict[str, list[tuple[str, Any]]] = {
 }
 
 # The county boards' påverkansgrad (Länsstyrelsen Västernorrland's published lägesbild 2020-2021): levels 1-5 derived from three criteria.
-IMPACT_LEVELS: dict[int, Any] = {
+IMPACT_LEVELS: dict[int, StrOrPromise] = {
     1: gettext_lazy("No impact (ingen)"),
     2: gettext_lazy("Moderate impact (måttlig)"),
     3: gettext_lazy("Significant impact (betydande)"),
     4: gettext_lazy("Serious impact (allvarlig)"),
     5: gettext_lazy("Critical impact (kritisk)"),
 }
-IMPACT_CRITERIA: list[tuple[str, Any]] = [
+IMPACT_CRITERIA: list[tuple[str, StrOrPromise]] = [
     ("plan", gettext_lazy("Operations run to plan and statutory requirements are met")),
     ("resources", gettext_lazy("Available resources")),
     ("load", gettext_lazy("Load on staff and functions")),
 ]
-IMPACT_CRITERION_VALUES: list[tuple[int, Any]] = [
+IMPACT_CRITERION_VALUES: list[tuple[int, StrOrPromise]] = [
     (0, gettext_lazy("Normal")),
     (1, gettext_lazy("Partly / strained / starting to overwhelm")),
     (2, gettext_lazy("Not met / exhausted / overwhelming")),
@@ -72,7 +75,7 @@ def derive_impact(criteria: Mapping[str, int]) -> int:
     return 1
 
 
-def status_choices(field: TemplateField) -> list[tuple[str, Any]]:
+def status_choices(field: TemplateField) -> list[tuple[str, StrOrPromise]]:
     return STATUS_SCALES.get(str(field.options.get("scale", "traffic")), STATUS_SCALES["traffic"])
 
 

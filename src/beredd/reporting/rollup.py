@@ -8,6 +8,7 @@ partials (count, sum, min, max, weighted sums) in Python, which is exact for eve
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,7 +114,7 @@ class RollupResult:
     fields: list[TemplateField]
     total: Group
     children: list[Group]
-    computed_at: Any
+    computed_at: dt.datetime
 
     def values(self, group: Group) -> dict[str, Any]:
         return {f.key: group.partials.get(f.key, Partial()).value(f) for f in self.fields}
@@ -400,7 +401,7 @@ def missing(*, instance: RoundInstance, org: Organisation, sort: str = "name") -
         .order_by("org_path")
     ]
     rank: dict[str, int] = {Role.COORDINATOR.value: 0, Role.REPORTER.value: 1}
-    contacts: dict[int, Any] = {}
+    contacts: dict[int, Membership] = {}
     memberships = (
         Membership.objects.current()
         .filter(organisation_id__in=[m.submission.organisation_id for m in rows], role__in=list(rank))

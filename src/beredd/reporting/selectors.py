@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
 from beredd.reporting import access
@@ -24,8 +25,11 @@ from beredd.reporting.models import (
     TemplateVersion,
 )
 
+if TYPE_CHECKING:
+    from beredd.command.models import LogEntry
 
-def _roots(user: Any, permission: str) -> list[Organisation]:
+
+def _roots(user: Actor, permission: str) -> list[Organisation]:
     return policy.orgs_with_permission(user, permission)
 
 
@@ -36,7 +40,7 @@ def _subtree_q(roots: list[Organisation], field: str) -> Q:
     return condition
 
 
-def template_list_for_user(*, user: Any) -> QuerySet[ReportTemplate]:
+def template_list_for_user(*, user: Actor) -> QuerySet[ReportTemplate]:
     """Templates owned at, above or below the user's organisations (national built-ins are visible to all)."""
     roots = _roots(user, "reporting.view")
     condition = _subtree_q(roots, "owner__path")
@@ -45,7 +49,7 @@ def template_list_for_user(*, user: Any) -> QuerySet[ReportTemplate]:
     return ReportTemplate.objects.filter(condition).select_related("owner", "extends__template").order_by("name")
 
 
-def template_version_get_for_user(*, user: Any, version_id: int) -> TemplateVersion:
+def template_version_get_for_user(*, user: Actor, version_id: int) -> TemplateVersion:
     version = (
         TemplateVersion.objects.filter(pk=version_id, template__in=template_list_for_user(user=user))
         .select_related("template__owner")
@@ -56,7 +60,7 @@ def template_version_get_for_user(*, user: Any, version_id: int) -> TemplateVers
     return version
 
 
-def round_list_for_user(*, user: Any) -> QuerySet[Round]:
+def round_list_for_user(*, user: Actor) -> QuerySet[Round]:
     """Rounds issued in the user's subtrees, and rounds from above that ask someone in those subtrees
     (a county sees the national rounds its kommuner answer; a kommun not asked does not see them)."""
     roots = _roots(user, "reporting.view")
@@ -65,14 +69,14 @@ def round_list_for_user(*, user: Any) -> QuerySet[Round]:
     return Round.objects.filter(condition).select_related("issuer", "template_version__template").order_by("-created_at")
 
 
-def round_get_for_user(*, user: Any, round_id: int) -> Round:
+def round_get_for_user(*, user: Actor, round_id: int) -> Round:
     round_ = round_list_for_user(user=user).filter(pk=round_id).first()
     if round_ is None:
         raise NotFoundError("round", round_id)
     return round_
 
 
-def instance_get_for_user(*, user: Any, instance_id: int) -> RoundInstance:
+def instance_get_for_user(*, user: Actor, instance_id: int) -> RoundInstance:
     """The instance if its round is visible to the user (the rule of ``round_list_for_user``).
 
     Dashboards poll through this, so it reads the instance by key and checks the rule for that one round: the
@@ -93,7 +97,7 @@ def instance_get_for_user(*, user: Any, instance_id: int) -> RoundInstance:
     raise NotFoundError("instance", instance_id)
 
 
-def rollup_org_for_user(*, user: Any, instance: RoundInstance, org_id: int | None) -> Organisation:
+def rollup_org_for_user(*, user: Actor, instance: RoundInstance, org_id: int | None) -> Organisation:
     """The organisation whose roll-up the user asks for: one they may view, inside the round's reach."""
     if org_id is None:
         candidates = [o for o in _roots(user, "reporting.view") if o.path.startswith(instance.round.issuer.path)]
@@ -105,20 +109,20 @@ def rollup_org_for_user(*, user: Any, instance: RoundInstance, org_id: int | Non
     return org
 
 
-def submission_list_for_user(*, user: Any, permission: str = "reporting.view") -> QuerySet[Submission]:
+def submission_list_for_user(*, user: Actor, permission: str = "reporting.view") -> QuerySet[Submission]:
     return Submission.objects.filter(_subtree_q(_roots(user, permission), "org_path")).select_related(
         "instance__round", "organisation", "template_version"
     )
 
 
-def submission_get_for_user(*, user: Any, submission_id: int) -> Submission:
+def submission_get_for_user(*, user: Actor, submission_id: int) -> Submission:
     submission = submission_list_for_user(user=user).filter(pk=submission_id).first()
     if submission is None:
         raise NotFoundError("submission", submission_id)
     return submission
 
 
-def submission_for_recipient(*, user: Any, instance: RoundInstance, org_id: int) -> Submission:
+def submission_for_recipient(*, user: Actor, instance: RoundInstance, org_id: int) -> Submission:
     """The submission of ``org_id`` in ``instance``. Raises NotFoundError if the user may not answer for that
     organisation and NotRecipientError when it is theirs but not asked."""
     org = Organisation.objects.filter(pk=org_id).first()
@@ -134,7 +138,7 @@ def submission_for_recipient(*, user: Any, instance: RoundInstance, org_id: int)
     return submission
 
 
-def submission_for_recipient_by_ids(*, user: Any, instance_id: int, org_id: int, for_update: bool = False) -> Submission:
+def submission_for_recipient_by_ids(*, user: Actor, instance_id: int, org_id: int, for_update: bool = False) -> Submission:
     """The API's hot path: one query for the submission with its organisation and round, then the policy check.
 
     NotFoundError unless the user may answer for ``org_id`` and the instance exists; NotRecipientError when the
@@ -171,7 +175,7 @@ def round_recipients(*, round_: Round, query: str = "") -> QuerySet[Submission]:
     return qs.order_by("organisation__name", "pk")
 
 
-def open_requests_qs_for_user(*, user: Any) -> QuerySet[Submission]:
+def open_requests_qs_for_user(*, user: Actor) -> QuerySet[Submission]:
     """Unanswered or returned submissions the user can answer (own organisation, or a unit of their kommun),
     in open rounds, nearest deadline first, with the issuer (for paging: nothing is cut here)."""
     return (
@@ -183,12 +187,12 @@ def open_requests_qs_for_user(*, user: Any) -> QuerySet[Submission]:
     )
 
 
-def open_requests_for_user(*, user: Any) -> list[Submission]:
+def open_requests_for_user(*, user: Actor) -> list[Submission]:
     """The first 100 open requests (``open_requests_qs_for_user`` for all of them)."""
     return list(open_requests_qs_for_user(user=user)[:100])
 
 
-def submitted_reports_for_user(*, user: Any, limit: int = 20) -> list[Submission]:
+def submitted_reports_for_user(*, user: Actor, limit: int = 20) -> list[Submission]:
     """Reports the user's organisations answered in open rounds, latest first: the way back to a report."""
     return list(
         submission_list_for_user(user=user, permission="reporting.submit")
@@ -198,7 +202,7 @@ def submitted_reports_for_user(*, user: Any, limit: int = 20) -> list[Submission
     )
 
 
-def pictures_for_user(*, user: Any) -> QuerySet[CompiledPicture]:
+def pictures_for_user(*, user: Actor) -> QuerySet[CompiledPicture]:
     """Published feedback from above (or own level), pictures forwarded from below, and unpublished drafts
     where the user may currently write pictures. Only current memberships count: being a picture's author
     gives no access of its own (it ends with the membership)."""
@@ -213,17 +217,17 @@ def pictures_for_user(*, user: Any) -> QuerySet[CompiledPicture]:
     ).select_related("instance__round", "organisation")
 
 
-def pictures_published_for_user(*, user: Any, limit: int = 10) -> list[CompiledPicture]:
+def pictures_published_for_user(*, user: Actor, limit: int = 10) -> list[CompiledPicture]:
     """The latest published pictures the user may see (the start page's feedback list)."""
     return list(pictures_for_user(user=user).filter(published_at__isnull=False).order_by("-published_at")[:limit])
 
 
-def rounds_recent_for_user(*, user: Any, limit: int = 50) -> list[Round]:
+def rounds_recent_for_user(*, user: Actor, limit: int = 50) -> list[Round]:
     """The latest rounds the user may see, with their instances (the start page's list)."""
     return list(round_list_for_user(user=user).prefetch_related("instances")[:limit])
 
 
-def picture_get_for_user(*, user: Any, picture_id: int) -> CompiledPicture:
+def picture_get_for_user(*, user: Actor, picture_id: int) -> CompiledPicture:
     picture = pictures_for_user(user=user).filter(pk=picture_id).first()
     if picture is None:
         raise NotFoundError("picture", picture_id)
@@ -243,14 +247,14 @@ def child_pictures(*, instance: RoundInstance, org: Organisation) -> list[Compil
 # --- Reads behind the pages (the views call these; they hold no queries of their own) ---------------------
 
 
-def published_versions_for_user(*, user: Any) -> QuerySet[TemplateVersion]:
+def published_versions_for_user(*, user: Actor) -> QuerySet[TemplateVersion]:
     """Published versions of the templates the user can see: what a round may be issued with."""
     return TemplateVersion.objects.filter(
         template__in=template_list_for_user(user=user), status=TemplateVersion.Status.PUBLISHED
     ).select_related("template")
 
 
-def template_field_get_for_user(*, user: Any, field_id: int) -> TemplateField:
+def template_field_get_for_user(*, user: Actor, field_id: int) -> TemplateField:
     """A template's question, if the user can see its template version (else NotFoundError)."""
     field = TemplateField.objects.select_related("version").filter(pk=field_id).first()
     if field is None:
@@ -272,7 +276,7 @@ def recipients_by_parent(orgs: list[Organisation], *, limit: int) -> list[tuple[
     return groups
 
 
-def rollup_breadcrumbs(*, user: Any, instance: RoundInstance, org: Organisation) -> list[Organisation]:
+def rollup_breadcrumbs(*, user: Actor, instance: RoundInstance, org: Organisation) -> list[Organisation]:
     """The organisations above ``org`` within the round's reach that the user may view, top first."""
     return [
         o
@@ -366,7 +370,7 @@ def submission_history(*, submission: Submission, lang: str) -> list[dict[str, A
 # --- Hooks of the command app (crisis command) on reporting pages -------------------------------------------------
 
 
-def round_event_log(*, user: Any, round_: Round) -> list[Any]:
+def round_event_log(*, user: Actor, round_: Round) -> list[LogEntry]:
     """The event log beside the event's rounds (command app), newest first; empty for a round without an event."""
     if round_.event_id is None:
         return []

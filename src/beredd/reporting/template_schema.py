@@ -53,7 +53,7 @@ class Options(_Strict):
 
 class FieldSpec(_Strict):
     key: Key
-    type: Literal[tuple(FieldType.values)]  # type: ignore[valid-type]
+    type: Literal[tuple(FieldType.values)]  # type: ignore[valid-type]  # built from the choices at import; pydantic checks it
     label_sv: Annotated[str, Field(min_length=1, max_length=300)]
     label_en: Annotated[str, Field(max_length=300)] = ""
     section: Annotated[str, Field(max_length=120)] = ""
@@ -61,7 +61,7 @@ class FieldSpec(_Strict):
     help_en: str = ""
     required: StrictBool = False
     unit: Annotated[str, Field(max_length=32)] = ""
-    rollup: Literal[tuple(Rollup.values)] = "none"  # type: ignore[valid-type]
+    rollup: Literal[tuple(Rollup.values)] = "none"  # type: ignore[valid-type]  # built from the choices at import
     options: Options = Options()
     min: Bound | None = None
     max: Bound | None = None
@@ -90,7 +90,7 @@ class FieldSpec(_Strict):
 
 class Rule(_Strict):
     left: Key
-    op: Literal[OPERATORS]  # type: ignore[valid-type]
+    op: Literal[OPERATORS]  # type: ignore[valid-type]  # built from the operator set at import; pydantic checks it
     right: Key | Bound
     message_sv: Annotated[str, Field(max_length=300)] = ""
     message_en: Annotated[str, Field(max_length=300)] = ""

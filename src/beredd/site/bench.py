@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.auth import token_auth
 
 TABLE = "beredd_bench_floor"
@@ -68,7 +69,7 @@ def floor(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def fragment_uncached(request: HttpRequest, instance_id: int) -> HttpResponse:
+def fragment_uncached(request: AuthenticatedHttpRequest, instance_id: int) -> HttpResponse:
     from beredd.reporting.views.rollup import completeness_fragment
 
     return completeness_fragment(request, instance_id, cached=False)

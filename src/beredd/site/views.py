@@ -68,7 +68,7 @@ def _int_or_none(value: Any) -> int | None:
 
 @login_required
 @require_POST
-def export_start(request: HttpRequest) -> HttpResponse:
+def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Queue an export (``kind`` answers with ``instance`` and ``org``, or audit for the current organisation)."""
     kind, fmt = request.POST.get("kind", ""), request.POST.get("fmt", "")
     instance = None
@@ -83,7 +83,7 @@ def export_start(request: HttpRequest) -> HttpResponse:
             user=request.user, instance=instance, org_id=_int_or_none(request.POST.get("org"))
         )
     elif kind == ExportJob.Kind.AUDIT:
-        org = current_org(request)  # type: ignore[assignment]
+        org = current_org(request)  # type: ignore[assignment]  # Organisation | None, narrowed by the check below
         if org is None:
             raise NotFoundError("audit")
     else:
@@ -97,10 +97,10 @@ def export_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+def export_detail(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     """The job page: a progress bar (htmx polls ``export_progress`` until the job is finished), then the link."""
     job = exports.export_get_for_user(user=request.user, job_id=job_id)
-    template = "core/_export_progress.html" if request.htmx else "core/export.html"  # type: ignore[attr-defined]
+    template = "core/_export_progress.html" if request.htmx else "core/export.html"
     return render(request, template, {"job": job})
 
 

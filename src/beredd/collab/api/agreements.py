@@ -5,15 +5,16 @@
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.pagination import PageNumberPagination
 from beredd.api.schemas import InputSchema
 from beredd.collab import selectors
 from beredd.collab.api._common import Version, _bounded
+from beredd.collab.models import Agreement
 from beredd.core.bounds import Id, LineText, LongText, QueryText, ShortText
 from beredd.core.exceptions import ValidationFailed
 from beredd.orgs import selectors as org_selectors
@@ -62,23 +63,23 @@ class AgreementOut(Schema):
     version: int
 
     @staticmethod
-    def resolve_kommun_name(obj: Any) -> str:
+    def resolve_kommun_name(obj: Agreement) -> str:
         return str(obj.kommun.name)
 
     @staticmethod
-    def resolve_area_label(obj: Any) -> str:
+    def resolve_area_label(obj: Agreement) -> str:
         return str(obj.get_area_display())
 
     @staticmethod
-    def resolve_party_ids(obj: Any) -> list[int]:
+    def resolve_party_ids(obj: Agreement) -> list[int]:
         return sorted(p.pk for p in obj.parties.all())
 
     @staticmethod
-    def resolve_has_document(obj: Any) -> bool:
+    def resolve_has_document(obj: Agreement) -> bool:
         return bool(obj.file)
 
     @staticmethod
-    def resolve_version(obj: Any) -> int:
+    def resolve_version(obj: Agreement) -> int:
         return int(obj.lock_version)
 
 
@@ -98,7 +99,7 @@ def _agreement_values(payload: AgreementIn) -> dict[str, Any]:
 @router.get("/agreements", response=list[AgreementOut])
 @paginate(PageNumberPagination, page_size=50)
 def agreement_list(
-    request: HttpRequest, q: QueryText = "", area: QueryText = "", status: QueryText = "", sort: QueryText = "until"
+    request: AuthenticatedHttpRequest, q: QueryText = "", area: QueryText = "", status: QueryText = "", sort: QueryText = "until"
 ) -> Any:
     return selectors.agreements_for_user(
         user=request.user, query=_bounded(q, "q", 100), area=area[:20], status=status[:20], sort=sort[:20]
@@ -106,12 +107,12 @@ def agreement_list(
 
 
 @router.get("/agreements/{agreement_id}", response=AgreementOut)
-def agreement_get(request: HttpRequest, agreement_id: Id) -> Any:
+def agreement_get(request: AuthenticatedHttpRequest, agreement_id: Id) -> Any:
     return selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id)
 
 
 @router.post("/orgs/{org_id}/agreements", response={201: AgreementOut})
-def agreement_create(request: HttpRequest, org_id: Id, payload: AgreementIn) -> Any:
+def agreement_create(request: AuthenticatedHttpRequest, org_id: Id, payload: AgreementIn) -> Any:
     from beredd.collab.services import agreements
 
     kommun = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.manage")
@@ -119,7 +120,7 @@ def agreement_create(request: HttpRequest, org_id: Id, payload: AgreementIn) -> 
 
 
 @router.put("/agreements/{agreement_id}", response=AgreementOut)
-def agreement_update(request: HttpRequest, agreement_id: Id, payload: AgreementUpdateIn) -> Any:
+def agreement_update(request: AuthenticatedHttpRequest, agreement_id: Id, payload: AgreementUpdateIn) -> Any:
     from beredd.collab.services import agreements
 
     item = selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id, manage=True)

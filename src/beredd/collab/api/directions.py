@@ -5,11 +5,11 @@
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.pagination import PageNumberPagination
 from beredd.api.schemas import InputSchema
 from beredd.collab import selectors
@@ -53,12 +53,12 @@ class CompletenessOut(Schema):
 
 @router.get("/directions", response=list[DirectionOut])
 @paginate(PageNumberPagination, page_size=50)
-def direction_list(request: HttpRequest, q: QueryText = "", sort: QueryText = "-created") -> Any:
+def direction_list(request: AuthenticatedHttpRequest, q: QueryText = "", sort: QueryText = "-created") -> Any:
     return selectors.directions_for_user(user=request.user, query=_bounded(q, "q", 100), sort=sort[:20])
 
 
 @router.post("/orgs/{org_id}/directions", response={201: DirectionOut})
-def direction_publish(request: HttpRequest, org_id: Id, payload: DirectionIn) -> Any:
+def direction_publish(request: AuthenticatedHttpRequest, org_id: Id, payload: DirectionIn) -> Any:
     sender = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="reporting.issue")
     root = Organisation.objects.filter(pk=payload.recipient_root_id).first() if payload.recipient_root_id else sender
     values = payload.dict(exclude={"recipient_root_id"}) | {
@@ -70,17 +70,18 @@ def direction_publish(request: HttpRequest, org_id: Id, payload: DirectionIn) ->
 
 
 @router.get("/directions/{direction_id}/completeness", response=CompletenessOut)
-def direction_completeness(request: HttpRequest, direction_id: Id) -> Any:
+def direction_completeness(request: AuthenticatedHttpRequest, direction_id: Id) -> Any:
     direction = selectors.direction_get_for_user(user=request.user, direction_id=direction_id)
     if not selectors.direction_is_sender(request.user, direction):
         raise NotFoundError("direction", direction_id)
     result = selectors.direction_completeness(direction=direction)
+    assert result is not None  # a direction's round is issued with its first instance
     c = result.total.completeness
     return {"answered": c.answered, "expected": c.expected, "late": c.late, "percent": c.percent}
 
 
 @router.post("/directions/{direction_id}/remind")
-def direction_remind(request: HttpRequest, direction_id: Id) -> Any:
+def direction_remind(request: AuthenticatedHttpRequest, direction_id: Id) -> Any:
     direction = selectors.direction_get_for_user(user=request.user, direction_id=direction_id)
     if not selectors.direction_is_sender(request.user, direction):
         raise NotFoundError("direction", direction_id)

@@ -5,16 +5,17 @@
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.pagination import PageNumberPagination
 from beredd.api.schemas import InputSchema
 from beredd.collab import selectors
 from beredd.collab.api._common import _bounded
-from beredd.collab.models import Action, Meeting
+from beredd.collab.models import Action, Forum, Meeting
 from beredd.collab.services import documents
 from beredd.collab.services import meetings as services
 from beredd.core.bounds import Id, QueryText, ShortText
@@ -31,7 +32,7 @@ class ForumOut(Schema):
     owner_name: str
 
     @staticmethod
-    def resolve_owner_name(obj: Any) -> str:
+    def resolve_owner_name(obj: Forum) -> str:
         return str(obj.owner.name)
 
 
@@ -93,47 +94,47 @@ class StatusIn(InputSchema):
 
 @router.get("/forums", response=list[ForumOut])
 @paginate(PageNumberPagination, page_size=50)
-def forum_list(request: HttpRequest, q: QueryText = "", sort: QueryText = "name") -> Any:
+def forum_list(request: AuthenticatedHttpRequest, q: QueryText = "", sort: QueryText = "name") -> Any:
     return selectors.forums_for_user(user=request.user, query=_bounded(q, "q", 100), sort=sort[:20])
 
 
 @router.get("/forums/{forum_id}", response=ForumOut)
-def forum_get(request: HttpRequest, forum_id: Id) -> Any:
+def forum_get(request: AuthenticatedHttpRequest, forum_id: Id) -> Any:
     return selectors.forum_get_for_user(user=request.user, forum_id=forum_id)
 
 
 @router.get("/forums/{forum_id}/meetings", response=list[MeetingOut])
 @paginate(PageNumberPagination, page_size=50)
-def meeting_list(request: HttpRequest, forum_id: Id) -> Any:
+def meeting_list(request: AuthenticatedHttpRequest, forum_id: Id) -> Any:
     forum = selectors.forum_get_for_user(user=request.user, forum_id=forum_id)
     return selectors.meetings_of(forum)
 
 
 @router.post("/forums/{forum_id}/meetings", response={201: MeetingOut})
-def meeting_create(request: HttpRequest, forum_id: Id, payload: MeetingIn) -> Any:
+def meeting_create(request: AuthenticatedHttpRequest, forum_id: Id, payload: MeetingIn) -> Any:
     forum = selectors.forum_get_for_user(user=request.user, forum_id=forum_id, manage=True)
     return 201, services.meeting_create(actor=request.user, forum=forum, values=payload.dict(), via="api")
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut)
-def meeting_get(request: HttpRequest, meeting_id: Id) -> Any:
+def meeting_get(request: AuthenticatedHttpRequest, meeting_id: Id) -> Any:
     return selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
 
 
 @router.get("/meetings/{meeting_id}/ics")
-def meeting_ics(request: HttpRequest, meeting_id: Id) -> HttpResponse:
+def meeting_ics(request: AuthenticatedHttpRequest, meeting_id: Id) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     return HttpResponse(documents.meeting_ics(meeting=meeting), content_type="text/calendar; charset=utf-8")
 
 
 @router.get("/meetings/{meeting_id}/actions", response=list[ActionOut])
-def action_list(request: HttpRequest, meeting_id: Id) -> Any:
+def action_list(request: AuthenticatedHttpRequest, meeting_id: Id) -> Any:
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     return list(meeting.actions.select_related("owner_user"))
 
 
 @router.post("/meetings/{meeting_id}/actions", response={201: ActionOut})
-def action_create(request: HttpRequest, meeting_id: Id, payload: ActionIn) -> Any:
+def action_create(request: AuthenticatedHttpRequest, meeting_id: Id, payload: ActionIn) -> Any:
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id, manage=True)
     owner = Organisation.objects.filter(pk=payload.owner_org_id).first() if payload.owner_org_id else None
     values = {"title": payload.title, "owner_org": owner, "owner_name": payload.owner_name, "due_date": payload.due_date}
@@ -141,7 +142,7 @@ def action_create(request: HttpRequest, meeting_id: Id, payload: ActionIn) -> An
 
 
 @router.post("/actions/{action_id}/status", response=ActionOut)
-def action_status(request: HttpRequest, action_id: Id, payload: StatusIn) -> Any:
+def action_status(request: AuthenticatedHttpRequest, action_id: Id, payload: StatusIn) -> Any:
     action = selectors.action_get_for_user(user=request.user, action_id=action_id)
     if not services.can_act_on(request.user, action):
         raise NotFoundError("action", action_id)

@@ -4,15 +4,16 @@
 # (beredd.core.bounds) as objects, not as names it cannot resolve.
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.pagination import PageNumberPagination
 from beredd.api.schemas import InputSchema
 from beredd.collab import selectors
 from beredd.collab.api._common import Version, _bounded
+from beredd.collab.models import LibraryItem
 from beredd.core.bounds import Id, LineText, LongText, QueryText, ShortText
 from beredd.core.exceptions import ValidationFailed
 from beredd.orgs import selectors as org_selectors
@@ -48,19 +49,19 @@ class LibraryOut(Schema):
     version: int
 
     @staticmethod
-    def resolve_publisher_name(obj: Any) -> str:
+    def resolve_publisher_name(obj: LibraryItem) -> str:
         return str(obj.publisher.name)
 
     @staticmethod
-    def resolve_kind_label(obj: Any) -> str:
+    def resolve_kind_label(obj: LibraryItem) -> str:
         return str(obj.get_kind_display())
 
     @staticmethod
-    def resolve_topics(obj: Any) -> list[str]:
+    def resolve_topics(obj: LibraryItem) -> list[str]:
         return list(obj.topic_list)
 
     @staticmethod
-    def resolve_has_document(obj: Any) -> bool:
+    def resolve_has_document(obj: LibraryItem) -> bool:
         return bool(obj.file)
 
 
@@ -77,7 +78,7 @@ def _library_values(payload: LibraryIn) -> dict[str, Any]:
 @router.get("/library", response=list[LibraryOut])
 @paginate(PageNumberPagination, page_size=50)
 def library_list(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     q: QueryText = "",
     area: QueryText = "",
     kind: QueryText = "",
@@ -95,12 +96,12 @@ def library_list(
 
 
 @router.get("/library/{item_id}", response=LibraryOut)
-def library_get(request: HttpRequest, item_id: Id) -> Any:
+def library_get(request: AuthenticatedHttpRequest, item_id: Id) -> Any:
     return selectors.library_get_for_user(user=request.user, item_id=item_id)
 
 
 @router.post("/orgs/{org_id}/library", response={201: LibraryOut})
-def library_publish(request: HttpRequest, org_id: Id, payload: LibraryIn) -> Any:
+def library_publish(request: AuthenticatedHttpRequest, org_id: Id, payload: LibraryIn) -> Any:
     from beredd.collab.services import library
 
     publisher = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.manage")
@@ -108,7 +109,7 @@ def library_publish(request: HttpRequest, org_id: Id, payload: LibraryIn) -> Any
 
 
 @router.put("/library/{item_id}", response=LibraryOut)
-def library_update(request: HttpRequest, item_id: Id, payload: LibraryUpdateIn) -> Any:
+def library_update(request: AuthenticatedHttpRequest, item_id: Id, payload: LibraryUpdateIn) -> Any:
     from beredd.collab.services import library
 
     item = selectors.library_get_for_user(user=request.user, item_id=item_id, manage=True)

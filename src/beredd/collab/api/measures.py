@@ -5,14 +5,15 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.pagination import PageNumberPagination
 from beredd.api.schemas import InputSchema
 from beredd.collab import selectors
 from beredd.collab.api._common import Version, _bounded
+from beredd.collab.models import Measure
 from beredd.core.bounds import Id, LongText, QueryText, ShortText, Year
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs import selectors as org_selectors
@@ -49,15 +50,15 @@ class MeasureOut(Schema):
     version: int
 
     @staticmethod
-    def resolve_priority_area_label(obj: Any) -> str:
+    def resolve_priority_area_label(obj: Measure) -> str:
         return str(obj.get_priority_area_display())
 
     @staticmethod
-    def resolve_status_label(obj: Any) -> str:
+    def resolve_status_label(obj: Measure) -> str:
         return str(obj.get_status_display())
 
     @staticmethod
-    def resolve_version(obj: Any) -> int:
+    def resolve_version(obj: Measure) -> int:
         return int(obj.lock_version)
 
 
@@ -86,7 +87,7 @@ def _measure_values(payload: MeasureIn) -> dict[str, Any]:
 @router.get("/orgs/{org_id}/measures", response=list[MeasureOut])
 @paginate(PageNumberPagination, page_size=100)
 def measure_list(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     org_id: Id,
     year: Year,
     area: QueryText = "",
@@ -101,7 +102,7 @@ def measure_list(
 
 
 @router.get("/orgs/{org_id}/measures/rollup", response=RollupOut)
-def measure_rollup(request: HttpRequest, org_id: Id, year: Year) -> Any:
+def measure_rollup(request: AuthenticatedHttpRequest, org_id: Id, year: Year) -> Any:
     org = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.view")
     result = selectors.measure_rollup(user=request.user, org=org, year=year)
     areas = [
@@ -112,7 +113,7 @@ def measure_rollup(request: HttpRequest, org_id: Id, year: Year) -> Any:
 
 
 @router.post("/orgs/{org_id}/measures", response={201: MeasureOut})
-def measure_create(request: HttpRequest, org_id: Id, payload: MeasureIn) -> Any:
+def measure_create(request: AuthenticatedHttpRequest, org_id: Id, payload: MeasureIn) -> Any:
     from beredd.collab.services import measures
 
     kommun = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.act")
@@ -120,7 +121,7 @@ def measure_create(request: HttpRequest, org_id: Id, payload: MeasureIn) -> Any:
 
 
 @router.put("/measures/{measure_id}", response=MeasureOut)
-def measure_update(request: HttpRequest, measure_id: Id, payload: MeasureUpdateIn) -> Any:
+def measure_update(request: AuthenticatedHttpRequest, measure_id: Id, payload: MeasureUpdateIn) -> Any:
     from beredd.collab.services import measures
 
     item = selectors.measure_get_for_user(user=request.user, measure_id=measure_id)

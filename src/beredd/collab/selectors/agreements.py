@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.collab.models import (
     Agreement,
 )
@@ -42,14 +43,14 @@ def _agreement_status_q(status: str, today: dt.date) -> Q:
     }[status]
 
 
-def _agreement_filter(user: Any) -> Q:
+def _agreement_filter(user: Actor) -> Q:
     visible = policy.visible_organisations(user, "collab.view").values("pk")
     return Q(kommun__in=visible) | Q(parties__in=visible)
 
 
 def agreements_for_user(
     *,
-    user: Any,
+    user: Actor,
     query: str = "",
     area: str = "",
     status: str = "",
@@ -81,18 +82,18 @@ def agreements_for_user(
     return qs.order_by(AGREEMENT_SORTS.get(sort, "valid_until"), "title", "pk")
 
 
-def agreement_get_for_user(*, user: Any, agreement_id: int, manage: bool = False) -> Agreement:
+def agreement_get_for_user(*, user: Actor, agreement_id: int, manage: bool = False) -> Agreement:
     item = agreements_for_user(user=user).filter(pk=agreement_id).first()
     if item is None or (manage and not agreement_can_manage(user, item)):
         raise NotFoundError("agreement", agreement_id)
     return item
 
 
-def agreement_can_manage(user: Any, item: Agreement) -> bool:
+def agreement_can_manage(user: Actor, item: Agreement) -> bool:
     return policy.can(user, "collab.manage", item.kommun)
 
 
-def agreements_expiring(*, user: Any, org: Organisation, today: dt.date | None = None) -> QuerySet[Agreement]:
+def agreements_expiring(*, user: Actor, org: Organisation, today: dt.date | None = None) -> QuerySet[Agreement]:
     """Agreements in ``org``'s subtree that end or are due for review within the notice period (dashboard)."""
     if not policy.can(user, "collab.view", org):
         return Agreement.objects.none()
@@ -117,7 +118,7 @@ def agreement_party_choices() -> QuerySet[Organisation]:
     )
 
 
-def agreement_kommun_choices(*, user: Any, org: Organisation | None) -> list[Organisation]:
+def agreement_kommun_choices(*, user: Actor, org: Organisation | None) -> list[Organisation]:
     """The kommuner the user may record agreements for from the current organisation: the kommun itself, or a
     county's kommuner (at most 49, Västra Götaland); nothing above county level (choose a county or kommun first)."""
     if org is None or not policy.can(user, "collab.manage", org):

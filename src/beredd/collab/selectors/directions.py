@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.collab.models import (
     Direction,
 )
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
 
+if TYPE_CHECKING:
+    from beredd.reporting.models import Submission
+    from beredd.reporting.rollup import RollupResult
 
-def directions_for_user(*, user: Any, query: str = "", sort: str = "-created") -> QuerySet[Direction]:
+
+def directions_for_user(*, user: Actor, query: str = "", sort: str = "-created") -> QuerySet[Direction]:
     """Directions the user's organisations sent (or sit above) and those sent to the user's kommuner."""
     from beredd.reporting.models import Submission
 
@@ -28,18 +33,18 @@ def directions_for_user(*, user: Any, query: str = "", sort: str = "-created") -
     return qs.order_by(order, "pk")
 
 
-def direction_get_for_user(*, user: Any, direction_id: int) -> Direction:
+def direction_get_for_user(*, user: Actor, direction_id: int) -> Direction:
     direction = directions_for_user(user=user).filter(pk=direction_id).first()
     if direction is None:
         raise NotFoundError("direction", direction_id)
     return direction
 
 
-def direction_is_sender(user: Any, direction: Direction) -> bool:
+def direction_is_sender(user: Actor, direction: Direction) -> bool:
     return policy.can(user, "reporting.issue", direction.sender)
 
 
-def direction_completeness(*, direction: Direction) -> Any:
+def direction_completeness(*, direction: Direction) -> RollupResult | None:
     """The reporting engine's roll-up of the direction's round at the sender, per kommun: n of m answered."""
     from beredd.reporting import rollup
 
@@ -49,7 +54,7 @@ def direction_completeness(*, direction: Direction) -> Any:
     return rollup.rollup(instance=instance, org=direction.sender, by="kommun")
 
 
-def direction_own_submissions(*, user: Any, direction: Direction) -> list[Any]:
+def direction_own_submissions(*, user: Actor, direction: Direction) -> list[Submission]:
     """The submissions of the direction that the user can answer for (their kommun's)."""
     from beredd.reporting.models import Submission
 
@@ -59,7 +64,7 @@ def direction_own_submissions(*, user: Any, direction: Direction) -> list[Any]:
     )
 
 
-def direction_sender_choices(*, user: Any) -> list[Organisation]:
+def direction_sender_choices(*, user: Actor) -> list[Organisation]:
     return [o for o in policy.orgs_with_permission(user, "reporting.issue") if o.kind in {"nation", "civilomrade", "lan"}]
 
 

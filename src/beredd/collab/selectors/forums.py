@@ -7,11 +7,10 @@ Missing and not-yours both raise NotFoundError.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Q, QuerySet
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.collab.models import (
     Action,
     Forum,
@@ -26,12 +25,12 @@ FORUM_SORTS = {"name": "name", "-name": "-name", "owner": "owner__name", "-owner
 ACTION_SORTS = {"due": "due_date", "-due": "-due_date", "title": "title", "owner": "owner_org__name"}
 
 
-def _visible_forum_filter(user: Any) -> Q:
+def _visible_forum_filter(user: Actor) -> Q:
     visible = policy.visible_organisations(user, "collab.view").values("pk")
     return Q(owner__in=visible) | Q(members__user=user) | Q(members__organisation__in=visible)
 
 
-def forums_for_user(*, user: Any, query: str = "", sort: str = "name") -> QuerySet[Forum]:
+def forums_for_user(*, user: Actor, query: str = "", sort: str = "name") -> QuerySet[Forum]:
     if not getattr(user, "is_authenticated", False):
         return Forum.objects.none()
     ids = Forum.objects.filter(_visible_forum_filter(user)).values("pk")
@@ -42,11 +41,11 @@ def forums_for_user(*, user: Any, query: str = "", sort: str = "name") -> QueryS
     return qs.order_by(FORUM_SORTS.get(sort, "name"), "pk")
 
 
-def can_manage(user: Any, forum: Forum) -> bool:
+def can_manage(user: Actor, forum: Forum) -> bool:
     return policy.can(user, "collab.manage", forum.owner)
 
 
-def forum_get_for_user(*, user: Any, forum_id: int, manage: bool = False) -> Forum:
+def forum_get_for_user(*, user: Actor, forum_id: int, manage: bool = False) -> Forum:
     forum = Forum.objects.select_related("owner").filter(pk=forum_id).first()
     if forum is None:
         raise NotFoundError("forum", forum_id)
@@ -57,7 +56,7 @@ def forum_get_for_user(*, user: Any, forum_id: int, manage: bool = False) -> For
     return forum
 
 
-def meeting_get_for_user(*, user: Any, meeting_id: int, manage: bool = False) -> Meeting:
+def meeting_get_for_user(*, user: Actor, meeting_id: int, manage: bool = False) -> Meeting:
     meeting = Meeting.objects.select_related("forum__owner").filter(pk=meeting_id).first()
     if meeting is None:
         raise NotFoundError("meeting", meeting_id)
@@ -65,7 +64,7 @@ def meeting_get_for_user(*, user: Any, meeting_id: int, manage: bool = False) ->
     return meeting
 
 
-def attachment_get_for_user(*, user: Any, attachment_id: int) -> MeetingAttachment:
+def attachment_get_for_user(*, user: Actor, attachment_id: int) -> MeetingAttachment:
     attachment = MeetingAttachment.objects.select_related("meeting").filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFoundError("attachment", attachment_id)
@@ -81,7 +80,7 @@ def meetings_of(forum: Forum) -> QuerySet[Meeting]:
     return forum.meetings.order_by("-starts_at")
 
 
-def action_get_for_user(*, user: Any, action_id: int) -> Action:
+def action_get_for_user(*, user: Actor, action_id: int) -> Action:
     """An action is visible to the meeting's audience and to the people of its owner organisation."""
     action = Action.objects.select_related("meeting__forum__owner", "owner_org", "owner_user").filter(pk=action_id).first()
     if action is None:
@@ -93,7 +92,7 @@ def action_get_for_user(*, user: Any, action_id: int) -> Action:
 
 
 def actions_for_owner(
-    *, user: Any, org: Organisation, status: str = "open", query: str = "", sort: str = "due"
+    *, user: Actor, org: Organisation, status: str = "open", query: str = "", sort: str = "due"
 ) -> QuerySet[Action]:
     """Actions owned by ``org`` (or assigned to the user by name), for the owner's list and dashboard."""
     if not policy.can(user, "collab.view", org):
@@ -113,11 +112,11 @@ def owner_org_choices(forum: Forum) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=[forum.owner_id, *ids]).order_by("depth", "name")
 
 
-def member_org_choices(*, user: Any, forum: Forum) -> QuerySet[Organisation]:
+def member_org_choices(*, user: Actor, forum: Forum) -> QuerySet[Organisation]:
     """Organisations that can be invited: anything but units; regions and other counties are partners, so the whole
     tree is offered (the list is bounded: 1 + 6 + 21 + 290 + 21)."""
     return Organisation.objects.active().exclude(kind=Organisation.Kind.UNIT).order_by("depth", "name")
 
 
-def can_create_forum(user: Any, org: Organisation) -> bool:
+def can_create_forum(user: Actor, org: Organisation) -> bool:
     return org.kind != Organisation.Kind.UNIT and policy.can(user, "collab.manage", org)

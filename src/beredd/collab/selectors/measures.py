@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.collab.models import (
     Measure,
     PriorityArea,
@@ -23,7 +24,7 @@ MEASURE_SORTS = {
 }
 
 
-def measure_scope(*, user: Any, org: Organisation) -> Organisation:
+def measure_scope(*, user: Actor, org: Organisation) -> Organisation:
     if not policy.can(user, "collab.view", org):
         raise NotFoundError("organisation", org.pk)
     return org
@@ -31,7 +32,7 @@ def measure_scope(*, user: Any, org: Organisation) -> Organisation:
 
 def measures_for_user(
     *,
-    user: Any,
+    user: Actor,
     org: Organisation,
     year: int,
     area: str = "",
@@ -57,18 +58,18 @@ def measures_for_user(
     return qs.order_by(MEASURE_SORTS.get(sort, "priority_area"), "kommun__name", "title", "pk")
 
 
-def measure_get_for_user(*, user: Any, measure_id: int) -> Measure:
+def measure_get_for_user(*, user: Actor, measure_id: int) -> Measure:
     measure = Measure.objects.select_related("kommun").filter(pk=measure_id).first()
     if measure is None or not policy.can(user, "collab.view", measure.kommun):
         raise NotFoundError("measure", measure_id)
     return measure
 
 
-def measure_can_edit(user: Any, kommun: Organisation) -> bool:
+def measure_can_edit(user: Actor, kommun: Organisation) -> bool:
     return kommun.kind == Organisation.Kind.KOMMUN and policy.can(user, "collab.act", kommun)
 
 
-def measure_rollup(*, user: Any, org: Organisation, year: int) -> dict[str, Any]:
+def measure_rollup(*, user: Actor, org: Organisation, year: int) -> dict[str, Any]:
     """The action plan (county) or yearly follow-up (nation): per priority area the number of measures by status,
     and per child organisation (the county's kommuner, the nation's counties) the same by status. Two grouped
     queries, however large the subtree."""

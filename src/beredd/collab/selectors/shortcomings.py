@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.collab.models import (
     PriorityArea,
     Shortcoming,
@@ -17,14 +18,14 @@ from beredd.orgs.models import Organisation
 SHORTCOMING_SORTS = {"-created": "-created_at", "created": "created_at", "title": "title", "status": "status"}
 
 
-def _shortcoming_filter(user: Any) -> Q:
+def _shortcoming_filter(user: Actor) -> Q:
     visible = policy.visible_organisations(user, "collab.view").values("pk")
     return Q(raised_by__in=visible) | Q(level__in=visible) | Q(merged__raised_by__in=visible)
 
 
 def shortcomings_for_user(
     *,
-    user: Any,
+    user: Actor,
     query: str = "",
     status: str = "",
     category: str = "",
@@ -49,14 +50,14 @@ def shortcomings_for_user(
     return qs.order_by(SHORTCOMING_SORTS.get(sort, "-created_at"), "pk")
 
 
-def shortcoming_get_for_user(*, user: Any, shortcoming_id: int) -> Shortcoming:
+def shortcoming_get_for_user(*, user: Actor, shortcoming_id: int) -> Shortcoming:
     item = shortcomings_for_user(user=user).filter(pk=shortcoming_id).first()
     if item is None:
         raise NotFoundError("shortcoming", shortcoming_id)
     return item
 
 
-def shortcoming_handles(user: Any, item: Shortcoming) -> bool:
+def shortcoming_handles(user: Actor, item: Shortcoming) -> bool:
     return item.status not in ("answered", "merged") and policy.can(user, "collab.manage", item.level)
 
 
@@ -73,7 +74,7 @@ def shortcoming_lift_targets(item: Shortcoming) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=item.level.ancestor_ids).exclude(pk=item.level_id).order_by("depth")
 
 
-def shortcoming_summary(*, user: Any, org: Organisation, year: int) -> list[dict[str, Any]]:
+def shortcoming_summary(*, user: Actor, org: Organisation, year: int) -> list[dict[str, Any]]:
     """Per priority area: issues raised in ``org``'s subtree in ``year``, by status. One grouped query."""
     if not policy.can(user, "collab.view", org):
         raise NotFoundError("organisation", org.pk)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from beredd.accounts.policy import require
+from beredd.accounts.types import Actor
 from beredd.collab.models import Agreement
 from beredd.collab.services._common import fail, text
 from beredd.collab.services._uploads import check_version, clean_date, clean_url
@@ -78,7 +79,7 @@ def _clean(kommun: Organisation, values: dict[str, Any]) -> tuple[dict[str, Any]
 @transaction.atomic
 def agreement_create(
     *,
-    actor: Any,
+    actor: Actor,
     kommun: Organisation,
     values: dict[str, Any],
     filename: str = "",
@@ -104,7 +105,7 @@ def agreement_create(
 @transaction.atomic
 def agreement_update(
     *,
-    actor: Any,
+    actor: Actor,
     agreement: Agreement,
     values: dict[str, Any],
     expected_version: int | None,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.collab.models import Direction, DirectionAttachment
 from beredd.collab.services._common import fail, text
 from beredd.collab.services.meetings import check_upload
@@ -74,7 +75,7 @@ def direction_template_install() -> TemplateVersion:
 @transaction.atomic
 def direction_publish(
     *,
-    actor: Any,
+    actor: Actor,
     sender: Organisation,
     values: dict[str, Any],
     attachments: list[tuple[str, bytes]] | None = None,
@@ -163,7 +164,7 @@ def unanswered_org_ids(direction: Direction) -> list[int]:
 
 
 @transaction.atomic
-def direction_remind(*, actor: Any, direction: Direction, via: str = "ui") -> int:
+def direction_remind(*, actor: Actor, direction: Direction, via: str = "ui") -> int:
     """E-mail the kommuner that have not answered (after commit). Returns how many kommuner are reminded."""
     from beredd.collab import tasks
 

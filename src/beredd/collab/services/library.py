@@ -6,18 +6,23 @@ keeps items for itself. Links are stored only (http/https), never fetched; files
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from beredd.accounts.policy import require
+from beredd.accounts.types import Actor
 from beredd.collab.models import LibraryItem, PriorityArea
 from beredd.collab.services._common import fail, text
 from beredd.collab.services._uploads import check_version, clean_url
 from beredd.collab.services.meetings import attach_file, check_upload
 from beredd.core import audit
 from beredd.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from beredd.collab.models import Direction, LibraryLink, Meeting
+    from beredd.reporting.models import Round, TemplateField
 
 MANAGE = "collab.manage"
 PUBLISHER_KINDS = {Organisation.Kind.NATION, Organisation.Kind.CIVILOMRADE, Organisation.Kind.LAN, Organisation.Kind.KOMMUN}
@@ -68,7 +73,7 @@ def _clean(values: dict[str, Any], *, has_file: bool) -> tuple[dict[str, Any], d
 @transaction.atomic
 def library_publish(
     *,
-    actor: Any,
+    actor: Actor,
     publisher: Organisation,
     values: dict[str, Any],
     filename: str = "",
@@ -99,7 +104,7 @@ def library_publish(
 @transaction.atomic
 def library_update(
     *,
-    actor: Any,
+    actor: Actor,
     item: LibraryItem,
     values: dict[str, Any],
     expected_version: int | None,
@@ -129,7 +134,9 @@ def library_update(
 
 
 @transaction.atomic
-def library_link_add(*, actor: Any, item: LibraryItem, target: Any, via: str = "ui") -> Any:
+def library_link_add(
+    *, actor: Actor, item: LibraryItem, target: Meeting | Direction | Round | TemplateField, via: str = "ui"
+) -> LibraryLink:
     """Link a library item the actor can see to a meeting (needs collab.manage at the forum's owner), a planning
     direction (reporting.issue at the sender) or a reporting round (reporting.issue at its issuer). Linking twice is
     refused naming the field."""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts.policy import require
+from beredd.accounts.types import Actor
 from beredd.collab.models import Measure, PriorityArea
 from beredd.collab.services._common import fail, text
 from beredd.collab.services._uploads import check_version, clean_date
@@ -55,7 +56,7 @@ def _clean(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 @transaction.atomic
-def measure_create(*, actor: Any, kommun: Organisation, values: dict[str, Any], via: str = "ui") -> Measure:
+def measure_create(*, actor: Actor, kommun: Organisation, values: dict[str, Any], via: str = "ui") -> Measure:
     require(actor, ACT, kommun)
     if kommun.kind != Organisation.Kind.KOMMUN:
         fail({"kommun": _("Measures are reported by a kommun.")})
@@ -74,7 +75,7 @@ def measure_create(*, actor: Any, kommun: Organisation, values: dict[str, Any], 
 
 @transaction.atomic
 def measure_update(
-    *, actor: Any, measure: Measure, values: dict[str, Any], expected_version: int | None, via: str = "ui"
+    *, actor: Actor, measure: Measure, values: dict[str, Any], expected_version: int | None, via: str = "ui"
 ) -> Measure:
     """Change a measure (status, responsible, due date ...); 409 if it changed since ``expected_version``."""
     require(actor, ACT, measure.kommun)

@@ -14,7 +14,19 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts.models import User
 from beredd.accounts.policy import require
-from beredd.collab.models import Action, ActionComment, Attendance, Decision, Forum, ForumMember, Meeting, MeetingAttachment
+from beredd.accounts.types import Actor
+from beredd.collab.models import (
+    Action,
+    ActionComment,
+    Agreement,
+    Attendance,
+    Decision,
+    Forum,
+    ForumMember,
+    LibraryItem,
+    Meeting,
+    MeetingAttachment,
+)
 from beredd.collab.services._common import fail, text
 from beredd.core import audit
 from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
@@ -53,7 +65,7 @@ def _forum_org_ids(forum: Forum) -> set[int]:
 
 
 @transaction.atomic
-def forum_create(*, actor: Any, owner: Organisation, values: dict[str, Any], via: str = "ui") -> Forum:
+def forum_create(*, actor: Actor, owner: Organisation, values: dict[str, Any], via: str = "ui") -> Forum:
     """Create a standing forum owned by ``owner``. Needs ``collab.manage`` there."""
     require(actor, MANAGE, owner)
     if owner.kind == Organisation.Kind.UNIT:
@@ -71,7 +83,7 @@ def forum_create(*, actor: Any, owner: Organisation, values: dict[str, Any], via
 
 
 @transaction.atomic
-def member_add(*, actor: Any, forum: Forum, values: dict[str, Any], via: str = "ui") -> ForumMember:
+def member_add(*, actor: Actor, forum: Forum, values: dict[str, Any], via: str = "ui") -> ForumMember:
     """Add an organisation, a named user or an external participant (who gets e-mail only, never an account)."""
     require(actor, MANAGE, forum.owner)
     kind = str(values.get("kind") or "")
@@ -125,7 +137,7 @@ def member_add(*, actor: Any, forum: Forum, values: dict[str, Any], via: str = "
 
 
 @transaction.atomic
-def member_remove(*, actor: Any, member: ForumMember, via: str = "ui") -> None:
+def member_remove(*, actor: Actor, member: ForumMember, via: str = "ui") -> None:
     forum = member.forum
     require(actor, MANAGE, forum.owner)
     label = member.label
@@ -162,7 +174,7 @@ def _clean_meeting(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, st
 
 
 @transaction.atomic
-def meeting_create(*, actor: Any, forum: Forum, values: dict[str, Any], via: str = "ui") -> Meeting:
+def meeting_create(*, actor: Actor, forum: Forum, values: dict[str, Any], via: str = "ui") -> Meeting:
     """Schedule a meeting; every current member gets an attendance row (not yet attended)."""
     require(actor, MANAGE, forum.owner)
     if not forum.is_active:
@@ -183,7 +195,7 @@ def meeting_create(*, actor: Any, forum: Forum, values: dict[str, Any], via: str
 
 
 @transaction.atomic
-def meeting_update(*, actor: Any, meeting: Meeting, values: dict[str, Any], via: str = "ui") -> Meeting:
+def meeting_update(*, actor: Actor, meeting: Meeting, values: dict[str, Any], via: str = "ui") -> Meeting:
     """Change time, place or agenda; bumps the iCalendar SEQUENCE so a re-sent invitation updates the event."""
     require(actor, MANAGE, meeting.forum.owner)
     meeting = Meeting.objects.select_for_update().select_related("forum__owner").get(pk=meeting.pk)
@@ -200,7 +212,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, values: dict[str, Any], via:
 
 
 @transaction.atomic
-def meeting_notes_set(*, actor: Any, meeting: Meeting, notes: str, via: str = "ui") -> Meeting:
+def meeting_notes_set(*, actor: Actor, meeting: Meeting, notes: str, via: str = "ui") -> Meeting:
     require(actor, MANAGE, meeting.forum.owner)
     before = meeting.notes
     meeting.notes = str(notes or "")[:50000]
@@ -219,7 +231,7 @@ def meeting_notes_set(*, actor: Any, meeting: Meeting, notes: str, via: str = "u
 
 
 @transaction.atomic
-def attendance_set(*, actor: Any, meeting: Meeting, attended_member_ids: list[int], via: str = "ui") -> int:
+def attendance_set(*, actor: Actor, meeting: Meeting, attended_member_ids: list[int], via: str = "ui") -> int:
     """Record who attended; members not listed are recorded as absent. Returns the number present."""
     require(actor, MANAGE, meeting.forum.owner)
     member_ids = set(meeting.forum.members.values_list("pk", flat=True))
@@ -267,7 +279,7 @@ def check_upload(*, filename: str, content: bytes) -> tuple[str, str]:
     return name, ACCEPTED_TYPES[ext][0]
 
 
-def attach_file(obj: Any, *, filename: str, content: bytes) -> None:
+def attach_file(obj: Agreement | LibraryItem, *, filename: str, content: bytes) -> None:
     """Check an upload (``check_upload``) and put it on ``obj``'s ``file`` with its name, size and type (not saved)."""
     name, content_type = check_upload(filename=filename, content=content)
     obj.file.save(name, ContentFile(content), save=False)
@@ -276,7 +288,7 @@ def attach_file(obj: Any, *, filename: str, content: bytes) -> None:
 
 @transaction.atomic
 def attachment_add(
-    *, actor: Any, meeting: Meeting, filename: str, content: bytes, is_agenda: bool = False, via: str = "ui"
+    *, actor: Actor, meeting: Meeting, filename: str, content: bytes, is_agenda: bool = False, via: str = "ui"
 ) -> MeetingAttachment:
     """Store a file with the meeting. Refuses files over MAX_ATTACHMENT_BYTES and types not in ACCEPTED_TYPES."""
     require(actor, MANAGE, meeting.forum.owner)
@@ -303,7 +315,7 @@ def attachment_add(
 
 
 @transaction.atomic
-def decision_add(*, actor: Any, meeting: Meeting, text_: str, via: str = "ui") -> Decision:
+def decision_add(*, actor: Actor, meeting: Meeting, text_: str, via: str = "ui") -> Decision:
     require(actor, MANAGE, meeting.forum.owner)
     body = str(text_ or "").strip()[:4000]
     if not body:
@@ -325,7 +337,7 @@ def decision_add(*, actor: Any, meeting: Meeting, text_: str, via: str = "ui") -
 
 
 @transaction.atomic
-def action_add(*, actor: Any, meeting: Meeting, values: dict[str, Any], via: str = "ui") -> Action:
+def action_add(*, actor: Actor, meeting: Meeting, values: dict[str, Any], via: str = "ui") -> Action:
     """Record an action with an owner organisation (the forum's owner or a member organisation), a person and a
     due date. Missing owner or due date is refused naming the field."""
     require(actor, MANAGE, meeting.forum.owner)
@@ -362,7 +374,7 @@ def action_add(*, actor: Any, meeting: Meeting, values: dict[str, Any], via: str
     return action
 
 
-def can_act_on(actor: Any, action: Action) -> bool:
+def can_act_on(actor: Actor, action: Action) -> bool:
     """The owner organisation's people (collab.act), the named person, or the forum's managers."""
     from beredd.accounts import policy
 
@@ -374,7 +386,7 @@ def can_act_on(actor: Any, action: Action) -> bool:
 
 
 @transaction.atomic
-def action_set_status(*, actor: Any, action: Action, status: str, comment: str = "", via: str = "ui") -> Action:
+def action_set_status(*, actor: Actor, action: Action, status: str, comment: str = "", via: str = "ui") -> Action:
     if not can_act_on(actor, action):
         raise PermissionDeniedError()
     if status not in Action.Status.values:
@@ -400,7 +412,7 @@ def action_set_status(*, actor: Any, action: Action, status: str, comment: str =
 
 
 @transaction.atomic
-def action_comment(*, actor: Any, action: Action, text_: str, via: str = "ui") -> ActionComment:
+def action_comment(*, actor: Actor, action: Action, text_: str, via: str = "ui") -> ActionComment:
     if not can_act_on(actor, action):
         raise PermissionDeniedError()
     body = str(text_ or "").strip()[:4000]
@@ -415,7 +427,7 @@ def action_comment(*, actor: Any, action: Action, text_: str, via: str = "ui") -
 
 
 @transaction.atomic
-def invitations_send(*, actor: Any, meeting: Meeting, via: str = "ui") -> Meeting:
+def invitations_send(*, actor: Actor, meeting: Meeting, via: str = "ui") -> Meeting:
     """Queue the invitation e-mail with an iCalendar attachment to every member (sent after commit)."""
     from beredd.collab import tasks
 
@@ -439,7 +451,7 @@ def invitations_send(*, actor: Any, meeting: Meeting, via: str = "ui") -> Meetin
 
 
 @transaction.atomic
-def minutes_publish(*, actor: Any, meeting: Meeting, via: str = "ui") -> Meeting:
+def minutes_publish(*, actor: Actor, meeting: Meeting, via: str = "ui") -> Meeting:
     """Publish the minutes to the members: status, then the e-mail with the minutes PDF after commit."""
     from beredd.collab import tasks
 

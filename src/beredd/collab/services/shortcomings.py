@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts.policy import require
+from beredd.accounts.types import Actor
 from beredd.collab.models import PriorityArea, Shortcoming
 from beredd.collab.services._common import fail, text
 from beredd.core import audit
@@ -31,7 +32,7 @@ def _handler_for(org: Organisation) -> Organisation | None:
 
 
 @transaction.atomic
-def shortcoming_raise(*, actor: Any, raised_by: Organisation, values: dict[str, Any], via: str = "ui") -> Shortcoming:
+def shortcoming_raise(*, actor: Actor, raised_by: Organisation, values: dict[str, Any], via: str = "ui") -> Shortcoming:
     require(actor, "collab.act", raised_by)
     errors: dict[str, str] = {}
     if raised_by.kind not in RAISER_KINDS:
@@ -74,14 +75,14 @@ def shortcoming_raise(*, actor: Any, raised_by: Organisation, values: dict[str, 
     return item
 
 
-def _handled_here(actor: Any, item: Shortcoming) -> None:
+def _handled_here(actor: Actor, item: Shortcoming) -> None:
     require(actor, "collab.manage", item.level)
     if item.status in (Shortcoming.Status.ANSWERED, Shortcoming.Status.MERGED):
         raise ValidationFailed(_("This issue is already answered or merged."))
 
 
 @transaction.atomic
-def shortcoming_lift(*, actor: Any, item: Shortcoming, to: Organisation | None, via: str = "ui") -> Shortcoming:
+def shortcoming_lift(*, actor: Actor, item: Shortcoming, to: Organisation | None, via: str = "ui") -> Shortcoming:
     """Lift to an ancestor of the current level (e.g. the county lifts it to the national forum)."""
     _handled_here(actor, item)
     if to is None or to.pk not in item.level.ancestor_ids or to.pk == item.level_id:
@@ -100,7 +101,7 @@ def shortcoming_lift(*, actor: Any, item: Shortcoming, to: Organisation | None, 
 
 
 @transaction.atomic
-def shortcoming_merge(*, actor: Any, item: Shortcoming, into: Shortcoming | None, via: str = "ui") -> Shortcoming:
+def shortcoming_merge(*, actor: Actor, item: Shortcoming, into: Shortcoming | None, via: str = "ui") -> Shortcoming:
     """Merge ``item`` into a similar open issue held at the same level; answers to ``into`` reach ``item``'s raiser."""
     _handled_here(actor, item)
     if into is None or into.pk == item.pk or into.level_id != item.level_id or into.merged_into_id is not None:
@@ -115,7 +116,7 @@ def shortcoming_merge(*, actor: Any, item: Shortcoming, into: Shortcoming | None
 
 
 @transaction.atomic
-def shortcoming_answer(*, actor: Any, item: Shortcoming, answer: str, via: str = "ui") -> Shortcoming:
+def shortcoming_answer(*, actor: Actor, item: Shortcoming, answer: str, via: str = "ui") -> Shortcoming:
     """Answer the issue; the answer is copied to every issue merged into it and mailed to every raiser."""
     from beredd.collab import tasks
 

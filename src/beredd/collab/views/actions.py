@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.collab import selectors
 from beredd.collab.forms import ActionStatusForm, CommentForm
 from beredd.collab.models import Action
@@ -16,7 +17,7 @@ from beredd.core.exceptions import NotFoundError
 
 
 @login_required
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = current_org(request)
     if org is None:
         raise NotFoundError("organisation", None)
@@ -40,7 +41,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_detail(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
     action = selectors.action_get_for_user(user=request.user, action_id=action_id)
     can_act = services.can_act_on(request.user, action)
     posted = request.POST.get("form") if request.method == "POST" else None

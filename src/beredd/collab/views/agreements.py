@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.collab import selectors
 from beredd.collab.forms import AgreementForm
 from beredd.collab.models import Agreement
@@ -24,7 +25,7 @@ from beredd.orgs import selectors as org_selectors
 
 
 @login_required
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = current_org(request)
     get = request.GET
     items = selectors.agreements_for_user(
@@ -63,7 +64,7 @@ def _values(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
-def agreement_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def agreement_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     kommun = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.manage")
     if kommun.kind != "kommun":
         raise NotFoundError("organisation", org_id)
@@ -80,7 +81,7 @@ def agreement_create(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
+def agreement_detail(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
     item = selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id)
     return render(
         request,
@@ -90,7 +91,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 
 @login_required
-def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
+def agreement_edit(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
     item = selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id, manage=True)
     initial = {f: getattr(item, f) for f in services.FIELDS} | {
         "parties": list(item.parties.all()),
@@ -118,7 +119,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 
 @login_required
-def agreement_file(request: HttpRequest, agreement_id: int) -> FileResponse:
+def agreement_file(request: AuthenticatedHttpRequest, agreement_id: int) -> FileResponse:
     item = selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id)
     if not item.file:
         raise NotFoundError("agreement_file", agreement_id)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.collab import selectors
 from beredd.collab.forms import DirectionForm
-from beredd.collab.models import DirectionAttachment
+from beredd.collab.models import Direction, DirectionAttachment
 from beredd.collab.services import directions as services
 from beredd.collab.services.meetings import MAX_ATTACHMENT_BYTES
 from beredd.collab.views import library as library_views
@@ -22,7 +23,7 @@ from beredd.orgs import selectors as org_selectors
 
 
 @login_required
-def direction_list(request: HttpRequest) -> HttpResponse:
+def direction_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     sort = request.GET.get("sort", "-created")
     return render(
@@ -39,12 +40,12 @@ def direction_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def direction_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def direction_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     sender = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="reporting.issue")
     roots = selectors.direction_root_choices(sender=sender)
     form = DirectionForm(request.POST or None, request.FILES or None, roots=roots, initial={"recipient_root": sender.pk})
 
-    def publish(d: dict[str, object]) -> object:
+    def publish(d: dict[str, object]) -> Direction:
         upload = d.pop("file", None)
         files = [(upload.name, upload.read(MAX_ATTACHMENT_BYTES + 1))] if upload else []  # type: ignore[attr-defined]  # request.FILES values are UploadedFile
         return services.direction_publish(actor=request.user, sender=sender, values=d, attachments=files)
@@ -56,7 +57,7 @@ def direction_create(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def direction_detail(request: HttpRequest, direction_id: int) -> HttpResponse:
+def direction_detail(request: AuthenticatedHttpRequest, direction_id: int) -> HttpResponse:
     direction = selectors.direction_get_for_user(user=request.user, direction_id=direction_id)
     is_sender = selectors.direction_is_sender(request.user, direction)
     return render(
@@ -75,7 +76,7 @@ def direction_detail(request: HttpRequest, direction_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def direction_remind(request: HttpRequest, direction_id: int) -> HttpResponse:
+def direction_remind(request: AuthenticatedHttpRequest, direction_id: int) -> HttpResponse:
     direction = selectors.direction_get_for_user(user=request.user, direction_id=direction_id)
     if not selectors.direction_is_sender(request.user, direction):
         raise NotFoundError("direction", direction_id)
@@ -85,7 +86,7 @@ def direction_remind(request: HttpRequest, direction_id: int) -> HttpResponse:
 
 
 @login_required
-def direction_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+def direction_attachment(request: AuthenticatedHttpRequest, attachment_id: int) -> FileResponse:
     attachment = DirectionAttachment.objects.filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFoundError("attachment", attachment_id)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.collab import selectors
 from beredd.collab.forms import ForumForm, MemberForm
 from beredd.collab.models import ForumMember
@@ -18,7 +19,7 @@ from beredd.orgs import selectors as org_selectors
 
 
 @login_required
-def forum_list(request: HttpRequest) -> HttpResponse:
+def forum_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     sort = request.GET.get("sort", "name")
     forums = selectors.forums_for_user(user=request.user, query=query, sort=sort)
@@ -38,7 +39,7 @@ def forum_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def forum_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def forum_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     owner = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.manage")
     form = ForumForm(request.POST or None)
     forum = run(request, form, lambda d: services.forum_create(actor=request.user, owner=owner, values=d))
@@ -48,7 +49,7 @@ def forum_create(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def forum_detail(request: HttpRequest, forum_id: int) -> HttpResponse:
+def forum_detail(request: AuthenticatedHttpRequest, forum_id: int) -> HttpResponse:
     forum = selectors.forum_get_for_user(user=request.user, forum_id=forum_id)
     manage = selectors.can_manage(request.user, forum)
     member_form = None
@@ -74,7 +75,7 @@ def forum_detail(request: HttpRequest, forum_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def member_remove(request: HttpRequest, forum_id: int, member_id: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, forum_id: int, member_id: int) -> HttpResponse:
     forum = selectors.forum_get_for_user(user=request.user, forum_id=forum_id, manage=True)
     member = ForumMember.objects.filter(forum=forum, pk=member_id).first()
     if member is None:

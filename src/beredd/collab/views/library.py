@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts import policy
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.collab import selectors
 from beredd.collab.forms import LibraryItemForm, LibraryLinkForm
-from beredd.collab.models import Direction, LibraryItem, PriorityArea
+from beredd.collab.models import Direction, LibraryItem, Meeting, PriorityArea
 from beredd.collab.services import library as services
 from beredd.collab.views._helpers import filters_of, page_of, run_edit, uploaded
 from beredd.core import downloads
@@ -23,9 +24,12 @@ from beredd.core.bounds import parse_id
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs import selectors as org_selectors
 
+if TYPE_CHECKING:
+    from beredd.reporting.models import Round
+
 
 @login_required
-def library_list(request: HttpRequest) -> HttpResponse:
+def library_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     get = request.GET
     items = selectors.library_for_user(
         user=request.user,
@@ -54,7 +58,7 @@ def _values(d: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
-def library_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def library_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     publisher = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.manage")
     if publisher.kind not in services.PUBLISHER_KINDS:
         raise NotFoundError("organisation", org_id)
@@ -73,7 +77,7 @@ def library_create(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def library_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+def library_detail(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     item = selectors.library_get_for_user(user=request.user, item_id=item_id)
     return render(
         request, "collab/library_detail.html", {"item": item, "manage": selectors.library_can_manage(request.user, item)}
@@ -81,7 +85,7 @@ def library_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @login_required
-def library_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+def library_edit(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     item = selectors.library_get_for_user(user=request.user, item_id=item_id, manage=True)
     initial = {f: getattr(item, f) for f in ("kind", "title", "summary", "url", "priority_area")} | {
         "topics": ", ".join(item.topic_list),
@@ -102,14 +106,14 @@ def library_edit(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @login_required
-def library_file(request: HttpRequest, item_id: int) -> FileResponse:
+def library_file(request: AuthenticatedHttpRequest, item_id: int) -> FileResponse:
     item = selectors.library_get_for_user(user=request.user, item_id=item_id)
     if not item.file:
         raise NotFoundError("library_file", item_id)
     return downloads.attachment(FileResponse(item.file.open("rb"), content_type=item.file_type), item.file_name)
 
 
-def link_context(request: HttpRequest, target: Any, *, manage: bool) -> dict[str, Any]:
+def link_context(request: AuthenticatedHttpRequest, target: Any, *, manage: bool) -> dict[str, Any]:
     """Context for ``collab/_library_links.html`` on a meeting, direction or round page."""
     from beredd.reporting.models import Round
 
@@ -123,9 +127,9 @@ def link_context(request: HttpRequest, target: Any, *, manage: bool) -> dict[str
 
 @require_POST
 @login_required
-def library_link(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
+def library_link(request: AuthenticatedHttpRequest, kind: str, target_id: int) -> HttpResponse:
     """Link a library item to a meeting (``mote``) or a direction (``inriktning``); back to that page."""
-    target: Any
+    target: Meeting | Round | Direction
     if kind == "mote":
         target = selectors.meeting_get_for_user(user=request.user, meeting_id=target_id, manage=True)
         back = reverse("collab:meeting", args=[target.pk])
@@ -158,7 +162,7 @@ def library_link(request: HttpRequest, kind: str, target_id: int) -> HttpRespons
 
 @require_POST
 @login_required
-def library_link_question(request: HttpRequest, version_id: int) -> HttpResponse:
+def library_link_question(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     """Link a library item to one question of a template version (the template's editors); back to the template."""
     from beredd.reporting import selectors as reporting_selectors
 

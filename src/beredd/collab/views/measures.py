@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.collab import exports, selectors
 from beredd.collab.forms import MeasureForm
 from beredd.collab.models import Measure, PriorityArea
@@ -26,7 +27,7 @@ from beredd.orgs.models import Organisation
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _scope(request: HttpRequest) -> Organisation:
+def _scope(request: AuthenticatedHttpRequest) -> Organisation:
     """The organisation whose subtree is shown: ``?org=`` if the user may see it, else the current organisation."""
     raw = request.GET.get("org", "")
     if raw.isdigit() and len(raw) < 12:
@@ -49,7 +50,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 @login_required
-def measure_list(request: HttpRequest) -> HttpResponse:
+def measure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     org, year, get = _scope(request), _year(request), request.GET
     items = selectors.measures_for_user(
         user=request.user,
@@ -84,7 +85,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def measure_plan(request: HttpRequest) -> HttpResponse:
+def measure_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     org, year = _scope(request), _year(request)
     rollup = selectors.measure_rollup(user=request.user, org=org, year=year)
     fmt = request.GET.get("format", "")
@@ -102,7 +103,7 @@ def measure_plan(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def measure_plan_pdf(request: HttpRequest) -> HttpResponse:
+def measure_plan_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     org, year = _scope(request), _year(request)
     rollup = selectors.measure_rollup(user=request.user, org=org, year=year)
     measures = list(selectors.measures_for_user(user=request.user, org=org, year=year, sort="kommun")[:5000])
@@ -115,7 +116,7 @@ def _values(d: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
-def measure_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def measure_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     kommun = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.act")
     if kommun.kind != "kommun":
         raise NotFoundError("organisation", org_id)
@@ -132,7 +133,7 @@ def measure_create(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
+def measure_detail(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
     item = selectors.measure_get_for_user(user=request.user, measure_id=measure_id)
     can_edit = selectors.measure_can_edit(request.user, item.kommun)
     if request.method == "POST" and not can_edit:

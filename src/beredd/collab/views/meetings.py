@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.collab import selectors
 from beredd.collab.forms import (
     ActionForm,
@@ -29,7 +30,7 @@ from beredd.core.exceptions import NotFoundError
 
 
 @login_required
-def meeting_create(request: HttpRequest, forum_id: int) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest, forum_id: int) -> HttpResponse:
     forum = selectors.forum_get_for_user(user=request.user, forum_id=forum_id, manage=True)
     form = MeetingForm(request.POST or None)
     meeting = run(request, form, lambda d: services.meeting_create(actor=request.user, forum=forum, values=d))
@@ -39,7 +40,7 @@ def meeting_create(request: HttpRequest, forum_id: int) -> HttpResponse:
 
 
 @login_required
-def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id, manage=True)
     initial = {f: getattr(meeting, f) for f in services.MEETING_FIELDS}
     form = MeetingForm(request.POST or None, initial=initial)
@@ -68,7 +69,7 @@ def _forms(request: HttpRequest, meeting: Meeting, posted: str | None) -> dict[s
 
 
 @login_required
-def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     manage = selectors.can_manage(request.user, meeting.forum)
     posted = request.POST.get("form") if request.method == "POST" else None
@@ -135,7 +136,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def meeting_invite(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_invite(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id, manage=True)
     services.invitations_send(actor=request.user, meeting=meeting)
     messages.success(request, _("The invitations are being sent to every member."))
@@ -144,7 +145,7 @@ def meeting_invite(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def minutes_publish(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def minutes_publish(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id, manage=True)
     services.minutes_publish(actor=request.user, meeting=meeting)
     messages.success(request, _("The minutes are published and e-mailed to the members."))
@@ -152,7 +153,7 @@ def minutes_publish(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @login_required
-def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_ics(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     response = HttpResponse(documents.meeting_ics(meeting=meeting), content_type="text/calendar; charset=utf-8")
     downloads.attachment(response, f"mote-{meeting.pk}.ics")
@@ -160,7 +161,7 @@ def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @login_required
-def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def minutes_pdf(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     response = HttpResponse(documents.minutes_pdf(meeting=meeting), content_type="application/pdf")
     downloads.attachment(response, f"minnesanteckningar-{meeting.pk}.pdf")
@@ -168,7 +169,7 @@ def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, attachment_id: int) -> FileResponse:
     attachment = selectors.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     return downloads.attachment(response, attachment.original_name)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.collab import selectors
 from beredd.collab.forms import AnswerForm, LiftForm, MergeForm, ShortcomingForm
 from beredd.collab.models import PriorityArea, Shortcoming
@@ -19,7 +20,7 @@ from beredd.orgs import selectors as org_selectors
 
 
 @login_required
-def shortcoming_list(request: HttpRequest) -> HttpResponse:
+def shortcoming_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = current_org(request)
     get = request.GET
     held = org if get.get("held") == "1" else None
@@ -49,7 +50,7 @@ def shortcoming_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def shortcoming_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def shortcoming_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     org = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="collab.act")
     form = ShortcomingForm(request.POST or None)
     item = run(request, form, lambda d: services.shortcoming_raise(actor=request.user, raised_by=org, values=d))
@@ -59,7 +60,7 @@ def shortcoming_create(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def shortcoming_detail(request: HttpRequest, shortcoming_id: int) -> HttpResponse:
+def shortcoming_detail(request: AuthenticatedHttpRequest, shortcoming_id: int) -> HttpResponse:
     item = selectors.shortcoming_get_for_user(user=request.user, shortcoming_id=shortcoming_id)
     handles = selectors.shortcoming_handles(request.user, item)
     posted = request.POST.get("form") if request.method == "POST" else None
@@ -94,7 +95,7 @@ def shortcoming_detail(request: HttpRequest, shortcoming_id: int) -> HttpRespons
 
 
 @login_required
-def shortcoming_summary(request: HttpRequest) -> HttpResponse:
+def shortcoming_summary(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = current_org(request)
     if org is None:
         raise NotFoundError("organisation", None)

@@ -9,12 +9,13 @@ respondent's confirmation at submit (``classified_confirm``). An exercise alert 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import Actor
 from beredd.command import selectors
 from beredd.command.models import Alert, ClassifiedConfirmation, HeightenedSchedule, LogEntry
 from beredd.command.services._common import fail, positive_int, require, text, when
@@ -23,9 +24,12 @@ from beredd.core import audit
 from beredd.core.exceptions import ValidationFailed
 from beredd.orgs.models import Organisation
 
+if TYPE_CHECKING:
+    from beredd.reporting.models import Round, Submission, SubmissionVersion
+
 
 @transaction.atomic
-def alert_set(*, actor: Any, values: dict[str, Any], via: str = "ui") -> Alert:
+def alert_set(*, actor: Actor, values: dict[str, Any], via: str = "ui") -> Alert:
     scope = values.get("scope")
     if not isinstance(scope, Organisation) or scope.kind not in (Organisation.Kind.NATION, Organisation.Kind.CIVILOMRADE):
         fail({"scope": _("Choose the whole country or one civil area.")})
@@ -85,7 +89,7 @@ def alert_set(*, actor: Any, values: dict[str, Any], via: str = "ui") -> Alert:
 CHECKLIST_DUE = dt.timedelta(hours=72)
 
 
-def _open_checklists(*, actor: Any, alert: Alert, via: str) -> None:
+def _open_checklists(*, actor: Actor, alert: Alert, via: str) -> None:
     """Open every template marked ``opens_on_alert`` (owned by the nation, or inside the alert's scope) for the units
     inside the scope, as a round from the scope through the reporting engine (its permission, recipients, mail,
     audit). An exercise alert opens them as exercise rounds (ÖVNING), so no real figure is touched."""
@@ -97,7 +101,7 @@ def _open_checklists(*, actor: Any, alert: Alert, via: str) -> None:
         .select_related("template__owner")
         .order_by("template_id", "-number")
     )
-    latest: dict[int, Any] = {}
+    latest: dict[int, TemplateVersion] = {}
     for version in versions:
         owner_path = version.template.owner.path
         if version.template_id not in latest and (
@@ -116,7 +120,7 @@ def _open_checklists(*, actor: Any, alert: Alert, via: str) -> None:
         alert.checklist_rounds.add(round_)
 
 
-def _close_checklists(*, actor: Any, alert: Alert) -> None:
+def _close_checklists(*, actor: Actor, alert: Alert) -> None:
     from beredd.reporting.models import Round
     from beredd.reporting.services.rounds import round_close
 
@@ -125,7 +129,7 @@ def _close_checklists(*, actor: Any, alert: Alert) -> None:
 
 
 @transaction.atomic
-def alert_end(*, actor: Any, alert: Alert, via: str = "ui") -> Alert:
+def alert_end(*, actor: Actor, alert: Alert, via: str = "ui") -> Alert:
     require(actor, "command.alert", alert.scope)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.ended_at is not None:
@@ -145,7 +149,7 @@ def alert_end(*, actor: Any, alert: Alert, via: str = "ui") -> Alert:
 
 
 @transaction.atomic
-def heightened_schedule_set(*, actor: Any, round_: Any, every_hours: Any, via: str = "ui") -> HeightenedSchedule | None:
+def heightened_schedule_set(*, actor: Actor, round_: Round, every_hours: Any, via: str = "ui") -> HeightenedSchedule | None:
     """Give a recurring round a schedule for heightened alert (every N hours); empty removes it."""
     require(actor, "reporting.issue", round_.issuer)
     if every_hours in (None, ""):
@@ -173,7 +177,9 @@ def heightened_schedule_set(*, actor: Any, round_: Any, every_hours: Any, via: s
     return schedule
 
 
-def classified_confirm(*, actor: Any, submission: Any, version: Any, confirmed: bool) -> ClassifiedConfirmation | None:
+def classified_confirm(
+    *, actor: Actor, submission: Submission, version: SubmissionVersion, confirmed: bool
+) -> ClassifiedConfirmation | None:
     """Called by the submit service inside its transaction: while a real alert is in force over the recipient and
     the template warns about classified information, the respondent must confirm; the confirmation is recorded."""
     if not submission.template_version.template.classified_warning:

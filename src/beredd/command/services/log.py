@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import Actor
 from beredd.command.models import LogEntry
 from beredd.command.services._common import fail, require, text, when
 from beredd.core import audit
 from beredd.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from beredd.reporting.models import Event
 
 # Entries may be back-dated (written up after a phone call) but not by more than this, nor lie in the future.
 MAX_BACKDATE = dt.timedelta(days=30)
 
 
 @transaction.atomic
-def log_entry_add(*, actor: Any, organisation: Organisation, values: dict[str, Any], via: str = "ui") -> LogEntry:
+def log_entry_add(*, actor: Actor, organisation: Organisation, values: dict[str, Any], via: str = "ui") -> LogEntry:
     require(actor, "command.log", organisation)
     errors: dict[str, str] = {}
     kind = str(values.get("kind") or "")
@@ -64,7 +68,9 @@ def log_entry_add(*, actor: Any, organisation: Organisation, values: dict[str, A
     return entry
 
 
-def auto_entry(*, organisation: Organisation, kind: str, text_: str, author: Any = None, event: Any = None) -> LogEntry:
+def auto_entry(
+    *, organisation: Organisation, kind: str, text_: str, author: Actor | None = None, event: Event | None = None
+) -> LogEntry:
     """An automatic entry written by another service inside its own (audited) transaction."""
     return LogEntry.objects.create(
         organisation=organisation,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import Actor
 from beredd.command import selectors
 from beredd.command.models import LEVEL_RANK, Level, LogEntry, ReadinessChange
 from beredd.command.services._common import fail, require, when
@@ -21,7 +22,7 @@ WINDOW = dt.timedelta(days=7)
 
 
 @transaction.atomic
-def readiness_set(*, actor: Any, organisation: Organisation, values: dict[str, Any], via: str = "ui") -> ReadinessChange:
+def readiness_set(*, actor: Actor, organisation: Organisation, values: dict[str, Any], via: str = "ui") -> ReadinessChange:
     """Set ``organisation``'s level (optionally for one service kind). Coordinators of the org or above may."""
     require(actor, "command.set_level", organisation)
     errors: dict[str, str] = {}

@@ -10,19 +10,23 @@ the version the actor saw, so two coordinators acting at once never lose a step:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.command.models import PRIORITY_RANK, Competence, Item, LogEntry, Priority, RequestStep, SupportRequest
 from beredd.command.services._common import fail, positive_int, require, text, when
 from beredd.command.services.log import auto_entry
 from beredd.core import audit
 from beredd.core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from beredd.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from beredd.reporting.models import SubmissionVersion
 
 MAX_QUANTITY = 10_000_000
 FINISH_ACTIONS = {
@@ -87,7 +91,7 @@ def _validate_need(values: dict[str, Any], errors: dict[str, str]) -> dict[str, 
 def _step(
     request: SupportRequest,
     kind: str,
-    actor: Any,
+    actor: Actor,
     actor_org: Organisation,
     *,
     other: Organisation | None = None,
@@ -99,7 +103,7 @@ def _step(
     )
 
 
-def _log(org: Organisation, request: SupportRequest, what: str, actor: Any) -> None:
+def _log(org: Organisation, request: SupportRequest, what: str, actor: Actor) -> None:
     auto_entry(
         organisation=org,
         kind=LogEntry.Kind.DECISION if what != "created" else LogEntry.Kind.INFORMATION,
@@ -117,7 +121,7 @@ def _log(org: Organisation, request: SupportRequest, what: str, actor: Any) -> N
     )
 
 
-def _record(actor: Any, request: SupportRequest, action: str, via: str, **changes: Any) -> None:
+def _record(actor: Actor, request: SupportRequest, action: str, via: str, **changes: Any) -> None:
     audit.record(actor=actor, action=action, target=request, changes=changes, via=via)
 
 
@@ -146,11 +150,11 @@ def values_from_answers(answers: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def request_create(
     *,
-    actor: Any,
+    actor: Actor,
     requester: Organisation,
     values: dict[str, Any],
     idempotency_key: str = "",
-    source_version: Any = None,
+    source_version: SubmissionVersion | None = None,
     via: str = "ui",
 ) -> tuple[SupportRequest, bool]:
     """Make a request. With an ``Idempotency-Key`` already used by this user the stored request is returned
@@ -245,7 +249,7 @@ def _cover(request: SupportRequest, q: int) -> None:
 @transaction.atomic
 def request_pledge(
     *,
-    actor: Any,
+    actor: Actor,
     request: SupportRequest,
     quantity: Any,
     pledger: Organisation | None = None,
@@ -272,7 +276,7 @@ def request_pledge(
 @transaction.atomic
 def request_allocate(
     *,
-    actor: Any,
+    actor: Actor,
     request: SupportRequest,
     quantity: Any,
     supplier: Organisation | None,
@@ -298,7 +302,7 @@ def request_allocate(
 @transaction.atomic
 def request_forward(
     *,
-    actor: Any,
+    actor: Actor,
     request: SupportRequest,
     to: Organisation | None,
     note: str = "",
@@ -325,7 +329,7 @@ def request_forward(
 @transaction.atomic
 def request_merge(
     *,
-    actor: Any,
+    actor: Actor,
     requests: list[SupportRequest],
     to: Organisation | None,
     values: dict[str, Any],
@@ -398,7 +402,7 @@ def request_merge(
 @transaction.atomic
 def request_ask(
     *,
-    actor: Any,
+    actor: Actor,
     request: SupportRequest,
     org: Organisation | None,
     note: str = "",
@@ -420,7 +424,7 @@ def request_ask(
 
 
 def _finish(
-    actor: Any, request: SupportRequest, kind: str, status: str, note: str, via: str, *, by_requester: bool
+    actor: Actor, request: SupportRequest, kind: str, status: str, note: str, via: str, *, by_requester: bool
 ) -> SupportRequest:
     if policy.can(actor, "command.handle", request.holder):
         org = request.holder
@@ -441,7 +445,7 @@ def _finish(
 
 @transaction.atomic
 def request_deliver(
-    *, actor: Any, request: SupportRequest, note: str = "", expected_version: int | None = None, via: str = "ui"
+    *, actor: Actor, request: SupportRequest, note: str = "", expected_version: int | None = None, via: str = "ui"
 ) -> SupportRequest:
     """Mark what was pledged or allocated as delivered (the holder, or the requester on receipt)."""
     request = _locked(request, expected_version)
@@ -460,7 +464,7 @@ def request_deliver(
 
 @transaction.atomic
 def request_decline(
-    *, actor: Any, request: SupportRequest, reason: str, expected_version: int | None = None, via: str = "ui"
+    *, actor: Actor, request: SupportRequest, reason: str, expected_version: int | None = None, via: str = "ui"
 ) -> SupportRequest:
     request = _locked(request, expected_version)
     require(actor, "command.handle", request.holder)
@@ -473,7 +477,7 @@ def request_decline(
 
 @transaction.atomic
 def request_close(
-    *, actor: Any, request: SupportRequest, note: str = "", expected_version: int | None = None, via: str = "ui"
+    *, actor: Actor, request: SupportRequest, note: str = "", expected_version: int | None = None, via: str = "ui"
 ) -> SupportRequest:
     request = _locked(request, expected_version)
     if request.status in ("closed", "merged"):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from beredd.accounts import policy
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.command import selectors
 from beredd.command.forms import AlertForm, ScheduleForm
 from beredd.command.models import HeightenedSchedule
@@ -17,7 +18,7 @@ from beredd.core.exceptions import NotFoundError
 
 
 @login_required
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     scopes = selectors.alert_scopes(user=request.user)
     if request.method == "POST" and not scopes:
         raise NotFoundError("alert", None)
@@ -34,14 +35,14 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_end(request: HttpRequest, alert_id: int) -> HttpResponse:
+def alert_end(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     alert = selectors.alert_get(user=request.user, alert_id=alert_id)
     services.alert_end(actor=request.user, alert=alert)
     return redirect("command:alerts")
 
 
 @login_required
-def round_schedule(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_schedule(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     from beredd.reporting.models import Round
 
     round_ = Round.objects.select_related("issuer").filter(pk=round_id).first()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.command import selectors
 from beredd.command.forms import LogEntryForm
 from beredd.command.models import LogEntry
@@ -20,6 +21,7 @@ from beredd.command.views._helpers import filters_of, page_of, run
 from beredd.core import downloads, timefmt
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs import selectors as org_selectors
+from beredd.orgs.models import Organisation
 
 
 def _date(value: str) -> dt.date | None:
@@ -28,7 +30,7 @@ def _date(value: str) -> dt.date | None:
     return None
 
 
-def _entries(request: HttpRequest, org: Any) -> Any:
+def _entries(request: AuthenticatedHttpRequest, org: Organisation) -> QuerySet[LogEntry]:
     get = request.GET
     event = get.get("event", "")
     return selectors.log_for_user(
@@ -44,7 +46,7 @@ def _entries(request: HttpRequest, org: Any) -> Any:
 
 
 @login_required
-def log_list(request: HttpRequest, org_id: int) -> HttpResponse:
+def log_list(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     org = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="command.view")
     can_write = selectors.can_write_log(request.user, org)
     if request.method == "POST" and not can_write:
@@ -70,7 +72,7 @@ def log_list(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def log_correct(request: HttpRequest, org_id: int, entry_id: int) -> HttpResponse:
+def log_correct(request: AuthenticatedHttpRequest, org_id: int, entry_id: int) -> HttpResponse:
     org = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="command.log")
     entry = selectors.log_entry_get(user=request.user, org=org, entry_id=entry_id)
     form = LogEntryForm(
@@ -91,14 +93,14 @@ def log_correct(request: HttpRequest, org_id: int, entry_id: int) -> HttpRespons
 
 
 @login_required
-def log_print(request: HttpRequest, org_id: int) -> HttpResponse:
+def log_print(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     org = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="command.view")
     entries = list(_entries(request, org)[: documents.MAX_ENTRIES])
     return render(request, "command/log_print.html", {"org": org, "entries": entries, "generated_at": timezone.now()})
 
 
 @login_required
-def log_pdf(request: HttpRequest, org_id: int) -> HttpResponse:
+def log_pdf(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     org = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="command.view")
     entries = list(_entries(request, org)[: documents.MAX_ENTRIES])
     data = documents.log_pdf(org=org, entries=entries)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.command import selectors
 from beredd.command.forms import LevelForm
 from beredd.command.models import Level
@@ -18,7 +19,7 @@ KIND_CHOICES = [(k, label) for k, label in Organisation.Kind.choices if k not in
 
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = org_from(request)
     get = request.GET
     rows = selectors.board(
@@ -51,7 +52,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def org_level(request: HttpRequest, org_id: int) -> HttpResponse:
+def org_level(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     org = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="command.view")
     can_set = selectors.can_set_level(request.user, org)
     form = LevelForm(request.POST if request.method == "POST" and can_set else None, events=selectors.events_for(org))

@@ -3,15 +3,15 @@ merge, the open-needs board with its exports."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.command import selectors
 from beredd.command.forms import AllocateForm, DeclineForm, MergeForm, NoteForm, QuantityForm, RequestForm, TargetForm
 from beredd.command.models import Item, Priority, SupportRequest
@@ -25,7 +25,7 @@ from beredd.orgs.models import Organisation
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = current_org(request)
     get = request.GET
     items = selectors.requests_for_user(
@@ -56,7 +56,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def request_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     """Make a request; with ``?fran=<submission>`` it starts from that report's "begäran om stöd" answers."""
     org = org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="command.request")
     source = selectors.support_answers_for(user=request.user, org=org, submission_id=(request.GET.get("fran") or "")[:12])
@@ -76,19 +76,19 @@ def request_create(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, "command/request_form.html", {"form": form, "org": org, "source": version})
 
 
-def _suppliers(req: SupportRequest) -> Any:
+def _suppliers(req: SupportRequest) -> QuerySet[Organisation]:
     return Organisation.objects.active().exclude(kind=Organisation.Kind.UNIT).exclude(pk=req.holder_id).order_by("depth", "name")
 
 
 @login_required
-def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     req = selectors.request_get_for_user(user=request.user, request_id=request_id)
     roles = selectors.request_roles(request.user, req)
     posted = request.POST.get("form", "")[:20] if request.method == "POST" else ""
     data = request.POST if posted else None
     user = request.user
 
-    def bound(name: str) -> Any:
+    def bound(name: str) -> QueryDict | None:
         return data if posted == name else None
 
     initial = {"version": req.version}
@@ -154,7 +154,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @login_required
-def request_merge(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_merge(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     req = selectors.request_get_for_user(user=request.user, request_id=request_id)
     if not selectors.request_roles(request.user, req)["handles"]:
         raise NotFoundError("support_request", request_id)
@@ -177,7 +177,7 @@ def request_merge(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @login_required
-def needs_board(request: HttpRequest) -> HttpResponse:
+def needs_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = org_from(request)
     rows = selectors.open_needs(user=request.user, org=org)
     fmt = request.GET.get("format", "")

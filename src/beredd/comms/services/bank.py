@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -20,11 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.comms.models import Audience, BankMessage, BankVersion, Language, Message, Scenario
 from beredd.comms.services.messages import Recipient, message_send
 from beredd.core import audit
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
 from beredd.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from beredd.register.models import Incident
 
 PLACEHOLDERS = {"tid": gettext_lazy("time"), "plats": gettext_lazy("place"), "telefon": gettext_lazy("phone number")}
 HTML = re.compile(r"<\s*/?\s*[a-zA-Z!]")
@@ -35,7 +39,7 @@ def _fail(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, details=[{"field": field, "message": message}])
 
 
-def _require(actor: Any, permission: str, org: Organisation) -> None:
+def _require(actor: Actor, permission: str, org: Organisation) -> None:
     if not policy.can(actor, permission, org):
         raise PermissionDeniedError(_("You may not do this for %(org)s.") % {"org": org.name})
 
@@ -67,7 +71,7 @@ def _check_text(field: str, text: str, limit: int) -> str:
 
 @transaction.atomic
 def bank_create(
-    *, actor: Any, organisation: Organisation, title: str, scenario: str, audience: str, via: str = "ui"
+    *, actor: Actor, organisation: Organisation, title: str, scenario: str, audience: str, via: str = "ui"
 ) -> BankMessage:
     _require(actor, "comms.draft", organisation)
     title = (title or "").strip()
@@ -89,7 +93,7 @@ def bank_create(
 @transaction.atomic
 def version_create(
     *,
-    actor: Any,
+    actor: Actor,
     bank_message: BankMessage,
     language: str,
     subject: str,
@@ -138,7 +142,7 @@ def _locked(version: BankVersion) -> BankVersion:
 
 
 @transaction.atomic
-def version_review(*, actor: Any, version: BankVersion, via: str = "ui") -> BankVersion:
+def version_review(*, actor: Actor, version: BankVersion, via: str = "ui") -> BankVersion:
     """Communications has checked the text (language, tone, facts): draft → reviewed."""
     v = _locked(version)
     _require(actor, "comms.review", v.bank_message.organisation)
@@ -153,7 +157,7 @@ def version_review(*, actor: Any, version: BankVersion, via: str = "ui") -> Bank
 
 
 @transaction.atomic
-def version_approve(*, actor: Any, version: BankVersion, via: str = "ui") -> BankVersion:
+def version_approve(*, actor: Actor, version: BankVersion, via: str = "ui") -> BankVersion:
     """The MAS approves a reviewed version; the language's earlier approved version is superseded."""
     v = _locked(version)
     _require(actor, "comms.approve", v.bank_message.organisation)
@@ -190,12 +194,12 @@ def approved_texts(bank_message: BankMessage, fill: Mapping[str, str]) -> tuple[
 
 def bank_send(
     *,
-    actor: Any,
+    actor: Actor,
     bank_message: BankMessage,
     recipients: Sequence[Recipient],
     fill: Mapping[str, str],
     channel: str = "email",
-    incident: Any = None,
+    incident: Incident | None = None,
     is_exercise: bool = False,
     via: str = "ui",
 ) -> Message:

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,12 +27,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beredd.accounts.models import User
+from beredd.accounts.types import Actor
 from beredd.comms import marking
 from beredd.comms.channels import CHANNELS
-from beredd.comms.models import Attachment, Channel, Delivery, Message
+from beredd.comms.models import Attachment, BankVersion, Channel, Delivery, Message
 from beredd.core import audit
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from beredd.register.models import Incident
 
 MAX_ATTEMPTS = 5
 # Wait before attempt n+1 (after n failures): 1 min, 5 min, 30 min, 2 h.
@@ -130,7 +136,7 @@ def _text(value: str | Promise | None, params: Mapping[str, Any] | None) -> str:
 @transaction.atomic
 def message_send(
     *,
-    actor: Any,
+    actor: Actor | None,
     organisation: Organisation | None,
     kind: str,
     recipients: Sequence[Recipient],
@@ -144,8 +150,8 @@ def message_send(
     attachments: Sequence[tuple[str, bytes, str]] = (),
     channel: str = Channel.EMAIL,
     confirmable: bool = False,
-    version: Any = None,
-    incident: Any = None,
+    version: BankVersion | None = None,
+    incident: Incident | None = None,
     via: str = "system",
     record_invalid: bool = False,
 ) -> Message:
@@ -257,8 +263,8 @@ def mail_send(
     organisation: Organisation | None = None,
     is_exercise: bool = False,
     attachments: Sequence[tuple[str, bytes, str]] = (),
-    actor: Any = None,
-    incident: Any = None,
+    actor: Actor | None = None,
+    incident: Incident | None = None,
 ) -> int:
     """The product's own notifications (rounds, reminders, incidents, invitations ...): e-mail to ``to``.
 
@@ -329,7 +335,7 @@ def deliveries_send(*, message_id: int | None = None) -> int:
 
 
 @transaction.atomic
-def deliveries_retry(*, actor: Any, message: Message, via: str = "ui") -> int:
+def deliveries_retry(*, actor: Actor, message: Message, via: str = "ui") -> int:
     """Retry a message's failed deliveries now (the sender's button); returns how many were queued again."""
     # A row that failed validation (attempts 0: not an address) is not retried; the address must be corrected.
     n = Delivery.objects.filter(message=message, status=Delivery.Status.FAILED, attempts__gt=0).update(
@@ -344,7 +350,9 @@ def deliveries_retry(*, actor: Any, message: Message, via: str = "ui") -> int:
 
 
 @transaction.atomic
-def delivery_confirm(*, actor: Any = None, token: str = "", delivery: Delivery | None = None, via: str = "ui") -> Delivery:
+def delivery_confirm(
+    *, actor: Actor | AnonymousUser | None = None, token: str = "", delivery: Delivery | None = None, via: str = "ui"
+) -> Delivery:
     """Record that a delivery reached its recipient: by the link in the message, or by the unit or the sender
     (a button, a phone call). Confirming twice keeps the first time."""
     if delivery is None:
@@ -355,7 +363,7 @@ def delivery_confirm(*, actor: Any = None, token: str = "", delivery: Delivery |
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.confirmed_at is None:
         delivery.confirmed_at = timezone.now()
-        delivery.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+        delivery.confirmed_by = actor if isinstance(actor, User) else None  # an anonymous link-follower is nobody
         delivery.save(update_fields=["confirmed_at", "confirmed_by"])
         audit.record(
             actor=actor,
@@ -370,7 +378,7 @@ def delivery_confirm(*, actor: Any = None, token: str = "", delivery: Delivery |
 
 
 @transaction.atomic
-def deliveries_remind(*, actor: Any, message: Message, via: str = "ui") -> Message:
+def deliveries_remind(*, actor: Actor, message: Message, via: str = "ui") -> Message:
     """Remind those who have not confirmed: e-mail recipients get the message again (with a new confirmation link),
     and for printable notices the staff of each unit left are asked to hand it out and confirm."""
     from beredd.accounts import policy

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import Actor
 from beredd.comms import cap
 from beredd.comms.models import BankMessage, Channel, Language, Message, PublicNotice
 from beredd.comms.services.bank import _require, approved_texts
@@ -18,6 +19,9 @@ from beredd.comms.services.messages import Recipient, message_send
 from beredd.core import audit
 from beredd.core.exceptions import ValidationFailed
 from beredd.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from beredd.register.models import Incident
 
 
 def _kommun_of(org: Organisation) -> Organisation:
@@ -31,13 +35,13 @@ def _kommun_of(org: Organisation) -> Organisation:
 
 def _new(
     *,
-    actor: Any,
+    actor: Actor,
     kommun: Organisation,
     scenario: str,
     texts: list[dict[str, str]],
     msg_type: str,
     references: PublicNotice | None,
-    incident: Any,
+    incident: Incident | None,
     is_exercise: bool,
     bank_message: BankMessage | None,
 ) -> PublicNotice:
@@ -85,7 +89,7 @@ def _texts(bank_message: BankMessage, fill: Mapping[str, str]) -> list[dict[str,
 
 @transaction.atomic
 def notice_publish(
-    *, actor: Any, bank_message: BankMessage, fill: Mapping[str, str], incident: Any = None, via: str = "ui"
+    *, actor: Actor, bank_message: BankMessage, fill: Mapping[str, str], incident: Incident | None = None, via: str = "ui"
 ) -> PublicNotice:
     """Publish the approved versions of a prepared message for the public (page, Atom feed, CAP file)."""
     _require(actor, "comms.send", bank_message.organisation)
@@ -131,7 +135,9 @@ def _current(notice: PublicNotice) -> PublicNotice:
     return locked
 
 
-def _supersede(*, actor: Any, old: PublicNotice, texts: Any, msg_type: str, status: str, action: str, via: str) -> PublicNotice:
+def _supersede(
+    *, actor: Actor, old: PublicNotice, texts: list[dict[str, str]], msg_type: str, status: str, action: str, via: str
+) -> PublicNotice:
     """Publish the alert that updates or cancels ``old`` (referencing it, as CAP requires), retire ``old``, audit."""
     new = _new(
         actor=actor,
@@ -151,7 +157,7 @@ def _supersede(*, actor: Any, old: PublicNotice, texts: Any, msg_type: str, stat
 
 
 @transaction.atomic
-def notice_update(*, actor: Any, notice: PublicNotice, fill: Mapping[str, str], via: str = "ui") -> PublicNotice:
+def notice_update(*, actor: Actor, notice: PublicNotice, fill: Mapping[str, str], via: str = "ui") -> PublicNotice:
     """A new alert (msgType Update) with the prepared message's current approved texts, referencing the old one."""
     old = _current(notice)
     _require(actor, "comms.send", old.kommun)
@@ -168,7 +174,7 @@ def notice_update(*, actor: Any, notice: PublicNotice, fill: Mapping[str, str], 
 
 
 @transaction.atomic
-def notice_cancel(*, actor: Any, notice: PublicNotice, via: str = "ui") -> PublicNotice:
+def notice_cancel(*, actor: Actor, notice: PublicNotice, via: str = "ui") -> PublicNotice:
     """Withdraw a public message: it leaves the page; a Cancel alert referencing it is published as CAP."""
     old = _current(notice)
     _require(actor, "comms.send", old.kommun)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from beredd.accounts.models import Membership, Role
+from beredd.accounts.types import Actor
 from beredd.comms.models import BankMessage, Message
 from beredd.comms.services.bank import bank_send
 from beredd.comms.services.messages import Recipient
@@ -45,7 +46,7 @@ def area_email_recipients(units: list[Organisation]) -> list[Recipient]:
 @transaction.atomic
 def send_to_incident(
     *,
-    actor: Any,
+    actor: Actor,
     bank_message: BankMessage,
     incident: Incident,
     fill: Mapping[str, str],
@@ -65,7 +66,7 @@ def send_to_incident(
         )
     units = list(register_selectors.incident_units(user=actor, incident=incident))
     sent = []
-    common = {
+    common: dict[str, Any] = {
         "actor": actor,
         "bank_message": bank_message,
         "fill": fill,
@@ -88,7 +89,7 @@ AUDIENCES = ("units", "providers", "kommuner", "forum")
 
 
 def audience_recipients(
-    *, actor: Any, sender: Organisation, audience: str, roles: list[str], forum_id: int | None
+    *, actor: Actor, sender: Organisation, audience: str, roles: list[str], forum_id: int | None
 ) -> list[Recipient]:
     """E-mail recipients of an audience inside the sender's subtree (a forum: its members, whom the actor may see).
 
@@ -150,7 +151,7 @@ def audience_recipients(
 @transaction.atomic
 def send_to_audience(
     *,
-    actor: Any,
+    actor: Actor,
     bank_message: BankMessage,
     audience: str,
     roles: list[str],

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import Actor
 from beredd.comms import warnings
 from beredd.comms.models import WarningImport
 from beredd.comms.services.bank import _require
@@ -25,7 +25,7 @@ def _is_cap(content: bytes) -> bool:
 
 
 @transaction.atomic
-def cap_upload(*, actor: Any, organisation: Organisation, filename: str, content: bytes, via: str = "ui") -> WarningImport:
+def cap_upload(*, actor: Actor, organisation: Organisation, filename: str, content: bytes, via: str = "ui") -> WarningImport:
     """A CAP alert as the start of an event: one proposed incident per kommun of ``organisation`` in its area."""
     event = warnings.parse_cap(content)
     kommuner = {o.code: o for o in Organisation.objects.subtree_of(organisation).filter(kind=Organisation.Kind.KOMMUN)}
@@ -63,7 +63,7 @@ def cap_upload(*, actor: Any, organisation: Organisation, filename: str, content
 
 
 @transaction.atomic
-def warnings_upload(*, actor: Any, organisation: Organisation, filename: str, content: bytes, via: str = "ui") -> WarningImport:
+def warnings_upload(*, actor: Actor, organisation: Organisation, filename: str, content: bytes, via: str = "ui") -> WarningImport:
     """Read the file (SMHI's JSON, or a CAP alert) and store the proposals for the kommuner in ``organisation``."""
     _require(actor, "preparedness.manage", organisation)
     if _is_cap(content):
@@ -110,7 +110,7 @@ def warnings_upload(*, actor: Any, organisation: Organisation, filename: str, co
 
 
 @transaction.atomic
-def warnings_confirm(*, actor: Any, imp: WarningImport, kommun_codes: Collection[str], via: str = "ui") -> list[HeatActivation]:
+def warnings_confirm(*, actor: Actor, imp: WarningImport, kommun_codes: Collection[str], via: str = "ui") -> list[HeatActivation]:
     """Activate heat for the chosen kommuner as proposed; all or none."""
     locked = WarningImport.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=imp.pk)
     _require(actor, "preparedness.manage", locked.organisation)

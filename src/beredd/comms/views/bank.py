@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.comms import selectors
 from beredd.comms.forms import BankMessageForm, VersionForm
 from beredd.comms.models import Scenario
@@ -23,7 +24,7 @@ from beredd.core.forms import apply_errors
 
 
 @login_required
-def bank_list(request: HttpRequest) -> HttpResponse:
+def bank_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     query, sort, scenario = request.GET.get("q", "")[:100], request.GET.get("sort", "title"), request.GET.get("scenario", "")
     org = current_org(request)
     return render(
@@ -42,7 +43,7 @@ def bank_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def bank_create(request: HttpRequest) -> HttpResponse:
+def bank_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = current_org(request)
     if org is None or not policy.can(request.user, "comms.draft", org):
         raise PermissionDeniedError(_("You may not draft messages here."))
@@ -59,7 +60,7 @@ def bank_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def bank_detail(request: HttpRequest, bank_id: int) -> HttpResponse:
+def bank_detail(request: AuthenticatedHttpRequest, bank_id: int) -> HttpResponse:
     item = selectors.bank_message_get_for_user(user=request.user, bank_id=bank_id)
     org = item.organisation
     return render(
@@ -80,7 +81,7 @@ def bank_detail(request: HttpRequest, bank_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def version_create(request: HttpRequest, bank_id: int) -> HttpResponse:
+def version_create(request: AuthenticatedHttpRequest, bank_id: int) -> HttpResponse:
     item = selectors.bank_message_get_for_user(user=request.user, bank_id=bank_id, permission="comms.draft")
     form = VersionForm(request.POST)
     if form.is_valid():
@@ -105,7 +106,7 @@ def version_create(request: HttpRequest, bank_id: int) -> HttpResponse:
     )
 
 
-def _transition(request: HttpRequest, version_id: int, permission: str, done: str) -> HttpResponse:
+def _transition(request: AuthenticatedHttpRequest, version_id: int, permission: str, done: str) -> HttpResponse:
     version = selectors.version_get_for_user(user=request.user, version_id=version_id, permission=permission)
     try:
         if permission == "comms.review":
@@ -121,18 +122,18 @@ def _transition(request: HttpRequest, version_id: int, permission: str, done: st
 
 @require_POST
 @login_required
-def version_review(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_review(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     return _transition(request, version_id, "comms.review", _("The version is reviewed by communications."))
 
 
 @require_POST
 @login_required
-def version_approve(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_approve(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     return _transition(request, version_id, "comms.approve", _("The version is approved and can be sent."))
 
 
 @login_required
-def version_large_print(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_large_print(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     v = selectors.version_get_for_user(user=request.user, version_id=version_id)
     pdf = documents.text_pdf(
         subject=v.subject, body=v.body, language=v.language, sender=v.bank_message.organisation.name, large=True
@@ -141,7 +142,7 @@ def version_large_print(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @login_required
-def version_audio_text(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_audio_text(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     v = selectors.version_get_for_user(user=request.user, version_id=version_id)
     response = HttpResponse(documents.audio_text(subject=v.subject, body=v.body), content_type="text/plain; charset=utf-8")
     return attachment(response, f"uppläsning-{v.pk}.txt", inline=True)

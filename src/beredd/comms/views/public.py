@@ -11,6 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.comms import cap, selectors
 from beredd.comms.forms import PublishForm
 from beredd.comms.services import public as services
@@ -26,7 +27,7 @@ def _fill(data: dict[str, str]) -> dict[str, str]:
 
 
 @login_required
-def notice_publish(request: HttpRequest, bank_id: int) -> HttpResponse:
+def notice_publish(request: AuthenticatedHttpRequest, bank_id: int) -> HttpResponse:
     item = selectors.bank_message_get_for_user(user=request.user, bank_id=bank_id, permission="comms.send")
     incidents = list(
         register_selectors.incidents_for_user(user=request.user, org=item.organisation).filter(ended_at__isnull=True)
@@ -53,7 +54,7 @@ def notice_publish(request: HttpRequest, bank_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def notice_update(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_update(request: AuthenticatedHttpRequest, notice_id: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, notice_id=notice_id)
     form = PublishForm(request.POST, incidents=[])
     form.is_valid()
@@ -68,7 +69,7 @@ def notice_update(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def notice_cancel(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_cancel(request: AuthenticatedHttpRequest, notice_id: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, notice_id=notice_id)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that the public message is to be cancelled."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts import policy
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.comms import selectors
 from beredd.comms.models import Delivery, Message
 from beredd.comms.services import messages as services
@@ -18,7 +19,7 @@ from beredd.core.exceptions import NotFoundError, ValidationFailed
 
 
 @login_required
-def sent_list(request: HttpRequest) -> HttpResponse:
+def sent_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     query, sort, kind = request.GET.get("q", "")[:100], request.GET.get("sort", "-created"), request.GET.get("kind", "")
     items = selectors.messages_for_user(user=request.user, query=query, sort=sort, kind=kind)
     return render(
@@ -36,7 +37,7 @@ def sent_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_detail(request: AuthenticatedHttpRequest, message_id: int) -> HttpResponse:
     message = selectors.message_get_for_user(user=request.user, message_id=message_id)
     query, status, sort = request.GET.get("q", "")[:100], request.GET.get("status", ""), request.GET.get("sort", "pk")
     deliveries = selectors.deliveries_of(message=message, query=query, status=status, sort=sort)
@@ -59,7 +60,7 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def message_retry(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_retry(request: AuthenticatedHttpRequest, message_id: int) -> HttpResponse:
     message = selectors.message_get_for_user(user=request.user, message_id=message_id, permission="comms.send")
     n = services.deliveries_retry(actor=request.user, message=message)
     messages.success(request, _("%(n)s failed deliveries were queued again.") % {"n": n})
@@ -68,7 +69,7 @@ def message_retry(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def message_remind(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_remind(request: AuthenticatedHttpRequest, message_id: int) -> HttpResponse:
     message = selectors.message_get_for_user(user=request.user, message_id=message_id, permission="comms.send")
     try:
         reminder = services.deliveries_remind(actor=request.user, message=message)
@@ -81,7 +82,7 @@ def message_remind(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def delivery_confirm_by_sender(request: HttpRequest, message_id: int, delivery_id: int) -> HttpResponse:
+def delivery_confirm_by_sender(request: AuthenticatedHttpRequest, message_id: int, delivery_id: int) -> HttpResponse:
     """The sender records a confirmation received another way (a phone call)."""
     message = selectors.message_get_for_user(user=request.user, message_id=message_id, permission="comms.send")
     delivery = message.deliveries.filter(pk=delivery_id).first()
@@ -93,7 +94,7 @@ def delivery_confirm_by_sender(request: HttpRequest, message_id: int, delivery_i
 
 
 @login_required
-def unit_notices(request: HttpRequest) -> HttpResponse:
+def unit_notices(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Printable notices for the user's units: download, hand out, confirm."""
     return render(
         request,
@@ -104,7 +105,7 @@ def unit_notices(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def delivery_confirm_by_unit(request: HttpRequest, delivery_id: int) -> HttpResponse:
+def delivery_confirm_by_unit(request: AuthenticatedHttpRequest, delivery_id: int) -> HttpResponse:
     delivery = selectors.delivery_get_for_unit(user=request.user, delivery_id=delivery_id)
     services.delivery_confirm(actor=request.user, delivery=delivery)
     messages.success(request, _("Thank you: the notice is recorded as delivered."))

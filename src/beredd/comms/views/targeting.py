@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.comms import selectors
 from beredd.comms.forms import AudienceForm, SendForm
 from beredd.comms.services import documents, targeting
@@ -18,7 +19,7 @@ from beredd.register import selectors as register_selectors
 
 
 @login_required
-def notice_pdf(request: HttpRequest, message_id: int, delivery_id: int) -> HttpResponse:
+def notice_pdf(request: AuthenticatedHttpRequest, message_id: int, delivery_id: int) -> HttpResponse:
     """The printable notice of one unit: the sender and the unit itself may open it."""
     delivery = selectors.print_notice_get_for_user(user=request.user, message_id=message_id, delivery_id=delivery_id)
     if delivery.message_id != message_id or delivery.channel != "print":
@@ -34,7 +35,7 @@ def notice_pdf(request: HttpRequest, message_id: int, delivery_id: int) -> HttpR
 
 
 @login_required
-def send_to_incident(request: HttpRequest, bank_id: int) -> HttpResponse:
+def send_to_incident(request: AuthenticatedHttpRequest, bank_id: int) -> HttpResponse:
     """Choose an incident area, see its needs counts (no names), fill the placeholders and send."""
     item = selectors.bank_message_get_for_user(user=request.user, bank_id=bank_id, permission="comms.send")
     incidents = list(
@@ -85,7 +86,7 @@ def language_label(code: str) -> str:
 
 
 @login_required
-def send_to_audience(request: HttpRequest, bank_id: int) -> HttpResponse:
+def send_to_audience(request: AuthenticatedHttpRequest, bank_id: int) -> HttpResponse:
     """Send a prepared message by e-mail to units, private providers, kommuner or a forum's members, by role."""
     from beredd.accounts.models import Role
     from beredd.collab import selectors as collab_selectors

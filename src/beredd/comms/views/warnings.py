@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.comms import selectors
 from beredd.comms.services import warnings as services
 from beredd.comms.warnings import MAX_FILE_BYTES
@@ -24,7 +25,7 @@ class UploadForm(forms.Form):
 
 
 @login_required
-def warnings_upload(request: HttpRequest) -> HttpResponse:
+def warnings_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = current_org(request)
     if org is None or not policy.can(request.user, "preparedness.manage", org):
         raise PermissionDeniedError(_("You may not import warnings here."))
@@ -51,7 +52,7 @@ def warnings_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def warnings_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+def warnings_detail(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
     imp = selectors.warning_import_get_for_user(user=request.user, import_id=import_id)
     if request.method == "POST":
         try:

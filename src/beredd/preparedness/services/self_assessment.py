@@ -35,7 +35,7 @@ def self_assessment_install() -> TemplateVersion:
 @transaction.atomic
 def self_assessment_issue(
     *,
-    actor: Actor | None,
+    actor: Actor,
     issuer: Organisation,
     year: int,
     responder: str,

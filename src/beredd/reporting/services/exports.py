@@ -8,6 +8,7 @@ explicitly. See ``reporting/standards/README.md``.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -46,7 +47,7 @@ SITREP_REQUIRED = (
 EXERCISE_MARK = "ÖVNING"
 
 
-def _edxl_time(value: Any) -> str:
+def _edxl_time(value: dt.datetime) -> str:
     """xs:dateTime with an explicit offset and no fractions (what EDXL validators accept)."""
     return timezone.localtime(value).replace(microsecond=0).isoformat()
 
@@ -134,7 +135,7 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, ns: str = SI
     return el
 
 
-def _person_time(parent: etree._Element, tag: str, name: str, when: Any) -> None:
+def _person_time(parent: etree._Element, tag: str, name: str, when: dt.datetime) -> None:
     el = _sub(parent, tag)
     _sub(el, "personDetails", name)
     _sub(el, "timeValue", _edxl_time(when))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.orgs.models import Organisation
 from beredd.reporting.exceptions import SubmissionConflictError
@@ -20,7 +21,7 @@ TEXT_FIELDS = ("summary", "assessment", "actions", "needs")
 @transaction.atomic
 def picture_save(
     *,
-    actor: Any,
+    actor: Actor,
     instance: RoundInstance,
     organisation: Organisation,
     data: dict[str, str],
@@ -58,7 +59,7 @@ def picture_save(
 
 
 @transaction.atomic
-def picture_publish(*, actor: Any, picture: CompiledPicture, via: str = "ui") -> CompiledPicture:
+def picture_publish(*, actor: Actor, picture: CompiledPicture, via: str = "ui") -> CompiledPicture:
     """Publish the picture downward (återkoppling): recipients see it and get an e-mail after commit."""
     policy.require(actor, "reporting.approve", picture.organisation)
     picture.published_at = timezone.now()
@@ -85,7 +86,7 @@ def _mail(picture_id: int) -> None:
 
 
 @transaction.atomic
-def picture_forward(*, actor: Any, picture: CompiledPicture, via: str = "ui") -> CompiledPicture:
+def picture_forward(*, actor: Actor, picture: CompiledPicture, via: str = "ui") -> CompiledPicture:
     """Forward the picture upward as the organisation's own assessment to the issuer's level."""
     policy.require(actor, "reporting.approve", picture.organisation)
     picture.forwarded_at = timezone.now()

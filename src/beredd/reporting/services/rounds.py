@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.bounds import MAX_CATCH_UP_INSTANCES, MAX_RECURRENCE_HOURS
 from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
@@ -240,7 +241,7 @@ def recipients_preview(*, issuer: Organisation, spec: RoundSpec) -> list[Organis
 
 
 @transaction.atomic
-def round_issue(*, actor: Any, issuer: Organisation, spec: RoundSpec, via: str = "ui") -> Round:
+def round_issue(*, actor: Actor, issuer: Organisation, spec: RoundSpec, via: str = "ui") -> Round:
     """Create and issue a round with its first instance; e-mails recipients after commit.
 
     Raises PermissionDeniedError without ``reporting.issue`` at the issuer and ValidationFailed on bad input.
@@ -297,7 +298,7 @@ def _after_instance(instance_id: int) -> None:
     tasks.enqueue_instance_jobs(instance_id)
 
 
-def _state(actor: Any, round_: Round, action: str, allowed: set[str], new: str) -> Round:
+def _state(actor: Actor, round_: Round, action: str, allowed: set[str], new: str) -> Round:
     if not policy.can(actor, "reporting.issue", round_.issuer):
         raise PermissionDeniedError()
     if round_.status not in allowed:
@@ -317,17 +318,17 @@ def _state(actor: Any, round_: Round, action: str, allowed: set[str], new: str) 
 
 
 @transaction.atomic
-def round_close(*, actor: Any, round_: Round) -> Round:
+def round_close(*, actor: Actor, round_: Round) -> Round:
     return _state(actor, round_, "round.close", {Round.Status.OPEN}, Round.Status.CLOSED)
 
 
 @transaction.atomic
-def round_reopen(*, actor: Any, round_: Round) -> Round:
+def round_reopen(*, actor: Actor, round_: Round) -> Round:
     return _state(actor, round_, "round.reopen", {Round.Status.CLOSED}, Round.Status.OPEN)
 
 
 @transaction.atomic
-def round_cancel(*, actor: Any, round_: Round) -> Round:
+def round_cancel(*, actor: Actor, round_: Round) -> Round:
     return _state(actor, round_, "round.cancel", {Round.Status.OPEN, Round.Status.CLOSED}, Round.Status.CANCELLED)
 
 

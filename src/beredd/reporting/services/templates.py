@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import ValidationFailed
 from beredd.orgs.models import Organisation
@@ -96,7 +97,7 @@ TEMPLATE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 @transaction.atomic
 def template_import(
-    *, actor: Any, owner: Organisation, data: dict[str, Any], publish: bool = False, builtin: bool = False
+    *, actor: Actor | None, owner: Organisation, data: dict[str, Any], publish: bool = False, builtin: bool = False
 ) -> TemplateVersion:
     """Create a template (or a new version of the owner's template with the same key) from JSON.
 
@@ -169,7 +170,7 @@ def template_export(*, version: TemplateVersion) -> dict[str, Any]:
 
 
 @transaction.atomic
-def template_version_publish(*, actor: Any, version: TemplateVersion) -> TemplateVersion:
+def template_version_publish(*, actor: Actor | None, version: TemplateVersion) -> TemplateVersion:
     policy.require(actor, "reporting.template_edit", version.template.owner, system=True)
     if version.is_published:
         raise VersionPublishedError()
@@ -183,21 +184,21 @@ def template_version_publish(*, actor: Any, version: TemplateVersion) -> Templat
 
 
 @transaction.atomic
-def template_version_new(*, actor: Any, version: TemplateVersion) -> TemplateVersion:
+def template_version_new(*, actor: Actor, version: TemplateVersion) -> TemplateVersion:
     """A new draft version copying ``version`` (editing a published version means making a new one)."""
     policy.require(actor, "reporting.template_edit", version.template.owner, system=True)
     data = template_export(version=version)
     return template_import(actor=actor, owner=version.template.owner, data=data)
 
 
-def _editable(actor: Any, version: TemplateVersion) -> None:
+def _editable(actor: Actor, version: TemplateVersion) -> None:
     policy.require(actor, "reporting.template_edit", version.template.owner, system=True)
     if version.is_published:
         raise VersionPublishedError()
 
 
 @transaction.atomic
-def template_field_add(*, actor: Any, version: TemplateVersion, data: dict[str, Any]) -> TemplateField:
+def template_field_add(*, actor: Actor, version: TemplateVersion, data: dict[str, Any]) -> TemplateField:
     _editable(actor, version)
     validate_field(data)
     order = (version.fields.aggregate(n=Max("order"))["n"] or 0) + 1
@@ -216,7 +217,7 @@ def template_field_add(*, actor: Any, version: TemplateVersion, data: dict[str, 
 
 
 @transaction.atomic
-def template_field_move(*, actor: Any, field: TemplateField, direction: int) -> None:
+def template_field_move(*, actor: Actor, field: TemplateField, direction: int) -> None:
     """Swap a field with its neighbour above (direction -1) or below (+1)."""
     version = field.version
     _editable(actor, version)
@@ -232,7 +233,7 @@ def template_field_move(*, actor: Any, field: TemplateField, direction: int) -> 
 
 
 @transaction.atomic
-def template_field_remove(*, actor: Any, field: TemplateField) -> None:
+def template_field_remove(*, actor: Actor, field: TemplateField) -> None:
     _editable(actor, field.version)
     if field.inherited:
         raise ValidationFailed(
@@ -249,7 +250,7 @@ def template_field_remove(*, actor: Any, field: TemplateField) -> None:
 
 
 @transaction.atomic
-def template_extend(*, actor: Any, owner: Organisation, base: TemplateVersion, key: str, name: str) -> TemplateVersion:
+def template_extend(*, actor: Actor, owner: Organisation, base: TemplateVersion, key: str, name: str) -> TemplateVersion:
     """A county's or kommun's extension of ``base``: its shared fields are copied and locked, own fields are added later."""
     policy.require(actor, "reporting.template_edit", owner, system=True)
     if not base.is_published:

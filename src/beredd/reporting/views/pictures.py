@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError
 from beredd.reporting import forms, selectors
@@ -22,7 +23,7 @@ from beredd.reporting.views._common import lang
 from beredd.reporting.views.rollup import rollup_context
 
 
-def _then(request: HttpRequest, picture: CompiledPicture) -> None:
+def _then(request: AuthenticatedHttpRequest, picture: CompiledPicture) -> None:
     """After saving: publish or forward the picture if that button was pressed, and say what was done."""
     action = request.POST.get("action")
     if action == "publish":
@@ -36,7 +37,7 @@ def _then(request: HttpRequest, picture: CompiledPicture) -> None:
 
 
 @login_required
-def picture_edit(request: HttpRequest, instance_id: int) -> HttpResponse:
+def picture_edit(request: AuthenticatedHttpRequest, instance_id: int) -> HttpResponse:
     context = rollup_context(request, instance_id)
     instance, org = context["instance"], context["org"]
     if not policy.can(request.user, "reporting.approve", org):
@@ -75,19 +76,19 @@ def _picture_context(request: HttpRequest, picture: CompiledPicture) -> dict[str
 
 
 @login_required
-def picture_detail(request: HttpRequest, picture_id: int) -> HttpResponse:
+def picture_detail(request: AuthenticatedHttpRequest, picture_id: int) -> HttpResponse:
     picture = selectors.picture_get_for_user(user=request.user, picture_id=picture_id)
     return render(request, "reporting/picture.html", _picture_context(request, picture))
 
 
 @login_required
-def picture_print(request: HttpRequest, picture_id: int) -> HttpResponse:
+def picture_print(request: AuthenticatedHttpRequest, picture_id: int) -> HttpResponse:
     picture = selectors.picture_get_for_user(user=request.user, picture_id=picture_id)
     return render(request, "reporting/picture_print.html", _picture_context(request, picture))
 
 
 @login_required
-def picture_pdf(request: HttpRequest, picture_id: int) -> HttpResponse:
+def picture_pdf(request: AuthenticatedHttpRequest, picture_id: int) -> HttpResponse:
     picture = selectors.picture_get_for_user(user=request.user, picture_id=picture_id)
     html = render_to_string("reporting/picture_print.html", _picture_context(request, picture) | {"pdf": True}, request=request)
     pdf = exports.picture_pdf(html=html, base_url=request.build_absolute_uri("/"))
@@ -97,7 +98,7 @@ def picture_pdf(request: HttpRequest, picture_id: int) -> HttpResponse:
 
 
 @login_required
-def picture_edxl(request: HttpRequest, picture_id: int) -> HttpResponse:
+def picture_edxl(request: AuthenticatedHttpRequest, picture_id: int) -> HttpResponse:
     picture = selectors.picture_get_for_user(user=request.user, picture_id=picture_id)
     if picture.published_at is None and not policy.can(request.user, "reporting.approve", picture.organisation):
         raise PermissionDeniedError()

@@ -5,22 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
 from beredd.reporting import fragments, selectors
 from beredd.reporting import rollup as rollups
+from beredd.reporting.models import RoundInstance
 from beredd.reporting.services import exports
 from beredd.reporting.views._common import form_int, lang
 
 
-def rollup_target(request: HttpRequest, instance_id: int) -> tuple[Any, Organisation, str | None]:
+def rollup_target(request: AuthenticatedHttpRequest, instance_id: int) -> tuple[RoundInstance, Organisation, str | None]:
     """The instance and organisation the user may see a roll-up of (access checked), and the grouping level."""
     instance = selectors.instance_get_for_user(user=request.user, instance_id=instance_id)
     org = selectors.rollup_org_for_user(user=request.user, instance=instance, org_id=form_int(request.GET.get("org")))
@@ -28,7 +30,7 @@ def rollup_target(request: HttpRequest, instance_id: int) -> tuple[Any, Organisa
     return instance, org, by
 
 
-def rollup_context(request: HttpRequest, instance_id: int) -> dict[str, Any]:
+def rollup_context(request: AuthenticatedHttpRequest, instance_id: int) -> dict[str, Any]:
     return rollup_build(*rollup_target(request, instance_id))
 
 
@@ -76,7 +78,7 @@ def _sort(value: str | None) -> str:
 
 
 @login_required
-def instance_rollup(request: HttpRequest, instance_id: int) -> HttpResponse:
+def instance_rollup(request: AuthenticatedHttpRequest, instance_id: int) -> HttpResponse:
     context = rollup_context(request, instance_id)
     instance, org = context["instance"], context["org"]
     query, key, sort = request.GET.get("q", ""), request.GET.get("key", ""), _sort(request.GET.get("sort"))
@@ -100,12 +102,12 @@ def instance_rollup(request: HttpRequest, instance_id: int) -> HttpResponse:
 
 
 @login_required
-def instance_completeness(request: HttpRequest, instance_id: int) -> HttpResponse:
+def instance_completeness(request: AuthenticatedHttpRequest, instance_id: int) -> HttpResponse:
     """The live completeness panel (htmx polls it), from the shared cache when nothing changed (``fragments``)."""
     return completeness_fragment(request, instance_id, cached=True)
 
 
-def completeness_fragment(request: HttpRequest, instance_id: int, *, cached: bool) -> HttpResponse:
+def completeness_fragment(request: AuthenticatedHttpRequest, instance_id: int, *, cached: bool) -> HttpResponse:
     """The completeness panel after the access checks; ``cached=False`` (the benchmark's baseline) always computes."""
     instance, org, by = rollup_target(request, instance_id)
 
@@ -121,7 +123,7 @@ def completeness_fragment(request: HttpRequest, instance_id: int, *, cached: boo
 
 
 @login_required
-def instance_export(request: HttpRequest, instance_id: int, kind: str, fmt: str) -> HttpResponse:
+def instance_export(request: AuthenticatedHttpRequest, instance_id: int, kind: str, fmt: str) -> HttpResponse:
     instance = selectors.instance_get_for_user(user=request.user, instance_id=instance_id)
     org = selectors.rollup_org_for_user(user=request.user, instance=instance, org_id=form_int(request.GET.get("org")))
     if kind == "answers":

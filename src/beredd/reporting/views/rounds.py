@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.core.paging import page_of
@@ -22,7 +23,7 @@ PREVIEW_MAX = 500  # recipients shown in the preview; the count says how many th
 
 
 @login_required
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = current_org(request)
     if org is None or org.is_unit or not policy.can(request.user, "reporting.issue", org):
         raise NotFoundError("organisation")
@@ -51,7 +52,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, round_id=round_id)
     query = request.GET.get("q", "")[:100]
     recipients = selectors.round_recipients(round_=round_, query=query)
@@ -70,7 +71,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def round_action(request: HttpRequest, round_id: int, action: str) -> HttpResponse:
+def round_action(request: AuthenticatedHttpRequest, round_id: int, action: str) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, round_id=round_id)
     actions = {"close": rounds.round_close, "reopen": rounds.round_reopen, "cancel": rounds.round_cancel}
     if action not in actions:

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core.exceptions import ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.reporting import access, forms, selectors
@@ -24,7 +25,7 @@ from beredd.reporting.views._common import form_int, lang
 
 
 def _submission_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     submission: Submission,
     values: dict[str, Any],
     errors: list[dict[str, Any]],
@@ -71,7 +72,7 @@ def _stored_answers(submission: Submission) -> dict[str, Any]:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     submission: Submission,
     values: dict[str, Any],
     errors: list[dict[str, Any]] | None = None,
@@ -83,7 +84,7 @@ def _page(
 
 
 def _write(
-    request: HttpRequest, submission_id: int, write: Callable[[Submission, dict[str, Any], int | None], Any]
+    request: AuthenticatedHttpRequest, submission_id: int, write: Callable[[Submission, dict[str, Any], int | None], Any]
 ) -> HttpResponse:
     """Read the answer form, ``write`` it, and go back to the report; on errors or a conflict show the form again
     with what the user typed (422 naming each field, or 409 with both values), nothing saved."""
@@ -101,7 +102,7 @@ def _write(
 
 @require_POST
 @login_required
-def submission_save(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_save(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """Save the answers as a draft."""
 
     def write(submission: Submission, values: dict[str, Any], expected: int | None) -> None:
@@ -113,7 +114,7 @@ def submission_save(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_submit(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_submit(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """Submit the answers (a new version if the report was submitted before)."""
 
     def write(submission: Submission, values: dict[str, Any], expected: int | None) -> None:
@@ -132,7 +133,7 @@ def submission_submit(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_prefill(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_prefill(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """Show the form filled in with last report's answers (nothing saved; the user checks and submits)."""
     submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
     values = submissions.previous_answers(submission=submission) | _stored_answers(submission)
@@ -142,7 +143,7 @@ def submission_prefill(request: HttpRequest, submission_id: int) -> HttpResponse
 
 @require_POST
 @login_required
-def submission_prefill_units(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_prefill_units(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """Show a kommun's form filled in with figures from its units' answers (nothing saved)."""
     submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
     values = _stored_answers(submission) | submissions.answers_from_units(submission=submission)
@@ -152,7 +153,7 @@ def submission_prefill_units(request: HttpRequest, submission_id: int) -> HttpRe
 
 @require_POST
 @login_required
-def submission_delegate(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_delegate(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """A kommun asks its units to report to it in this round."""
     submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
     created = submissions.submission_delegate(actor=request.user, submission=submission)
@@ -162,7 +163,7 @@ def submission_delegate(request: HttpRequest, submission_id: int) -> HttpRespons
 
 # The posted ``action`` of the single form this page had before each action got its own URL: a page opened before
 # an upgrade still posts here, and its answers are not lost. Anything else saves a draft, as it did.
-_ACTIONS: dict[str, Callable[[HttpRequest, int], HttpResponse]] = {
+_ACTIONS: dict[str, Callable[[AuthenticatedHttpRequest, int], HttpResponse]] = {
     "submit": submission_submit,
     "save": submission_save,
     "prefill": submission_prefill,
@@ -172,7 +173,7 @@ _ACTIONS: dict[str, Callable[[HttpRequest, int], HttpResponse]] = {
 
 
 @login_required
-def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_detail(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     if request.method == "POST":
         return _ACTIONS.get(request.POST.get("action", "save"), submission_save)(request, submission_id)
     submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
@@ -181,7 +182,7 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_autosave(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_autosave(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """htmx autosave of the draft: returns the save status and the new version (out-of-band)."""
     submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
     fields = list(submission.template_version.fields.all())
@@ -204,7 +205,7 @@ def submission_autosave(request: HttpRequest, submission_id: int) -> HttpRespons
 
 @require_POST
 @login_required
-def submission_approve(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_approve(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """The level above approves a submitted report."""
     submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
     submissions.submission_approve(actor=request.user, submission=submission)
@@ -214,7 +215,7 @@ def submission_approve(request: HttpRequest, submission_id: int) -> HttpResponse
 
 @require_POST
 @login_required
-def submission_return(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_return(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """The level above returns a submitted report for correction, saying what to correct."""
     submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
     form = forms.ReturnForm(request.POST)
@@ -228,7 +229,7 @@ def submission_return(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_review(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_review(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """The review URL the forms posted to with an ``action`` before approve and return had their own URLs (kept
     for a page opened before): ``approve`` approves, anything else returns."""
     view = submission_approve if request.POST.get("action") == "approve" else submission_return
@@ -236,7 +237,7 @@ def submission_review(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 @login_required
-def submission_history(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_history(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
     context = {
         "submission": submission,

@@ -6,7 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
@@ -24,7 +25,7 @@ from beredd.reporting.views._common import lang
 
 
 @login_required
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = current_org(request)
     items = selectors.template_list_for_user(user=request.user).prefetch_related("versions")
     can_edit = org is not None and policy.can(request.user, "reporting.template_edit", org)
@@ -47,7 +48,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def template_detail(request: HttpRequest, version_id: int) -> HttpResponse:
+def template_detail(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     version = selectors.template_version_get_for_user(user=request.user, version_id=version_id)
     can_edit = policy.can(request.user, "reporting.template_edit", version.template.owner)
     org = current_org(request)
@@ -83,7 +84,7 @@ def template_detail(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @login_required
-def template_export(request: HttpRequest, version_id: int) -> HttpResponse:
+def template_export(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     version = selectors.template_version_get_for_user(user=request.user, version_id=version_id)
     body = json.dumps(templates.template_export(version=version), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -93,7 +94,7 @@ def template_export(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def template_action(request: HttpRequest, version_id: int, action: str) -> HttpResponse:
+def template_action(request: AuthenticatedHttpRequest, version_id: int, action: str) -> HttpResponse:
     version = selectors.template_version_get_for_user(user=request.user, version_id=version_id)
     target = version
     if action == "publish":
@@ -118,7 +119,7 @@ def template_action(request: HttpRequest, version_id: int, action: str) -> HttpR
 
 @require_POST
 @login_required
-def template_field_action(request: HttpRequest, field_id: int, action: str) -> HttpResponse:
+def template_field_action(request: AuthenticatedHttpRequest, field_id: int, action: str) -> HttpResponse:
     field = selectors.template_field_get_for_user(user=request.user, field_id=field_id)
     if action in ("up", "down"):
         templates.template_field_move(actor=request.user, field=field, direction=-1 if action == "up" else 1)

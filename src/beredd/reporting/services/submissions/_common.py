@@ -8,13 +8,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core.exceptions import NotFoundError
 from beredd.reporting import access
 from beredd.reporting.exceptions import RoundNotOpenError, SubmissionConflictError
-from beredd.reporting.models import Round, Submission
+from beredd.reporting.models import Round, Submission, TemplateField, TemplateVersion
 
 
-def _check_writable(actor: Any, submission: Submission) -> None:
+def _check_writable(actor: Actor, submission: Submission) -> None:
     if not access.can_answer(actor, submission.organisation):
         raise NotFoundError("submission", submission.pk)
     round_ = submission.instance.round
@@ -57,10 +58,10 @@ def _locked(submission: Submission) -> Submission:
 
 # Published template versions never change, so their fields are cached per process
 # (keyed with the publication time so a reused id can never hit a stale entry).
-_FIELDS_CACHE: dict[tuple[int, str], list[Any]] = {}
+_FIELDS_CACHE: dict[tuple[int, str], list[TemplateField]] = {}
 
 
-def template_fields(version: Any) -> list[Any]:
+def template_fields(version: TemplateVersion) -> list[TemplateField]:
     if not version.is_published:
         return list(version.fields.all())
     key = (version.pk, str(version.published_at))
@@ -71,6 +72,6 @@ def template_fields(version: Any) -> list[Any]:
     return _FIELDS_CACHE[key]
 
 
-def is_on_behalf(actor: Any, submission: Submission) -> bool:
+def is_on_behalf(actor: Actor, submission: Submission) -> bool:
     """True when the actor's authority comes from a level above the recipient (a coordinator answering for a unit)."""
     return not any(m.organisation_id == submission.organisation_id for m in policy.memberships(actor))

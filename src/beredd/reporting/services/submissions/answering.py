@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import ValidationFailed
 from beredd.core.i18n import content_language
 from beredd.reporting import fields as fieldtypes
 from beredd.reporting import fragments
 from beredd.reporting.exceptions import IdempotencyKeyReusedError, InvalidStateError
-from beredd.reporting.models import Answer, Submission, SubmissionVersion
+from beredd.reporting.models import Answer, Submission, SubmissionVersion, TemplateField
 from beredd.reporting.services.submissions._common import (
     _check_version,
     _check_writable,
@@ -26,10 +27,13 @@ from beredd.reporting.services.submissions._common import (
     template_fields,
 )
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
 
 @transaction.atomic
 def submission_save_draft(
-    *, actor: Any, submission: Submission, data: dict[str, Any], expected_version: int | None = None, via: str = "ui"
+    *, actor: Actor, submission: Submission, data: dict[str, Any], expected_version: int | None = None, via: str = "ui"
 ) -> Submission:
     """Store draft answers (autosave). Bad values are refused per field; nothing is saved then.
 
@@ -57,7 +61,7 @@ def submission_save_draft(
 @transaction.atomic
 def submission_submit_for_recipient(
     *,
-    actor: Any,
+    actor: Actor,
     instance_id: int,
     org_id: int,
     data: dict[str, Any] | None = None,
@@ -87,7 +91,7 @@ def submission_submit_for_recipient(
 
 def submission_submit(
     *,
-    actor: Any,
+    actor: Actor,
     submission: Submission,
     data: dict[str, Any] | None = None,
     expected_version: int | None = None,
@@ -129,7 +133,7 @@ def is_empty_answer(clean: dict[str, Any]) -> bool:
 
 def _submit(
     *,
-    actor: Any,
+    actor: Actor,
     submission: Submission,
     data: dict[str, Any] | None,
     expected_version: int | None,
@@ -224,7 +228,7 @@ def _request_hash(payload: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _write_answers(submission: Submission, fields: list[Any], clean: dict[str, Any], *, had_answers: bool) -> None:
+def _write_answers(submission: Submission, fields: list[TemplateField], clean: dict[str, Any], *, had_answers: bool) -> None:
     """Replace the submission's roll-up rows with those of ``clean``.
 
     On PostgreSQL one statement does it (the DELETE in a CTE, the rows passed as five arrays through ``unnest``):
@@ -270,7 +274,9 @@ _ANSWERS_SQL = (
 )
 
 
-def _write_answers_postgresql(connection: Any, submission: Submission, rows: list[Any], *, had_answers: bool) -> None:
+def _write_answers_postgresql(
+    connection: BaseDatabaseWrapper, submission: Submission, rows: list[fieldtypes.Projection], *, had_answers: bool
+) -> None:
     table = connection.ops.quote_name(Answer._meta.db_table)
     delete = f"WITH gone AS (DELETE FROM {table} WHERE submission_id = %s) " if had_answers else ""  # noqa: S608 - model table
     sql = _ANSWERS_SQL.format(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import PermissionDeniedError
 from beredd.reporting import access, fragments
@@ -16,7 +17,7 @@ from beredd.reporting.services.submissions._common import _locked
 
 
 @transaction.atomic
-def submission_delegate(*, actor: Any, submission: Submission, via: str = "ui") -> list[Submission]:
+def submission_delegate(*, actor: Actor, submission: Submission, via: str = "ui") -> list[Submission]:
     """Let the kommun's units answer to it: one internal submission per active unit (filtered like the round).
 
     The kommun's own submission remains its answer upward; ``answers_from_units`` prefills it from the units.

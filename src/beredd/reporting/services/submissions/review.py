@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
 from beredd.reporting import access, fragments
@@ -15,13 +14,13 @@ from beredd.reporting.models import Answer, Submission
 from beredd.reporting.services.submissions._common import _locked
 
 
-def _check_reviewer(actor: Any, submission: Submission) -> None:
+def _check_reviewer(actor: Actor, submission: Submission) -> None:
     if not access.can_review(actor, submission.organisation):
         raise PermissionDeniedError(_("Only a coordinator at a level above the recipient can review its report."))
 
 
 @transaction.atomic
-def submission_return(*, actor: Any, submission: Submission, comment: str, via: str = "ui") -> Submission:
+def submission_return(*, actor: Actor, submission: Submission, comment: str, via: str = "ui") -> Submission:
     """Send a submitted report back for correction with a comment; its answers leave the roll-up."""
     submission = _locked(submission)
     _check_reviewer(actor, submission)
@@ -54,7 +53,7 @@ def _notify_returned(submission_id: int) -> None:
 
 
 @transaction.atomic
-def submission_approve(*, actor: Any, submission: Submission, via: str = "ui") -> Submission:
+def submission_approve(*, actor: Actor, submission: Submission, via: str = "ui") -> Submission:
     submission = _locked(submission)
     _check_reviewer(actor, submission)
     if submission.status != Submission.Status.SUBMITTED:
