@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
-from beredd.core.exceptions import NotFoundError
+from beredd.core.exceptions import FieldConflict, NotFoundError
 from beredd.reporting import access
 from beredd.reporting.exceptions import RoundNotOpenError, SubmissionConflictError
 from beredd.reporting.models import Round, Submission
@@ -28,13 +28,9 @@ def _check_version(submission: Submission, expected: int | None, incoming: dict[
         return
     current = submission.draft
     details = [
-        {
-            "row": None,
-            "field": key,
-            "message": _("Changed by someone else."),
-            "theirs": current.get(key),
-            "yours": incoming.get(key),
-        }
+        FieldConflict(
+            row=None, field=key, message=_("Changed by someone else."), theirs=current.get(key), yours=incoming.get(key)
+        )
         for key in sorted(set(current) | set(incoming))
         if current.get(key) != incoming.get(key)
     ]
