@@ -73,6 +73,7 @@ lint: install
 	$(BIN)/mypy src
 	$(BIN)/python scripts/check_register_access.py
 	$(BIN)/python scripts/check_layers.py
+	$(BIN)/python scripts/check_views.py
 
 typecheck: install
 	$(BIN)/mypy src

@@ -38,9 +38,13 @@ def _as(page: Any, login: Any, user: Any) -> None:
     login(page, user.email, PASSWORD, TOTP)
 
 
+# Each action of the request page posts to its own view (command/urls.py).
+ACTION_PATHS = {"pledge": "lova", "forward": "skicka-vidare", "allocate": "fordela"}
+
+
 def _post(page: Any, form: str) -> None:
     with page.expect_navigation():
-        page.click(f"form:has(input[name=form][value={form}]) button[type=submit]")
+        page.click(f"form[action$='/{ACTION_PATHS[form]}/'] button[type=submit]")
 
 
 def test_level_request_chain_alert_and_log_story(

@@ -25,7 +25,7 @@ from beredd.command.services import log as log_services
 from beredd.command.services import readiness as readiness_services
 from beredd.command.services import requests as services
 from beredd.core.bounds import BoundedInt, Id, LineText, QueryText, ShortText
-from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs import selectors as org_selectors
 from beredd.orgs.models import Organisation
 
@@ -38,7 +38,7 @@ router = Router(tags=["command"])
 
 def _bounded(value: str, name: str, limit: int) -> str:
     if len(value) > limit:
-        raise ValidationFailed(details=[{"row": None, "field": name, "message": f"At most {limit} characters."}])
+        raise ValidationFailed(details=[FieldError(row=None, field=name, message=f"At most {limit} characters.")])
     return value
 
 
@@ -56,7 +56,7 @@ def _org_or_none(org_id: int | None) -> Organisation | None:
         return None
     org = Organisation.objects.filter(pk=org_id).first() if 0 < org_id < MAX_ID else None
     if org is None:
-        raise ValidationFailed(details=[{"row": None, "field": "org_id", "message": "Unknown organisation."}])
+        raise ValidationFailed(details=[FieldError(row=None, field="org_id", message="Unknown organisation.")])
     return org
 
 
@@ -153,7 +153,7 @@ def _event(event_id: int | None) -> "Event | None":
 
     event = Event.objects.select_related("owner").filter(pk=event_id).first() if 0 < event_id < MAX_ID else None
     if event is None:
-        raise ValidationFailed(details=[{"row": None, "field": "event_id", "message": "Unknown event."}])
+        raise ValidationFailed(details=[FieldError(row=None, field="event_id", message="Unknown event.")])
     return event
 
 
@@ -364,13 +364,13 @@ def request_act(request: AuthenticatedHttpRequest, request_id: Id, body: Command
         )
     if action == "close":
         return services.request_close(actor=user, request=item, note=note, expected_version=v, via="api")
-    raise ValidationFailed(details=[{"row": None, "field": "action", "message": "Unknown action."}])
+    raise ValidationFailed(details=[FieldError(row=None, field="action", message="Unknown action.")])
 
 
 @router.post("/merges", response={201: CommandRequestDetailOut}, summary="Merge requests into one joint request upward")
 def request_merge(request: AuthenticatedHttpRequest, body: CommandMergeIn) -> Any:
     if len(body.request_ids) > 500:
-        raise ValidationFailed(details=[{"row": None, "field": "request_ids", "message": "At most 500 requests."}])
+        raise ValidationFailed(details=[FieldError(row=None, field="request_ids", message="At most 500 requests.")])
     items = [
         selectors.request_get_for_user(user=request.user, request_id=_bounded_id(i)) for i in dict.fromkeys(body.request_ids)
     ]

@@ -373,6 +373,14 @@ def request_roles(user: Actor, request: SupportRequest) -> dict[str, bool]:
     }
 
 
+def supplier_choices(request: SupportRequest) -> QuerySet[Organisation]:
+    """The organisations a request's holder may allocate from or ask to pledge: every active one but units and
+    the holder itself, from the top of the tree down."""
+    return (
+        Organisation.objects.active().exclude(kind=Organisation.Kind.UNIT).exclude(pk=request.holder_id).order_by("depth", "name")
+    )
+
+
 def forward_targets(request: SupportRequest) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=request.holder.ancestor_ids).exclude(pk=request.holder_id).order_by("-depth")
 

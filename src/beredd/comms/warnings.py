@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.strtree import STRtree
 
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 HEAT_EVENT = "HIGH_TEMPERATURE"
@@ -55,8 +55,8 @@ def kommuner_intersecting(geometry: Any) -> list[str]:
     return sorted({codes[i] for i in tree.query(geometry, predicate="intersects")})
 
 
-def _error(row: int, field: str, message: str) -> dict[str, Any]:
-    return {"row": row, "field": field, "message": message}
+def _error(row: int, field: str, message: str) -> FieldError:
+    return FieldError(row=row, field=field, message=message)
 
 
 def _geometry(area: Any) -> Any:
@@ -91,7 +91,7 @@ def parse(content: bytes) -> tuple[list[Proposal], int]:
     warnings = data.get("warnings") if isinstance(data, dict) else data
     if not isinstance(warnings, list) or not warnings:
         raise ValidationFailed(_("The file holds no list of warnings."))
-    errors: list[dict[str, Any]] = []
+    errors: list[FieldError] = []
     other = 0
     found: dict[str, Proposal] = {}
     heat = 0

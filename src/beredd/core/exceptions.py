@@ -5,7 +5,7 @@ One handler renders them as HTML (``core.views``) and one as RFC 9457 problem de
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,14 @@ class FieldError(TypedDict):
     row: int | None
     field: str | None
     message: str
+    code: NotRequired[str]  # a stable code a client can act on (e.g. ``area_outside_kommun``)
+
+
+class FieldConflict(FieldError):  # noqa: N818 (a TypedDict detail, not an exception)
+    """A ``FieldError`` of a conflict (optimistic concurrency): the value stored now and the one sent."""
+
+    theirs: Any
+    yours: Any
 
 
 class DomainError(Exception):

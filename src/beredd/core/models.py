@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import timedelta
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beredd.core import timefmt
+from beredd.core.exceptions import NotFoundError
 
 
 class TimeStampedModel(models.Model):
@@ -18,6 +20,74 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ImportBatch(TimeStampedModel):
+    """An uploaded table held, after its preview, until the uploader confirms it: the one way every import
+    (units, register residents) keeps a preview between the two steps. Abstract: each import subclasses it with
+    what it keeps of the upload (``orgs.UnitImportBatch``: the checked rows; ``register.ImportBatch``: the
+    encrypted file).
+
+    A batch is committed once, only by the person who uploaded it, for the kommun it was uploaded to, and only
+    within ``LIFETIME``; ``take`` finds it under those rules, ``mark_committed`` closes it inside the commit's
+    transaction, and ``stale_delete`` removes the batches nobody confirmed in time.
+    """
+
+    LIFETIME = timedelta(days=1)
+
+    kommun = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=200)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @classmethod
+    def take(cls, *, pk: Any, user: Any, kommun: Any) -> Self:
+        """The open batch ``pk`` that ``user`` uploaded for ``kommun``. Raises ``NotFoundError`` when it is
+        missing, someone else's, for another kommun, already committed or older than ``LIFETIME`` alike."""
+        batch = (
+            cls._default_manager.filter(
+                pk=pk,
+                kommun=kommun,
+                uploaded_by=user,
+                committed_at__isnull=True,
+                created_at__gte=timezone.now() - cls.LIFETIME,
+            ).first()
+            if str(pk).isdigit()
+            else None
+        )
+        if batch is None:
+            raise NotFoundError("import", pk)
+        return batch
+
+    def mark_committed(self, **cleared: Any) -> None:
+        """Inside the commit's transaction: close the batch (setting ``cleared`` fields too, e.g. the content it
+        no longer needs). Raises ``NotFoundError`` when a concurrent commit closed it first, so the caller's
+        transaction rolls back and a batch is never committed twice."""
+        now = timezone.now()
+        closed = (
+            type(self)
+            ._default_manager.filter(pk=self.pk, committed_at__isnull=True)
+            .update(committed_at=now, updated_at=now, **cleared)
+        )
+        if not closed:
+            raise NotFoundError("import", self.pk)
+        self.committed_at = now
+        for name, value in cleared.items():
+            setattr(self, name, value)
+
+    @classmethod
+    def stale_delete(cls) -> int:
+        """Delete the batches never committed within ``LIFETIME``; returns how many."""
+        deleted, _by_model = cls._default_manager.filter(
+            committed_at__isnull=True, created_at__lt=timezone.now() - cls.LIFETIME
+        ).delete()
+        return deleted
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):

@@ -36,12 +36,12 @@ def row_number(row: Any, fallback: int) -> int:
 
 def _formula_error(cells: list[tuple[int, str, str]]) -> ValidationFailed:
     details = [
-        {
-            "row": line,
-            "field": column,
-            "message": _("The cell holds a formula (%(formula)s), not a value. Save the sheet with values only.")
+        FieldError(
+            row=line,
+            field=column,
+            message=_("The cell holds a formula (%(formula)s), not a value. Save the sheet with values only.")
             % {"formula": formula[:40]},
-        }
+        )
         for line, column, formula in cells[:100]
     ]
     return ValidationFailed(_("The file has cells with formulas."), details=details)

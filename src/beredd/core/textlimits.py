@@ -23,6 +23,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from beredd.core.bounds import LONG_TEXT
+from beredd.core.exceptions import FieldError
 
 # Written by the application, never typed by a person (ciphertext, JSON staging); exempt from the model scan.
 MACHINE_TEXT = {
@@ -45,12 +46,12 @@ def enforce_lengths(sender: type[models.Model], instance: models.Model, raw: boo
         value = getattr(instance, field.attname, None)
         if isinstance(value, str) and len(value) > field.max_length:
             errors.append(
-                {
-                    "row": None,
-                    "field": field.name,
-                    "message": _("%(field)s: at most %(n)d characters (this has %(len)d).")
+                FieldError(
+                    row=None,
+                    field=field.name,
+                    message=_("%(field)s: at most %(n)d characters (this has %(len)d).")
                     % {"field": str(field.verbose_name).capitalize(), "n": field.max_length, "len": len(value)},
-                }
+                )
             )
     if errors:
         raise ValidationFailed(details=errors)

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from beredd.core.models import TimeStampedModel
+from beredd.core.models import ImportBatch, TimeStampedModel
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -104,6 +104,13 @@ class Organisation(TimeStampedModel):
         if self.kind == self.Kind.UNIT and self.service_kind:
             return str(self.get_service_kind_display())
         return str(self.get_kind_display())
+
+
+class UnitImportBatch(ImportBatch):
+    """A checked unit import waiting for its uploader's confirmation (``core.models.ImportBatch``: the uploader's
+    own, for a day, committed once). ``rows`` are the preview's cleaned rows, each with its spreadsheet ``row``."""
+
+    rows = models.JSONField(default=list)
 
 
 # The level below each kind; units may only hang under a kommun.

@@ -8,7 +8,8 @@ from django.db.models import Count, Q, QuerySet
 
 from beredd.accounts import policy
 from beredd.core.exceptions import NotFoundError
-from beredd.orgs.models import Organisation, OrganisationQuerySet
+from beredd.orgs.models import Organisation, OrganisationQuerySet, UnitImportBatch
+from beredd.orgs.services import ImportResult
 
 
 def organisation_get_for_user(*, user: Any, org_id: int, permission: str = "org.view") -> Organisation:
@@ -70,3 +71,13 @@ def breadcrumbs(*, user: Any, org: Organisation) -> list[Organisation]:
 def counts_by_kind(*, org: Organisation) -> dict[str, int]:
     rows = subtree(org=org).values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
+
+
+def unit_import_preview(*, user: Any, kommun: Organisation, batch_id: str) -> ImportResult | None:
+    """The stored preview ``batch_id`` of a unit import, to page through; None when it is gone (committed,
+    expired, another person's or another kommun's: ``core.models.ImportBatch.take``)."""
+    try:
+        batch = UnitImportBatch.take(pk=batch_id, user=user, kommun=kommun)
+    except NotFoundError:
+        return None
+    return ImportResult(rows=batch.rows, batch_id=batch.pk)

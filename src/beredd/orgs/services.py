@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,11 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from beredd.accounts import policy
 from beredd.accounts.types import Actor
 from beredd.core import audit, tables
 from beredd.core.exceptions import DomainError, FieldError, ValidationFailed
-from beredd.orgs.models import Organisation
+from beredd.orgs.models import Organisation, UnitImportBatch
 from beredd.orgs.validators import normalise_org_number, normalise_postcode
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -162,6 +164,7 @@ class ImportResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[FieldError] = field(default_factory=list)
     created: int = 0
+    batch_id: int | None = None  # the stored preview to confirm (``units_import_preview``)
 
     @property
     def ok(self) -> bool:
@@ -185,29 +188,22 @@ def read_table(*, filename: str, content: bytes) -> list[dict[str, str]]:
     ]
 
 
-def units_import(*, kommun: Organisation, actor: Actor | None, filename: str, content: bytes, commit: bool) -> ImportResult:
-    """Validate every row; with ``commit`` create all units in one transaction, or none if any row is bad.
-
-    Row numbers in errors are spreadsheet rows (the header is row 1).
-    """
-    rows = read_table(filename=filename, content=content)
-    result = ImportResult()
+def _header_errors(rows: Sequence[dict[str, str]]) -> tuple[list[FieldError], bool]:
+    """Problems with the file as a whole; the flag says the rows cannot be checked at all."""
     if not rows:
-        result.errors.append(FieldError(row=None, field=None, message=_("The file has no data rows.")))
-        return result
+        return [FieldError(row=None, field=None, message=_("The file has no data rows."))], True
     missing = [c for c in ("name", "service_kind") if c not in rows[0]]
     if missing:
-        result.errors.append(FieldError(row=1, field=", ".join(missing), message=_("Required columns are missing.")))
-        return result
+        return [FieldError(row=1, field=", ".join(missing), message=_("Required columns are missing."))], True
     unknown = sorted(set(rows[0]) - set(IMPORT_COLUMNS) - {""})
     if unknown:
-        result.errors.append(
-            FieldError(
-                row=1,
-                field=", ".join(unknown),
-                message=_("Unknown columns; allowed are: %(cols)s.") % {"cols": ", ".join(IMPORT_COLUMNS)},
-            )
-        )
+        message = _("Unknown columns; allowed are: %(cols)s.") % {"cols": ", ".join(IMPORT_COLUMNS)}
+        return [FieldError(row=1, field=", ".join(unknown), message=message)], False
+    return [], False
+
+
+def _rows_checked(kommun: Organisation, rows: Sequence[dict[str, Any]], result: ImportResult) -> ImportResult:
+    """Clean every row into ``result`` and list its problems: bad values, codes and names taken or repeated."""
     seen_codes: dict[str, int] = {}
     existing_codes = set(Organisation.objects.filter(kind=Organisation.Kind.UNIT).exclude(code="").values_list("code", flat=True))
     existing_names = set(Organisation.objects.filter(parent=kommun).values_list("name", flat=True))
@@ -233,13 +229,60 @@ def units_import(*, kommun: Organisation, actor: Actor | None, filename: str, co
         for field_name, message in errors.items():
             result.errors.append(FieldError(row=index, field=field_name, message=message))
         result.rows.append({"row": index, **clean})
+    return result
+
+
+def _units_create(*, kommun: Organisation, actor: Actor | None, result: ImportResult, filename: str) -> None:
+    """Create the checked rows of ``result``, in the caller's transaction, and audit the import."""
+    for row in result.rows:
+        values = {k: v for k, v in row.items() if k != "row"}
+        unit_create(kommun=kommun, actor=actor, values=values)
+        result.created += 1
+    audit.record(actor=actor, action="org.import", target=kommun, changes={"created": result.created, "file": filename})
+
+
+def units_import(*, kommun: Organisation, actor: Actor | None, filename: str, content: bytes, commit: bool) -> ImportResult:
+    """Validate every row; with ``commit`` create all units in one transaction, or none if any row is bad.
+
+    Row numbers in errors are spreadsheet rows (the header is row 1).
+    """
+    rows = read_table(filename=filename, content=content)
+    errors, unreadable = _header_errors(rows)
+    result = ImportResult(errors=errors)
+    if unreadable:
+        return result
+    _rows_checked(kommun, rows, result)
     if commit and result.ok:
         with transaction.atomic():
-            for row in result.rows:
-                values = {k: v for k, v in row.items() if k != "row"}
-                unit_create(kommun=kommun, actor=actor, values=values)
-                result.created += 1
-            audit.record(actor=actor, action="org.import", target=kommun, changes={"created": result.created, "file": filename})
+            _units_create(kommun=kommun, actor=actor, result=result, filename=filename)
+    return result
+
+
+@transaction.atomic
+def units_import_preview(*, kommun: Organisation, actor: Actor, filename: str, content: bytes) -> ImportResult:
+    """Step one of the import page: check the file (nothing is created) and keep a good file's rows as a
+    ``UnitImportBatch`` for ``units_import_commit``; ``batch_id`` names it."""
+    policy.require(actor, "org.manage_units", kommun)
+    result = units_import(kommun=kommun, actor=actor, filename=filename, content=content, commit=False)
+    if result.ok:
+        UnitImportBatch.stale_delete()
+        batch = UnitImportBatch.objects.create(kommun=kommun, uploaded_by=actor, filename=filename[:200], rows=result.rows)
+        result.batch_id = batch.pk
+    return result
+
+
+@transaction.atomic
+def units_import_commit(*, kommun: Organisation, actor: Actor, batch_id: int | str) -> ImportResult:
+    """Step two: create the units of a previewed batch, all or none, checked again against the tree as it is
+    now. Only its uploader commits it, once, within a day (``core.models.ImportBatch``); otherwise
+    ``NotFoundError``. With problems found now, nothing is created and the batch stays open."""
+    policy.require(actor, "org.manage_units", kommun)
+    batch = UnitImportBatch.take(pk=batch_id, user=actor, kommun=kommun)
+    rows = [tables.Row.at(r["row"], {k: v for k, v in r.items() if k != "row"}) for r in batch.rows]
+    result = _rows_checked(kommun, rows, ImportResult(batch_id=batch.pk))
+    if result.ok:
+        batch.mark_committed()
+        _units_create(kommun=kommun, actor=actor, result=result, filename=batch.filename)
     return result
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +19,6 @@ from beredd.orgs import selectors, services
 from beredd.orgs.forms import ImportForm, UnitForm
 from beredd.orgs.models import Organisation
 
-_IMPORT_SESSION = "beredd_unit_import"
 PREVIEW_PAGE_SIZE = 100
 
 
@@ -102,59 +100,47 @@ def unit_toggle_active(request: AuthenticatedHttpRequest, unit_id: int) -> HttpR
     return redirect("orgs:detail", org_id=unit.parent_id)
 
 
-@login_required
-def unit_import(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
-    """Two steps: upload and preview (nothing saved), then confirm (all rows or none)."""
-    kommun = selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="org.manage_units")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and request.POST.get("confirm") == "1":
-        stored = request.session.pop(_IMPORT_SESSION, None)
-        if not stored or stored.get("kommun") != kommun.pk:
-            messages.error(request, _("The preview has expired; upload the file again."))
-            return redirect("orgs:unit-import", org_id=kommun.pk)
-        try:
-            result = services.units_import(
-                kommun=kommun,
-                actor=request.user,
-                filename=stored["name"],
-                content=base64.b64decode(stored["content"]),
-                commit=True,
-            )
-        except ValidationFailed as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            if result.ok:
-                messages.success(request, _("%(n)d units were imported.") % {"n": result.created})
-                return redirect("orgs:detail", org_id=kommun.pk)
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read()
-        try:
-            result = services.units_import(kommun=kommun, actor=request.user, filename=upload.name, content=content, commit=False)
-        except ValidationFailed as exc:
-            form.add_error("file", str(exc.message))
-        else:
-            if result.ok:
-                request.session[_IMPORT_SESSION] = {
-                    "kommun": kommun.pk,
-                    "name": upload.name,
-                    "content": base64.b64encode(content).decode(),
-                }
-    elif request.method == "GET" and request.GET.get("page"):
-        # Paging through the preview of the file stored for confirmation (nothing is saved).
-        stored = request.session.get(_IMPORT_SESSION)
-        if stored and stored.get("kommun") == kommun.pk:
-            result = services.units_import(
-                kommun=kommun,
-                actor=request.user,
-                filename=stored["name"],
-                content=base64.b64decode(stored["content"]),
-                commit=False,
-            )
+def _import_page(request: HttpRequest, form: ImportForm, kommun: Organisation, result: Any) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "kommun": kommun, "result": result, "columns": services.IMPORT_COLUMNS}
     if result is not None:
         # The preview and the problem list are paged, so a large file never renders one huge page.
         context["rows_page"] = Paginator(result.rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
         context["errors_page"] = Paginator(result.errors, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orgs/unit_import.html", context)
+
+
+@login_required
+def unit_import(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
+    """Step one: upload and preview (nothing saved; a good file is kept as a batch), or page through a preview."""
+    kommun = selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="org.manage_units")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.units_import_preview(kommun=kommun, actor=request.user, filename=upload.name, content=upload.read())
+        except ValidationFailed as exc:
+            form.add_error("file", str(exc.message))
+    elif request.method == "GET" and request.GET.get("batch"):
+        result = selectors.unit_import_preview(user=request.user, kommun=kommun, batch_id=request.GET["batch"][:20])
+    return _import_page(request, form, kommun, result)
+
+
+@require_POST
+@login_required
+def unit_import_confirm(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
+    """Step two: import every row of the previewed batch, or none."""
+    kommun = selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission="org.manage_units")
+    form = ImportForm()
+    try:
+        result = services.units_import_commit(kommun=kommun, actor=request.user, batch_id=request.POST.get("batch", "")[:20])
+    except NotFoundError:
+        messages.error(request, _("The preview has expired; upload the file again."))
+        return redirect("orgs:unit-import", org_id=kommun.pk)
+    except ValidationFailed as exc:
+        form.add_error(None, str(exc.message))
+        result = None
+    if result is not None and result.ok:
+        messages.success(request, _("%(n)d units were imported.") % {"n": result.created})
+        return redirect("orgs:detail", org_id=kommun.pk)
+    return _import_page(request, form, kommun, result)

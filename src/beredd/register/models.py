@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beredd.accounts.models import Role
 from beredd.core import timefmt
+from beredd.core.models import ImportBatch as ImportBatchBase
 from beredd.core.models import TimeStampedModel
 
 
@@ -276,17 +277,11 @@ class FollowUp(models.Model):
         return f"{self.get_outcome_display()} {timefmt.local(self.at, '%H:%M')}"
 
 
-class ImportBatch(TimeStampedModel):
-    """An uploaded file waiting for commit after its dry run. The content is encrypted like personnummer."""
+class ImportBatch(ImportBatchBase):
+    """An uploaded file waiting for commit after its dry run (``core.models.ImportBatch``: the uploader's own, for
+    a day). The content is encrypted like personnummer and blanked when the batch is committed."""
 
-    kommun = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    filename = models.CharField(max_length=200)
     content_encrypted = models.TextField()
-    committed_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return self.filename
 
 
 class AccessLogQuerySet(models.QuerySet["AccessLog"]):

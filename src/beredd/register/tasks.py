@@ -5,8 +5,6 @@ Neither job puts a name in an e-mail: reminders carry counts only.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
@@ -53,9 +51,7 @@ def review_reminders_send() -> int:
 
 def stale_imports_delete() -> int:
     """Delete previewed import files never committed within a day (they hold encrypted personnummer)."""
-    cutoff = timezone.now() - dt.timedelta(days=1)
-    deleted, _ = ImportBatch.objects.filter(committed_at__isnull=True, created_at__lt=cutoff).delete()
-    return deleted
+    return ImportBatch.stale_delete()
 
 
 @task()

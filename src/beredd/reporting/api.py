@@ -20,7 +20,7 @@ from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.pagination import PageNumberPagination
 from beredd.api.schemas import InputSchema
 from beredd.core.bounds import MAX_ID, Id, LocalTime, QueryText, RecurrenceHours, ShortText
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs.selectors import organisation_get_for_user
 from beredd.reporting import rollup as rollups
 from beredd.reporting import selectors
@@ -147,7 +147,7 @@ def _expected(request: HttpRequest, body: AnswersIn) -> int | None:
         try:
             return int(header.rsplit("-", 1)[1])
         except ValueError:
-            raise ValidationFailed(details=[{"row": None, "field": "If-Match", "message": "Malformed ETag."}]) from None
+            raise ValidationFailed(details=[FieldError(row=None, field="If-Match", message="Malformed ETag.")]) from None
     return body.expected_version
 
 
@@ -186,7 +186,7 @@ def round_issue(request: AuthenticatedHttpRequest, body: RoundIn) -> Any:
     issuer = organisation_get_for_user(user=request.user, org_id=body.issuer_id, permission="reporting.issue")
     version = TemplateVersion.objects.filter(pk=body.template_version_id).first()
     if version is None:
-        raise ValidationFailed(details=[{"row": None, "field": "template_version_id", "message": "Unknown template version."}])
+        raise ValidationFailed(details=[FieldError(row=None, field="template_version_id", message="Unknown template version.")])
     version = selectors.template_version_get_for_user(user=request.user, version_id=version.pk)
     spec = rounds.RoundSpec.from_values(body.model_dump(), template_version=version)
     return Status(201, rounds.round_issue(actor=request.user, issuer=issuer, spec=spec, via="api"))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beredd.core.bounds import MAX_ABS_NUMBER
+from beredd.core.exceptions import FieldError
 from beredd.reporting.models import FieldType, TemplateField
 
 if TYPE_CHECKING:
@@ -97,15 +98,6 @@ def status_rank(field: TemplateField, value: str) -> int:
         if v == value:
             return i
     return 0
-
-
-@dataclass
-class FieldError:
-    field: str
-    message: str
-
-    def as_detail(self) -> dict[str, Any]:
-        return {"row": None, "field": self.field, "message": self.message}
 
 
 def is_empty(raw: Any) -> bool:
@@ -222,7 +214,7 @@ def validate(
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """Clean ``data`` against the fields and rules.
 
-    Returns (clean values, errors). ``partial`` (drafts) skips "required" but still rejects bad values.
+    Returns (clean values, errors: ``core.exceptions.FieldError`` per problem). ``partial`` (drafts) skips "required" but still rejects bad values.
     Computed fields (days of stock) are filled in from their inputs.
     """
     fields = list(fields)
@@ -231,19 +223,19 @@ def validate(
     known = {f.key for f in fields}
     for key in data:
         if key not in known:
-            errors.append(FieldError(key, _("Unknown field.")))
+            errors.append(FieldError(row=None, field=key, message=_("Unknown field.")))
     for field in fields:
         if field.type == FieldType.DAYS_OF_STOCK:
             continue
         raw = data.get(field.key)
         if _empty(raw):
             if field.required and not partial:
-                errors.append(FieldError(field.key, _("This field is required.")))
+                errors.append(FieldError(row=None, field=field.key, message=_("This field is required.")))
             continue
         try:
             clean[field.key] = parse_value(field, raw)
         except ValueError as exc:
-            errors.append(FieldError(field.key, str(exc)))
+            errors.append(FieldError(row=None, field=field.key, message=str(exc)))
     for field in fields:
         if field.type != FieldType.DAYS_OF_STOCK:
             continue
@@ -265,7 +257,7 @@ def validate(
                 "op": op,
                 "right": right,
             }
-            errors.append(FieldError(str(left), str(message)))
+            errors.append(FieldError(row=None, field=str(left), message=str(message)))
     return clean, errors
 
 

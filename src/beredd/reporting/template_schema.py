@@ -18,7 +18,7 @@ import pydantic
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.reporting.models import FieldType, Rollup
 
 # TemplateField.min_value/max_value are DecimalField(max_digits=14, decimal_places=3): |value| < 10**11.
@@ -106,29 +106,27 @@ class TemplateSpec(BaseModel):
     fields: Annotated[list[FieldSpec], Field(min_length=1, max_length=MAX_FIELDS)]
     rules: Annotated[list[Rule], Field(max_length=MAX_RULES)] = []
 
-    def cross_check(self) -> list[dict[str, Any]]:
+    def cross_check(self) -> list[FieldError]:
         """Checks across fields: unique keys, option references, and rules that some answer can meet."""
-        errors: list[dict[str, Any]] = []
+        errors: list[FieldError] = []
         by_key: dict[str, FieldSpec] = {}
         for i, f in enumerate(self.fields):
             if f.key in by_key:
-                errors.append({"row": i, "field": f"fields[{i}].key", "message": f"the key {f.key} is used twice"})
+                errors.append(FieldError(row=i, field=f"fields[{i}].key", message=f"the key {f.key} is used twice"))
             by_key[f.key] = f
         for i, f in enumerate(self.fields):
             for name in ("stock", "daily_use", "weight"):
                 ref = getattr(f.options, name)
                 if ref is not None and (ref not in by_key or by_key[ref].type not in NUMERIC):
                     errors.append(
-                        {
-                            "row": i,
-                            "field": f"fields[{i}].options.{name}",
-                            "message": f"{ref} is not a numeric field of the template",
-                        }
+                        FieldError(
+                            row=i, field=f"fields[{i}].options.{name}", message=f"{ref} is not a numeric field of the template"
+                        )
                     )
         for i, rule in enumerate(self.rules):
             problem = _rule_problem(rule, by_key)
             if problem:
-                errors.append({"row": i, "field": f"rules[{i}]", "message": problem})
+                errors.append(FieldError(row=i, field=f"rules[{i}]", message=problem))
         return errors
 
 
@@ -162,7 +160,7 @@ def _rule_problem(rule: Rule, by_key: dict[str, FieldSpec]) -> str | None:
     return None
 
 
-def _details(exc: pydantic.ValidationError, prefix: str = "") -> list[dict[str, Any]]:
+def _details(exc: pydantic.ValidationError, prefix: str = "") -> list[FieldError]:
     details = []
     for error in exc.errors(include_url=False, include_context=False, include_input=False):
         path = prefix
@@ -174,7 +172,7 @@ def _details(exc: pydantic.ValidationError, prefix: str = "") -> list[dict[str, 
             elif not str(part).startswith(("literal[", "function-", "tagged-union", "float", "str", "int")):
                 path += f".{part}" if path else str(part)
         message = str(error.get("msg", "")).removeprefix("Value error, ")
-        details.append({"row": row, "field": path or "template", "message": message})
+        details.append(FieldError(row=row, field=path or "template", message=message))
     return details
 
 
@@ -182,7 +180,7 @@ def validate_template(data: Any) -> TemplateSpec:
     """The template JSON, completely validated; ValidationFailed naming each bad value's path otherwise."""
     if not isinstance(data, dict):
         raise ValidationFailed(
-            details=[{"row": None, "field": "template", "message": _("A template is a JSON object with a key and fields.")}]
+            details=[FieldError(row=None, field="template", message=_("A template is a JSON object with a key and fields."))]
         )
     try:
         spec = TemplateSpec.model_validate(data)

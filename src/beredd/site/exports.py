@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from beredd.accounts import policy
 from beredd.core import audit, audit_labels, timefmt
-from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.core.spreadsheet import CsvStream, XlsxStream
 from beredd.orgs.models import Organisation
 from beredd.site.models import ExportJob
@@ -58,7 +58,7 @@ def _check(*, user: Any, kind: str, org: Organisation, instance: Any) -> None:
 def export_request(*, actor: Any, kind: str, fmt: str, org: Organisation, instance: Any = None, via: str = "ui") -> ExportJob:
     """Queue an export job for ``actor`` (access checked now and again at download)."""
     if fmt not in ExportJob.Format.values:
-        raise ValidationFailed(details=[{"row": None, "field": "fmt", "message": _("Choose CSV or Excel.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="fmt", message=_("Choose CSV or Excel."))])
     if kind == ExportJob.Kind.ANSWERS and instance is None:
         raise NotFoundError("instance", None)
     _check(user=actor, kind=kind, org=org, instance=instance)

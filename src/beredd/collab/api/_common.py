@@ -6,12 +6,12 @@ from typing import Annotated
 
 from pydantic import Field
 
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 
 Version = Annotated[int, Field(ge=0, le=2**31 - 1, description="The version the change was made against.")]
 
 
 def _bounded(value: str, name: str, limit: int) -> str:
     if len(value) > limit:
-        raise ValidationFailed(details=[{"row": None, "field": name, "message": f"At most {limit} characters."}])
+        raise ValidationFailed(details=[FieldError(row=None, field=name, message=f"At most {limit} characters.")])
     return value

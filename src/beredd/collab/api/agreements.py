@@ -16,7 +16,7 @@ from beredd.collab import selectors
 from beredd.collab.api._common import Version, _bounded
 from beredd.collab.models import Agreement
 from beredd.core.bounds import Id, LineText, LongText, QueryText, ShortText
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs import selectors as org_selectors
 from beredd.orgs.models import Organisation
 
@@ -87,7 +87,7 @@ def _agreement_values(payload: AgreementIn) -> dict[str, Any]:
     ids = payload.party_ids[:21]
     parties = list(Organisation.objects.filter(pk__in=ids))
     if len(parties) != len(set(ids)) or len(payload.party_ids) > 20:
-        raise ValidationFailed(details=[{"row": None, "field": "parties", "message": "Unknown party, or more than 20."}])
+        raise ValidationFailed(details=[FieldError(row=None, field="parties", message="Unknown party, or more than 20.")])
     values = payload.dict(exclude={"party_ids", "version"})
     for name, limit in (("title", 200), ("other_parties", 300), ("responsible_name", 200), ("contact", 300)):
         _bounded(values[name], name, limit)

@@ -15,7 +15,7 @@ from beredd.collab import selectors
 from beredd.collab.api._common import Version, _bounded
 from beredd.collab.models import LibraryItem
 from beredd.core.bounds import Id, LineText, LongText, QueryText, ShortText
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs import selectors as org_selectors
 
 router = Router()  # tagged "collab" by the package router that gathers it
@@ -71,7 +71,7 @@ def _library_values(payload: LibraryIn) -> dict[str, Any]:
     _bounded(values["summary"], "summary", 8000)
     _bounded(values["url"], "url", 500)
     if len(values["topics"]) > 10 or any(len(t) > 40 for t in values["topics"]):
-        raise ValidationFailed(details=[{"row": None, "field": "topics", "message": "At most 10 topics of 40 characters."}])
+        raise ValidationFailed(details=[FieldError(row=None, field="topics", message="At most 10 topics of 40 characters.")])
     return values
 
 

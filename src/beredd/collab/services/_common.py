@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 
 
 def fail(errors: dict[str, str]) -> None:
     """Raise ValidationFailed naming each bad field, if there are any."""
     if errors:
-        raise ValidationFailed(details=[{"row": None, "field": k, "message": v} for k, v in errors.items()])
+        raise ValidationFailed(details=[FieldError(row=None, field=k, message=v) for k, v in errors.items()])
 
 
 def text(values: dict[str, Any], name: str, limit: int) -> str:

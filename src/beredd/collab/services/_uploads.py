@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
-from beredd.core.exceptions import ConflictError, ValidationFailed
+from beredd.core.exceptions import ConflictError, FieldError, ValidationFailed
 
 # Only web links: never javascript:, data: or file: URLs. Links are stored, never fetched.
 _URL = URLValidator(schemes=["http", "https"])
@@ -52,11 +52,9 @@ def check_version(current: int, expected: Any) -> None:
     if expected in (None, ""):
         raise ValidationFailed(
             details=[
-                {
-                    "row": None,
-                    "field": "version",
-                    "message": _("Reload the page: the edit does not say which version it changes."),
-                }
+                FieldError(
+                    row=None, field="version", message=_("Reload the page: the edit does not say which version it changes.")
+                )
             ]
         )
     try:

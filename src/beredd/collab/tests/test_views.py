@@ -44,8 +44,10 @@ def test_the_forum_list_is_scoped_searchable_and_paged(client: Client, world: Si
 def test_a_member_cannot_manage_the_meeting(client: Client, world: SimpleNamespace) -> None:
     _as(client, world.gavle_coord)
     assert client.get(f"/samverkan/forum/{world.forum.pk}/mote/nytt/").status_code == 404
-    response = client.post(f"/samverkan/mote/{world.meeting.pk}/", {"form": "decision", "dec-text": "Beslut"})
-    assert response.status_code == 404
+    for part, data in (("beslut", {"dec-text": "Beslut"}), ("anteckningar", {"notes-notes": "x"}), ("narvaro", {})):
+        response = client.post(f"/samverkan/mote/{world.meeting.pk}/{part}/", data)
+        assert response.status_code == 404, part
+    assert client.post(f"/samverkan/mote/{world.meeting.pk}/", {"dec-text": "Beslut"}).status_code == 405
     assert client.post(f"/samverkan/mote/{world.meeting.pk}/bjud-in/").status_code == 404
     assert not Decision.objects.exists()
 
@@ -66,13 +68,14 @@ def test_the_owner_schedules_a_meeting_and_bad_times_name_the_field(client: Clie
 def test_the_owner_records_decisions_actions_and_an_attachment(client: Client, world: SimpleNamespace) -> None:
     _as(client, world.analyst)
     url = f"/samverkan/mote/{world.meeting.pk}/"
-    assert client.post(url, {"form": "decision", "dec-text": "Länet samordnar syrgas"}).status_code == 302
-    missing = client.post(url, {"form": "action", "act-title": "Syrgas", "act-owner_name": "MAS"})
+    decided = client.post(url + "beslut/", {"dec-text": "Länet samordnar syrgas"})
+    assert decided.status_code == 302 and decided["Location"] == url + "#decision"
+    missing = client.post(url + "atgard/", {"act-title": "Syrgas", "act-owner_name": "MAS"})
     assert missing.status_code == 200 and not Action.objects.exists()
+    assert missing.context["forms"]["action"].errors and not missing.context["forms"]["decision"].is_bound
     ok = client.post(
-        url,
+        url + "atgard/",
         {
-            "form": "action",
             "act-title": "Inventera syrgas",
             "act-owner_org": world.gavle.pk,
             "act-owner_name": "Maria MAS",
@@ -81,9 +84,9 @@ def test_the_owner_records_decisions_actions_and_an_attachment(client: Client, w
     )
     assert ok.status_code == 302
     upload = SimpleUploadedFile("dagordning.pdf", b"%PDF-1.7 x", content_type="application/pdf")
-    assert client.post(url, {"form": "attachment", "file-file": upload, "file-is_agenda": "on"}).status_code == 302
+    assert client.post(url + "bilaga/", {"file-file": upload, "file-is_agenda": "on"}).status_code == 302
     refused = SimpleUploadedFile("macro.xlsm", b"PK\x03\x04", content_type="application/octet-stream")
-    page = client.post(url, {"form": "attachment", "file-file": refused})
+    page = client.post(url + "bilaga/", {"file-file": refused})
     assert "Godkända filtyper" in page.content.decode()
     assert MeetingAttachment.objects.count() == 1
     attachment = MeetingAttachment.objects.get()
@@ -138,3 +141,18 @@ def test_the_action_page_posts_its_forms_to_itself(client: Client, world: Simple
     )
     body = _as(client, world.gavle_coord).get(f"/samverkan/atgard/{action.pk}/").content.decode()
     assert 'action="Syrgas"' not in body
+
+
+def test_the_owner_records_attendance_and_notes_each_with_its_own_form(client: Client, world: SimpleNamespace) -> None:
+    _as(client, world.analyst)
+    url = f"/samverkan/mote/{world.meeting.pk}/"
+    member = world.forum.members.first()
+    saved = client.post(url + "narvaro/", {"att-attended": [str(member.pk)]})
+    assert saved.status_code == 302 and saved["Location"] == url + "#attendance"
+    assert list(world.meeting.attendance.filter(attended=True).values_list("member", flat=True)) == [member.pk]
+    assert client.post(url + "anteckningar/", {"notes-notes": "Genomgång av läget"})["Location"] == url + "#notes"
+    world.meeting.refresh_from_db()
+    assert world.meeting.notes == "Genomgång av läget"
+    refused = client.post(url + "narvaro/", {"att-attended": ["999999"]})
+    assert refused.status_code == 200 and refused.context["forms"]["attendance"].errors
+    assert not refused.context["forms"]["notes"].is_bound

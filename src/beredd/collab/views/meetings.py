@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.collab import selectors
@@ -26,7 +30,6 @@ from beredd.collab.services import meetings as services
 from beredd.collab.views import library as library_views
 from beredd.collab.views._helpers import run
 from beredd.core import downloads
-from beredd.core.exceptions import NotFoundError
 
 
 @login_required
@@ -49,7 +52,7 @@ def meeting_edit(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
     return render(request, "collab/meeting_form.html", {"form": form, "forum": meeting.forum, "meeting": meeting})
 
 
-def _forms(request: HttpRequest, meeting: Meeting, posted: str | None) -> dict[str, forms.Form]:
+def _forms(request: AuthenticatedHttpRequest, meeting: Meeting, posted: str | None) -> dict[str, forms.Form]:
     """The recording forms of the meeting page; only the one that was posted is bound."""
     members = list(selectors.members_of(meeting.forum))
     attended = [str(a.member_id) for a in meeting.attendance.filter(attended=True)]
@@ -68,54 +71,9 @@ def _forms(request: HttpRequest, meeting: Meeting, posted: str | None) -> dict[s
     }
 
 
-@login_required
-def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+def _page(request: AuthenticatedHttpRequest, meeting: Meeting, posted: str | None = None) -> HttpResponse:
+    """The meeting page; for a manager with the recording forms (the ``posted`` one bound, showing its errors)."""
     manage = selectors.can_manage(request.user, meeting.forum)
-    posted = request.POST.get("form") if request.method == "POST" else None
-    if posted and not manage:
-        raise NotFoundError("meeting", meeting_id)
-    bound = _forms(request, meeting, posted) if manage else {}
-    done = None
-    if posted == "attendance":
-        done = run(
-            request,
-            bound["attendance"],
-            lambda d: services.attendance_set(actor=request.user, meeting=meeting, attended_member_ids=d["attended"]),
-        )
-    elif posted == "notes":
-        done = run(
-            request,
-            bound["notes"],
-            lambda d: services.meeting_notes_set(actor=request.user, meeting=meeting, notes=d["notes"]),
-        )
-    elif posted == "decision":
-        done = run(
-            request,
-            bound["decision"],
-            lambda d: services.decision_add(actor=request.user, meeting=meeting, text_=d["text"]),
-        )
-    elif posted == "action":
-        done = run(
-            request,
-            bound["action"],
-            lambda d: services.action_add(actor=request.user, meeting=meeting, values=d),
-        )
-    elif posted == "attachment":
-        done = run(
-            request,
-            bound["attachment"],
-            lambda d: services.attachment_add(
-                actor=request.user,
-                meeting=meeting,
-                filename=d["file"].name,
-                # Read at most one byte over the limit: enough to refuse, never the whole of a huge upload.
-                content=d["file"].read(services.MAX_ATTACHMENT_BYTES + 1),
-                is_agenda=d["is_agenda"],
-            ),
-        )
-    if done is not None and done is not False:
-        return redirect(f"{request.path}#{posted}")
     return render(
         request,
         "collab/meeting_detail.html",
@@ -123,7 +81,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRe
             "meeting": meeting,
             "forum": meeting.forum,
             "manage": manage,
-            "forms": bound,
+            "forms": _forms(request, meeting, posted) if manage else {},
             "posted": posted,
             "attendance": meeting.attendance.select_related("member__organisation", "member__user"),
             "decisions": meeting.decisions.all(),
@@ -131,6 +89,76 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRe
             "attachments": meeting.attachments.all(),
             **library_views.link_context(request, meeting, manage=manage),
         },
+    )
+
+
+def _record(
+    request: AuthenticatedHttpRequest, meeting_id: int, name: str, call: Callable[[Meeting, dict[str, Any]], Any]
+) -> HttpResponse:
+    """One recording form of the meeting page, posted to its own view: saved, back to its part of the page;
+    refused, the page again with the form's errors. Only the forum's managers record (others get 404)."""
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id, manage=True)
+    bound = _forms(request, meeting, name)[name]
+    if run(request, bound, lambda d: call(meeting, d)) is not None:
+        return redirect(reverse("collab:meeting", args=[meeting.pk]) + f"#{name}")
+    return _page(request, meeting, posted=name)
+
+
+@require_safe
+@login_required
+def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    return _page(request, meeting)
+
+
+@require_POST
+@login_required
+def meeting_attendance(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    return _record(
+        request,
+        meeting_id,
+        "attendance",
+        lambda m, d: services.attendance_set(actor=request.user, meeting=m, attended_member_ids=d["attended"]),
+    )
+
+
+@require_POST
+@login_required
+def meeting_notes(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    return _record(
+        request, meeting_id, "notes", lambda m, d: services.meeting_notes_set(actor=request.user, meeting=m, notes=d["notes"])
+    )
+
+
+@require_POST
+@login_required
+def meeting_decision(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    return _record(
+        request, meeting_id, "decision", lambda m, d: services.decision_add(actor=request.user, meeting=m, text_=d["text"])
+    )
+
+
+@require_POST
+@login_required
+def meeting_action(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    return _record(request, meeting_id, "action", lambda m, d: services.action_add(actor=request.user, meeting=m, values=d))
+
+
+@require_POST
+@login_required
+def meeting_attachment(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    return _record(
+        request,
+        meeting_id,
+        "attachment",
+        lambda m, d: services.attachment_add(
+            actor=request.user,
+            meeting=m,
+            filename=d["file"].name,
+            # Read at most one byte over the limit: enough to refuse, never the whole of a huge upload.
+            content=d["file"].read(services.MAX_ATTACHMENT_BYTES + 1),
+            is_agenda=d["is_agenda"],
+        ),
     )
 
 

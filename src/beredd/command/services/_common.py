@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 
 from beredd.accounts import policy
 from beredd.accounts.types import Actor
-from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
+from beredd.core.exceptions import FieldError, PermissionDeniedError, ValidationFailed
 from beredd.orgs.models import Organisation
 
 
@@ -23,7 +23,7 @@ def require(actor: Actor, permission: str, org: Organisation | None) -> None:
 def fail(errors: dict[str, Any]) -> None:
     """Raise ValidationFailed naming each bad field, if there are any (nothing has been written yet)."""
     if errors:
-        raise ValidationFailed(details=[{"row": None, "field": k, "message": str(v)} for k, v in errors.items()])
+        raise ValidationFailed(details=[FieldError(row=None, field=k, message=str(v)) for k, v in errors.items()])
 
 
 def text(values: dict[str, Any], name: str, limit: int) -> str:

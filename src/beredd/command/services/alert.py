@@ -21,7 +21,7 @@ from beredd.command.models import Alert, ClassifiedConfirmation, HeightenedSched
 from beredd.command.services._common import fail, positive_int, require, text, when
 from beredd.command.services.log import auto_entry
 from beredd.core import audit
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 
 if TYPE_CHECKING:
@@ -190,11 +190,11 @@ def classified_confirm(
     if not confirmed:
         raise ValidationFailed(
             details=[
-                {
-                    "row": None,
-                    "field": "classified_confirmed",
-                    "message": str(_("Heightened alert is in force: confirm that no classified information is entered here.")),
-                }
+                FieldError(
+                    row=None,
+                    field="classified_confirmed",
+                    message=str(_("Heightened alert is in force: confirm that no classified information is entered here.")),
+                )
             ]
         )
     return ClassifiedConfirmation.objects.create(version=version, alert=alert, confirmed_by=actor)

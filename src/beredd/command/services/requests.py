@@ -22,7 +22,7 @@ from beredd.command.models import PRIORITY_RANK, Competence, Item, LogEntry, Pri
 from beredd.command.services._common import fail, positive_int, require, text, when
 from beredd.command.services.log import auto_entry
 from beredd.core import audit
-from beredd.core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
+from beredd.core.exceptions import ConflictError, FieldError, PermissionDeniedError, ValidationFailed
 from beredd.orgs.models import Organisation
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ def _must_be_open(request: SupportRequest) -> None:
     if not request.is_open:
         raise ValidationFailed(
             _("This request is no longer open."),
-            details=[{"row": None, "field": "status", "message": str(_("This request is no longer open."))}],
+            details=[FieldError(row=None, field="status", message=str(_("This request is no longer open.")))],
         )
 
 

@@ -279,9 +279,7 @@ def test_acting_through_the_page_with_a_stale_version_shows_a_conflict(world: An
     req = _create(world)
     services.request_pledge(actor=world.county, request=req, quantity=10)
     client.force_login(world.gavle_coord)
-    response = client.post(
-        reverse("command:request", args=[req.pk]), {"form": "pledge", "pledge-quantity": "5", "pledge-version": "1"}
-    )
+    response = client.post(reverse("command:request-pledge", args=[req.pk]), {"pledge-quantity": "5", "pledge-version": "1"})
     assert response.status_code == 200 and "inget sparades" in response.content.decode().lower()
     req.refresh_from_db()
     assert req.covered == 10
@@ -290,9 +288,28 @@ def test_acting_through_the_page_with_a_stale_version_shows_a_conflict(world: An
 def test_a_reporter_cannot_post_a_holders_action_through_the_page(world: Any, client: Any) -> None:
     req = _create(world)
     client.force_login(world.reporter)
-    response = client.post(
-        reverse("command:request", args=[req.pk]), {"form": "pledge", "pledge-quantity": "5", "pledge-version": "1"}
-    )
+    response = client.post(reverse("command:request-pledge", args=[req.pk]), {"pledge-quantity": "5", "pledge-version": "1"})
     assert response.status_code == 404
     req.refresh_from_db()
     assert req.covered == 0
+
+
+def test_each_action_of_the_page_posts_to_its_own_view_for_the_roles_that_take_it(world: Any, client: Any) -> None:
+    req = _create(world)
+    page = reverse("command:request", args=[req.pk])
+    client.force_login(world.gavle_coord)  # the holder's handler
+    body = client.get(page).content.decode()
+    for name in ("pledge", "forward", "ask", "allocate", "decline", "close"):
+        assert f'action="{reverse(f"command:request-{name}", args=[req.pk])}"' in body, name
+    assert client.post(page, {"pledge-quantity": "5", "pledge-version": "1"}).status_code == 405
+    forwarded = client.post(reverse("command:request-forward", args=[req.pk]), {"fwd-to": world.lan.pk, "fwd-version": "1"})
+    assert forwarded.status_code == 302 and forwarded["Location"] == page
+    req.refresh_from_db()
+    assert req.holder == world.lan
+    client.force_login(world.reporter)  # the requester closes, and takes no holder's action
+    assert client.post(reverse("command:request-decline", args=[req.pk]), {"dec-version": req.version}).status_code == 404
+    assert client.post(reverse("command:request-close", args=[req.pk]), {"cls-version": req.version}).status_code == 302
+    req.refresh_from_db()
+    assert req.status == "closed"
+    client.force_login(world.outsider)
+    assert client.post(reverse("command:request-close", args=[req.pk]), {"cls-version": req.version}).status_code == 404

@@ -3,12 +3,16 @@ merge, the open-needs board with its exports."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from beredd.accounts.context import current_org
 from beredd.accounts.types import AuthenticatedHttpRequest
@@ -21,7 +25,6 @@ from beredd.command.views._helpers import filters_of, org_from, page_of, run
 from beredd.core import downloads, timefmt
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs import selectors as org_selectors
-from beredd.orgs.models import Organisation
 
 
 @login_required
@@ -76,73 +79,38 @@ def request_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpRespon
     return render(request, "command/request_form.html", {"form": form, "org": org, "source": version})
 
 
-def _suppliers(req: SupportRequest) -> QuerySet[Organisation]:
-    return Organisation.objects.active().exclude(kind=Organisation.Kind.UNIT).exclude(pk=req.holder_id).order_by("depth", "name")
-
-
-@login_required
-def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
-    req = selectors.request_get_for_user(user=request.user, request_id=request_id)
-    roles = selectors.request_roles(request.user, req)
-    posted = request.POST.get("form", "")[:20] if request.method == "POST" else ""
-    data = request.POST if posted else None
-    user = request.user
+def _forms(req: SupportRequest, posted: str = "", data: QueryDict | None = None) -> dict[str, forms.Form]:
+    """The action forms of the request page; only the ``posted`` one is bound to ``data``."""
 
     def bound(name: str) -> QueryDict | None:
         return data if posted == name else None
 
     initial = {"version": req.version}
-    forms_ = {
+    suppliers = selectors.supplier_choices(req)
+    return {
         "pledge": QuantityForm(bound("pledge"), initial=initial, prefix="pledge"),
-        "allocate": AllocateForm(bound("allocate"), suppliers=_suppliers(req), initial=initial, prefix="alloc"),
+        "allocate": AllocateForm(bound("allocate"), suppliers=suppliers, initial=initial, prefix="alloc"),
         "forward": TargetForm(bound("forward"), targets=selectors.forward_targets(req), initial=initial, prefix="fwd"),
-        "ask": TargetForm(bound("ask"), targets=_suppliers(req), label=_("Organisation to ask"), initial=initial, prefix="ask"),
+        "ask": TargetForm(bound("ask"), targets=suppliers, label=_("Organisation to ask"), initial=initial, prefix="ask"),
         "deliver": NoteForm(bound("deliver"), initial=initial, prefix="dlv"),
         "decline": DeclineForm(bound("decline"), initial=initial, prefix="dec"),
         "close": NoteForm(bound("close"), initial=initial, prefix="cls"),
     }
-    asked = selectors.asked_orgs_for(user, req) if roles["pledges_as_asked"] else []
-    calls = {
-        "pledge": lambda d: services.request_pledge(
-            actor=user,
-            request=req,
-            quantity=d["quantity"],
-            pledger=None if roles["handles"] else (asked[0] if asked else None),
-            note=d["note"],
-            expected_version=d["version"],
-        ),
-        "allocate": lambda d: services.request_allocate(
-            actor=user, request=req, quantity=d["quantity"], supplier=d["supplier"], note=d["note"], expected_version=d["version"]
-        ),
-        "forward": lambda d: services.request_forward(
-            actor=user, request=req, to=d["to"], note=d["note"], expected_version=d["version"]
-        ),
-        "ask": lambda d: services.request_ask(
-            actor=user, request=req, org=d["to"], note=d["note"], expected_version=d["version"]
-        ),
-        "deliver": lambda d: services.request_deliver(actor=user, request=req, note=d["note"], expected_version=d["version"]),
-        "decline": lambda d: services.request_decline(actor=user, request=req, reason=d["reason"], expected_version=d["version"]),
-        "close": lambda d: services.request_close(actor=user, request=req, note=d["note"], expected_version=d["version"]),
-    }
-    if posted:
-        if posted not in calls:
-            raise NotFoundError("support_request", request_id)
-        allowed = (
-            roles["handles"]
-            or (posted == "pledge" and roles["pledges_as_asked"])
-            or (posted in ("deliver", "close") and roles["requester"])
-        )
-        if not allowed:
-            raise NotFoundError("support_request", request_id)
-        if run(request, forms_[posted], calls[posted]) is not None:
-            return redirect("command:request", request_id=req.pk)
-    chain = selectors.request_chain(req)
+
+
+def _page(
+    request: AuthenticatedHttpRequest,
+    req: SupportRequest,
+    roles: dict[str, bool],
+    forms_: dict[str, forms.Form],
+    posted: str = "",
+) -> HttpResponse:
     return render(
         request,
         "command/request_detail.html",
         {
             "req": req,
-            "chain": chain[1:],
+            "chain": selectors.request_chain(req)[1:],
             "steps": selectors.request_steps(req),
             "merged": req.merged.select_related("requester"),
             "roles": roles,
@@ -150,6 +118,127 @@ def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
             "can_merge": roles["handles"] and selectors.merge_candidates(req).count() >= 2,
             "posted": posted,
         },
+    )
+
+
+@require_safe
+@login_required
+def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    req = selectors.request_get_for_user(user=request.user, request_id=request_id)
+    return _page(request, req, selectors.request_roles(request.user, req), _forms(req))
+
+
+# One action of the request page: the service call, from the acting user, the request, its roles and the form's data.
+Act = Callable[[Any, SupportRequest, dict[str, bool], dict[str, Any]], Any]
+
+
+def _act(request: AuthenticatedHttpRequest, request_id: int, name: str, call: Act) -> HttpResponse:
+    """Post one action form: the holder's handlers take every action, an organisation asked to pledge pledges,
+    the requester marks delivered or closes; anyone else gets 404. Refused input shows the page with its errors."""
+    req = selectors.request_get_for_user(user=request.user, request_id=request_id)
+    roles = selectors.request_roles(request.user, req)
+    allowed = (
+        roles["handles"]
+        or (name == "pledge" and roles["pledges_as_asked"])
+        or (name in ("deliver", "close") and roles["requester"])
+    )
+    if not allowed:
+        raise NotFoundError("support_request", request_id)
+    forms_ = _forms(req, name, request.POST)
+    if run(request, forms_[name], lambda d: call(request.user, req, roles, d)) is not None:
+        return redirect("command:request", request_id=req.pk)
+    return _page(request, req, roles, forms_, name)
+
+
+def _pledge(user: Any, req: SupportRequest, roles: dict[str, bool], d: dict[str, Any]) -> Any:
+    # The holder pledges from its own resources; an organisation that was asked pledges as itself.
+    pledger = None if roles["handles"] else next(iter(selectors.asked_orgs_for(user, req)), None)
+    return services.request_pledge(
+        actor=user, request=req, quantity=d["quantity"], pledger=pledger, note=d["note"], expected_version=d["version"]
+    )
+
+
+@require_POST
+@login_required
+def request_pledge(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    return _act(request, request_id, "pledge", _pledge)
+
+
+@require_POST
+@login_required
+def request_allocate(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    return _act(
+        request,
+        request_id,
+        "allocate",
+        lambda user, req, _roles, d: services.request_allocate(
+            actor=user, request=req, quantity=d["quantity"], supplier=d["supplier"], note=d["note"], expected_version=d["version"]
+        ),
+    )
+
+
+@require_POST
+@login_required
+def request_forward(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    return _act(
+        request,
+        request_id,
+        "forward",
+        lambda user, req, _roles, d: services.request_forward(
+            actor=user, request=req, to=d["to"], note=d["note"], expected_version=d["version"]
+        ),
+    )
+
+
+@require_POST
+@login_required
+def request_ask(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    return _act(
+        request,
+        request_id,
+        "ask",
+        lambda user, req, _roles, d: services.request_ask(
+            actor=user, request=req, org=d["to"], note=d["note"], expected_version=d["version"]
+        ),
+    )
+
+
+@require_POST
+@login_required
+def request_deliver(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    return _act(
+        request,
+        request_id,
+        "deliver",
+        lambda user, req, _roles, d: services.request_deliver(
+            actor=user, request=req, note=d["note"], expected_version=d["version"]
+        ),
+    )
+
+
+@require_POST
+@login_required
+def request_decline(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    return _act(
+        request,
+        request_id,
+        "decline",
+        lambda user, req, _roles, d: services.request_decline(
+            actor=user, request=req, reason=d["reason"], expected_version=d["version"]
+        ),
+    )
+
+
+@require_POST
+@login_required
+def request_close(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    return _act(
+        request,
+        request_id,
+        "close",
+        lambda user, req, _roles, d: services.request_close(
+            actor=user, request=req, note=d["note"], expected_version=d["version"]
+        ),
     )
 
 

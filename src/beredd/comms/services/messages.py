@@ -32,7 +32,7 @@ from beredd.comms import marking
 from beredd.comms.channels import CHANNELS
 from beredd.comms.models import Attachment, BankVersion, Channel, Delivery, Message
 from beredd.core import audit
-from beredd.core.exceptions import NotFoundError, ValidationFailed
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def _languages_of(recipients: Sequence[Recipient]) -> list[Recipient]:
     return out
 
 
-def _validate(recipients: Sequence[Recipient], channel: str) -> list[dict[str, Any]]:
+def _validate(recipients: Sequence[Recipient], channel: str) -> list[FieldError]:
     """Refuse a message without recipients or with too many; return the per-recipient problems (row = position)."""
     if not recipients:
         raise ValidationFailed(
@@ -107,22 +107,22 @@ def _validate(recipients: Sequence[Recipient], channel: str) -> list[dict[str, A
                 validate_email(r.address)
             except ValidationError:
                 errors.append(
-                    {
-                        "row": i + 1,
-                        "field": "recipients",
-                        "message": _("%(address)s is not an e-mail address.") % {"address": r.address[:80]},
-                    }
+                    FieldError(
+                        row=i + 1,
+                        field="recipients",
+                        message=_("%(address)s is not an e-mail address.") % {"address": r.address[:80]},
+                    )
                 )
         elif channel == Channel.SMS and not (r.address.startswith("+") and r.address[1:].isdigit() and 8 <= len(r.address) <= 16):
             errors.append(
-                {
-                    "row": i + 1,
-                    "field": "recipients",
-                    "message": _("%(address)s is not a phone number in international form (+46…).") % {"address": r.address[:40]},
-                }
+                FieldError(
+                    row=i + 1,
+                    field="recipients",
+                    message=_("%(address)s is not a phone number in international form (+46…).") % {"address": r.address[:40]},
+                )
             )
         elif channel in {Channel.PRINT, Channel.PUBLIC, Channel.CAP} and r.organisation_id is None:
-            errors.append({"row": i + 1, "field": "recipients", "message": _("A printable notice goes to a unit.")})
+            errors.append(FieldError(row=i + 1, field="recipients", message=_("A printable notice goes to a unit.")))
     return errors
 
 
@@ -171,7 +171,7 @@ def message_send(
     problems = _validate(recipients, channel)
     if problems and not record_invalid:
         raise ValidationFailed(problems[0]["message"], details=problems[:50])
-    invalid = {p["row"] - 1: str(p["message"]) for p in problems}
+    invalid = {(p["row"] or 0) - 1: str(p["message"]) for p in problems}  # _validate numbers every row
     renderable = _render_languages()
     cache: dict[str, tuple[str, str]] = {}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -11,11 +13,13 @@ from django.utils.translation import gettext as _
 from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.comms import selectors
 from beredd.comms.forms import AudienceForm, SendForm
+from beredd.comms.models import BankMessage
 from beredd.comms.services import documents, targeting
 from beredd.core.downloads import attachment
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
 from beredd.register import selectors as register_selectors
+from beredd.register.models import Incident
 
 
 @login_required
@@ -34,16 +38,33 @@ def notice_pdf(request: AuthenticatedHttpRequest, message_id: int, delivery_id: 
     return attachment(HttpResponse(pdf, content_type="application/pdf"), f"anslag-{delivery.pk}.pdf", inline=True)
 
 
-@login_required
-def send_to_incident(request: AuthenticatedHttpRequest, bank_id: int) -> HttpResponse:
-    """Choose an incident area, see its needs counts (no names), fill the placeholders and send."""
-    item = selectors.bank_message_get_for_user(user=request.user, bank_id=bank_id, permission="comms.send")
+def _incident_choice(request: AuthenticatedHttpRequest, item: BankMessage) -> tuple[list[tuple[int, str]], Incident | None]:
+    """The ongoing incidents of the message's organisation as choices, and the chosen one (posted, asked for in
+    the address, else the first)."""
     incidents = list(
         register_selectors.incidents_for_user(user=request.user, org=item.organisation).filter(ended_at__isnull=True)
     )
     choices = [(i.pk, str(i)) for i in incidents]
     chosen_id = request.POST.get("incident") or request.GET.get("incident") or (str(choices[0][0]) if choices else "")
-    chosen = next((i for i in incidents if str(i.pk) == str(chosen_id)[:12]), None)
+    return choices, next((i for i in incidents if str(i.pk) == str(chosen_id)[:12]), None)
+
+
+def _needs_context(request: AuthenticatedHttpRequest, incident: Incident | None) -> dict[str, Any]:
+    """The incident area's needs counts (suppressed for those without identity access) and units; no names."""
+    needs = register_selectors.incident_needs_counts(user=request.user, incident=incident) if incident else None
+    return {
+        "incident": incident,
+        "needs": needs,
+        "languages": [(language_label(code), cells) for code, cells in needs.languages] if needs else [],
+        "units": list(register_selectors.incident_units(user=request.user, incident=incident)) if incident else [],
+    }
+
+
+@login_required
+def send_to_incident(request: AuthenticatedHttpRequest, bank_id: int) -> HttpResponse:
+    """Choose an incident area, see its needs counts (no names), fill the placeholders and send."""
+    item = selectors.bank_message_get_for_user(user=request.user, bank_id=bank_id, permission="comms.send")
+    choices, chosen = _incident_choice(request, item)
     form = SendForm(request.POST or None, incidents=choices, initial={"incident": chosen.pk if chosen else None})
     if request.method == "POST" and form.is_valid() and chosen is not None:
         data = form.cleaned_data
@@ -61,19 +82,10 @@ def send_to_incident(request: AuthenticatedHttpRequest, bank_id: int) -> HttpRes
         else:
             messages.success(request, _("The message was queued for sending."))
             return redirect("comms:message", message_id=sent[-1].pk)
-    needs = register_selectors.incident_needs_counts(user=request.user, incident=chosen) if chosen else None
     return render(
         request,
         "comms/send.html",
-        {
-            "item": item,
-            "form": form,
-            "incident": chosen,
-            "needs": needs,
-            "languages": [(language_label(code), cells) for code, cells in needs.languages] if needs else [],
-            "units": list(register_selectors.incident_units(user=request.user, incident=chosen)) if chosen else [],
-            "approved": selectors.approved_versions(item),
-        },
+        {"item": item, "form": form, "approved": selectors.approved_versions(item), **_needs_context(request, chosen)},
         status=400 if request.method == "POST" else 200,
     )
 

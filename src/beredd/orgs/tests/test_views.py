@@ -56,7 +56,9 @@ def test_import_preview_then_confirm(client: Client, ref: dict[str, Any], make_u
     response = client.post(url, {"file": upload})
     assert response.status_code == 200 and response.context["result"].ok
     assert not Organisation.objects.filter(kind="unit").exists()
-    assert client.post(url, {"confirm": "1"}).status_code == 302
+    confirm = reverse("orgs:unit-import-confirm", args=[ref["gavle"].pk])
+    assert f'action="{confirm}"' in response.content.decode()
+    assert client.post(confirm, {"batch": response.context["result"].batch_id}).status_code == 302
     assert Organisation.objects.filter(kind="unit", parent=ref["gavle"]).count() == 2
 
 
@@ -81,7 +83,8 @@ def test_a_large_import_preview_is_paged_and_the_size_limit_is_stated(
     page = response.content.decode()
     assert response.status_code == 200 and "Enhet 0099" in page and "Enhet 0100" not in page
     assert "250" in page
-    second = client.get(url, {"page": "2"}).content.decode()
+    assert f"?batch={response.context['result'].batch_id}&amp;page=2" in page
+    second = client.get(url, {"batch": response.context["result"].batch_id, "page": "2"}).content.decode()
     assert "Enhet 0100" in second and "Enhet 0199" in second and "Enhet 0200" not in second
     assert len(page) < 200_000
     big = SimpleUploadedFile("u.csv", b"name,service_kind\n" + b"x" * 2_100_000, content_type="text/csv")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts.types import Actor
 from beredd.core import audit, tables
-from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.register import access, crypto
 from beredd.register.models import AccessLog, Contact, ImportBatch, ImportStagedPerson, Person, PersonDevice
@@ -155,6 +155,7 @@ def import_preview(*, actor: Actor, kommun: Organisation, filename: str, content
         raise ValidationFailed(details=[FieldError(row=None, field="file", message=_("The file is too large."))])
     result, _clean = validate_rows(kommun, tables.read_table(filename=filename, content=content))
     if result.ok:
+        ImportBatch.stale_delete()
         batch = ImportBatch.objects.create(
             kommun=kommun,
             uploaded_by=actor,
@@ -168,9 +169,7 @@ def import_preview(*, actor: Actor, kommun: Organisation, filename: str, content
 def import_commit(*, actor: Actor, kommun: Organisation, batch_id: int, on_duplicate: str = "skip") -> ImportResult:
     """Commit a previewed batch: all rows or none. Duplicates are updated or skipped as chosen."""
     scope = access.require_kommun_mas(user=actor, kommun=kommun, what="import.commit")
-    batch = ImportBatch.objects.filter(pk=batch_id, kommun=kommun, uploaded_by=actor, committed_at__isnull=True).first()
-    if batch is None:
-        raise NotFoundError("import", batch_id)
+    batch = ImportBatch.take(pk=batch_id, user=actor, kommun=kommun)
     content = base64.b64decode(crypto.decrypt(batch.content_encrypted))
     return import_rows(
         actor=actor,
@@ -252,11 +251,9 @@ def _finish(
     via: str,
     batch: ImportBatch | None,
 ) -> None:
-    """Inside the import's (final) transaction: mark the batch committed, log and audit the import."""
+    """Inside the import's (final) transaction: mark the batch committed (once), log and audit the import."""
     if batch is not None:
-        batch.committed_at = timezone.now()
-        batch.content_encrypted = ""
-        batch.save(update_fields=["committed_at", "content_encrypted", "updated_at"])
+        batch.mark_committed(content_encrypted="")  # NotFoundError (all rolled back) if a concurrent commit came first
     access.log(
         user=actor,
         scope=scope,
@@ -377,8 +374,6 @@ def _make_visible(
     cols = ", ".join(columns)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            if batch is not None and not ImportBatch.objects.filter(pk=batch.pk, committed_at__isnull=True).exists():
-                raise NotFoundError("import", batch.pk)  # committed by a concurrent attempt meanwhile
             cursor.execute(
                 "SELECT MAX(COALESCE((SELECT MAX(id) FROM register_person), 0),"
                 " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'register_person'), 0))"

@@ -191,16 +191,16 @@ def incident_activate(
     if area is not None and not confirm_outside and geo.outside_kommun(area, kommun.code):
         raise ValidationFailed(
             details=[
-                {
-                    "row": None,
-                    "field": "area",
-                    "message": _(
+                FieldError(
+                    row=None,
+                    field="area",
+                    message=_(
                         "The area reaches outside %(kommun)s. Check that it is the right area; to activate it anyway, "
                         "tick “The area is right although it reaches outside the kommun”."
                     )
                     % {"kommun": kommun.name},
-                    "code": "area_outside_kommun",
-                }
+                    code="area_outside_kommun",
+                )
             ]
         )
     with transaction.atomic():

@@ -88,6 +88,18 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+def _posted(request: HttpRequest) -> tuple[QueryDict | None, bool]:
+    """The posted data (None for a GET) and whether it asks for one more device row: "add another device"
+    without JavaScript brings the same form back with one more empty row."""
+    data: QueryDict | None = request.POST if request.method == "POST" else None
+    if data is None or "add_device" not in data:
+        return data, False
+    data = data.copy()
+    total = str(data.get("devices-TOTAL_FORMS", "0"))
+    data["devices-TOTAL_FORMS"] = str(min(int(total) + 1 if total.isdigit() else 1, MAX_DEVICES))
+    return data, True
+
+
 @login_required
 def person_form(request: AuthenticatedHttpRequest, person_id: int | None = None) -> HttpResponse:
     record = None
@@ -99,17 +111,8 @@ def person_form(request: AuthenticatedHttpRequest, person_id: int | None = None)
         raise NotFoundError("person", person_id)
     units = [(str(u.pk), u.name) for u in sorted(set(services.persons.unit_lookup(kommun).values()), key=lambda u: u.name)]
     catalogue = [(d.code, d.name) for d in services.persons.device_catalogue().values()]
-    initial: dict[str, object] | None = None
-    initial_devices: list[dict[str, object]] = []
-    if record is not None:
-        initial, initial_devices = _initial(record)
-    data: QueryDict | None = request.POST if request.method == "POST" else None
-    adding = data is not None and "add_device" in data
-    if data is not None and adding:
-        # "Add another device" without JavaScript: the same form back with one more empty device row.
-        data = data.copy()
-        total = str(data.get("devices-TOTAL_FORMS", "0"))
-        data["devices-TOTAL_FORMS"] = str(min(int(total) + 1 if total.isdigit() else 1, MAX_DEVICES))
+    initial, initial_devices = _initial(record) if record is not None else (None, [])
+    data, adding = _posted(request)
     form = PersonForm(None if adding else data, initial=request.POST.dict() if adding else initial, units=units)
     devices = cast(
         BaseDeviceFormSet, DeviceFormSet(data, initial=initial_devices, prefix="devices", form_kwargs={"devices": catalogue})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from beredd.accounts import policy
 from beredd.accounts.types import Actor
 from beredd.core import audit
+from beredd.core.exceptions import FieldConflict
 from beredd.orgs.models import Organisation
 from beredd.reporting.exceptions import SubmissionConflictError
 from beredd.reporting.models import CompiledPicture, RoundInstance
@@ -37,7 +38,7 @@ def picture_save(
     if expected_version is not None and expected_version != picture.lock_version:
         raise SubmissionConflictError(
             details=[
-                {"row": None, "field": k, "message": "", "theirs": getattr(picture, k), "yours": data.get(k)} for k in TEXT_FIELDS
+                FieldConflict(row=None, field=k, message="", theirs=getattr(picture, k), yours=data.get(k)) for k in TEXT_FIELDS
             ]
         )
     before = audit.snapshot(picture, TEXT_FIELDS)

@@ -17,7 +17,7 @@ from beredd.accounts import policy
 from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.bounds import MAX_CATCH_UP_INSTANCES, MAX_RECURRENCE_HOURS
-from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
+from beredd.core.exceptions import FieldError, PermissionDeniedError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.reporting import fragments
 from beredd.reporting.exceptions import InvalidStateError
@@ -151,57 +151,57 @@ def _interval(spec: RoundSpec) -> dt.timedelta | None:
     return None
 
 
-def _validate(spec: RoundSpec, issuer: Organisation) -> list[dict[str, Any]]:
-    errors: list[dict[str, Any]] = []
+def _validate(spec: RoundSpec, issuer: Organisation) -> list[FieldError]:
+    errors: list[FieldError] = []
     if not spec.title.strip():
-        errors.append({"row": None, "field": "title", "message": _("Give the round a title.")})
+        errors.append(FieldError(row=None, field="title", message=_("Give the round a title.")))
     if not spec.template_version.is_published:
-        errors.append({"row": None, "field": "template_version", "message": _("Only a published template version can be used.")})
+        errors.append(FieldError(row=None, field="template_version", message=_("Only a published template version can be used.")))
     naive = [name for name in ("deadline", "as_of") if (value := getattr(spec, name)) is not None and timezone.is_naive(value)]
     for name in naive:
-        errors.append({"row": None, "field": name, "message": _("Give the time with its time zone, e.g. +02:00.")})
+        errors.append(FieldError(row=None, field=name, message=_("Give the time with its time zone, e.g. +02:00.")))
     if not naive and (spec.deadline is None or spec.deadline <= (spec.as_of or timezone.now())):
-        errors.append({"row": None, "field": "deadline", "message": _("The deadline must be after the as-of time.")})
+        errors.append(FieldError(row=None, field="deadline", message=_("The deadline must be after the as-of time.")))
     if spec.recurrence_time is not None and spec.recurrence_time.tzinfo is not None:
         errors.append(
-            {"row": None, "field": "recurrence_time", "message": _("Give the time of day without a time zone (Swedish time).")}
+            FieldError(row=None, field="recurrence_time", message=_("Give the time of day without a time zone (Swedish time)."))
         )
     if spec.recurrence == Round.Recurrence.DAILY and spec.recurrence_time is None:
-        errors.append({"row": None, "field": "recurrence_time", "message": _("Daily rounds need a time of day.")})
+        errors.append(FieldError(row=None, field="recurrence_time", message=_("Daily rounds need a time of day.")))
     if spec.recurrence == Round.Recurrence.HOURS and not spec.recurrence_hours:
-        errors.append({"row": None, "field": "recurrence_hours", "message": _("Give the number of hours between reports.")})
+        errors.append(FieldError(row=None, field="recurrence_hours", message=_("Give the number of hours between reports.")))
     if spec.recurrence_hours is not None and not 1 <= spec.recurrence_hours <= MAX_RECURRENCE_HOURS:
         errors.append(
-            {
-                "row": None,
-                "field": "recurrence_hours",
-                "message": _("The number of hours between reports must be from 1 to %(max)s.") % {"max": MAX_RECURRENCE_HOURS},
-            }
+            FieldError(
+                row=None,
+                field="recurrence_hours",
+                message=_("The number of hours between reports must be from 1 to %(max)s.") % {"max": MAX_RECURRENCE_HOURS},
+            )
         )
     interval = _interval(spec)
     if spec.as_of is not None and interval is not None and not naive:
         missed = (timezone.now() - spec.as_of) / interval
         if missed > MAX_CATCH_UP_INSTANCES:
             errors.append(
-                {
-                    "row": None,
-                    "field": "as_of",
-                    "message": _(
+                FieldError(
+                    row=None,
+                    field="as_of",
+                    message=_(
                         "The as-of time is so far back that more than %(max)s missed reports would be created at once. "
                         "Choose a later as-of time."
                     )
                     % {"max": MAX_CATCH_UP_INSTANCES},
-                }
+                )
             )
     if not spec.explicit_recipients and spec.responder not in responders_for(issuer):
         choices = ", ".join(str(Round.Responder(r).label) for r in responders_for(issuer))
         errors.append(
-            {
-                "row": None,
-                "field": "responder",
-                "message": _("%(issuer)s can only ask organisations below it: under “Who answers”, choose %(choices)s.")
+            FieldError(
+                row=None,
+                field="responder",
+                message=_("%(issuer)s can only ask organisations below it: under “Who answers”, choose %(choices)s.")
                 % {"issuer": issuer.name, "choices": choices},
-            }
+            )
         )
     return errors
 
@@ -279,7 +279,7 @@ def round_issue(*, actor: Actor, issuer: Organisation, spec: RoundSpec, via: str
     )
     instance = _create_instance(round_, as_of=as_of, deadline=spec.deadline)
     if not instance.submissions.exists():
-        raise ValidationFailed(details=[{"row": None, "field": "recipients", "message": _("The selection has no recipients.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="recipients", message=_("The selection has no recipients."))])
     audit.record(
         actor=actor,
         action="round.issue",

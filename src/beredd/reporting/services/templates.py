@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from beredd.accounts import policy
 from beredd.accounts.types import Actor
 from beredd.core import audit
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.reporting.builtin import BUILTINS
 from beredd.reporting.exceptions import VersionPublishedError
@@ -48,20 +48,20 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def _field_from_json(version: TemplateVersion, item: dict[str, Any], order: int, row: int) -> TemplateField:
-    errors: list[dict[str, Any]] = []
+    errors: list[FieldError] = []
     key = str(item.get("key", "")).strip()
     if not key or not key.replace("_", "").replace("-", "").isalnum():
-        errors.append({"row": row, "field": "key", "message": _("A field needs a key of letters, digits and _.")})
+        errors.append(FieldError(row=row, field="key", message=_("A field needs a key of letters, digits and _.")))
     if item.get("type") not in FieldType.values:
-        errors.append({"row": row, "field": "type", "message": _("Unknown field type.")})
+        errors.append(FieldError(row=row, field="type", message=_("Unknown field type.")))
     if item.get("rollup", "none") not in Rollup.values:
-        errors.append({"row": row, "field": "rollup", "message": _("Unknown roll-up.")})
+        errors.append(FieldError(row=row, field="rollup", message=_("Unknown roll-up.")))
     if not str(item.get("label_sv", "")).strip():
-        errors.append({"row": row, "field": "label_sv", "message": _("A Swedish label is required.")})
+        errors.append(FieldError(row=row, field="label_sv", message=_("A Swedish label is required.")))
     try:
         low, high = _decimal(item.get("min")), _decimal(item.get("max"))
     except ValueError:
-        errors.append({"row": row, "field": "min", "message": _("Min and max must be numbers.")})
+        errors.append(FieldError(row=row, field="min", message=_("Min and max must be numbers.")))
         low = high = None
     if errors:
         raise ValidationFailed(details=errors)
@@ -75,9 +75,9 @@ def _field_from_json(version: TemplateVersion, item: dict[str, Any], order: int,
     )
 
 
-def _check_rules(rules: Any, keys: set[str]) -> list[dict[str, Any]]:
+def _check_rules(rules: Any, keys: set[str]) -> list[FieldError]:
     if not isinstance(rules, list):
-        raise ValidationFailed(details=[{"row": None, "field": "rules", "message": _("Rules must be a list.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="rules", message=_("Rules must be a list."))])
     for i, rule in enumerate(rules):
         right = rule.get("right") if isinstance(rule, dict) else None
         if (
@@ -87,7 +87,7 @@ def _check_rules(rules: Any, keys: set[str]) -> list[dict[str, Any]]:
             or not (right in keys or isinstance(right, int | float))
         ):
             raise ValidationFailed(
-                details=[{"row": i, "field": "rules", "message": _("A rule compares two fields of the template.")}]
+                details=[FieldError(row=i, field="rules", message=_("A rule compares two fields of the template."))]
             )
     return list(rules)
 
@@ -109,18 +109,18 @@ def template_import(
     key = str(data.get("key", "")).strip()
     items = data.get("fields")
     if not key or not isinstance(items, list) or not items:
-        raise ValidationFailed(details=[{"row": None, "field": "fields", "message": _("A template needs a key and fields.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="fields", message=_("A template needs a key and fields."))])
     if not TEMPLATE_KEY.fullmatch(key):
         # The key names downloads (``<key>-v<n>.json``) and is a slug like the model's SlugField.
         raise ValidationFailed(
             details=[
-                {
-                    "row": None,
-                    "field": "key",
-                    "message": _(
+                FieldError(
+                    row=None,
+                    field="key",
+                    message=_(
                         "The template key may hold only letters a–z, digits, hyphens and underscores (at most 64 characters)."
                     ),
-                }
+                )
             ]
         )
     template, _created = ReportTemplate.objects.get_or_create(
@@ -135,7 +135,7 @@ def template_import(
     rows = [_field_from_json(version, item, i, i) for i, item in enumerate(items)]
     keys = [r.key for r in rows]
     if len(set(keys)) != len(keys):
-        raise ValidationFailed(details=[{"row": None, "field": "key", "message": _("Field keys must be unique.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="key", message=_("Field keys must be unique."))])
     TemplateField.objects.bulk_create(rows)
     version.rules = _check_rules(data.get("rules", []), set(keys))
     version.save(update_fields=["rules"])
@@ -204,7 +204,7 @@ def template_field_add(*, actor: Actor, version: TemplateVersion, data: dict[str
     order = (version.fields.aggregate(n=Max("order"))["n"] or 0) + 1
     field = _field_from_json(version, data, order, 0)
     if version.fields.filter(key=field.key).exists():
-        raise ValidationFailed(details=[{"row": None, "field": "key", "message": _("Field keys must be unique.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="key", message=_("Field keys must be unique."))])
     field.save()
     audit.record(
         actor=actor,
@@ -237,7 +237,7 @@ def template_field_remove(*, actor: Actor, field: TemplateField) -> None:
     _editable(actor, field.version)
     if field.inherited:
         raise ValidationFailed(
-            details=[{"row": None, "field": "key", "message": _("Shared fields of the extended template cannot be removed.")}]
+            details=[FieldError(row=None, field="key", message=_("Shared fields of the extended template cannot be removed."))]
         )
     audit.record(
         actor=actor,
@@ -255,7 +255,7 @@ def template_extend(*, actor: Actor, owner: Organisation, base: TemplateVersion,
     policy.require(actor, "reporting.template_edit", owner, system=True)
     if not base.is_published:
         raise ValidationFailed(
-            details=[{"row": None, "field": "base", "message": _("Only a published version can be extended.")}]
+            details=[FieldError(row=None, field="base", message=_("Only a published version can be extended."))]
         )
     data = template_export(version=base) | {"key": key, "name": name}
     for item in data["fields"]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
 from beredd.accounts.types import Actor
-from beredd.core.exceptions import NotFoundError
+from beredd.core.exceptions import FieldConflict, NotFoundError
 from beredd.reporting import access
 from beredd.reporting.exceptions import RoundNotOpenError, SubmissionConflictError
 from beredd.reporting.models import Round, Submission, TemplateField, TemplateVersion
@@ -29,13 +29,9 @@ def _check_version(submission: Submission, expected: int | None, incoming: dict[
         return
     current = submission.draft
     details = [
-        {
-            "row": None,
-            "field": key,
-            "message": _("Changed by someone else."),
-            "theirs": current.get(key),
-            "yours": incoming.get(key),
-        }
+        FieldConflict(
+            row=None, field=key, message=_("Changed by someone else."), theirs=current.get(key), yours=incoming.get(key)
+        )
         for key in sorted(set(current) | set(incoming))
         if current.get(key) != incoming.get(key)
     ]

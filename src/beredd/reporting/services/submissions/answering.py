@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts.types import Actor
 from beredd.core import audit
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.core.i18n import content_language
 from beredd.reporting import fields as fieldtypes
 from beredd.reporting import fragments
@@ -49,7 +49,7 @@ def submission_save_draft(
     fields = template_fields(submission.template_version)
     clean, errors = fieldtypes.validate(fields, submission.template_version.rules, data, lang=content_language(), partial=True)
     if errors:
-        raise ValidationFailed(details=[e.as_detail() for e in errors])
+        raise ValidationFailed(details=errors)
     submission.draft = clean
     submission.lock_version += 1
     if submission.status == Submission.Status.NOT_STARTED:
@@ -167,16 +167,16 @@ def _submit(
     fields = template_fields(submission.template_version)
     clean, errors = fieldtypes.validate(fields, submission.template_version.rules, payload, lang=content_language())
     if errors:
-        raise ValidationFailed(details=[e.as_detail() for e in errors])
+        raise ValidationFailed(details=errors)
     if not confirm_empty and is_empty_answer(clean):
         raise ValidationFailed(
             _("The report has no answers."),
             details=[
-                {
-                    "row": None,
-                    "field": EMPTY_FIELD,
-                    "message": _("The report has no answers. Confirm that you want to submit it empty, or answer the questions."),
-                }
+                FieldError(
+                    row=None,
+                    field=EMPTY_FIELD,
+                    message=_("The report has no answers. Confirm that you want to submit it empty, or answer the questions."),
+                )
             ],
         )
     now = timezone.now()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from beredd.accounts.types import Actor
 from beredd.core import audit
-from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
+from beredd.core.exceptions import FieldError, PermissionDeniedError, ValidationFailed
 from beredd.reporting import access, fragments
 from beredd.reporting.exceptions import InvalidStateError
 from beredd.reporting.models import Answer, Submission
@@ -27,7 +27,7 @@ def submission_return(*, actor: Actor, submission: Submission, comment: str, via
     if submission.status not in Submission.ANSWERED:
         raise InvalidStateError()
     if not comment.strip():
-        raise ValidationFailed(details=[{"row": None, "field": "comment", "message": _("Say what needs correcting.")}])
+        raise ValidationFailed(details=[FieldError(row=None, field="comment", message=_("Say what needs correcting."))])
     submission.status = Submission.Status.RETURNED
     submission.review_comment = comment.strip()
     submission.lock_version += 1
