@@ -9,21 +9,24 @@ See docs/api.md.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
+from ninja.responses import NinjaJSONEncoder
 from pydantic import AwareDatetime, Field
 
 from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.pagination import PageNumberPagination
+from beredd.api.problems import finite
 from beredd.api.schemas import InputSchema
 from beredd.core.bounds import MAX_ID, Id, LocalTime, QueryText, RecurrenceHours, ShortText
 from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs.selectors import organisation_get_for_user
+from beredd.reporting import fragments, selectors
 from beredd.reporting import rollup as rollups
-from beredd.reporting import selectors
 from beredd.reporting.models import ReportTemplate, Round, RoundInstance, Submission, TemplateVersion
 from beredd.reporting.services import rounds, submissions, templates
 
@@ -244,6 +247,18 @@ def submission_submit(
 
 @router.get("/instances/{instance_id}/rollup", response=dict[str, Any], summary="Roll-up over an organisation's subtree")
 def rollup_get(request: AuthenticatedHttpRequest, instance_id: Id, org_id: Id | None = None, by: QueryText | None = None) -> Any:
+    """The roll-up as JSON, from the shared fragment cache when nothing changed since it was computed (dashboards
+    poll it): access is checked on every call, the cached body is the same for everyone who may see it, and any
+    submit, return, approval or close below ``org`` invalidates it (``reporting.fragments``)."""
     instance = selectors.instance_get_for_user(user=request.user, instance_id=instance_id)
     org = selectors.rollup_org_for_user(user=request.user, instance=instance, org_id=org_id)
-    return rollups.rollup(instance=instance, org=org, by=by if by in rollups.LEVEL_DEPTH else None).as_dict()
+    level = by if by in rollups.LEVEL_DEPTH else None
+
+    def build() -> str:
+        data = finite(rollups.rollup(instance=instance, org=org, by=level).as_dict())
+        return json.dumps(data, cls=NinjaJSONEncoder, allow_nan=False)
+
+    body = fragments.cached(
+        instance_id=instance.pk, round_id=instance.round_id, org_id=org.pk, variant=f"api:{level or '-'}", build=build
+    )
+    return HttpResponse(body, content_type="application/json; charset=utf-8")

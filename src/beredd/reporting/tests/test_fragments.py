@@ -199,3 +199,45 @@ def test_invalidation_touches_the_org_and_its_ancestors_only(db: Any, django_cap
     values = cache.get_many([fragments._org_key(7, o) for o in (1, 2, 3, 4, 9)])
     assert len({values[fragments._org_key(7, o)] for o in (1, 2, 3, 4)}) == 1
     assert values[fragments._org_key(7, 1)] != "old" and values[fragments._org_key(7, 9)] == "old"
+
+
+def _bearer(user: Any) -> dict[str, str]:
+    from beredd.accounts.models import Membership
+    from beredd.accounts.services import token_create
+
+    _token, secret = token_create(actor=user, membership=Membership.objects.filter(user=user).first(), name="t", days=5)
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def rollup_json(client: Client, round_: Round, org: Any, auth: dict[str, str]) -> tuple[dict[str, Any], int]:
+    url = f"/api/v1/reporting/instances/{round_.instances.get().pk}/rollup?org_id={org.pk}"
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **auth)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("application/json")
+    return response.json(), len(captured.captured_queries)
+
+
+def test_the_rollup_api_is_cached_and_never_stale_after_a_submission(
+    world: SimpleNamespace, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    round_ = issue(world)
+    auth = _bearer(world.county)
+    first, cold = rollup_json(client, round_, world.lan, auth)
+    again, warm = rollup_json(client, round_, world.lan, auth)
+    assert again == first and warm < cold
+    assert first["total"]["answered"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_submit(actor=world.g1_reporter, submission=sub(world, round_, "g1"), data=GOOD)
+    after, _ = rollup_json(client, round_, world.lan, auth)
+    assert after["total"]["answered"] == 1  # the submission below the county invalidated the cached body
+    assert after["computed_at"] != first["computed_at"]
+
+
+def test_a_cached_rollup_body_is_still_refused_to_an_outsider(world: SimpleNamespace, client: Client) -> None:
+    round_ = issue(world)
+    rollup_json(client, round_, world.lan, _bearer(world.county))  # warm the cache
+    url = f"/api/v1/reporting/instances/{round_.instances.get().pk}/rollup?org_id={world.lan.pk}"
+    response = client.get(url, **_bearer(world.outsider))
+    assert response.status_code in (403, 404)
+    assert "answered" not in response.content.decode()
