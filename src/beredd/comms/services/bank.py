@@ -24,7 +24,7 @@ from beredd.accounts.types import Actor
 from beredd.comms.models import Audience, BankMessage, BankVersion, Language, Message, Scenario
 from beredd.comms.services.messages import Recipient, message_send
 from beredd.core import audit
-from beredd.core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
+from beredd.core.exceptions import FieldError, NotFoundError, PermissionDeniedError, ValidationFailed
 from beredd.orgs.models import Organisation
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ MAX_SUBJECT, MAX_BODY = 200, 5000
 
 
 def _fail(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, details=[{"field": field, "message": message}])
+    return ValidationFailed(message, details=[FieldError(row=None, field=field, message=message)])
 
 
 def _require(actor: Actor, permission: str, org: Organisation) -> None:

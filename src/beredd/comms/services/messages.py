@@ -95,11 +95,12 @@ def _validate(recipients: Sequence[Recipient], channel: str) -> list[FieldError]
     """Refuse a message without recipients or with too many; return the per-recipient problems (row = position)."""
     if not recipients:
         raise ValidationFailed(
-            _("The message has no recipients."), details=[{"field": "recipients", "message": _("The message has no recipients.")}]
+            _("The message has no recipients."),
+            details=[FieldError(row=None, field="recipients", message=_("The message has no recipients."))],
         )
     if len(recipients) > MAX_RECIPIENTS:
         message = _("At most %(n)s recipients per message.") % {"n": MAX_RECIPIENTS}
-        raise ValidationFailed(message, details=[{"field": "recipients", "message": message}])
+        raise ValidationFailed(message, details=[FieldError(row=None, field="recipients", message=message)])
     errors = []
     for i, r in enumerate(recipients):
         if channel == Channel.EMAIL:
@@ -166,7 +167,9 @@ def message_send(
     instead, so that the write that caused the notification stands and the failure is visible in the sent log.
     """
     if channel not in CHANNELS:
-        raise ValidationFailed(_("Unknown channel."), details=[{"field": "channel", "message": _("Unknown channel.")}])
+        raise ValidationFailed(
+            _("Unknown channel."), details=[FieldError(row=None, field="channel", message=_("Unknown channel."))]
+        )
     recipients = _languages_of(list(recipients))
     problems = _validate(recipients, channel)
     if problems and not record_invalid:
@@ -391,7 +394,7 @@ def deliveries_remind(*, actor: Actor, message: Message, via: str = "ui") -> Mes
     if not left:
         raise ValidationFailed(
             _("Everyone has confirmed: nobody to remind."),
-            details=[{"field": "recipients", "message": _("Everyone has confirmed: nobody to remind.")}],
+            details=[FieldError(row=None, field="recipients", message=_("Everyone has confirmed: nobody to remind."))],
         )
     email_left = [d for d in left if d.channel == Channel.EMAIL]
     if email_left:

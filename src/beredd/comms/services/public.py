@@ -17,7 +17,7 @@ from beredd.comms.models import BankMessage, Channel, Language, Message, PublicN
 from beredd.comms.services.bank import _require, approved_texts
 from beredd.comms.services.messages import Recipient, message_send
 from beredd.core import audit
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def _kommun_of(org: Organisation) -> Organisation:
         return org
     raise ValidationFailed(
         _("Public messages are published by a kommun."),
-        details=[{"field": "organisation", "message": _("Public messages are published by a kommun.")}],
+        details=[FieldError(row=None, field="organisation", message=_("Public messages are published by a kommun."))],
     )
 
 
@@ -97,7 +97,7 @@ def notice_publish(
     if incident is not None and incident.kommun_id != kommun.pk:
         raise ValidationFailed(
             _("The incident is not in the message's kommun."),
-            details=[{"field": "incident", "message": _("The incident is not in the message's kommun.")}],
+            details=[FieldError(row=None, field="incident", message=_("The incident is not in the message's kommun."))],
         )
     notice = _new(
         actor=actor,
@@ -130,7 +130,9 @@ def _current(notice: PublicNotice) -> PublicNotice:
     if locked.status != PublicNotice.Status.PUBLISHED:
         raise ValidationFailed(
             _("This public message has already been replaced or cancelled."),
-            details=[{"field": "notice", "message": _("This public message has already been replaced or cancelled.")}],
+            details=[
+                FieldError(row=None, field="notice", message=_("This public message has already been replaced or cancelled."))
+            ],
         )
     return locked
 

@@ -16,7 +16,7 @@ from beredd.accounts.types import Actor
 from beredd.comms.models import BankMessage, Message
 from beredd.comms.services.bank import bank_send
 from beredd.comms.services.messages import Recipient
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.register import selectors as register_selectors
 from beredd.register.models import Incident
@@ -57,12 +57,13 @@ def send_to_incident(
     """Both sends or neither: a bad placeholder, no approved version or nobody to reach saves nothing."""
     if not (email_staff or print_units):
         raise ValidationFailed(
-            _("Choose at least one channel."), details=[{"field": "email_staff", "message": _("Choose at least one channel.")}]
+            _("Choose at least one channel."),
+            details=[FieldError(row=None, field="email_staff", message=_("Choose at least one channel."))],
         )
     if not incident.kommun.path.startswith(bank_message.organisation.path):
         raise ValidationFailed(
             _("The incident is not in the message's kommun."),
-            details=[{"field": "incident", "message": _("The incident is not in the message's kommun.")}],
+            details=[FieldError(row=None, field="incident", message=_("The incident is not in the message's kommun."))],
         )
     units = list(register_selectors.incident_units(user=actor, incident=incident))
     sent = []
@@ -112,7 +113,9 @@ def audience_recipients(
         memberships = memberships.filter(role__in=roles)
     if audience == "forum":
         if forum_id is None:
-            raise ValidationFailed(_("Choose a forum."), details=[{"field": "forum", "message": _("Choose a forum.")}])
+            raise ValidationFailed(
+                _("Choose a forum."), details=[FieldError(row=None, field="forum", message=_("Choose a forum."))]
+            )
         forum = collab_selectors.forum_get_for_user(user=actor, forum_id=forum_id)
         org_ids = list(forum.members.filter(kind=ForumMember.Kind.ORGANISATION).values_list("organisation_id", flat=True))
         user_ids = list(forum.members.filter(kind=ForumMember.Kind.USER).values_list("user_id", flat=True))
@@ -133,7 +136,8 @@ def audience_recipients(
         orgs = list(subtree.filter(kind=Organisation.Kind.UNIT))
     else:
         raise ValidationFailed(
-            _("Choose who the message is for."), details=[{"field": "audience", "message": _("Choose who the message is for.")}]
+            _("Choose who the message is for."),
+            details=[FieldError(row=None, field="audience", message=_("Choose who the message is for."))],
         )
     rows = (
         memberships.filter(organisation__in=orgs)
@@ -163,7 +167,8 @@ def send_to_audience(
     """E-mail the approved versions to an audience; nobody to reach, an unknown role or audience saves nothing."""
     if any(r not in Role.values for r in roles):
         raise ValidationFailed(
-            _("Choose roles from the list."), details=[{"field": "roles", "message": _("Choose roles from the list.")}]
+            _("Choose roles from the list."),
+            details=[FieldError(row=None, field="roles", message=_("Choose roles from the list."))],
         )
     recipients = audience_recipients(
         actor=actor, sender=bank_message.organisation, audience=audience, roles=roles, forum_id=forum_id
@@ -171,7 +176,7 @@ def send_to_audience(
     if not recipients:
         raise ValidationFailed(
             _("Nobody with an e-mail address matches this audience."),
-            details=[{"field": "audience", "message": _("Nobody with an e-mail address matches this audience.")}],
+            details=[FieldError(row=None, field="audience", message=_("Nobody with an e-mail address matches this audience."))],
         )
     return bank_send(
         actor=actor,

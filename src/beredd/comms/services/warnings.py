@@ -14,7 +14,7 @@ from beredd.comms import warnings
 from beredd.comms.models import WarningImport
 from beredd.comms.services.bank import _require
 from beredd.core import audit
-from beredd.core.exceptions import ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import HeatActivation
 from beredd.preparedness.services.heat import heat_activate
@@ -32,7 +32,7 @@ def cap_upload(*, actor: Actor, organisation: Organisation, filename: str, conte
     mine = [c for c in event.kommun_codes if c in kommuner]
     if not mine:
         message = _("No area of the alert covers a kommun in %(org)s.") % {"org": organisation.name}
-        raise ValidationFailed(message, details=[{"field": "file", "message": message}])
+        raise ValidationFailed(message, details=[FieldError(row=None, field="file", message=message)])
     ends = event.expires or timezone.now() + dt.timedelta(hours=12)
     imp = WarningImport.objects.create(
         organisation=organisation,
@@ -72,15 +72,8 @@ def warnings_upload(*, actor: Actor, organisation: Organisation, filename: str, 
     kommuner = {o.code: o for o in Organisation.objects.subtree_of(organisation).filter(kind=Organisation.Kind.KOMMUN)}
     mine = [p for p in proposals if p.kommun_code in kommuner]
     if not mine:
-        raise ValidationFailed(
-            _("No warning area in the file covers a kommun in %(org)s.") % {"org": organisation.name},
-            details=[
-                {
-                    "field": "file",
-                    "message": _("No warning area in the file covers a kommun in %(org)s.") % {"org": organisation.name},
-                }
-            ],
-        )
+        message = _("No warning area in the file covers a kommun in %(org)s.") % {"org": organisation.name}
+        raise ValidationFailed(message, details=[FieldError(row=None, field="file", message=message)])
     imp = WarningImport.objects.create(
         organisation=organisation,
         filename=filename[:200],
@@ -119,7 +112,8 @@ def warnings_confirm(*, actor: Actor, imp: WarningImport, kommun_codes: Collecti
     chosen = [p for p in locked.proposals if p["kommun_code"] in set(kommun_codes)]
     if not chosen:
         raise ValidationFailed(
-            _("Choose at least one kommun."), details=[{"field": "kommun", "message": _("Choose at least one kommun.")}]
+            _("Choose at least one kommun."),
+            details=[FieldError(row=None, field="kommun", message=_("Choose at least one kommun."))],
         )
     kommuner = {
         o.code: o for o in Organisation.objects.filter(kind=Organisation.Kind.KOMMUN, code__in=[p["kommun_code"] for p in chosen])
