@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.orgs.models import Organisation
 
 SESSION_KEY = "beredd_org_id"
 
 
-def user_orgs(user: Any) -> list[Organisation]:
+def user_orgs(user: Actor | AnonymousUser) -> list[Organisation]:
     """Distinct organisations the user has a membership in, top of the tree first."""
     seen: dict[int, Organisation] = {}
     for m in policy.memberships(user):

@@ -9,11 +9,13 @@ to the single membership it is bound to.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from beredd.accounts.models import Membership, Role
+from beredd.accounts.types import Actor
 from beredd.core.exceptions import PermissionDeniedError
 from beredd.orgs.models import Organisation
 
@@ -72,9 +74,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 MFA_REQUIRED_ROLES = frozenset({R.MAS, R.COORDINATOR, R.ORG_ADMIN, R.NATIONAL_ADMIN})
 
 _CACHE_ATTR = "_beredd_memberships"
+_MFA_CACHE_ATTR = "_beredd_has_mfa"
 
 
-def memberships(user: Any) -> list[Membership]:
+def memberships(user: Actor | AnonymousUser | None) -> list[Membership]:
     """The user's current memberships, cached on the user object for the request.
 
     An API token sets this cache to its one membership (see ``api.auth``), narrowing every check.
@@ -88,23 +91,23 @@ def memberships(user: Any) -> list[Membership]:
     return [m for m in cached if m.is_current and m.organisation.is_active]
 
 
-def restrict_to_membership(user: Any, membership: Membership) -> None:
+def restrict_to_membership(user: Actor, membership: Membership) -> None:
     """Narrow the user's authority to one membership (token authentication)."""
     setattr(user, _CACHE_ATTR, [membership])
 
 
-def forget(user: Any) -> None:
+def forget(user: Actor | AnonymousUser) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def roles_at(user: Any, org: Organisation) -> set[str]:
+def roles_at(user: Actor | AnonymousUser | None, org: Organisation) -> set[str]:
     """Roles the user holds at ``org`` through a membership in it or any of its ancestors."""
     ancestors = set(org.ancestor_ids)
     return {m.role for m in memberships(user) if m.organisation_id in ancestors}
 
 
-def can(user: Any, permission: str, org: Organisation | None) -> bool:
+def can(user: Actor | AnonymousUser | None, permission: str, org: Organisation | None) -> bool:
     """True when the user holds, at ``org`` or an ancestor, a role granting ``permission``."""
     if permission not in PERMISSIONS:
         raise KeyError(f"Unknown permission {permission!r}")
@@ -113,7 +116,7 @@ def can(user: Any, permission: str, org: Organisation | None) -> bool:
     return bool(roles_at(user, org) & PERMISSIONS[permission])
 
 
-def require(user: Any, permission: str, org: Organisation | None, *, system: bool = False) -> None:
+def require(user: Actor | None, permission: str, org: Organisation | None, *, system: bool = False) -> None:
     """Raise ``PermissionDeniedError`` unless ``user`` holds ``permission`` at ``org`` (or an ancestor).
 
     The door every service goes through. ``user=None`` is the system itself (the weekly binder task, built-in
@@ -126,13 +129,13 @@ def require(user: Any, permission: str, org: Organisation | None, *, system: boo
         raise PermissionDeniedError()
 
 
-def orgs_with_permission(user: Any, permission: str) -> list[Organisation]:
+def orgs_with_permission(user: Actor | AnonymousUser | None, permission: str) -> list[Organisation]:
     """The top organisations where the user holds ``permission`` (their subtrees are included implicitly)."""
     granted = PERMISSIONS[permission]
     return [m.organisation for m in memberships(user) if m.role in granted]
 
 
-def visible_organisations(user: Any, permission: str = "org.view") -> OrganisationQuerySet:
+def visible_organisations(user: Actor | AnonymousUser | None, permission: str = "org.view") -> OrganisationQuerySet:
     """All organisations in the subtrees where the user has ``permission``; one query, prefix-indexed."""
     roots = orgs_with_permission(user, permission)
     if not roots:
@@ -152,22 +155,22 @@ def _minimal_paths(paths: Iterable[str]) -> list[str]:
     return out
 
 
-def requires_mfa(user: Any) -> bool:
+def requires_mfa(user: Actor) -> bool:
     return any(m.role in MFA_REQUIRED_ROLES for m in memberships(user))
 
 
-def has_mfa(user: Any) -> bool:
+def has_mfa(user: Actor) -> bool:
     """True when the user has set up a second factor (TOTP or a passkey); cached on the user for the request."""
     from allauth.mfa.models import Authenticator  # allauth's models load after the app registry
 
-    cached = getattr(user, "_beredd_has_mfa", None)
+    cached = getattr(user, _MFA_CACHE_ATTR, None)
     if cached is None:
         cached = Authenticator.objects.filter(user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]).exists()
-        user._beredd_has_mfa = cached  # per-request cache on the user object
+        setattr(user, _MFA_CACHE_ATTR, cached)  # per-request cache on the user object
     return bool(cached)
 
 
-def manageable_roles(user: Any, org: Organisation) -> list[str]:
+def manageable_roles(user: Actor, org: Organisation) -> list[str]:
     """Roles an org admin may grant at ``org``: never national admin unless they are one."""
     roles = roles_at(user, org)
     if R.NATIONAL_ADMIN in roles:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from beredd.accounts import policy
 from beredd.accounts.models import ApiToken, Invitation, Membership, User
+from beredd.accounts.types import Actor
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
 
 
-def membership_list_for_org(*, user: Any, organisation: Organisation) -> list[Membership]:
+def membership_list_for_org(*, user: Actor, organisation: Organisation) -> list[Membership]:
     if not policy.can(user, "membership.manage", organisation):
         raise NotFoundError("organisation", organisation.pk)
     return list(
@@ -20,31 +19,31 @@ def membership_list_for_org(*, user: Any, organisation: Organisation) -> list[Me
     )
 
 
-def membership_get_for_manager(*, user: Any, membership_id: int) -> Membership:
+def membership_get_for_manager(*, user: Actor, membership_id: int) -> Membership:
     membership = Membership.objects.select_related("organisation", "user").filter(pk=membership_id).first()
     if membership is None or not policy.can(user, "membership.manage", membership.organisation):
         raise NotFoundError("membership", membership_id)
     return membership
 
 
-def invitation_list_for_org(*, user: Any, organisation: Organisation) -> list[Invitation]:
+def invitation_list_for_org(*, user: Actor, organisation: Organisation) -> list[Invitation]:
     if not policy.can(user, "membership.manage", organisation):
         raise NotFoundError("organisation", organisation.pk)
     return list(Invitation.objects.filter(organisation=organisation).select_related("invited_by")[:100])
 
 
-def token_list_for_user(*, user: Any) -> list[ApiToken]:
+def token_list_for_user(*, user: Actor) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=user).select_related("membership__organisation"))
 
 
-def token_get_for_user(*, user: Any, token_id: int) -> ApiToken:
+def token_get_for_user(*, user: Actor, token_id: int) -> ApiToken:
     token = ApiToken.objects.filter(pk=token_id, user=user).select_related("membership__organisation").first()
     if token is None:
         raise NotFoundError("token", token_id)
     return token
 
 
-def user_get_for_manager(*, user: Any, user_id: int) -> User:
+def user_get_for_manager(*, user: Actor, user_id: int) -> User:
     """A user who has at least one membership in an organisation the caller administers."""
     target = User.objects.filter(pk=user_id).first()
     if target is None:

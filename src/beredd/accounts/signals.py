@@ -8,16 +8,17 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from beredd.accounts.types import Actor
 from beredd.core import audit
 
 
 @receiver(user_logged_in)
-def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _logged_in(sender: Any, request: Any, user: Actor, **kwargs: Any) -> None:
     audit.record(actor=user, action="auth.login", target=user, target_label=user.email)
 
 
 @receiver(user_logged_out)
-def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _logged_out(sender: Any, request: Any, user: Actor | None, **kwargs: Any) -> None:
     if user is not None:
         audit.record(actor=user, action="auth.logout", target=user, target_label=user.email)
 

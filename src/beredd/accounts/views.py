@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from beredd.accounts import login_throttle, policy, selectors, services
 from beredd.accounts.context import current_org, set_current_org
 from beredd.accounts.forms import InvitationAcceptForm, InvitationForm, TokenForm
-from beredd.accounts.models import Role, User
+from beredd.accounts.models import Role
 from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core.bounds import parse_id
 from beredd.core.exceptions import NotFoundError, ValidationFailed
@@ -24,13 +24,13 @@ from beredd.orgs import selectors as org_selectors
 
 
 @login_required
-def mfa_required(request: HttpRequest) -> HttpResponse:
+def mfa_required(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/mfa_required.html")
 
 
 @require_POST
 @login_required
-def switch_org(request: HttpRequest) -> HttpResponse:
+def switch_org(request: AuthenticatedHttpRequest) -> HttpResponse:
     org_id = parse_id(request.POST.get("org", "")) or 0
     org = set_current_org(request, org_id)
     if org is None:
@@ -74,7 +74,7 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
 
 
 @login_required
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = current_org(request)
     if org is None or not policy.can(request.user, "membership.manage", org):
         raise NotFoundError("organisation")
@@ -118,15 +118,15 @@ def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def membership_revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_revoke(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     membership = selectors.membership_get_for_manager(user=request.user, membership_id=membership_id)
-    services.membership_revoke(actor=cast(User, request.user), membership=membership)
+    services.membership_revoke(actor=request.user, membership=membership)
     messages.success(request, _("The role was revoked."))
     return redirect("accounts:members")
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     own = policy.memberships(request.user)
     form = TokenForm(request.POST or None)
     cast(forms.ChoiceField, form.fields["membership"]).choices = [(m.pk, str(m)) for m in own]
@@ -135,7 +135,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         membership = next(m for m in own if m.pk == form.cleaned_data["membership"])
         try:
             _token, new_secret = services.token_create(
-                actor=cast(User, request.user),
+                actor=request.user,
                 membership=membership,
                 name=form.cleaned_data["name"],
                 days=form.cleaned_data["days"],
@@ -158,9 +158,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     token = selectors.token_get_for_user(user=request.user, token_id=token_id)
-    services.token_revoke(actor=cast(User, request.user), token=token)
+    services.token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:tokens")
 

@@ -5,10 +5,10 @@ year; the knowledge library at national, county and kommun level."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.utils import timezone
 
+from beredd.accounts.demo import DemoContext
 from beredd.collab.models import Agreement, Forum, LibraryItem, Measure
 from beredd.collab.services import agreements as agreement_services
 from beredd.collab.services import library as library_services
@@ -19,7 +19,7 @@ from beredd.orgs.models import Organisation
 FORUM_NAME = "Länsforum för kommunal vård och omsorg – beredskap"
 
 
-def load(ctx: Any) -> None:
+def load(ctx: DemoContext) -> None:
     """Idempotent: each part does nothing when its data exists."""
     _load_forum(ctx)
     _load_agreements(ctx)
@@ -27,7 +27,7 @@ def load(ctx: Any) -> None:
     _load_library(ctx)
 
 
-def _load_forum(ctx: Any) -> None:
+def _load_forum(ctx: DemoContext) -> None:
     analyst = ctx.users["lan_coordinator"]
     if Forum.objects.filter(owner=ctx.lan, name=FORUM_NAME).exists():
         return
@@ -91,7 +91,7 @@ def _load_forum(ctx: Any) -> None:
         )
 
 
-def _load_agreements(ctx: Any) -> None:
+def _load_agreements(ctx: DemoContext) -> None:
     gavle = next(k for k in ctx.kommuner if k.code == "2180")
     if Agreement.objects.filter(kommun=gavle).exists():
         return
@@ -153,7 +153,7 @@ MEASURES = [
 ]
 
 
-def _load_measures(ctx: Any) -> None:
+def _load_measures(ctx: DemoContext) -> None:
     import random
 
     year = timezone.localdate().year
@@ -178,10 +178,12 @@ def _load_measures(ctx: Any) -> None:
             )
 
 
-def _load_library(ctx: Any) -> None:
+def _load_library(ctx: DemoContext) -> None:
     if LibraryItem.objects.exists():
         return
-    nation = ctx.lan.parent.parent
+    area = ctx.lan.parent
+    assert area is not None and area.parent is not None  # a län hangs under a civilområde, that under the nation
+    nation = area.parent
     gavle = next(k for k in ctx.kommuner if k.code == "2180")
     for actor, publisher, values in (
         (

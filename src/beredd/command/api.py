@@ -45,7 +45,7 @@ def _bounded(value: str, name: str, limit: int) -> str:
 MAX_ID = 2**62  # ids beyond a bigint are refused before they reach the database
 
 
-def _org(request: HttpRequest, org_id: Id | None, permission: str = "command.view") -> Organisation:
+def _org(request: AuthenticatedHttpRequest, org_id: Id | None, permission: str = "command.view") -> Organisation:
     if org_id is None or not 0 < org_id < MAX_ID:
         raise NotFoundError("organisation", org_id)
     return org_selectors.organisation_get_for_user(user=request.user, org_id=org_id, permission=permission)

@@ -5,10 +5,10 @@ Sandviken's request into one county request, the national level allocates from U
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.utils import timezone
 
+from beredd.accounts.demo import DemoContext
 from beredd.command.models import SupportRequest
 from beredd.command.services import log as log_services
 from beredd.command.services import readiness
@@ -18,7 +18,7 @@ from beredd.orgs.models import Organisation
 MARK = "Demo: storm dag 2"
 
 
-def load(ctx: Any) -> None:
+def load(ctx: DemoContext) -> None:
     """Idempotent: does nothing when the demo request chain exists."""
     if SupportRequest.objects.filter(description__startswith=MARK).exists():
         return

@@ -8,8 +8,7 @@ and on every page): a kommun must have them translated and checked before real u
 
 from __future__ import annotations
 
-from typing import Any
-
+from beredd.accounts.demo import DemoContext
 from beredd.comms.models import BankMessage, BankVersion
 from beredd.comms.services import bank
 
@@ -127,7 +126,7 @@ MESSAGES = [
 ]
 
 
-def load(ctx: Any) -> None:
+def load(ctx: DemoContext) -> None:
     """Idempotent: each message is created once, with every language drafted, reviewed and approved."""
     gavle = next(k for k in ctx.kommuner if k.code == "2180")
     author, communications, mas = ctx.users["mas"], ctx.users["coordinator"], ctx.users["mas"]

@@ -7,11 +7,23 @@ import datetime as dt
 import decimal
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models
 
 from beredd.core.models import AuditEvent
+
+
+class AuditActor(Protocol):
+    """Who acts, as far as the audit log needs to know: ``accounts.types.Actor`` (the user model) and Django's
+    ``AnonymousUser`` both fit. A Protocol because core names no domain app, not even for a type."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
 
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", default=None)
 
@@ -51,7 +63,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 
 def record(
     *,
-    actor: Any,
+    actor: AuditActor | str | None,
     action: str,
     target: models.Model | None = None,
     organisation: models.Model | None = None,
@@ -59,17 +71,19 @@ def record(
     via: str = "ui",
     target_label: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event. ``actor`` may be None for system actions."""
+    """Append one audit event. ``actor`` may be None for system actions, or a label such as ``"system"``."""
     if organisation is None and target is not None:
         organisation = _organisation_of(target)
-    user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+    user: AuditActor | None = None  # a signed-in user, kept as the event's actor; anyone else is only a label
+    if not isinstance(actor, str) and getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False):
+        user = actor
     label = ""
     if user is not None:
         label = str(getattr(user, "email", "") or user.pk)
     elif actor:
         label = str(actor)
     return AuditEvent.objects.create(
-        actor=user,
+        actor_id=user.pk if user is not None else None,  # the id: core cannot name the user model's class
         actor_label=label[:254],
         organisation_id=getattr(organisation, "pk", None),
         org_path=getattr(organisation, "path", "") or "",

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Q, QuerySet
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation, OrganisationQuerySet, UnitImportBatch
 from beredd.orgs.services import ImportResult
 
 
-def organisation_get_for_user(*, user: Any, org_id: int, permission: str = "org.view") -> Organisation:
+def organisation_get_for_user(*, user: Actor, org_id: int, permission: str = "org.view") -> Organisation:
     """Return the org if the user has ``permission`` there; missing and forbidden both raise NotFoundError."""
     org = Organisation.objects.filter(pk=org_id).select_related("parent").first()
     if org is None or not policy.can(user, permission, org):
@@ -30,7 +29,7 @@ def subtree(*, org: Organisation, kind: str | None = None, active_only: bool = T
     return qs
 
 
-def children_for_user(*, user: Any, org: Organisation, include_inactive: bool = False) -> QuerySet[Organisation]:
+def children_for_user(*, user: Actor, org: Organisation, include_inactive: bool = False) -> QuerySet[Organisation]:
     if not policy.can(user, "org.view", org):
         raise NotFoundError("organisation", org.pk)
     qs = Organisation.objects.filter(parent=org)
@@ -40,7 +39,7 @@ def children_for_user(*, user: Any, org: Organisation, include_inactive: bool = 
     return qs.annotate(child_count=Count("children", filter=Q(children__is_active=True))).order_by("kind", "code", "name")
 
 
-def search_for_user(*, user: Any, query: str, kind: str | None = None, limit: int = 50) -> QuerySet[Organisation]:
+def search_for_user(*, user: Actor, query: str, kind: str | None = None, limit: int = 50) -> QuerySet[Organisation]:
     query = query.strip()
     qs = policy.visible_organisations(user)
     if kind:
@@ -50,7 +49,7 @@ def search_for_user(*, user: Any, query: str, kind: str | None = None, limit: in
     return qs.order_by("depth", "name")[:limit]
 
 
-def organisation_choices_for_user(*, user: Any, permission: str, root: Organisation) -> list[Organisation]:
+def organisation_choices_for_user(*, user: Actor, permission: str, root: Organisation) -> list[Organisation]:
     """Organisations under ``root`` where the user has ``permission`` (for pickers), shallow first."""
     if not policy.can(user, permission, root):
         return []
@@ -62,7 +61,7 @@ def organisation_choices_for_user(*, user: Any, permission: str, root: Organisat
     )
 
 
-def breadcrumbs(*, user: Any, org: Organisation) -> list[Organisation]:
+def breadcrumbs(*, user: Actor, org: Organisation) -> list[Organisation]:
     """Ancestors of ``org`` the user may see, root first."""
     ancestors = {o.pk: o for o in Organisation.objects.filter(pk__in=org.ancestor_ids)}
     return [ancestors[i] for i in org.ancestor_ids if i in ancestors and policy.can(user, "org.view", ancestors[i])]

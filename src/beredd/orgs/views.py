@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +23,7 @@ PREVIEW_PAGE_SIZE = 100
 
 
 @login_required
-def org_detail(request: HttpRequest, org_id: int | None = None) -> HttpResponse:
+def org_detail(request: AuthenticatedHttpRequest, org_id: int | None = None) -> HttpResponse:
     if org_id is None:
         org = current_org(request)
         if org is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -106,7 +105,7 @@ def _heat_out(activation: Any) -> dict[str, Any]:
 
 
 @router.get("/orgs/{org_id}/plans", response=list[UnitPlanOut], summary="Continuity plan status per unit")
-def plan_status(request: HttpRequest, org_id: Id) -> Any:
+def plan_status(request: AuthenticatedHttpRequest, org_id: Id) -> Any:
     org = selectors.org_get_for_user(user=request.user, org_id=org_id)
     return [
         {
@@ -130,7 +129,7 @@ def heat_activate(request: AuthenticatedHttpRequest, org_id: Id, payload: HeatIn
 
 
 @router.get("/heat/{activation_id}", response=HeatOut, summary="A heat activation with acknowledgements")
-def heat_get(request: HttpRequest, activation_id: Id) -> Any:
+def heat_get(request: AuthenticatedHttpRequest, activation_id: Id) -> Any:
     return _heat_out(selectors.heat_activation_get_for_user(user=request.user, activation_id=activation_id))
 
 
@@ -142,7 +141,7 @@ def heat_acknowledge(request: AuthenticatedHttpRequest, notice_id: Id, payload: 
 
 
 @router.get("/rsa/{rsa_id}", response=RsaOut, summary="An RSA with its risk register")
-def rsa_get(request: HttpRequest, rsa_id: Id) -> Any:
+def rsa_get(request: AuthenticatedHttpRequest, rsa_id: Id) -> Any:
     rsa = selectors.rsa_get_for_user(user=request.user, rsa_id=rsa_id)
     return {
         "id": rsa.pk,
@@ -158,7 +157,7 @@ def rsa_get(request: HttpRequest, rsa_id: Id) -> Any:
 
 
 @router.get("/orgs/{org_id}/self-assessment", response=ComparisonOut, summary="Self-assessment shares: org, county, nation")
-def comparison(request: HttpRequest, org_id: Id, year: Year | None = None) -> Any:
+def comparison(request: AuthenticatedHttpRequest, org_id: Id, year: Year | None = None) -> Any:
     org = selectors.org_get_for_user(user=request.user, org_id=org_id)
     result = self_assessment.comparison_for_user(user=request.user, org=org, year=year or timezone.localdate().year)
     return {

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from beredd.accounts import policy
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.orgs.models import Organisation
 from beredd.preparedness import selectors
 
 
-def panels(*, request: HttpRequest, org: Organisation) -> list[dict[str, Any]]:
+def panels(*, request: AuthenticatedHttpRequest, org: Organisation) -> list[dict[str, Any]]:
     if org.depth < 2 or not policy.can(request.user, "preparedness.view", org):
         return []
     rows = selectors.units_plan_status(user=request.user, org=org)

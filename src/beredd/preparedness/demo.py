@@ -6,10 +6,12 @@ Idempotent: each part is skipped when it already exists.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.utils import timezone
 
+from beredd.accounts.demo import DemoContext
+from beredd.accounts.types import Actor
+from beredd.orgs.models import Organisation
 from beredd.preparedness import services
 from beredd.preparedness.models import ContinuityPlan, Exercise, RiskAnalysis
 
@@ -32,7 +34,7 @@ ROUTINES = {
 }
 
 
-def _self_assessment(ctx: Any, gavle: Any) -> None:
+def _self_assessment(ctx: DemoContext, gavle: Organisation) -> None:
     """This year's self-assessment from the county, answered by Gävle and some of its units."""
     from beredd.preparedness.self_assessment import TEMPLATE_KEY, all_questions
     from beredd.preparedness.services.self_assessment import self_assessment_issue
@@ -57,10 +59,11 @@ def _self_assessment(ctx: Any, gavle: Any) -> None:
         # Each kommun's own respondent answers for the kommun and its units: the county does not answer on
         # their behalf (reporting/access.py).
         kommun = submission.organisation if submission.organisation.kind == "kommun" else submission.organisation.parent
+        assert kommun is not None  # a unit hangs under its kommun
         submission_submit(actor=_kommun_respondent(ctx, kommun), submission=submission, data=data)
 
 
-def _kommun_respondent(ctx: Any, kommun: Any) -> Any:
+def _kommun_respondent(ctx: DemoContext, kommun: Organisation) -> Actor:
     """A demo reporter in ``kommun`` (created once; same demo password as every demo account)."""
     from beredd.accounts.models import Membership, User
 
@@ -72,7 +75,7 @@ def _kommun_respondent(ctx: Any, kommun: Any) -> Any:
     return user
 
 
-def load(ctx: Any) -> None:
+def load(ctx: DemoContext) -> None:
     gavle = next(k for k in ctx.kommuner if k.code == "2180")
     coordinator, mas = ctx.users["coordinator"], ctx.users["mas"]
     units = [u for u in ctx.units if u.parent_id == gavle.pk]

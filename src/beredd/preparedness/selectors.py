@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
 from beredd.preparedness.models import (
@@ -29,14 +30,14 @@ from beredd.preparedness.models import (
 VIEW = "preparedness.view"
 
 
-def org_get_for_user(*, user: Any, org_id: int, permission: str = VIEW) -> Organisation:
+def org_get_for_user(*, user: Actor, org_id: int, permission: str = VIEW) -> Organisation:
     org = Organisation.objects.filter(pk=org_id).select_related("parent").first()
     if org is None or not policy.can(user, permission, org):
         raise NotFoundError("organisation", org_id)
     return org
 
 
-def _check(user: Any, permission: str, org: Organisation, kind: str, pk: Any) -> None:
+def _check(user: Actor, permission: str, org: Organisation, kind: str, pk: Any) -> None:
     if not policy.can(user, permission, org):
         raise NotFoundError(kind, pk)
 
@@ -44,7 +45,7 @@ def _check(user: Any, permission: str, org: Organisation, kind: str, pk: Any) ->
 # Continuity plans ---------------------------------------------------------------------------------------------
 
 
-def plan_get_for_user(*, user: Any, plan_id: int, permission: str = VIEW) -> ContinuityPlan:
+def plan_get_for_user(*, user: Actor, plan_id: int, permission: str = VIEW) -> ContinuityPlan:
     plan = (
         ContinuityPlan.objects.select_related("organisation")
         .prefetch_related("dependencies", "contacts")
@@ -78,7 +79,7 @@ def plan_completeness(plan: ContinuityPlan, *, today: dt.date | None = None) -> 
     return checks, all(c.ok for c in checks)
 
 
-def units_plan_status(*, user: Any, org: Organisation, today: dt.date | None = None) -> list[dict[str, Any]]:
+def units_plan_status(*, user: Actor, org: Organisation, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Each unit under ``org`` with its best plan's status and ÖJ completeness: who lacks a current plan."""
     _check(user, VIEW, org, "organisation", org.pk)
     today = today or timezone.localdate()
@@ -115,7 +116,7 @@ def unit_profile_for(unit: Organisation) -> UnitProfile | None:
 # RSA -----------------------------------------------------------------------------------------------------------
 
 
-def rsa_get_for_user(*, user: Any, rsa_id: int, permission: str = VIEW) -> RiskAnalysis:
+def rsa_get_for_user(*, user: Actor, rsa_id: int, permission: str = VIEW) -> RiskAnalysis:
     rsa = RiskAnalysis.objects.select_related("kommun").filter(pk=rsa_id).first()
     if rsa is None:
         raise NotFoundError("rsa", rsa_id)
@@ -123,7 +124,7 @@ def rsa_get_for_user(*, user: Any, rsa_id: int, permission: str = VIEW) -> RiskA
     return rsa
 
 
-def rsa_list_for_user(*, user: Any, org: Organisation) -> QuerySet[RiskAnalysis]:
+def rsa_list_for_user(*, user: Actor, org: Organisation) -> QuerySet[RiskAnalysis]:
     """RSAs in ``org``'s subtree; for a unit, its kommun's RSAs only if the user may open them (as
     ``rsa_get_for_user`` decides): a unit-level member must not even see the titles of the kommun's analysis."""
     _check(user, VIEW, org, "organisation", org.pk)
@@ -164,7 +165,7 @@ def _level(score: int) -> str:
 # Exercises and training ---------------------------------------------------------------------------------------
 
 
-def exercise_get_for_user(*, user: Any, exercise_id: int, permission: str = VIEW) -> Exercise:
+def exercise_get_for_user(*, user: Actor, exercise_id: int, permission: str = VIEW) -> Exercise:
     exercise = (
         Exercise.objects.select_related("organisation").prefetch_related("lessons", "participants").filter(pk=exercise_id).first()
     )
@@ -174,7 +175,7 @@ def exercise_get_for_user(*, user: Any, exercise_id: int, permission: str = VIEW
     return exercise
 
 
-def exercise_list_for_user(*, user: Any, org: Organisation) -> QuerySet[Exercise]:
+def exercise_list_for_user(*, user: Actor, org: Organisation) -> QuerySet[Exercise]:
     _check(user, VIEW, org, "organisation", org.pk)
     return (
         Exercise.objects.filter(organisation__path__startswith=org.path)
@@ -183,7 +184,7 @@ def exercise_list_for_user(*, user: Any, org: Organisation) -> QuerySet[Exercise
     )
 
 
-def lesson_get_for_user(*, user: Any, lesson_id: int, permission: str = VIEW) -> LessonLearned:
+def lesson_get_for_user(*, user: Actor, lesson_id: int, permission: str = VIEW) -> LessonLearned:
     lesson = LessonLearned.objects.select_related("exercise__organisation").filter(pk=lesson_id).first()
     if lesson is None:
         raise NotFoundError("lesson", lesson_id)
@@ -191,12 +192,12 @@ def lesson_get_for_user(*, user: Any, lesson_id: int, permission: str = VIEW) ->
     return lesson
 
 
-def training_list_for_user(*, user: Any, org: Organisation) -> QuerySet[TrainingRecord]:
+def training_list_for_user(*, user: Actor, org: Organisation) -> QuerySet[TrainingRecord]:
     _check(user, VIEW, org, "organisation", org.pk)
     return TrainingRecord.objects.filter(organisation__path__startswith=org.path).select_related("organisation")
 
 
-def coverage(*, user: Any, org: Organisation, today: dt.date | None = None) -> dict[str, Any]:
+def coverage(*, user: Actor, org: Organisation, today: dt.date | None = None) -> dict[str, Any]:
     """Share of units under ``org`` exercised in the last 12 months, and share of units with a trained manager
     (training valid today)."""
     _check(user, VIEW, org, "organisation", org.pk)
@@ -227,7 +228,7 @@ def coverage(*, user: Any, org: Organisation, today: dt.date | None = None) -> d
 # Providers -----------------------------------------------------------------------------------------------------
 
 
-def contract_get_for_user(*, user: Any, contract_id: int, permission: str = VIEW) -> ProviderContract:
+def contract_get_for_user(*, user: Actor, contract_id: int, permission: str = VIEW) -> ProviderContract:
     contract = ProviderContract.objects.select_related("kommun", "provider_unit").filter(pk=contract_id).first()
     if contract is None:
         raise NotFoundError("contract", contract_id)
@@ -237,7 +238,7 @@ def contract_get_for_user(*, user: Any, contract_id: int, permission: str = VIEW
     return contract
 
 
-def provider_status(*, user: Any, org: Organisation, year: int) -> list[dict[str, Any]]:
+def provider_status(*, user: Actor, org: Organisation, year: int) -> list[dict[str, Any]]:
     """Contracts under ``org`` with this year's declaration: declared (all met / gaps) or missing."""
     _check(user, VIEW, org, "organisation", org.pk)
     if org.kind == Organisation.Kind.UNIT:
@@ -265,7 +266,7 @@ def provider_status_by_kommun(rows: list[dict[str, Any]]) -> list[dict[str, Any]
 # Heat ----------------------------------------------------------------------------------------------------------
 
 
-def heat_activation_get_for_user(*, user: Any, activation_id: int, permission: str = VIEW) -> HeatActivation:
+def heat_activation_get_for_user(*, user: Actor, activation_id: int, permission: str = VIEW) -> HeatActivation:
     activation = HeatActivation.objects.select_related("organisation").filter(pk=activation_id).first()
     if activation is None:
         raise NotFoundError("heat", activation_id)
@@ -273,7 +274,7 @@ def heat_activation_get_for_user(*, user: Any, activation_id: int, permission: s
     return activation
 
 
-def heat_activations_for_user(*, user: Any, org: Organisation) -> QuerySet[HeatActivation]:
+def heat_activations_for_user(*, user: Actor, org: Organisation) -> QuerySet[HeatActivation]:
     """Activations set at ``org``, above it (its county) or below it."""
     _check(user, VIEW, org, "organisation", org.pk)
     return (
@@ -290,7 +291,7 @@ def heat_notices_of(activation: HeatActivation) -> list[HeatNotice]:
     return list(activation.notices.select_related("unit", "acknowledged_by").order_by("acknowledged_at", "unit__name"))
 
 
-def heat_notice_get_for_user(*, user: Any, notice_id: int, permission: str = VIEW) -> HeatNotice:
+def heat_notice_get_for_user(*, user: Actor, notice_id: int, permission: str = VIEW) -> HeatNotice:
     notice = HeatNotice.objects.select_related("unit", "activation__organisation").filter(pk=notice_id).first()
     if notice is None:
         raise NotFoundError("heat_notice", notice_id)
@@ -298,7 +299,7 @@ def heat_notice_get_for_user(*, user: Any, notice_id: int, permission: str = VIE
     return notice
 
 
-def heat_notices_open_for_user(*, user: Any, org: Organisation) -> QuerySet[HeatNotice]:
+def heat_notices_open_for_user(*, user: Actor, org: Organisation) -> QuerySet[HeatNotice]:
     _check(user, VIEW, org, "organisation", org.pk)
     return HeatNotice.objects.filter(
         unit__path__startswith=org.path, acknowledged_at__isnull=True, activation__ended_at__isnull=True
@@ -308,12 +309,12 @@ def heat_notices_open_for_user(*, user: Any, org: Organisation) -> QuerySet[Heat
 # Binders -------------------------------------------------------------------------------------------------------
 
 
-def binders_for_user(*, user: Any, unit: Organisation) -> QuerySet[BinderSnapshot]:
+def binders_for_user(*, user: Actor, unit: Organisation) -> QuerySet[BinderSnapshot]:
     _check(user, VIEW, unit, "organisation", unit.pk)
     return BinderSnapshot.objects.filter(unit=unit).defer("content")
 
 
-def binder_get_for_user(*, user: Any, binder_id: int) -> BinderSnapshot:
+def binder_get_for_user(*, user: Actor, binder_id: int) -> BinderSnapshot:
     binder = BinderSnapshot.objects.select_related("unit").filter(pk=binder_id).first()
     if binder is None:
         raise NotFoundError("binder", binder_id)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
 
@@ -107,7 +108,7 @@ class Comparison:
     by_service_kind: dict[str, dict[str, int | None]]
 
 
-def comparison_for_user(*, user: Any, org: Organisation, year: int) -> Comparison:
+def comparison_for_user(*, user: Actor, org: Organisation, year: int) -> Comparison:
     """Answers of ``year``'s self-assessment rounds for ``org`` beside its county and the nation.
 
     Only aggregate counts leave ``org``'s subtree, so a kommun sees the county and nation as shares, never others'

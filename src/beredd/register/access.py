@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core.exceptions import NotFoundError, PermissionDeniedError
 from beredd.orgs.models import Organisation
 from beredd.register.models import AccessLog, Incident, RegisterGrant
@@ -45,7 +46,7 @@ class Scope:
         return self.unit_ids is None or unit_id in self.unit_ids
 
 
-def identity_scope(user: Any, kommun: Organisation) -> Scope | None:
+def identity_scope(user: Actor, kommun: Organisation) -> Scope | None:
     """The user's standing access to identities in ``kommun`` (not through an incident), or None."""
     units: dict[int, tuple[Organisation, str]] = {}
     for m in policy.memberships(user):
@@ -69,7 +70,7 @@ def identity_scope(user: Any, kommun: Organisation) -> Scope | None:
     return Scope(kommun=kommun, organisation=org, role=role, unit_ids=frozenset(allowed))
 
 
-def incident_scope(user: Any, incident: Incident) -> Scope | None:
+def incident_scope(user: Actor, incident: Incident) -> Scope | None:
     """Access to an incident's call list: standing access, or a designated role while the incident is active."""
     standing = identity_scope(user, incident.kommun)
     if standing is not None and standing.whole_kommun:
@@ -83,7 +84,7 @@ def incident_scope(user: Any, incident: Incident) -> Scope | None:
     return None
 
 
-def can_activate(user: Any, kommun: Organisation) -> Scope | None:
+def can_activate(user: Actor, kommun: Organisation) -> Scope | None:
     """Coordinators and the MAS of the kommun itself activate incidents (held at the kommun, not above it)."""
     granted = policy.PERMISSIONS["register.activate_incident"]
     for m in policy.memberships(user):
@@ -94,7 +95,7 @@ def can_activate(user: Any, kommun: Organisation) -> Scope | None:
 
 def log(
     *,
-    user: Any,
+    user: Actor,
     scope: Scope,
     action: str,
     persons: Iterable[tuple[int, int]] = (),
@@ -159,7 +160,7 @@ def _log_many_postgres(common: dict[str, Any], pairs: list[tuple[int, int]]) -> 
 
 def refuse(
     *,
-    user: Any,
+    user: Actor,
     kommun: Organisation | None,
     what: str,
     person_id: int | None = None,
@@ -195,7 +196,7 @@ def refuse(
     raise NotFoundError("person", person_id)
 
 
-def refuse_record(*, user: Any, kommun: Organisation | None, what: str, person_id: int, via: str = "ui") -> None:
+def refuse_record(*, user: Actor, kommun: Organisation | None, what: str, person_id: int, via: str = "ui") -> None:
     """Refuse a request naming one record, the same way whether the record exists or not (no id oracle).
 
     The answer depends on the user only, never on the record: a user who may see a kommun's (or a county's, the
@@ -211,7 +212,7 @@ def refuse_record(*, user: Any, kommun: Organisation | None, what: str, person_i
     refuse(user=user, kommun=kommun, what=what, person_id=person_id, via=via, forbidden=forbidden, hidden=not forbidden)
 
 
-def require_identity_scope(*, user: Any, kommun: Organisation, what: str, via: str = "ui") -> Scope:
+def require_identity_scope(*, user: Actor, kommun: Organisation, what: str, via: str = "ui") -> Scope:
     scope = identity_scope(user, kommun)
     if scope is None:
         refuse(user=user, kommun=kommun, what=what, via=via)
@@ -219,7 +220,7 @@ def require_identity_scope(*, user: Any, kommun: Organisation, what: str, via: s
     return scope
 
 
-def require_kommun_mas(*, user: Any, kommun: Organisation, what: str, via: str = "ui") -> Scope:
+def require_kommun_mas(*, user: Actor, kommun: Organisation, what: str, via: str = "ui") -> Scope:
     """Whole-kommun access (the kommun's own MAS/MAR): needed for edits, import and export."""
     scope = identity_scope(user, kommun)
     if scope is None or not scope.whole_kommun:
@@ -228,7 +229,7 @@ def require_kommun_mas(*, user: Any, kommun: Organisation, what: str, via: str =
     return scope
 
 
-def kommuner_with_identity_access(user: Any) -> list[Organisation]:
+def kommuner_with_identity_access(user: Actor) -> list[Organisation]:
     """Kommuner where the user has standing identity access (for menus and the API's default kommun)."""
     out: dict[int, Organisation] = {}
     for m in policy.memberships(user):
@@ -242,7 +243,7 @@ def kommuner_with_identity_access(user: Any) -> list[Organisation]:
     return list(out.values())
 
 
-def can_manage_devices(user: Any) -> bool:
+def can_manage_devices(user: Actor) -> bool:
     """The device catalogue is national: only a national administrator changes it."""
     nation = Organisation.objects.filter(kind=Organisation.Kind.NATION).first()
     return policy.can(user, "register.manage_devices", nation)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -139,7 +139,7 @@ def _person(p: Any) -> dict[str, Any]:
     }
 
 
-def _kommun(request: HttpRequest, kommun_id: int | None, *, what: str, whole: bool = False) -> Organisation:
+def _kommun(request: AuthenticatedHttpRequest, kommun_id: int | None, *, what: str, whole: bool = False) -> Organisation:
     """The kommun whose identities are asked for, checked before anything is read.
 
     A caller without the needed access gets 403 and a DENIED access-log row, whether or not it named a kommun
@@ -164,7 +164,7 @@ def _kommun(request: HttpRequest, kommun_id: int | None, *, what: str, whole: bo
 
 @router.get("/persons", response=list[PersonOut], summary="Residents (logged); the kommun's MAS or a granted unit")
 def person_list(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     kommun_id: Id | None = None,
     q: QueryText = "",
     purpose: QueryText = "api",
@@ -185,7 +185,7 @@ def person_list(
 
 
 @router.get("/persons/{person_id}", response=PersonDetailOut, summary="One record with personnummer (logged)")
-def person_get(request: HttpRequest, person_id: Id, purpose: QueryText = "api") -> Any:
+def person_get(request: AuthenticatedHttpRequest, person_id: Id, purpose: QueryText = "api") -> Any:
     record = services.person_open(user=request.user, person_id=person_id, purpose=purpose, via="api")
     p = record.person
     return {
@@ -216,7 +216,7 @@ def person_create(request: AuthenticatedHttpRequest, payload: PersonIn, kommun_i
 
 
 @router.get("/export", summary="The kommun's register as CSV (the kommun's MAS; every row logged)")
-def export(request: HttpRequest, kommun_id: Id | None = None, purpose: QueryText = "api export") -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, kommun_id: Id | None = None, purpose: QueryText = "api export") -> HttpResponse:
     kommun = _kommun(request, kommun_id, what=f"export:{purpose}", whole=True)
     text = services.person_export_csv(user=request.user, kommun=kommun, purpose=purpose, via="api")
     response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
@@ -224,7 +224,7 @@ def export(request: HttpRequest, kommun_id: Id | None = None, purpose: QueryText
 
 
 @router.get("/counts", response=CountsOut, summary="Counts per kommun and category, small numbers suppressed")
-def counts(request: HttpRequest, org_id: Id) -> Any:
+def counts(request: AuthenticatedHttpRequest, org_id: Id) -> Any:
     org = Organisation.objects.filter(pk=org_id).first()
     if org is None:
         raise NotFoundError("organisation", org_id)
@@ -244,7 +244,7 @@ def counts(request: HttpRequest, org_id: Id) -> Any:
 
 
 @router.get("/incidents/{incident_id}/call-list", response=list[CallListRowOut], summary="Prioritised call list (logged)")
-def call_list(request: HttpRequest, incident_id: Id) -> Any:
+def call_list(request: AuthenticatedHttpRequest, incident_id: Id) -> Any:
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
     residents = services.incident_call_list(user=request.user, incident=incident, via="api")
     return [
@@ -260,7 +260,7 @@ def call_list(request: HttpRequest, incident_id: Id) -> Any:
 
 
 @router.post("/incidents/{incident_id}/follow-ups", response=ProgressOut, summary="Record the outcome of a call")
-def follow_up(request: HttpRequest, incident_id: Id, payload: FollowUpIn) -> Any:
+def follow_up(request: AuthenticatedHttpRequest, incident_id: Id, payload: FollowUpIn) -> Any:
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
     services.followup_record(
         user=request.user, incident=incident, person_id=payload.person_id, outcome=payload.outcome, note=payload.note, via="api"

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from beredd.accounts import policy
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.orgs.models import Organisation
 from beredd.register import access, selectors
 
 
-def panels(*, request: HttpRequest, org: Organisation) -> list[dict[str, Any]]:
+def panels(*, request: AuthenticatedHttpRequest, org: Organisation) -> list[dict[str, Any]]:
     if not policy.can(request.user, "register.view_counts", org):
         return []
     now = timezone.now()

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from beredd.accounts.demo import DemoContext
 from beredd.accounts.models import Role
 from beredd.orgs.models import Organisation
 from beredd.register import crypto
@@ -102,7 +103,7 @@ PROFILES: list[tuple[dict[str, Any], dict[str, float | None]]] = [
 ]
 
 
-def load(ctx: Any) -> None:
+def load(ctx: DemoContext) -> None:
     gavle = next((k for k in ctx.kommuner if k.code == "2180"), None)
     if gavle is None or Person.objects.filter(kommun=gavle).exists():
         return

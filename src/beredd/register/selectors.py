@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
 from beredd.register import access
@@ -195,7 +196,7 @@ def suppressed_counts() -> dict[int, dict[str, Cell]]:
     return cells
 
 
-def counts_for_user(*, user: Any, org: Organisation) -> tuple[list[tuple[Organisation, dict[str, Cell]]], dict[str, Cell]]:
+def counts_for_user(*, user: Actor, org: Organisation) -> tuple[list[tuple[Organisation, dict[str, Cell]]], dict[str, Cell]]:
     """Active residents per kommun in ``org``'s subtree and per category, suppressed. Never names.
 
     Every cell comes from ``suppressed_counts()`` (one pattern for the whole country), whoever asks and at whatever
@@ -230,14 +231,14 @@ def suppress_progress(progress: dict[str, int]) -> dict[str, str]:
 # --- incidents ------------------------------------------------------------------------------------
 
 
-def incidents_for_user(*, user: Any, org: Organisation) -> QuerySet[Incident]:
+def incidents_for_user(*, user: Actor, org: Organisation) -> QuerySet[Incident]:
     """Incidents of the kommuner in ``org``'s subtree that the user may see counts for, newest first."""
     if not policy.can(user, "register.view_counts", org):
         return Incident.objects.none()
     return Incident.objects.filter(kommun__path__startswith=org.path).select_related("kommun")
 
 
-def incident_get_for_user(*, user: Any, incident_id: int) -> Incident:
+def incident_get_for_user(*, user: Actor, incident_id: int) -> Incident:
     """One incident: for counts roles above or in the kommun, and for designated roles. Else NotFoundError."""
     incident = Incident.objects.select_related("kommun", "activated_by").filter(pk=incident_id).first()
     if incident is None:
@@ -284,7 +285,7 @@ def anomalies(entry: AccessLog) -> list[str]:
     return hints
 
 
-def review_kommun_for_user(*, user: Any, kommun_id: int | None = None) -> Organisation:
+def review_kommun_for_user(*, user: Actor, kommun_id: int | None = None) -> Organisation:
     """The kommun whose log the user reviews: only the kommun's own MAS. Else NotFoundError."""
     for k in access.kommuner_with_identity_access(user):
         scope = access.identity_scope(user, k)
@@ -300,7 +301,7 @@ def review_kommun_for_user(*, user: Any, kommun_id: int | None = None) -> Organi
 
 def access_log_for_user(
     *,
-    user: Any,
+    user: Actor,
     kommun: Organisation,
     actor: str = "",
     action: str = "",
@@ -356,7 +357,7 @@ class AreaNeeds:
     suppressed: bool
 
 
-def incident_needs_counts(*, user: Any, incident: Incident) -> AreaNeeds:
+def incident_needs_counts(*, user: Actor, incident: Incident) -> AreaNeeds:
     """Active residents in the incident area who need adapted communication: home-care clients, interpreter, easy
     Swedish, hearing or vision impairment, and per language (how many speak it, how many of them need an
     interpreter). Anyone without identity access to the incident gets the register's small-number suppression
@@ -392,7 +393,7 @@ def incident_needs_counts(*, user: Any, incident: Incident) -> AreaNeeds:
     return AreaNeeds(cells=table[0], languages=languages, suppressed=True)
 
 
-def incident_units(*, user: Any, incident: Incident) -> QuerySet[Organisation]:
+def incident_units(*, user: Actor, incident: Incident) -> QuerySet[Organisation]:
     """The units (care providers) whose active residents are in the incident area: organisations, never residents."""
     if not policy.can(user, "register.view_counts", incident.kommun):
         raise NotFoundError("incident", incident.pk)

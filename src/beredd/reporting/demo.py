@@ -6,10 +6,10 @@ Idempotent: a second run finds the round by title and leaves it as it is.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.utils import timezone
 
+from beredd.accounts.demo import DemoContext
 from beredd.accounts.models import Membership
 from beredd.orgs.models import Organisation
 from beredd.reporting import access
@@ -21,7 +21,7 @@ from beredd.reporting.services.templates import builtin_templates_install
 DEMO_TITLE = "Lägesbild värmebölja (demo)"
 
 
-def load(ctx: Any) -> None:
+def load(ctx: DemoContext) -> None:
     nation = Organisation.objects.get(kind=Organisation.Kind.NATION)
     versions = {v.template.key: v for v in builtin_templates_install(owner=nation)}
     if Round.objects.filter(title=DEMO_TITLE).exists():
@@ -70,7 +70,7 @@ def load(ctx: Any) -> None:
         submission_services.submission_submit(actor=actor, submission=submission, data=data, via="cli")
 
 
-def _demo_kommuner(ctx: Any) -> list[Organisation]:
+def _demo_kommuner(ctx: DemoContext) -> list[Organisation]:
     ids = set(
         Membership.objects.filter(user__in=list(ctx.users.values()), organisation__kind=Organisation.Kind.KOMMUN).values_list(
             "organisation_id", flat=True

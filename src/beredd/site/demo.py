@@ -1,15 +1,16 @@
 """Demo data for `make demo`: Gävleborgs län with its 10 real kommuner, realistic units and users for every role.
 
-Each domain app adds its own demo data through ``<app>.demo.load(context)``, called in ``DEMO_LOADERS`` order.
+Each domain app adds its own demo data through ``<app>.demo.load(ctx)``, called in ``DEMO_LOADERS`` order with the
+``accounts.demo.DemoContext`` built here.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from beredd.accounts.demo import DEMO_PASSWORD, DemoContext
 from beredd.accounts.models import Membership, Role, User
 from beredd.collab import demo as collab_demo
 from beredd.command import demo as command_demo
@@ -21,7 +22,6 @@ from beredd.preparedness import demo as preparedness_demo
 from beredd.register import demo as register_demo
 from beredd.reporting import demo as reporting_demo
 
-DEMO_PASSWORD = "Beredskap-2026!"
 DEMO_LAN = "21"  # Gävleborgs län
 # Each app's demo builds on the ones before it (preparedness issues a reporting round, ...).
 DEMO_LOADERS = (
@@ -51,16 +51,6 @@ UNIT_PATTERNS = [
 ]
 STREETS = ["Björkvägen", "Tallgatan", "Ekbacken", "Lindvägen", "Granstigen", "Åsgatan", "Kvarngatan", "Sjövägen"]
 PRIVATE_NAMES = {"Solrosens vård- och omsorgsboende", "Omsorgsbolaget hemtjänst {place}"}
-
-
-@dataclass
-class DemoContext:
-    lan: Organisation
-    kommuner: list[Organisation]
-    units: list[Organisation]
-    users: dict[str, User] = field(default_factory=dict)
-    rng: random.Random = field(default_factory=lambda: random.Random(2026))
-    password: str = DEMO_PASSWORD
 
 
 def _org_number(rng: random.Random) -> str:

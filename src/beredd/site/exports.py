@@ -16,7 +16,7 @@ import logging
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -27,11 +27,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor
 from beredd.core import audit, audit_labels, timefmt
 from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.core.spreadsheet import CsvStream, XlsxStream
 from beredd.orgs.models import Organisation
 from beredd.site.models import ExportJob
+
+if TYPE_CHECKING:
+    from beredd.reporting.models import RoundInstance
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +44,13 @@ SECONDS = "%Y-%m-%d %H:%M:%S"  # Europe/Stockholm
 CHUNK = 5000
 
 
-def _check(*, user: Any, kind: str, org: Organisation, instance: Any) -> None:
+def _check(*, user: Actor, kind: str, org: Organisation, instance: RoundInstance | None) -> None:
     """The same rule as the interactive export / page (NotFoundError otherwise)."""
     if kind == ExportJob.Kind.ANSWERS:
         from beredd.reporting import selectors
 
+        if instance is None:  # an answers export always names its instance (export_request refuses one without)
+            raise NotFoundError("instance", None)
         visible = selectors.instance_get_for_user(user=user, instance_id=instance.pk)
         selectors.rollup_org_for_user(user=user, instance=visible, org_id=org.pk)
     elif kind == ExportJob.Kind.AUDIT:
@@ -55,7 +61,9 @@ def _check(*, user: Any, kind: str, org: Organisation, instance: Any) -> None:
 
 
 @transaction.atomic
-def export_request(*, actor: Any, kind: str, fmt: str, org: Organisation, instance: Any = None, via: str = "ui") -> ExportJob:
+def export_request(
+    *, actor: Actor, kind: str, fmt: str, org: Organisation, instance: RoundInstance | None = None, via: str = "ui"
+) -> ExportJob:
     """Queue an export job for ``actor`` (access checked now and again at download)."""
     if fmt not in ExportJob.Format.values:
         raise ValidationFailed(details=[FieldError(row=None, field="fmt", message=_("Choose CSV or Excel."))])
@@ -83,7 +91,7 @@ def _enqueue(job_id: int) -> None:
     tasks.run_export.enqueue(job_id)
 
 
-def export_get_for_user(*, user: Any, job_id: int) -> ExportJob:
+def export_get_for_user(*, user: Actor, job_id: int) -> ExportJob:
     """The requester's own job; anyone else (or a requester who lost the right) gets NotFoundError."""
     job = ExportJob.objects.filter(pk=job_id, requested_by_id=getattr(user, "pk", None)).select_related(
         "organisation", "instance__round"
@@ -95,7 +103,7 @@ def export_get_for_user(*, user: Any, job_id: int) -> ExportJob:
     return found
 
 
-def export_file_for_user(*, user: Any, job_id: int, via: str = "ui") -> tuple[Path, str, ExportJob]:
+def export_file_for_user(*, user: Actor, job_id: int, via: str = "ui") -> tuple[Path, str, ExportJob]:
     """(path, download name, job) of a finished export, after the access check; the download is audited."""
     job = export_get_for_user(user=user, job_id=job_id)
     path = _path(job)
@@ -165,7 +173,7 @@ def answers_rows(*, instance: Any, org_path: str) -> tuple[list[str], int, Itera
     return header, total, rows()
 
 
-def audit_rows(*, user: Any, org: Organisation) -> tuple[list[str], int, Iterator[list[Any]]]:
+def audit_rows(*, user: Actor, org: Organisation) -> tuple[list[str], int, Iterator[list[Any]]]:
     """Header, row count and rows of the audit log in ``org``'s subtree (the audit page's rule and columns)."""
     from beredd.site import selectors
 

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from beredd.accounts import policy
+from beredd.accounts.types import Actor, AuthenticatedHttpRequest
 from beredd.collab import dashboard as collab_dashboard
 from beredd.command import dashboard as command_dashboard
 from beredd.comms import dashboard as comms_dashboard
@@ -35,7 +35,7 @@ DASHBOARD_PANELS: tuple[Callable[..., list[dict[str, Any]]], ...] = (
 
 def audit_list_for_user(
     *,
-    user: Any,
+    user: Actor,
     org: Organisation,
     action: str = "",
     actor: str = "",
@@ -68,7 +68,7 @@ def audit_list_for_user(
     return qs.select_related("organisation").order_by("-at", "-id")
 
 
-def dashboard_panels(*, request: HttpRequest, org: Organisation | None) -> list[dict[str, Any]]:
+def dashboard_panels(*, request: AuthenticatedHttpRequest, org: Organisation | None) -> list[dict[str, Any]]:
     """The panels every domain app contributes for ``org`` (none without an organisation)."""
     panels: list[dict[str, Any]] = []
     if org is None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -105,6 +105,6 @@ def export_detail(request: AuthenticatedHttpRequest, job_id: int) -> HttpRespons
 
 
 @login_required
-def export_download(request: HttpRequest, job_id: int) -> FileResponse:
+def export_download(request: AuthenticatedHttpRequest, job_id: int) -> FileResponse:
     path, name, _job = exports.export_file_for_user(user=request.user, job_id=job_id)
     return downloads.attachment(FileResponse(path.open("rb")), name)

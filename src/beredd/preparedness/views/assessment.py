@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +28,7 @@ class IssueForm(forms.Form):
 
 
 @login_required
-def comparison(request: HttpRequest) -> HttpResponse:
+def comparison(request: AuthenticatedHttpRequest) -> HttpResponse:
     org_id = request.GET.get("org", "")
     org = selectors.org_get_for_user(user=request.user, org_id=int(org_id)) if org_id.isdigit() else current_org(request)
     if org is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -57,7 +57,7 @@ def heat(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def heat_activation(request: HttpRequest, activation_id: int) -> HttpResponse:
+def heat_activation(request: AuthenticatedHttpRequest, activation_id: int) -> HttpResponse:
     activation = selectors.heat_activation_get_for_user(user=request.user, activation_id=activation_id)
     notices = selectors.heat_notices_of(activation)
     return render(

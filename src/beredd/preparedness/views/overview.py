@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from beredd.accounts import policy
 from beredd.accounts.context import current_org
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
 from beredd.preparedness import selectors
@@ -16,7 +17,7 @@ from beredd.preparedness.forms import ProfileForm
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     org_id = request.GET.get("org")
     org = (
         selectors.org_get_for_user(user=request.user, org_id=int(org_id)) if org_id and org_id.isdigit() else current_org(request)

@@ -61,7 +61,7 @@ def _detail(
 
 
 @login_required
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     return _detail(request, selectors.plan_get_for_user(user=request.user, plan_id=plan_id))
 
 
@@ -103,7 +103,7 @@ def binder_generate(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResp
 
 
 @login_required
-def binder_download(request: HttpRequest, binder_id: int) -> HttpResponse:
+def binder_download(request: AuthenticatedHttpRequest, binder_id: int) -> HttpResponse:
     binder = selectors.binder_get_for_user(user=request.user, binder_id=binder_id)
     response = HttpResponse(bytes(binder.content), content_type="application/pdf")
     name = _("backup-binder")

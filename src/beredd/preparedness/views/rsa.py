@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,7 +31,7 @@ def rsa_create(request: AuthenticatedHttpRequest, kommun_id: int) -> HttpRespons
 
 
 @login_required
-def rsa_detail(request: HttpRequest, rsa_id: int) -> HttpResponse:
+def rsa_detail(request: AuthenticatedHttpRequest, rsa_id: int) -> HttpResponse:
     rsa = selectors.rsa_get_for_user(user=request.user, rsa_id=rsa_id)
     risks = selectors.risks_of(rsa)
     return render(

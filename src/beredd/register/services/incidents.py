@@ -350,7 +350,7 @@ def notify_mas(*, incident_id: int, event: str) -> int:
 
 def incident_call_list(
     *,
-    user: Any,
+    user: Actor,
     incident: Incident,
     purpose: str = "",
     via: str = "ui",
@@ -397,7 +397,7 @@ def incident_call_list(
 
 
 def followup_record(
-    *, user: Any, incident: Incident, person_id: int, outcome: str, note: str = "", via: str = "ui"
+    *, user: Actor, incident: Incident, person_id: int, outcome: str, note: str = "", via: str = "ui"
 ) -> IncidentResident:
     """Record the outcome of a call to one resident of the incident. Logged as a follow-up access."""
     scope = access.incident_scope(user, incident)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from beredd.accounts.types import Actor
 from beredd.core import spreadsheet
 from beredd.core.exceptions import NotFoundError
 from beredd.orgs.models import Organisation
@@ -17,7 +16,7 @@ from beredd.register.models import AccessLog, Person
 CSV_HEADER = ["time", "user", "role", "organisation", "action", "purpose", "incident", "via"]
 
 
-def log_extract(*, user: Any, person_id: int, fmt: str = "csv") -> tuple[bytes, str, str]:
+def log_extract(*, user: Actor, person_id: int, fmt: str = "csv") -> tuple[bytes, str, str]:
     """Return (content, content type, filename) listing every access to one person's record.
 
     Only the owning kommun's MAS produces it; works after the record is purged (logs are kept 5 years).

@@ -132,7 +132,7 @@ def _person_save(
 
 
 def person_open(
-    *, user: Any, person_id: int, purpose: str = "", via: str = "ui", action: str = AccessLog.Action.VIEW
+    *, user: Actor, person_id: int, purpose: str = "", via: str = "ui", action: str = AccessLog.Action.VIEW
 ) -> PersonRecord:
     """Open one identifiable record for ``user``: checks need-to-know and logs the access in one transaction.
 
@@ -153,7 +153,7 @@ def person_open(
 
 def person_list(
     *,
-    user: Any,
+    user: Actor,
     kommun: Organisation,
     query: str = "",
     status: str = Person.Status.ACTIVE,
@@ -201,7 +201,7 @@ def _search_condition(query: str) -> Q:
 EXPORT_COLUMNS = ["personnummer", *PLACE_FIELDS, "unit", "devices", *CARE_FIELDS, "status"]
 
 
-def person_export_csv(*, user: Any, kommun: Organisation, purpose: str = "", via: str = "ui") -> str:
+def person_export_csv(*, user: Actor, kommun: Organisation, purpose: str = "", via: str = "ui") -> str:
     """The kommun's whole register as CSV (the import format). Only the kommun's own MAS; one log row per person."""
     scope = access.identity_scope(user, kommun)
     if scope is None or not scope.whole_kommun:

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -53,7 +53,7 @@ def incident_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_detail(request: AuthenticatedHttpRequest, incident_id: int) -> HttpResponse:
     """Counts per category and progress for everyone who may see the incident; names only for designated roles."""
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
     scope = access.incident_scope(request.user, incident)
@@ -86,7 +86,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 @login_required
-def call_list(request: HttpRequest, incident_id: int) -> HttpResponse:
+def call_list(request: AuthenticatedHttpRequest, incident_id: int) -> HttpResponse:
     """The printable call list (ringlista): every row is logged as printed."""
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
     residents = services.incident_call_list(user=request.user, incident=incident, action=AccessLog.Action.PRINT)
@@ -96,7 +96,7 @@ def call_list(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 @login_required
-def followup(request: HttpRequest, incident_id: int) -> HttpResponse:
+def followup(request: AuthenticatedHttpRequest, incident_id: int) -> HttpResponse:
     """The phone-friendly follow-up page: call down the list and record each outcome (optionally filtered)."""
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
     filter_form = FollowUpFilterForm(request.GET or None)
@@ -118,7 +118,7 @@ def followup(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def followup_record_view(request: HttpRequest, incident_id: int, person_id: int) -> HttpResponse:
+def followup_record_view(request: AuthenticatedHttpRequest, incident_id: int, person_id: int) -> HttpResponse:
     """Record one outcome. htmx gets the updated row (and progress); without JS, back to the same row."""
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
     form = FollowUpForm(request.POST)

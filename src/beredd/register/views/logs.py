@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
 from beredd.core.paging import page_of
@@ -12,7 +13,7 @@ from beredd.register.forms import LogFilterForm
 
 
 @login_required
-def log_review(request: HttpRequest) -> HttpResponse:
+def log_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The MAS's systematic review of her kommun's access log (HSLF-FS 2016:40 4 kap. 9 §)."""
     kommun = selectors.review_kommun_for_user(user=request.user)
     form = LogFilterForm(request.GET or None)
@@ -28,7 +29,7 @@ def log_review(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def log_extract_view(request: HttpRequest, person_id: int, fmt: str) -> HttpResponse:
+def log_extract_view(request: AuthenticatedHttpRequest, person_id: int, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "pdf"}:
         raise NotFoundError("format", fmt)
     content, content_type, filename = services.log_extract(user=request.user, person_id=person_id, fmt=fmt)

@@ -4,7 +4,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +34,7 @@ from beredd.register.views.common import working_kommun
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Residents for those with identity access (logged), counts for everyone else, and incidents."""
     org = current_org(request)
     kommun = working_kommun(request)
@@ -60,7 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def counts(request: HttpRequest) -> HttpResponse:
+def counts(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = current_org(request)
     if org is None:
         raise NotFoundError("organisation")
@@ -71,7 +71,7 @@ def counts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     purpose = request.GET.get("purpose", "care")[:40]
     record = services.person_open(user=request.user, person_id=person_id, purpose=purpose)
     person = record.person
@@ -170,7 +170,7 @@ def _initial(record: services.PersonRecord) -> tuple[dict[str, object], list[dic
 
 
 @login_required
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the form asking for the purpose. POST with a purpose and confirmation: the file (logged with the purpose)."""
     kommun = working_kommun(request)
     if kommun is None:

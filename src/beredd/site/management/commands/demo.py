@@ -5,7 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from beredd.site.demo import DEMO_PASSWORD, demo_summary_rows, load_demo
+from beredd.accounts.demo import DEMO_PASSWORD
+from beredd.site.demo import demo_summary_rows, load_demo
 
 
 class Command(BaseCommand):
