@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from beredd.core import timefmt
 from beredd.core.exceptions import NotFoundError
+
+if TYPE_CHECKING:
+    from beredd.core.audit import AuditActor
 
 
 class TimeStampedModel(models.Model):
@@ -47,7 +50,7 @@ class ImportBatch(TimeStampedModel):
         return self.filename
 
     @classmethod
-    def take(cls, *, pk: Any, user: Any, kommun: Any) -> Self:
+    def take(cls, *, pk: Any, user: AuditActor, kommun: models.Model) -> Self:
         """The open batch ``pk`` that ``user`` uploaded for ``kommun``. Raises ``NotFoundError`` when it is
         missing, someone else's, for another kommun, already committed or older than ``LIFETIME`` alike."""
         batch = (

@@ -72,7 +72,7 @@ def counts_by_kind(*, org: Organisation) -> dict[str, int]:
     return {row["kind"]: row["n"] for row in rows}
 
 
-def unit_import_preview(*, user: Any, kommun: Organisation, batch_id: str) -> ImportResult | None:
+def unit_import_preview(*, user: Actor, kommun: Organisation, batch_id: str) -> ImportResult | None:
     """The stored preview ``batch_id`` of a unit import, to page through; None when it is gone (committed,
     expired, another person's or another kommun's: ``core.models.ImportBatch.take``)."""
     try:

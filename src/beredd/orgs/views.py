@@ -100,7 +100,7 @@ def unit_toggle_active(request: AuthenticatedHttpRequest, unit_id: int) -> HttpR
     return redirect("orgs:detail", org_id=unit.parent_id)
 
 
-def _import_page(request: HttpRequest, form: ImportForm, kommun: Organisation, result: Any) -> HttpResponse:
+def _import_page(request: AuthenticatedHttpRequest, form: ImportForm, kommun: Organisation, result: Any) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "kommun": kommun, "result": result, "columns": services.IMPORT_COLUMNS}
     if result is not None:
         # The preview and the problem list are paged, so a large file never renders one huge page.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from beredd.accounts.context import current_org
-from beredd.accounts.types import AuthenticatedHttpRequest
+from beredd.accounts.types import Actor, AuthenticatedHttpRequest
 from beredd.command import selectors
 from beredd.command.forms import AllocateForm, DeclineForm, MergeForm, NoteForm, QuantityForm, RequestForm, TargetForm
 from beredd.command.models import Item, Priority, SupportRequest
@@ -150,7 +150,7 @@ def _act(request: AuthenticatedHttpRequest, request_id: int, name: str, call: Ac
     return _page(request, req, roles, forms_, name)
 
 
-def _pledge(user: Any, req: SupportRequest, roles: dict[str, bool], d: dict[str, Any]) -> Any:
+def _pledge(user: Actor, req: SupportRequest, roles: dict[str, bool], d: dict[str, Any]) -> Any:
     # The holder pledges from its own resources; an organisation that was asked pledges as itself.
     pledger = None if roles["handles"] else next(iter(selectors.asked_orgs_for(user, req)), None)
     return services.request_pledge(

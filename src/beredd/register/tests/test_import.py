@@ -141,12 +141,12 @@ def test_a_preview_is_committed_only_by_its_uploader_and_only_within_a_day(world
 
     from beredd.register.models import ImportBatch
 
-    preview = services.import_preview(actor=world["mas"], kommun=world["gavle"], filename="x.csv", content=csv_bytes(*GOOD))
-    other_mas = world._make_user(world["gavle"], "mas")  # type: ignore[attr-defined]  # World's persona factory
+    preview = services.import_preview(actor=world.mas, kommun=world.gavle, filename="x.csv", content=csv_bytes(*GOOD))
+    other_mas = world._make_user(world.gavle, "mas")  # type: ignore[attr-defined]  # World's persona factory
     with pytest.raises(NotFoundError):  # the same role in the same kommun is still not the uploader
-        services.import_commit(actor=other_mas, kommun=world["gavle"], batch_id=preview.batch_id)
+        services.import_commit(actor=other_mas, kommun=world.gavle, batch_id=preview.batch_id)
     later = dt.datetime.now(dt.UTC) + ImportBatch.LIFETIME + dt.timedelta(minutes=1)
     with time_machine.travel(later), pytest.raises(NotFoundError):  # stale: not committed in time
-        services.import_commit(actor=world["mas"], kommun=world["gavle"], batch_id=preview.batch_id)
+        services.import_commit(actor=world.mas, kommun=world.gavle, batch_id=preview.batch_id)
     assert not Person.objects.exists()
-    assert services.import_commit(actor=world["mas"], kommun=world["gavle"], batch_id=preview.batch_id).created == 2
+    assert services.import_commit(actor=world.mas, kommun=world.gavle, batch_id=preview.batch_id).created == 2

@@ -88,7 +88,7 @@ def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
     )
 
 
-def _posted(request: HttpRequest) -> tuple[QueryDict | None, bool]:
+def _posted(request: AuthenticatedHttpRequest) -> tuple[QueryDict | None, bool]:
     """The posted data (None for a GET) and whether it asks for one more device row: "add another device"
     without JavaScript brings the same form back with one more empty row."""
     data: QueryDict | None = request.POST if request.method == "POST" else None
