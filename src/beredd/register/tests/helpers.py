@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from beredd.register import crypto
 from beredd.register.models import Device, Person, PersonDevice
 from beredd.register.services.persons import refresh_device_summary
@@ -28,7 +30,7 @@ def make_person(
         "locality": "Gävle",
         "lat": 60.675,
         "lon": 17.14,
-        "review_date": dt.date(2030, 1, 1),
+        "review_date": timezone.localdate() + dt.timedelta(days=365),  # a year ahead, as the register's own default
     } | fields
     person = Person.objects.create(
         kommun=kommun,

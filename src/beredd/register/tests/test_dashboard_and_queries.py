@@ -3,12 +3,15 @@
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from beredd.register import services
 from beredd.register.tests.helpers import make_person, square
+
+pytestmark = pytest.mark.frozen_now  # the panel counts the reviews overdue today and incidents in force
 
 
 def test_the_dashboard_shows_active_incidents_and_overdue_reviews_without_names(client: Client, world: Any) -> None:

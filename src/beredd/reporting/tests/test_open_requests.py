@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from types import SimpleNamespace
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,8 @@ from beredd.reporting.models import Round, Submission
 from beredd.reporting.services import rounds as round_services
 from beredd.reporting.services import submissions as services
 from beredd.reporting.tests.conftest import GOOD, issue
+
+pytestmark = pytest.mark.frozen_now  # open requests are ordered and shown by deadlines hours from now
 
 
 def issue_at(world: SimpleNamespace, title: str, hours: int, responder: str) -> Round:
