@@ -1,4 +1,5 @@
-"""Test helpers: register records created directly (bypassing access checks, which tests exercise separately)."""
+"""Test helpers: register records created directly (bypassing access checks, which tests exercise separately), a
+GeoJSON square, and a client logged in as a user."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.test import Client
 from django.utils import timezone
 
 from beredd.register import crypto
@@ -53,3 +55,8 @@ def square(lat: float, lon: float, d: float = 0.01) -> dict[str, Any]:
     """A GeoJSON polygon: a square of half-side ``d`` degrees around (lat, lon)."""
     ring = [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]
     return {"type": "Polygon", "coordinates": [ring]}
+
+
+def login(client: Client, user: Any) -> Client:
+    client.force_login(user)
+    return client
