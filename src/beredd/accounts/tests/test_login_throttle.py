@@ -1,4 +1,5 @@
-"""Brute-force protection that cannot be turned into a lock-out of the owner (issue 9, item 5)."""
+"""Failed logins are audited, and the brute-force protection cannot be turned into a lock-out of the owner (issue 9,
+item 5)."""
 
 from datetime import timedelta
 from typing import Any
@@ -159,3 +160,11 @@ def test_unlock_service_refuses_an_admin_of_another_organisation(ref: dict[str, 
     assert Membership.objects.filter(user=target).count() == 1
     with pytest.raises(PermissionDeniedError):
         services.user_unlock_login(actor=outsider, user=target, organisation=ref["sandviken"])
+
+
+def test_failed_logins_are_audited(client: Client, ref: dict[str, Any], make_user: Any) -> None:
+    make_user(ref["gavle"], "reporter", email="lock@test.se", password="Ratt-losenord-2026", mfa=False)
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "lock@test.se", "password": "fel"})
+    assert AuditEvent.objects.filter(action="auth.login_failed", target_label="lock@test.se").count() == 5
+    # The delays that follow are tested above.
