@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from beredd.accounts.tests.helpers import login
+
 PASSWORD = "Testl0senord-lang!"
 
 
@@ -87,3 +89,11 @@ def test_totp_set_up_works_although_an_unverified_address_exists(client: Client,
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     assert client.get("/accounts/email/").status_code == 200
+
+
+def test_roles_with_personal_data_must_set_up_mfa(client: Client, ref: dict[str, Any], make_user: Any) -> None:
+    login(client, make_user(ref["gavle"], "mas", mfa=False))
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:mfa-required")
+    login(client, make_user(ref["gavle"], "reporter", mfa=False))
+    assert client.get(reverse("core:dashboard")).status_code == 200

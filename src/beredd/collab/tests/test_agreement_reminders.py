@@ -5,7 +5,7 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
-import time_machine
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -56,22 +56,24 @@ def test_a_changed_end_date_is_reminded_again_and_a_review_date_separately(world
     assert sorted({m.subject.split(":")[0] for m in mail.outbox}) == ["Avtal löper ut", "Avtal ska ses över"]
 
 
+@pytest.mark.frozen_now(dt.datetime(2026, 12, 1, 7, 0, tzinfo=dt.UTC))  # 30 days before the end date
 def test_the_daily_command_sends_agreement_reminders_too(world: SimpleNamespace, capsys: Any) -> None:
     _agreement(world, valid_until=dt.date(2026, 12, 31))
-    with time_machine.travel(dt.datetime(2026, 12, 1, 7, 0, tzinfo=dt.UTC)):
-        call_command("collab_reminders", "--now")
+    call_command("collab_reminders", "--now")
     assert "2 agreement reminders" in capsys.readouterr().out
     assert len(mail.outbox) == 2
 
 
-def test_the_dashboard_lists_agreements_ending_soon_to_the_kommun_only(client: Client, world: SimpleNamespace) -> None:
+@pytest.mark.frozen_now(dt.datetime(2027, 4, 10, 7, 0, tzinfo=dt.UTC))  # 51 days before the end date
+def test_the_dashboard_lists_agreements_ending_soon_to_the_kommun_only(
+    client: Client, world: SimpleNamespace, frozen_now: Any
+) -> None:
     item = _agreement(world)
-    with time_machine.travel(dt.datetime(2027, 4, 10, 7, 0, tzinfo=dt.UTC)):
-        client.force_login(world.gavle_mas)
-        body = client.get("/").content.decode()
-        assert "Avtal som löper ut eller ska ses över" in body and f"/samverkan/avtal/{item.pk}/" in body
-        client.force_login(world.sandviken_coord)
-        assert f"/samverkan/avtal/{item.pk}/" not in client.get("/").content.decode()
+    client.force_login(world.gavle_mas)
+    body = client.get("/").content.decode()
+    assert "Avtal som löper ut eller ska ses över" in body and f"/samverkan/avtal/{item.pk}/" in body
+    client.force_login(world.sandviken_coord)
+    assert f"/samverkan/avtal/{item.pk}/" not in client.get("/").content.decode()
     client.force_login(world.gavle_mas)  # far from the end date: no panel
-    with time_machine.travel(dt.datetime(2026, 1, 10, 7, 0, tzinfo=dt.UTC)):
-        assert f"/samverkan/avtal/{item.pk}/" not in client.get("/").content.decode()
+    frozen_now.move_to(dt.datetime(2026, 1, 10, 7, 0, tzinfo=dt.UTC))
+    assert f"/samverkan/avtal/{item.pk}/" not in client.get("/").content.decode()

@@ -18,6 +18,8 @@ from beredd.core.audit_labels import ACTION_LABELS
 from beredd.core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from beredd.core.models import AuditEvent
 
+pytestmark = pytest.mark.frozen_now  # an agreement's status (in force, expiring, expired) is judged against today
+
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings: Any) -> None:

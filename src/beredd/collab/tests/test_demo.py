@@ -2,8 +2,12 @@
 
 from typing import Any
 
+import pytest
+
 from beredd.collab.models import Action, Forum
 from beredd.site.demo import load_demo
+
+pytestmark = pytest.mark.frozen_now  # the demo dates its agreements and measures from today
 
 
 def test_the_demo_has_a_county_forum_with_open_actions_and_is_idempotent(db: Any, settings: Any) -> None:

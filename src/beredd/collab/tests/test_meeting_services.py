@@ -13,6 +13,8 @@ from beredd.core.models import AuditEvent
 
 from .conftest import TZ
 
+pytestmark = pytest.mark.frozen_now  # meetings and actions are dated in 2027, ahead of the frozen clock
+
 
 def _fields(exc: pytest.ExceptionInfo[ValidationFailed]) -> set[str]:
     return {d["field"] for d in exc.value.details}

@@ -14,7 +14,7 @@ from beredd.command.services.readiness import readiness_set
 from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
 from beredd.core.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_now]  # a level applies from now; a start in the past is refused
 
 
 def _set(actor: Any, org: Any, level: str, reason: str = "Storm, strömavbrott", **extra: Any) -> ReadinessChange:

@@ -13,7 +13,8 @@ from beredd.reporting.services import rounds as round_services
 from beredd.reporting.services.submissions import submission_submit
 from beredd.reporting.services.templates import builtin_templates_install
 
-pytestmark = pytest.mark.django_db
+# The needed-by time is a Swedish wall-clock time hours from now, and must lie ahead.
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_now]
 
 ANSWERS = {
     "support_needed": "yes",

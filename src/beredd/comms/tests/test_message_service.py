@@ -4,7 +4,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-import time_machine
 from django.core import mail
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -83,40 +82,41 @@ def test_a_notification_to_a_bad_address_is_kept_as_failed_and_the_rest_go_out(w
     assert bad.attempts == 0 and len(mail.outbox) == 1
 
 
-def test_a_refused_address_is_recorded_as_failed_with_the_reason_and_retried_with_back_off(world: Any, settings: Any) -> None:
+@pytest.mark.frozen_now(tick=False)
+def test_a_refused_address_is_recorded_as_failed_with_the_reason_and_retried_with_back_off(
+    world: Any, settings: Any, frozen_now: Any
+) -> None:
     settings.EMAIL_BACKEND = "beredd.comms.tests.failing_backend.RefusingBackend"
     start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        mail_send(kind="crisis", to=[world.mas.email, "borta@bounce.test"], subject="X", body="Y")
+    mail_send(kind="crisis", to=[world.mas.email, "borta@bounce.test"], subject="X", body="Y")
     ok, bad = Delivery.objects.get(address=world.mas.email), Delivery.objects.get(address="borta@bounce.test")
     assert ok.status == "sent" and [m.to for m in mail.outbox] == [[world.mas.email]]
     assert bad.status == "failed" and "SMTPRecipientsRefused" in bad.error and "User unknown" in bad.error
     assert bad.retry_at == start + dt.timedelta(minutes=1)
     # Not yet due: the sweep leaves it; after the back-off it is tried again (and fails again, waiting longer).
-    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
-        assert tasks.deliver_due.call() == 0
+    frozen_now.move_to(start + dt.timedelta(seconds=30))
+    assert tasks.deliver_due.call() == 0
     bad.refresh_from_db()
     assert bad.attempts == 1
-    with time_machine.travel(start + dt.timedelta(minutes=2), tick=False):
-        tasks.deliver_due.call()
+    frozen_now.move_to(start + dt.timedelta(minutes=2))
+    tasks.deliver_due.call()
     bad.refresh_from_db()
     assert bad.attempts == 2 and bad.retry_at == start + dt.timedelta(minutes=2 + 5)
     # The address is fixed at the server: the next retry goes out, and the row says so.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    with time_machine.travel(start + dt.timedelta(minutes=8), tick=False):
-        assert tasks.deliver_due.call() == 1
+    frozen_now.move_to(start + dt.timedelta(minutes=8))
+    assert tasks.deliver_due.call() == 1
     bad.refresh_from_db()
     assert bad.status == "sent" and bad.attempts == 3 and ok.attempts == 1
 
 
-def test_retries_stop_after_the_last_attempt_and_the_failure_stays_visible(world: Any, settings: Any) -> None:
+@pytest.mark.frozen_now(tick=False)
+def test_retries_stop_after_the_last_attempt_and_the_failure_stays_visible(world: Any, settings: Any, frozen_now: Any) -> None:
     settings.EMAIL_BACKEND = "beredd.comms.tests.failing_backend.RefusingBackend"
     mail_send(kind="crisis", to=["borta@bounce.test"], subject="X", body="Y")
-    later = timezone.now()
     for _ in range(MAX_ATTEMPTS + 2):
-        later += dt.timedelta(hours=3)
-        with time_machine.travel(later, tick=False):
-            tasks.deliver_due.call()
+        frozen_now.shift(dt.timedelta(hours=3))
+        tasks.deliver_due.call()
     bad = Delivery.objects.get()
     assert bad.attempts == MAX_ATTEMPTS and bad.status == "failed" and bad.retry_at is None and bad.error
 

@@ -1,6 +1,7 @@
 """SMHI's warnings JSON: areas mapped to kommuner with the offline boundaries, heat proposed per kommun, the
 coordinator confirms; malformed files, other events and areas outside Sweden are refused with nothing saved."""
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,6 +13,8 @@ from beredd.comms.models import WarningImport
 from beredd.comms.services import warnings as services
 from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
 from beredd.preparedness.models import HeatActivation
+
+pytestmark = pytest.mark.frozen_now  # the SMHI warnings are for July 2027 and a CAP alert expires hours from now
 
 
 def box(lat: float, lon: float, d: float = 0.05) -> dict[str, Any]:
@@ -151,7 +154,7 @@ def test_the_upload_page_reads_a_file_and_the_coordinator_confirms(ref: Any, cou
 
 CAP_ALERT = """<?xml version="1.0" encoding="UTF-8"?>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>vma-2027-0001</identifier><sender>vma@sr.se</sender><sent>2027-01-10T18:00:00+01:00</sent>
+  <identifier>vma-2027-0001</identifier><sender>vma@sr.se</sender><sent>{sent}</sent>
   <status>{status}</status><msgType>Alert</msgType><scope>Public</scope>
   <info><language>sv</language><category>Infra</category><event>Elavbrott</event>
     <urgency>Immediate</urgency><severity>Severe</severity><certainty>Observed</certainty>
@@ -166,12 +169,14 @@ def cap_file(
     area: str = "<geocode><valueName>SCB-kommunkod</valueName><value>2180</value></geocode>",
     hours: int = 6,
 ) -> bytes:
+    """A CAP alert sent an hour ago that expires ``hours`` from now (read when called, so call it in the test)."""
     from django.utils import timezone
 
     from beredd.comms.cap import cap_time
 
-    expires = cap_time(timezone.now() + __import__("datetime").timedelta(hours=hours))
-    return CAP_ALERT.format(status=status, expires=expires, area=area).encode()
+    now = timezone.now()
+    sent, expires = cap_time(now - dt.timedelta(hours=1)), cap_time(now + dt.timedelta(hours=hours))
+    return CAP_ALERT.format(status=status, sent=sent, expires=expires, area=area).encode()
 
 
 def test_a_cap_alert_starts_an_incident_for_the_kommun_in_its_area(ref: Any, make_user: Any) -> None:
@@ -190,16 +195,19 @@ def test_a_cap_alert_starts_an_incident_for_the_kommun_in_its_area(ref: Any, mak
 
 
 @pytest.mark.parametrize(
-    ("content", "words"),
+    ("alert", "words"),
     [
         (b"<alert>", ("CAP 1.2",)),
-        (cap_file(status="Test"), ("actual", "faktisk")),
-        (cap_file(hours=-1), ("expired", "gått ut")),
-        (cap_file(area="<polygon>48.0,11.0 48.1,11.0 48.1,11.1 48.0,11.0</polygon>"), ("outside Sweden", "utanför Sverige")),
-        (cap_file(area="<geocode><valueName>SCB-kommunkod</valueName><value>9999</value></geocode>"), ("9999",)),
+        ({"status": "Test"}, ("actual", "faktisk")),
+        ({"hours": -1}, ("expired", "gått ut")),
+        ({"area": "<polygon>48.0,11.0 48.1,11.0 48.1,11.1 48.0,11.0</polygon>"}, ("outside Sweden", "utanför Sverige")),
+        ({"area": "<geocode><valueName>SCB-kommunkod</valueName><value>9999</value></geocode>"}, ("9999",)),
     ],
 )
-def test_a_bad_cap_alert_is_refused_and_nothing_saved(ref: Any, make_user: Any, content: bytes, words: tuple[str, ...]) -> None:
+def test_a_bad_cap_alert_is_refused_and_nothing_saved(
+    ref: Any, make_user: Any, alert: bytes | dict[str, Any], words: tuple[str, ...]
+) -> None:
+    content = cap_file(**alert) if isinstance(alert, dict) else alert  # built now, on the frozen clock
     coord = make_user(ref["gavle"], "coordinator")
     with pytest.raises(ValidationFailed) as err:
         services.warnings_upload(actor=coord, organisation=ref["gavle"], filename="vma.xml", content=content)

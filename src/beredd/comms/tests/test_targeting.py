@@ -17,6 +17,8 @@ from beredd.register import selectors as register_selectors
 from beredd.register import services as register_services
 from beredd.register.tests.helpers import make_person, square
 
+pytestmark = pytest.mark.frozen_now  # the incident is in force until hours from now; reminders go to who is left
+
 FILL = {"tid": "kl. 18.00", "plats": "Söder", "telefon": "026-17 80 00"}
 
 

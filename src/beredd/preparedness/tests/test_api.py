@@ -4,12 +4,16 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from beredd.accounts.models import Membership
 from beredd.accounts.services import token_create
 from beredd.core.models import AuditEvent
 from beredd.preparedness.models import HeatActivation
+
+# The world's heat warning (20-23 June 2026) is in force and its RSA (due 2023) overdue on the frozen date.
+pytestmark = pytest.mark.frozen_now
 
 
 def auth(user: Any) -> dict[str, str]:

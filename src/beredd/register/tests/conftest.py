@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from beredd.register.tests.helpers import make_person
+
 ROLES = {  # persona -> (the organisation attribute, the role)
     "mas": ("gavle", "mas"),
     "viewer": ("gavle", "viewer"),
@@ -51,3 +53,13 @@ def world(ref: dict[str, Any], personas: Any, make_unit: Any, make_user: Any) ->
         lan_coordinator=personas.parent_member,
         outsider=personas.outsider,
     )
+
+
+@pytest.fixture
+def people(world: Any) -> dict[str, Any]:
+    """Two Gävle residents for the page tests: ``a`` (Ekberg-Ås, unit A, an oxygen concentrator) and ``b``
+    (Bergman-Öst, unit B, heat-sensitive). test_access.py makes its own three."""
+    return {
+        "a": make_person(world.gavle, world.unit_a, last_name="Ekberg-Ås", devices={"oxygen_concentrator": 2}),
+        "b": make_person(world.gavle, world.unit_b, last_name="Bergman-Öst", heat_sensitive=True),
+    }

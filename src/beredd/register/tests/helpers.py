@@ -1,10 +1,14 @@
-"""Test helpers: register records created directly (bypassing access checks, which tests exercise separately)."""
+"""Test helpers: register records created directly (bypassing access checks, which tests exercise separately), a
+GeoJSON square, and a client logged in as a user."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+
+from django.test import Client
+from django.utils import timezone
 
 from beredd.register import crypto
 from beredd.register.models import Device, Person, PersonDevice
@@ -28,7 +32,7 @@ def make_person(
         "locality": "Gävle",
         "lat": 60.675,
         "lon": 17.14,
-        "review_date": dt.date(2030, 1, 1),
+        "review_date": timezone.localdate() + dt.timedelta(days=365),  # a year ahead, as the register's own default
     } | fields
     person = Person.objects.create(
         kommun=kommun,
@@ -51,3 +55,8 @@ def square(lat: float, lon: float, d: float = 0.01) -> dict[str, Any]:
     """A GeoJSON polygon: a square of half-side ``d`` degrees around (lat, lon)."""
     ring = [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]
     return {"type": "Polygon", "coordinates": [ring]}
+
+
+def login(client: Client, user: Any) -> Client:
+    client.force_login(user)
+    return client

@@ -4,22 +4,28 @@ A brute-force "attacker" collects the counts a user may ask for (the county tabl
 levels above), treats "<5" as 1–4 and "×" as 0 or at least 5, and enumerates every register consistent with
 them. No kommun whose true count is 1–4, and no group of hidden kommuner whose true sum is 1–4, may be pinned
 to a single value.
+
+The pages show the suppressed figures too: the county's counts page (never a name) and an incident's follow-up
+progress, from which the number reached cannot be worked out.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from beredd.accounts.models import Membership
 from beredd.accounts.services import token_create
 from beredd.orgs.models import Organisation
+from beredd.register import services
 from beredd.register.selectors import SECONDARY, SMALL, suppress_tree
-from beredd.register.tests.helpers import make_person
+from beredd.register.tests.helpers import login, make_person, square
 
 MAX = 30
 
@@ -140,3 +146,41 @@ def test_suppress_tree_hides_one_cell_per_small_atom_and_leaves_zeros_alone() ->
     assert suppress_tree({"n": 55, "a": 3, "b": 12, "c": 40, "d": 0}, parent) == {"a", "b"}
     assert suppress_tree({"n": 2, "a": 2, "b": 0, "c": 0, "d": 0}, parent) == {"n", "a"}
     assert suppress_tree({"n": 16, "a": 1, "b": 5, "c": 10, "d": 0}, parent) == {"a", "c"}
+
+
+def test_counts_are_suppressed_for_the_county_and_never_show_names(client: Client, world: Any, people: dict[str, Any]) -> None:
+    login(client, world.lan_coordinator)
+    page = client.get(reverse("register:counts"))
+    assert page.status_code == 200 and b"Ekberg-" not in page.content and b"Storgatan" not in page.content
+    rows = dict((k.name, cells) for k, cells in page.context["rows"])
+    assert rows["Gävle"]["total"].shown == "<5" and rows["Sandviken"]["total"].shown == "0"
+    assert page.context["totals"]["total"].shown == "<5"
+
+
+def test_a_county_user_sees_the_incidents_progress_only_suppressed(client: Client, world: Any, people: dict[str, Any]) -> None:
+    incident = services.incident_activate(
+        actor=world.coordinator,
+        kommun=world.gavle,
+        kind="power_cut",
+        reason="Storm",
+        ends_at=timezone.now() + dt.timedelta(hours=6),
+        area_geojson=square(60.675, 17.14),
+    )
+    assert services.incident_progress(incident)["unreached"] == 2
+    county = login(Client(), world.lan_coordinator)
+    detail = county.get(reverse("register:incident-detail", args=[incident.pk]))
+    assert detail.status_code == 200 and detail.context["scope"] is None
+    assert detail.context["progress"] == {"total": "<5", "unreached": "<5"}
+    body = detail.content.decode()
+    assert "2 av 2" not in body and "2 of 2" not in body and "&lt;5 av &lt;5" in body
+    # Those with identity access still see the exact progress.
+    mas = login(client, world.mas).get(reverse("register:incident-detail", args=[incident.pk]))
+    assert mas.context["progress"] == {"total": "2", "unreached": "2"} and "2 av 2" in mas.content.decode()
+
+
+def test_the_reached_count_is_not_recoverable_from_the_progress() -> None:
+    from beredd.register.selectors import suppress_progress
+
+    assert suppress_progress({"total": 12, "unreached": 10}) == {"total": "12", "unreached": "×"}
+    assert suppress_progress({"total": 12, "unreached": 0}) == {"total": "12", "unreached": "0"}
+    assert suppress_progress({"total": 12, "unreached": 3}) == {"total": "12", "unreached": "<5"}

@@ -13,6 +13,8 @@ from beredd.accounts.models import Membership
 from beredd.accounts.services import token_create
 from beredd.reporting.models import Round, RoundInstance
 
+pytestmark = pytest.mark.frozen_now  # deadlines must lie ahead and missed instances are counted back from now
+
 HUGE = "1" + "0" * 25
 
 

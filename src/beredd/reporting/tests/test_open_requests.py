@@ -1,5 +1,5 @@
-"""Dashboard and reporting index: every open request, nearest deadline first, with its issuer; a way back
-to submitted reports; an approved report says why it is read-only."""
+"""Dashboard and reporting index: every open request, nearest deadline first, with its issuer, and the published
+feedback; a way back to submitted reports; an approved report says why it is read-only."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ import datetime as dt
 import re
 from types import SimpleNamespace
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from beredd.reporting.models import Round, Submission
+from beredd.reporting.services import pictures
 from beredd.reporting.services import rounds as round_services
 from beredd.reporting.services import submissions as services
 from beredd.reporting.tests.conftest import GOOD, issue
+from beredd.reporting.tests.helpers import as_user, sub
+
+pytestmark = pytest.mark.frozen_now  # open requests are ordered and shown by deadlines hours from now
 
 
 def issue_at(world: SimpleNamespace, title: str, hours: int, responder: str) -> Round:
@@ -78,3 +83,24 @@ def test_an_approved_report_says_why_it_is_read_only(client: Client, world: Simp
     assert "Rapporten är godkänd och kan inte längre ändras." in body
     assert "Gävle har granskat och godkänt den" in body
     assert 'id="answer-form"' not in body
+
+
+def test_index_lists_my_open_requests(client: Client, world: SimpleNamespace) -> None:
+    issue(world)
+    body = as_user(client, world.g1_reporter).get(reverse("reporting:index")).content.decode()
+    assert "Gävle äldreboende" in body and "Sandviken äldreboende" not in body
+
+
+def test_the_dashboard_panel_lists_open_requests_and_feedback(client: Client, world: SimpleNamespace) -> None:
+    instance = issue(world).instances.get()
+    picture = pictures.picture_save(
+        actor=world.national,
+        instance=instance,
+        organisation=world.nation,
+        data={"summary": "Återkoppling"},
+        numbers={},
+    )
+    pictures.picture_publish(actor=world.national, picture=picture)
+    body = as_user(client, world.g1_reporter).get(reverse("core:dashboard")).content.decode()
+    assert reverse("reporting:submission", args=[sub(world, instance.round, "g1").pk]) in body
+    assert reverse("reporting:picture", args=[picture.pk]) in body

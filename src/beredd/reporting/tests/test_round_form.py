@@ -1,5 +1,6 @@
 """New round: defaults per level, an error that names what to choose, the recipient tree, a preview before
-issuing, and the round page's list of recipients (search, paging)."""
+issuing, issuing through the form (never for a unit's reporter), and the round page's list of recipients (search,
+paging)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from django.test import Client
 from django.urls import reverse
 
 from beredd.core.exceptions import ValidationFailed
-from beredd.reporting.models import Round
+from beredd.reporting.models import Round, Submission
 from beredd.reporting.services import rounds as round_services
 from beredd.reporting.tests.conftest import issue
+from beredd.reporting.tests.helpers import as_user
 
 
 def form_data(world: SimpleNamespace, **changes: Any) -> dict[str, Any]:
@@ -101,3 +103,28 @@ def test_closing_a_round_confirms_with_a_message_that_takes_focus(client: Client
     html = response.content.decode()
     assert '<div class="messages" role="status">' in html and "Omgången har stängts." in html
     assert "js/focus.js" in html  # the one focus module moves focus to the message
+
+
+def test_national_issues_a_round_through_the_form(client: Client, world: SimpleNamespace) -> None:
+    as_user(client, world.national)
+    assert client.get(reverse("reporting:round-create")).status_code == 200
+    response = client.post(
+        reverse("reporting:round-create"),
+        {
+            "title": "Lägesbild värmebölja",
+            "template_version": world.templates["vaermebolja"].pk,
+            "responder": "unit",
+            "recipient_roots": [world.gavle.pk, world.sandviken.pk],
+            "deadline": "2099-07-02T10:00",
+            "recurrence": "daily",
+            "recurrence_time": "06:00",
+            "is_exercise": "on",
+        },
+    )
+    assert response.status_code == 302
+    round_ = Round.objects.get()
+    assert round_.is_exercise and Submission.objects.filter(instance__round=round_).count() == 4
+
+
+def test_a_unit_reporter_cannot_open_the_round_form(client: Client, world: SimpleNamespace) -> None:
+    assert as_user(client, world.g1_reporter).get(reverse("reporting:round-create")).status_code == 404

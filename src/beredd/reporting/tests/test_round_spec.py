@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,8 @@ from django.utils import timezone
 from beredd.reporting.models import Round, Submission
 from beredd.reporting.services import rounds as round_services
 from beredd.reporting.tests.test_api import bearer
+
+pytestmark = pytest.mark.frozen_now  # the as-of time and the deadline are judged against now
 
 
 def test_from_values_reads_every_field_by_name_and_keeps_defaults_for_the_rest(world: SimpleNamespace) -> None:

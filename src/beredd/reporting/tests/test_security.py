@@ -19,8 +19,8 @@ from beredd.reporting.models import Submission, SubmissionVersion
 from beredd.reporting.services import exports, pictures
 from beredd.reporting.services import submissions as services
 from beredd.reporting.tests.conftest import GOOD, issue
+from beredd.reporting.tests.helpers import as_user, post_answers
 from beredd.reporting.tests.test_api import bearer, url
-from beredd.reporting.tests.test_views import as_user, post_answers
 
 
 def sub(world: SimpleNamespace, round_: Any, org: Any) -> Submission:

@@ -14,7 +14,7 @@ from beredd.reporting.models import Round, Submission
 from beredd.reporting.services import rounds as round_services
 from beredd.reporting.services import submissions as services
 from beredd.reporting.tests.conftest import GOOD, issue
-from beredd.reporting.tests.test_views import as_user, post_answers, sub
+from beredd.reporting.tests.helpers import as_user, post_answers, sub
 
 ACTIONS = [
     "submission-save",

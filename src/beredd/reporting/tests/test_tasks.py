@@ -6,7 +6,7 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
-import time_machine
+import pytest
 from django.core import mail
 
 from beredd.reporting import tasks
@@ -14,6 +14,8 @@ from beredd.reporting.models import RoundInstance, Submission
 from beredd.reporting.services import rounds as round_services
 from beredd.reporting.services import submissions as services
 from beredd.reporting.tests.conftest import GOOD, issue
+
+pytestmark = pytest.mark.frozen_now  # deadlines 20 hours from now; reminders before them
 
 
 def test_issuing_mails_everyone_who_can_answer(world: SimpleNamespace, django_capture_on_commit_callbacks: Any) -> None:
@@ -42,13 +44,11 @@ def test_the_reminder_goes_only_to_those_who_have_not_answered_and_only_once(wor
     assert tasks.send_reminder.call(instance.pk) == 0 and not mail.outbox
 
 
+@pytest.mark.frozen_now(dt.datetime(2027, 7, 1, 6, 0, tzinfo=dt.UTC), tick=False)  # 08:00 in Stockholm (CEST)
 def test_a_daily_round_gets_its_next_instance_at_the_set_time(world: SimpleNamespace) -> None:
-    with time_machine.travel(dt.datetime(2027, 7, 1, 6, 0, tzinfo=dt.UTC), tick=False):
-        round_ = issue(world, recurrence="daily", recurrence_time=dt.time(10, 0))
-        first = round_.instances.get()
-        assert round_services.next_as_of(round_, first.as_of) == dt.datetime(
-            2027, 7, 1, 8, 0, tzinfo=dt.UTC
-        )  # 10:00 in Stockholm (CEST)
+    round_ = issue(world, recurrence="daily", recurrence_time=dt.time(10, 0))
+    first = round_.instances.get()
+    assert round_services.next_as_of(round_, first.as_of) == dt.datetime(2027, 7, 1, 8, 0, tzinfo=dt.UTC)  # 10:00 CEST
     tasks.create_next_instance.call(round_.pk, 1)
     second = RoundInstance.objects.get(round=round_, number=2)
     assert Submission.objects.filter(instance=second).count() == 4
