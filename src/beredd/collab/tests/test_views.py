@@ -11,6 +11,8 @@ from django.test import Client
 from beredd.collab.models import Action, Decision, Meeting, MeetingAttachment
 from beredd.collab.services import meetings as services
 
+pytestmark = pytest.mark.frozen_now  # meetings and actions are dated in 2027, ahead of the frozen clock
+
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings: Any) -> None:
