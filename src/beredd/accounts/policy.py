@@ -20,6 +20,8 @@ from beredd.core.exceptions import PermissionDeniedError
 from beredd.orgs.models import Organisation
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from beredd.orgs.models import OrganisationQuerySet
 
 R = Role
@@ -116,17 +118,20 @@ def can(user: Actor | AnonymousUser | None, permission: str, org: Organisation |
     return bool(roles_at(user, org) & PERMISSIONS[permission])
 
 
-def require(user: Actor | None, permission: str, org: Organisation | None, *, system: bool = False) -> None:
+def require(
+    user: Actor | None, permission: str, org: Organisation | None, *, system: bool = False, message: StrOrPromise | None = None
+) -> None:
     """Raise ``PermissionDeniedError`` unless ``user`` holds ``permission`` at ``org`` (or an ancestor).
 
     The door every service goes through. ``user=None`` is the system itself (the weekly binder task, built-in
     templates); it passes only where the caller says ``system=True``. A request never yields ``None`` (an anonymous
-    visitor is ``AnonymousUser``), so no request reaches that branch.
+    visitor is ``AnonymousUser``), so no request reaches that branch. ``message`` replaces the generic refusal
+    (e.g. one that names the organisation); no organisation (``org=None``) is always a refusal.
     """
     if user is None and system:
         return
-    if not can(user, permission, org):
-        raise PermissionDeniedError()
+    if org is None or not can(user, permission, org):
+        raise PermissionDeniedError(message)
 
 
 def orgs_with_permission(user: Actor | AnonymousUser | None, permission: str) -> list[Organisation]:

@@ -22,7 +22,7 @@ from beredd.collab.models import Direction, DirectionAttachment
 from beredd.collab.services._common import fail, text
 from beredd.collab.services.meetings import check_upload
 from beredd.core import audit
-from beredd.core.exceptions import PermissionDeniedError, ValidationFailed
+from beredd.core.exceptions import ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.reporting.models import Round, Submission, TemplateVersion
 from beredd.reporting.services.rounds import RoundSpec, round_issue
@@ -84,8 +84,7 @@ def direction_publish(
     """Publish a direction to the kommuner under ``recipient_root`` (the sender itself or an organisation in its
     subtree). Raises PermissionDeniedError without ``reporting.issue`` at the sender; ValidationFailed naming the
     field for bad input (a recipient outside the sender's subtree, a due date in the past ...)."""
-    if not policy.can(actor, ISSUE, sender):
-        raise PermissionDeniedError()
+    policy.require(actor, ISSUE, sender)
     errors: dict[str, str] = {}
     if sender.kind not in SENDER_KINDS:
         errors["sender"] = _("Planning directions are sent by the national level, a civil area or a county.")
@@ -168,8 +167,7 @@ def direction_remind(*, actor: Actor, direction: Direction, via: str = "ui") -> 
     """E-mail the kommuner that have not answered (after commit). Returns how many kommuner are reminded."""
     from beredd.collab import tasks
 
-    if not policy.can(actor, ISSUE, direction.sender):
-        raise PermissionDeniedError()
+    policy.require(actor, ISSUE, direction.sender)
     missing = unanswered_org_ids(direction)
     if not missing:
         raise ValidationFailed(_("Every kommun has answered; there is no one to remind."))

@@ -8,16 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from beredd.accounts import policy
-from beredd.accounts.types import Actor
-from beredd.core.exceptions import FieldError, PermissionDeniedError, ValidationFailed
-from beredd.orgs.models import Organisation
-
-
-def require(actor: Actor, permission: str, org: Organisation | None) -> None:
-    """Raise PermissionDeniedError unless ``actor`` holds ``permission`` at ``org`` (or an ancestor)."""
-    if org is None or not policy.can(actor, permission, org):
-        raise PermissionDeniedError()
+from beredd.core.exceptions import FieldError, ValidationFailed
 
 
 def fail(errors: dict[str, Any]) -> None:

@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts.policy import require
 from beredd.accounts.types import Actor
 from beredd.command import selectors
 from beredd.command.models import Alert, ClassifiedConfirmation, HeightenedSchedule, LogEntry
-from beredd.command.services._common import fail, positive_int, require, text, when
+from beredd.command.services._common import fail, positive_int, text, when
 from beredd.command.services.log import auto_entry
 from beredd.core import audit
 from beredd.core.exceptions import FieldError, ValidationFailed

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts.policy import require
 from beredd.accounts.types import Actor
 from beredd.command.models import LogEntry
-from beredd.command.services._common import fail, require, text, when
+from beredd.command.services._common import fail, text, when
 from beredd.core import audit
 from beredd.orgs.models import Organisation
 

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beredd.accounts.policy import require
 from beredd.accounts.types import Actor
 from beredd.command import selectors
 from beredd.command.models import LEVEL_RANK, Level, LogEntry, ReadinessChange
-from beredd.command.services._common import fail, require, when
+from beredd.command.services._common import fail, when
 from beredd.command.services.log import auto_entry
 from beredd.core import audit
 from beredd.orgs.models import Organisation

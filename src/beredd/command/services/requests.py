@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
+from beredd.accounts.policy import require
 from beredd.accounts.types import Actor
 from beredd.command.models import PRIORITY_RANK, Competence, Item, LogEntry, Priority, RequestStep, SupportRequest
-from beredd.command.services._common import fail, positive_int, require, text, when
+from beredd.command.services._common import fail, positive_int, text, when
 from beredd.command.services.log import auto_entry
 from beredd.core import audit
 from beredd.core.exceptions import ConflictError, FieldError, PermissionDeniedError, ValidationFailed

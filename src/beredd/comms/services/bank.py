@@ -24,7 +24,7 @@ from beredd.accounts.types import Actor
 from beredd.comms.models import Audience, BankMessage, BankVersion, Language, Message, Scenario
 from beredd.comms.services.messages import Recipient, message_send
 from beredd.core import audit
-from beredd.core.exceptions import FieldError, NotFoundError, PermissionDeniedError, ValidationFailed
+from beredd.core.exceptions import FieldError, NotFoundError, ValidationFailed
 from beredd.orgs.models import Organisation
 
 if TYPE_CHECKING:
@@ -40,8 +40,7 @@ def _fail(field: str, message: str) -> ValidationFailed:
 
 
 def _require(actor: Actor, permission: str, org: Organisation) -> None:
-    if not policy.can(actor, permission, org):
-        raise PermissionDeniedError(_("You may not do this for %(org)s.") % {"org": org.name})
+    policy.require(actor, permission, org, message=_("You may not do this for %(org)s.") % {"org": org.name})
 
 
 def placeholders_in(text: str) -> list[str]:

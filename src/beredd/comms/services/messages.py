@@ -386,10 +386,8 @@ def deliveries_remind(*, actor: Actor, message: Message, via: str = "ui") -> Mes
     and for printable notices the staff of each unit left are asked to hand it out and confirm."""
     from beredd.accounts import policy
     from beredd.accounts.models import Membership
-    from beredd.core.exceptions import PermissionDeniedError
 
-    if not policy.can(actor, "comms.send", message.organisation):
-        raise PermissionDeniedError(_("You may not send messages for this organisation."))
+    policy.require(actor, "comms.send", message.organisation, message=_("You may not send messages for this organisation."))
     left = list(message.deliveries.filter(confirmed_at__isnull=True).exclude(status=Delivery.Status.FAILED))
     if not left:
         raise ValidationFailed(

@@ -17,7 +17,7 @@ from beredd.accounts import policy
 from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.bounds import MAX_CATCH_UP_INSTANCES, MAX_RECURRENCE_HOURS
-from beredd.core.exceptions import FieldError, PermissionDeniedError, ValidationFailed
+from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.orgs.models import Organisation
 from beredd.reporting import fragments
 from beredd.reporting.exceptions import InvalidStateError
@@ -246,8 +246,7 @@ def round_issue(*, actor: Actor, issuer: Organisation, spec: RoundSpec, via: str
 
     Raises PermissionDeniedError without ``reporting.issue`` at the issuer and ValidationFailed on bad input.
     """
-    if not policy.can(actor, "reporting.issue", issuer):
-        raise PermissionDeniedError()
+    policy.require(actor, "reporting.issue", issuer)
     errors = _validate(spec, issuer)
     if errors:
         raise ValidationFailed(details=errors)
@@ -299,8 +298,7 @@ def _after_instance(instance_id: int) -> None:
 
 
 def _state(actor: Actor, round_: Round, action: str, allowed: set[str], new: str) -> Round:
-    if not policy.can(actor, "reporting.issue", round_.issuer):
-        raise PermissionDeniedError()
+    policy.require(actor, "reporting.issue", round_.issuer)
     if round_.status not in allowed:
         raise InvalidStateError()
     before = round_.status
