@@ -1,4 +1,4 @@
-"""The view length rule (scripts/check_views.py, run by `make lint`): no view function over 40 lines."""
+"""The length rules (scripts/check_views.py, run by `make lint`): no view function over 40 lines, no module over 500."""
 
 import importlib.util
 from pathlib import Path
@@ -21,6 +21,14 @@ def _function(name: str, body_lines: int, decorators: int = 0) -> str:
 
 def test_the_repository_keeps_the_rule() -> None:
     assert list(_rule().offences()) == []
+    assert list(_rule().long_modules()) == []
+
+
+def test_a_module_over_500_lines_is_refused_but_a_migration_is_not(tmp_path: Path) -> None:
+    for name, lines in {"app/big.py": 501, "app/fits.py": 500, "app/migrations/0001_initial.py": 900}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n" * lines, encoding="utf-8")
+    assert list(_rule().long_modules(tmp_path)) == ["src/beredd/app/big.py: 501 lines (at most 500)"]
 
 
 def test_a_long_view_is_refused_counting_from_def_to_the_last_line(tmp_path: Path) -> None:
