@@ -8,10 +8,13 @@ to the single membership it is bound to.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Q
+from django.utils import timezone
 
 from beredd.accounts.models import Membership, Role
 from beredd.core.exceptions import PermissionDeniedError
@@ -72,20 +75,74 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 MFA_REQUIRED_ROLES = frozenset({R.MAS, R.COORDINATOR, R.ORG_ADMIN, R.NATIONAL_ADMIN})
 
 _CACHE_ATTR = "_beredd_memberships"
+_MFA_ATTR = "_beredd_has_mfa"
+_SHARED_DONE_ATTR = "_beredd_access_shared"  # the shared cache was consulted for this user object
+ACCESS_TTL = 3600  # seconds an entry of the shared access cache lives (exact while it lives: see memberships())
+
+log = logging.getLogger(__name__)
 
 
 def memberships(user: Any) -> list[Membership]:
     """The user's current memberships, cached on the user object for the request.
 
-    An API token sets this cache to its one membership (see ``api.auth``), narrowing every check.
+    Across requests they come from the shared cache under the user's ``access_stamp``, which the database changes
+    in the same transaction as any change to the user's memberships, their organisations or second factors
+    (``accounts.access_stamp``): a revoked membership is refused on the next request, cache or not.
+    An API token sets the per-request cache to its one membership (see ``api.auth``), narrowing every check.
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(Membership.objects.current().filter(user=user).select_related("organisation"))
-        setattr(user, _CACHE_ATTR, cached)
+        cached = _load_access(user)[0]
     return [m for m in cached if m.is_current and m.organisation.is_active]
+
+
+def _shared_key(user: Any) -> str | None:
+    """The shared cache key of the user's access, or None when this user object must read the database: it has
+    no stamp (not a ``User``), or it has consulted the cache before (its in-memory stamp may predate a change
+    made since, e.g. in this very request: :func:`forget` and a test's ``del`` then read afresh)."""
+    stamp = getattr(user, "access_stamp", None)
+    joined = getattr(user, "date_joined", None)
+    if not stamp or joined is None or user.pk is None or getattr(user, _SHARED_DONE_ATTR, False):
+        return None
+    setattr(user, _SHARED_DONE_ATTR, True)
+    return f"access:u{user.pk}:{int(joined.timestamp() * 1_000_000)}:{stamp}"
+
+
+def _load_access(user: Any) -> tuple[list[Membership], bool]:
+    """(memberships, has a second factor) from the shared cache when fresh, else two queries (then cached).
+
+    Memberships not yet valid are kept too (their dates are checked on use), so a membership that starts later
+    needs no change of the stamp; inactive and ended ones are left out."""
+    key = _shared_key(user)
+    entry: Any = None
+    if key is not None:
+        try:
+            entry = cache.get(key)
+        except Exception:  # a cache outage costs two queries, never a wrong answer
+            log.exception("shared access cache unavailable")
+            key = None
+    if isinstance(entry, tuple) and len(entry) == 2:
+        found, mfa = list(entry[0]), bool(entry[1])
+    else:
+        now = timezone.now()
+        found = list(
+            Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+            .select_related("organisation")
+        )
+        mfa = _query_mfa(user)
+        if key is not None:
+            try:
+                cache.set(key, (found, mfa), timeout=ACCESS_TTL)
+            except Exception:
+                log.exception("shared access cache unavailable")
+    if getattr(user, _CACHE_ATTR, None) is None:
+        setattr(user, _CACHE_ATTR, found)
+    if getattr(user, _MFA_ATTR, None) is None:
+        setattr(user, _MFA_ATTR, mfa)
+    return found, mfa
 
 
 def restrict_to_membership(user: Any, membership: Membership) -> None:
@@ -94,8 +151,12 @@ def restrict_to_membership(user: Any, membership: Membership) -> None:
 
 
 def forget(user: Any) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop what is cached for ``user``: the next check reads the database (not the shared cache)."""
+    for attr in (_CACHE_ATTR, _MFA_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
+    if user is not None:
+        setattr(user, _SHARED_DONE_ATTR, True)
 
 
 def roles_at(user: Any, org: Organisation) -> set[str]:
@@ -157,14 +218,23 @@ def requires_mfa(user: Any) -> bool:
 
 
 def has_mfa(user: Any) -> bool:
-    """True when the user has set up a second factor (TOTP or a passkey); cached on the user for the request."""
+    """True when the user has set up a second factor (TOTP or a passkey); cached like :func:`memberships`."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, _MFA_ATTR, None)
+    if cached is None:
+        if getattr(user, _SHARED_DONE_ATTR, False) or getattr(user, "access_stamp", None) is None:
+            cached = _query_mfa(user)
+            setattr(user, _MFA_ATTR, cached)  # per-request cache on the user object
+        else:
+            cached = _load_access(user)[1]
+    return bool(cached)
+
+
+def _query_mfa(user: Any) -> bool:
     from allauth.mfa.models import Authenticator  # allauth's models load after the app registry
 
-    cached = getattr(user, "_beredd_has_mfa", None)
-    if cached is None:
-        cached = Authenticator.objects.filter(user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]).exists()
-        user._beredd_has_mfa = cached  # per-request cache on the user object
-    return bool(cached)
+    return bool(Authenticator.objects.filter(user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]).exists())
 
 
 def manageable_roles(user: Any, org: Organisation) -> list[str]:
