@@ -576,6 +576,8 @@ def _fragments(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     secrets = _kommun_tokens({k for _o, k in recipients if k is not None})
     stored_before = SubmissionVersion.objects.filter(submission__instance=instance).count()
     accepted = [0]
+    write_status: dict[str, int] = {}
+    run_tag = os.urandom(4).hex()  # keys unique per run (BENCH_REUSE keeps the users, and their keys, of earlier runs)
     stop = threading.Event()
 
     def writer(port: int) -> None:
@@ -588,15 +590,17 @@ def _fragments(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
             hdrs = {
                 "Authorization": f"Bearer {secrets[kommun_id]}",
                 "Content-Type": "application/json",
-                "Idempotency-Key": f"frag-{i}",
+                "Idempotency-Key": f"frag-{run_tag}-{i}",
             }
             try:
                 conn.request("POST", f"/api/v1/reporting/instances/{instance.pk}/submissions/{org_id}", body, hdrs)
                 response = conn.getresponse()
                 response.read()
+                write_status[str(response.status)] = write_status.get(str(response.status), 0) + 1
                 if response.status in (200, 201):
                     accepted[0] += response.status == 201
             except (OSError, http.client.HTTPException):
+                write_status["connection_error"] = write_status.get("connection_error", 0) + 1
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             i += 1
@@ -652,6 +656,7 @@ def _fragments(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         "rollup_fragment_status": statuses,
         "rollup_fragment_errors": [e for r in runs["cached"] + runs["uncached"] for e in r["errors"]][:5],
         "rollup_fragment_writes": accepted[0],
+        "rollup_fragment_write_status": write_status,
         "rollup_fragment_writes_lost": accepted[0] - stored,
         "rollup_fragment_stale": int(pages[0] != pages[1]),
         "loadgen_cpu_share_fragment": max((r["loadgen_cpu_share"] or 0) for r in runs["cached"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -30,6 +31,10 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+def new_access_stamp() -> str:
+    return uuid.uuid4().hex
+
+
 class User(AbstractUser):
     """A person. Logs in with e-mail; what they may do comes from their memberships."""
 
@@ -38,6 +43,10 @@ class User(AbstractUser):
     full_name = models.CharField(_("name"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     preferred_language = models.CharField(max_length=8, blank=True)
+    # A fresh random value whenever what ``accounts.policy`` derives for the user may change: set by database
+    # triggers (``accounts.access_stamp``) on every change to their memberships, to an organisation of one of
+    # them, or to their second factors. The shared cache of memberships and two-factor state is keyed by it.
+    access_stamp = models.CharField(max_length=32, default=new_access_stamp, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

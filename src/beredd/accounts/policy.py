@@ -8,11 +8,14 @@ to the single membership it is bound to.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Q
+from django.utils import timezone
 
 from beredd.accounts.models import Membership, Role
 from beredd.accounts.types import Actor
@@ -76,21 +79,74 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 MFA_REQUIRED_ROLES = frozenset({R.MAS, R.COORDINATOR, R.ORG_ADMIN, R.NATIONAL_ADMIN})
 
 _CACHE_ATTR = "_beredd_memberships"
-_MFA_CACHE_ATTR = "_beredd_has_mfa"
+_MFA_ATTR = "_beredd_has_mfa"
+_SHARED_DONE_ATTR = "_beredd_access_shared"  # the shared cache was consulted for this user object
+ACCESS_TTL = 3600  # seconds an entry of the shared access cache lives (exact while it lives: see memberships())
+
+log = logging.getLogger(__name__)
 
 
 def memberships(user: Actor | AnonymousUser | None) -> list[Membership]:
     """The user's current memberships, cached on the user object for the request.
 
-    An API token sets this cache to its one membership (see ``api.auth``), narrowing every check.
+    Across requests they come from the shared cache under the user's ``access_stamp``, which the database changes
+    in the same transaction as any change to the user's memberships, their organisations or second factors
+    (``accounts.access_stamp``): a revoked membership is refused on the next request, cache or not.
+    An API token sets the per-request cache to its one membership (see ``api.auth``), narrowing every check.
     """
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(Membership.objects.current().filter(user=user).select_related("organisation"))
-        setattr(user, _CACHE_ATTR, cached)
+        cached = _load_access(user)[0]
     return [m for m in cached if m.is_current and m.organisation.is_active]
+
+
+def _shared_key(user: Actor) -> str | None:
+    """The shared cache key of the user's access, or None when this user object must read the database: it has
+    no stamp (not a ``User``), or it has consulted the cache before (its in-memory stamp may predate a change
+    made since, e.g. in this very request: :func:`forget` and a test's ``del`` then read afresh)."""
+    stamp = getattr(user, "access_stamp", None)
+    joined = getattr(user, "date_joined", None)
+    if not stamp or joined is None or user.pk is None or getattr(user, _SHARED_DONE_ATTR, False):
+        return None
+    setattr(user, _SHARED_DONE_ATTR, True)
+    return f"access:u{user.pk}:{int(joined.timestamp() * 1_000_000)}:{stamp}"
+
+
+def _load_access(user: Actor) -> tuple[list[Membership], bool]:
+    """(memberships, has a second factor) from the shared cache when fresh, else two queries (then cached).
+
+    Memberships not yet valid are kept too (their dates are checked on use), so a membership that starts later
+    needs no change of the stamp; inactive and ended ones are left out."""
+    key = _shared_key(user)
+    entry: object = None
+    if key is not None:
+        try:
+            entry = cache.get(key)
+        except Exception:  # a cache outage costs two queries, never a wrong answer
+            log.exception("shared access cache unavailable")
+            key = None
+    if isinstance(entry, tuple) and len(entry) == 2:
+        found, mfa = list(entry[0]), bool(entry[1])
+    else:
+        now = timezone.now()
+        found = list(
+            Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+            .select_related("organisation")
+        )
+        mfa = _query_mfa(user)
+        if key is not None:
+            try:
+                cache.set(key, (found, mfa), timeout=ACCESS_TTL)
+            except Exception:
+                log.exception("shared access cache unavailable")
+    if getattr(user, _CACHE_ATTR, None) is None:
+        setattr(user, _CACHE_ATTR, found)
+    if getattr(user, _MFA_ATTR, None) is None:
+        setattr(user, _MFA_ATTR, mfa)
+    return found, mfa
 
 
 def restrict_to_membership(user: Actor, membership: Membership) -> None:
@@ -98,9 +154,13 @@ def restrict_to_membership(user: Actor, membership: Membership) -> None:
     setattr(user, _CACHE_ATTR, [membership])
 
 
-def forget(user: Actor | AnonymousUser) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+def forget(user: Actor | AnonymousUser | None) -> None:
+    """Drop what is cached for ``user``: the next check reads the database (not the shared cache)."""
+    for attr in (_CACHE_ATTR, _MFA_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
+    if user is not None:
+        setattr(user, _SHARED_DONE_ATTR, True)
 
 
 def roles_at(user: Actor | AnonymousUser | None, org: Organisation) -> set[str]:
@@ -164,15 +224,24 @@ def requires_mfa(user: Actor) -> bool:
     return any(m.role in MFA_REQUIRED_ROLES for m in memberships(user))
 
 
-def has_mfa(user: Actor) -> bool:
-    """True when the user has set up a second factor (TOTP or a passkey); cached on the user for the request."""
+def has_mfa(user: Actor | AnonymousUser | None) -> bool:
+    """True when the user has set up a second factor (TOTP or a passkey); cached like :func:`memberships`."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return False
+    cached = getattr(user, _MFA_ATTR, None)
+    if cached is None:
+        if getattr(user, _SHARED_DONE_ATTR, False) or getattr(user, "access_stamp", None) is None:
+            cached = _query_mfa(user)
+            setattr(user, _MFA_ATTR, cached)  # per-request cache on the user object
+        else:
+            cached = _load_access(user)[1]
+    return bool(cached)
+
+
+def _query_mfa(user: Actor) -> bool:
     from allauth.mfa.models import Authenticator  # allauth's models load after the app registry
 
-    cached = getattr(user, _MFA_CACHE_ATTR, None)
-    if cached is None:
-        cached = Authenticator.objects.filter(user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]).exists()
-        setattr(user, _MFA_CACHE_ATTR, cached)  # per-request cache on the user object
-    return bool(cached)
+    return bool(Authenticator.objects.filter(user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]).exists())
 
 
 def manageable_roles(user: Actor, org: Organisation) -> list[str]:

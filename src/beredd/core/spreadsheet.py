@@ -113,19 +113,17 @@ def xlsx_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: s
 def neutralise_row(values: Sequence[Any]) -> list[Any]:
     """:func:`neutralise` over a row, with the common cases (plain text, numbers, empty) inline: the background
     exports (``site.exports``) call it for every row of a national export."""
-    out: list[Any] = []
-    append = out.append
-    for v in values:
-        kind = type(v)
-        if kind is str:
-            append("'" + v if v and v.startswith(FORMULA_STARTS) and is_dangerous(v) else v)
-        elif kind is int or kind is float:
-            append(v)
-        elif v is None:
-            append("")
-        else:
-            append(neutralise(v))
-    return out
+    starts = FORMULA_STARTS
+    return [
+        v
+        if (kind := type(v)) is int or kind is float
+        else ("'" + v if v and v.startswith(starts) and is_dangerous(v) else v)
+        if kind is str
+        else ""
+        if v is None
+        else neutralise(v)
+        for v in values
+    ]
 
 
 class CsvStream:
@@ -138,6 +136,10 @@ class CsvStream:
 
     def row(self, values: Sequence[Any]) -> None:
         self._writer.writerow(neutralise_row(values))
+
+    def rows(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Every row of ``rows``, neutralised (one call for a batch: no per-row method calls in Python)."""
+        self._writer.writerows(map(neutralise_row, rows))
 
     def close(self) -> None:
         self._out.flush()

@@ -2,7 +2,7 @@
 
 Dashboards poll the completeness panel of a round instance every few seconds; computing it runs the roll-up's
 GROUP BY queries and renders the table. The rendered fragment is cached per round instance, organisation,
-grouping level and language, under a key that carries *generations*:
+grouping level and language, stored with the *generations* it was computed under:
 
 * one generation per (round instance, organisation), bumped for the recipient's organisation and every
   ancestor of it (read off the materialised path, no query) on every submit, return, approval and delegation:
@@ -11,8 +11,9 @@ grouping level and language, under a key that carries *generations*:
 
 A bump writes a fresh random token (not an increment, so two concurrent bumps can never land on the same value)
 and runs in ``transaction.on_commit``: after the write is visible, before the writer's response leaves. A reader
-reads the generations first and computes after, so an entry filled from data older than a bump is stored under
-a generation nobody asks for again; the writer's next read (and everyone's) misses and recomputes.
+reads the generations (with the entry, in one round trip) first and computes after, so an entry filled from data
+older than a bump carries generations that are no longer current; the writer's next read (and everyone's) misses
+and recomputes.
 
 Replica reads (``beredd.core.replica``) may lag the primary. A fragment computed on the replica is stored with
 its source and a lifetime of ``DATABASE_REPLICA_MAX_LAG_SECONDS`` (the staleness a replica read already
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -82,34 +83,36 @@ def invalidate_round(*, round_id: int) -> None:
     transaction.on_commit(lambda: _bump(keys))
 
 
-def _generations(keys: Iterable[str]) -> list[str]:
-    keys = list(keys)
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            # Never bumped, or evicted: start a fresh generation (``add`` keeps a concurrent reader's one).
-            cache.add(key, _token(), timeout=GEN_TTL)
-            found[key] = cache.get(key) or _token()
-    return [str(found[key]) for key in keys]
-
-
 def cached(*, instance_id: int, round_id: int, org_id: int, variant: str, build: Callable[[], str]) -> str:
-    """The fragment ``build()`` renders for (instance, organisation, ``variant``), from the cache when fresh."""
+    """The fragment ``build()`` renders for (instance, organisation, ``variant``), from the cache when fresh.
+
+    One round trip reads both generations and the entry (stored with the generations it was computed under); the
+    entry is fresh only when those equal the current ones."""
     from_replica = replica.reading_from_replica()
+    gen_keys = [_round_key(round_id), _org_key(instance_id, org_id)]
+    key = f"rollup:frag:i{instance_id}:o{org_id}:{variant}"
     try:
-        gens = _generations([_round_key(round_id), _org_key(instance_id, org_id)])
-        key = f"rollup:frag:i{instance_id}:o{org_id}:{variant}:{':'.join(gens)}"
-        entry = cache.get(key)
+        found = cache.get_many([*gen_keys, key])
+        for gen_key in gen_keys:
+            if gen_key not in found:
+                # Never bumped, or evicted: start a fresh generation (``add`` keeps a concurrent reader's one).
+                cache.add(gen_key, _token(), timeout=GEN_TTL)
+                found[gen_key] = cache.get(gen_key) or _token()
+        gens = tuple(str(found[k]) for k in gen_keys)
+        entry = found.get(key)
     except Exception:
         log.exception("roll-up fragment cache unavailable; computing uncached")
         return build()
-    if isinstance(entry, tuple) and len(entry) == 2 and (from_replica or entry[0] == PRIMARY):
-        return str(entry[1])
+    if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == gens and (from_replica or entry[1] == PRIMARY):
+        return str(entry[2])
     html = build()
     source = REPLICA if from_replica else PRIMARY
     timeout = min(TTL, settings.DATABASE_REPLICA_MAX_LAG_SECONDS) if from_replica else TTL
     try:
-        cache.set(key, (source, html), timeout=max(1, int(timeout)))
+        # Stored with the generations read *before* computing: filled from data older than a bump, it is never
+        # taken (the generations moved on). A slower reader may overwrite a newer entry with an older one; the
+        # next reader then sees old generations and recomputes (a miss, never a stale read).
+        cache.set(key, (gens, source, html), timeout=max(1, int(timeout)))
     except Exception:
         log.exception("roll-up fragment could not be cached")
     return html

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
@@ -79,32 +80,89 @@ def round_get_for_user(*, user: Actor, round_id: int) -> Round:
 def instance_get_for_user(*, user: Actor, instance_id: int) -> RoundInstance:
     """The instance if its round is visible to the user (the rule of ``round_list_for_user``).
 
-    Dashboards poll through this, so it reads the instance by key and checks the rule for that one round: the
-    issuer's path against the user's subtrees (no query), else one indexed EXISTS over the round's submissions,
-    instead of filtering every round the user can see."""
+    Reads the instance by key and checks the rule for that one round (``_round_visible``) instead of filtering
+    every round the user can see."""
     instance = (
         RoundInstance.objects.filter(pk=instance_id)
         .select_related("round__issuer", "round__template_version__template", "round__event")
         .first()
     )
-    if instance is None:
+    if instance is None or not _round_visible(user, instance.round_id, instance.round.issuer.path):
         raise NotFoundError("instance", instance_id)
+    return instance
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceRef:
+    """What a poll needs of a visible instance before it knows whether the cache can answer."""
+
+    pk: int
+    round_id: int
+    issuer_path: str
+
+
+def instance_ref_for_user(*, user: Any, instance_id: int) -> InstanceRef:
+    """The rule of :func:`instance_get_for_user` with one narrow query (key, round, issuer path): dashboards poll
+    through this, and load the whole instance only when the cached fragment is stale."""
+    row = RoundInstance.objects.filter(pk=instance_id).values_list("round_id", "round__issuer__path").first()
+    if row is None or not _round_visible(user, row[0], row[1]):
+        raise NotFoundError("instance", instance_id)
+    return InstanceRef(pk=instance_id, round_id=row[0], issuer_path=row[1])
+
+
+def rollup_poll_target(*, user: Any, instance_id: int, org_id: int | None) -> tuple[InstanceRef, Organisation]:
+    """:func:`instance_ref_for_user` and :func:`rollup_org_under` for a poll, in one query when an organisation is
+    asked for (the organisation, with its instance's round and issuer path read alongside); refusals are those of
+    the two (read again one by one, so that a missing instance is reported as such)."""
+    if org_id is not None:
+        instance = RoundInstance.objects.filter(pk=instance_id)
+        org = (
+            Organisation.objects.filter(pk=org_id)
+            .annotate(
+                poll_round_id=Subquery(instance.values("round_id")[:1]),
+                poll_issuer_path=Subquery(instance.values("round__issuer__path")[:1]),
+            )
+            .first()
+        )
+        if org is not None and org.poll_round_id is not None:  # type: ignore[attr-defined]  # annotated above
+            ref = InstanceRef(pk=instance_id, round_id=org.poll_round_id, issuer_path=org.poll_issuer_path)  # type: ignore[attr-defined]  # annotated above
+            if (
+                _round_visible(user, ref.round_id, ref.issuer_path)
+                and policy.can(user, "reporting.view", org)
+                and org.path.startswith(ref.issuer_path)
+            ):
+                return ref, org
+    ref = instance_ref_for_user(user=user, instance_id=instance_id)
+    return ref, rollup_org_under(user=user, issuer_path=ref.issuer_path, org_id=org_id)
+
+
+def _round_visible(user: Any, round_id: int, issuer_path: str) -> bool:
+    """The issuer's path against the user's subtrees (no query), else one indexed EXISTS over the round's
+    submissions (a round from above that asks someone in the user's subtrees)."""
     roots = _roots(user, "reporting.view")
-    if any(instance.round.issuer.path.startswith(root.path) for root in roots):
-        return instance
-    if roots and Submission.objects.filter(_subtree_q(roots, "org_path"), instance__round_id=instance.round_id).exists():
-        return instance
-    raise NotFoundError("instance", instance_id)
+    if any(issuer_path.startswith(root.path) for root in roots):
+        return True
+    return bool(roots) and Submission.objects.filter(_subtree_q(roots, "org_path"), instance__round_id=round_id).exists()
 
 
 def rollup_org_for_user(*, user: Actor, instance: RoundInstance, org_id: int | None) -> Organisation:
     """The organisation whose roll-up the user asks for: one they may view, inside the round's reach."""
+    issuer = instance.round.issuer
+    return rollup_org_under(user=user, issuer_path=issuer.path, org_id=org_id, issuer=issuer)
+
+
+def rollup_org_under(*, user: Any, issuer_path: str, org_id: int | None, issuer: Organisation | None = None) -> Organisation:
+    """:func:`rollup_org_for_user` for a round issued at ``issuer_path``: with no ``org_id``, the user's highest
+    organisation inside the round's reach, else the issuer (``issuer`` when given, else read by its path)."""
     if org_id is None:
-        candidates = [o for o in _roots(user, "reporting.view") if o.path.startswith(instance.round.issuer.path)]
-        org = min(candidates, key=lambda o: o.depth) if candidates else instance.round.issuer
+        candidates = [o for o in _roots(user, "reporting.view") if o.path.startswith(issuer_path)]
+        if candidates:
+            org: Organisation | None = min(candidates, key=lambda o: o.depth)
+        else:
+            org = issuer if issuer is not None else Organisation.objects.filter(path=issuer_path).first()
     else:
-        org = Organisation.objects.filter(pk=org_id).first()  # type: ignore[assignment]  # Organisation | None, narrowed by the check below
-    if org is None or not policy.can(user, "reporting.view", org) or not org.path.startswith(instance.round.issuer.path):
+        org = Organisation.objects.filter(pk=org_id).first()
+    if org is None or not policy.can(user, "reporting.view", org) or not org.path.startswith(issuer_path):
         raise NotFoundError("organisation", org_id)
     return org
 

@@ -14,14 +14,16 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from beredd.accounts.models import Membership
 from beredd.core.models import AuditEvent
-from beredd.core.spreadsheet import neutralise, neutralise_row
+from beredd.core.spreadsheet import csv_text, neutralise, neutralise_row
 from beredd.reporting.models import Submission
 from beredd.reporting.services import submissions as services
 from beredd.reporting.tests.conftest import GOOD, issue
+from beredd.site import exports
 from beredd.site.models import ExportJob
 
 
@@ -171,3 +173,37 @@ def test_the_audit_log_export_needs_the_audit_right(
 def test_the_streamed_rows_are_neutralised_like_every_other_export() -> None:
     row = ["=1+2", "-3", "@x", -3, 2.5, None, "Vård", True]
     assert neutralise_row(row) == [neutralise(v) for v in row] == ["'=1+2", "-3", "'@x", -3, 2.5, "", "Vård", "True"]
+
+
+def test_the_fast_csv_path_writes_exactly_what_core_spreadsheet_writes(world: SimpleNamespace, settings: Any) -> None:
+    """The background export's batched writer and row builder against ``core.spreadsheet.csv_text`` over the rows
+    the export reads, with a formula in a free-text answer and in a unit's name (run on SQLite and PostgreSQL)."""
+
+    round_ = answered_round(world)
+    instance = round_.instances.get()
+    evil = Submission.objects.get(instance=instance, organisation=world.g2)
+    type(world.g2).objects.filter(pk=world.g2.pk).update(name="=SUM(A1:A9)")
+    services.submission_submit(
+        actor=world.g2_reporter, submission=evil, data=GOOD | {"assessment": "+cmd|' /C calc'!A0", "staffing_status": "red"}
+    )
+    job = ExportJob.objects.create(
+        requested_by=world.national, kind="answers", fmt="csv", organisation=world.nation, instance=instance
+    )
+    job = exports.export_run(job_id=job.pk)
+    assert job.status == ExportJob.Status.DONE, job.error
+    written = (settings.EXPORT_ROOT / job.file_name).read_bytes().decode("utf-8")
+    with translation.override(settings.LANGUAGE_CODE):
+        header, _total, rows = exports.answers_rows(instance=instance, org_path=world.nation.path)
+        expected = "\ufeff" + csv_text(header, list(rows), delimiter=";")
+    assert written == expected
+    assert "'=SUM(A1:A9)" in written and ";=SUM" not in written
+    assert "'=HYPERLINK" in written and ";=HYPERLINK" not in written
+    assert "'+cmd|" in written and ";+cmd" not in written
+
+
+def test_neutralise_row_agrees_with_neutralise_on_every_kind_of_cell() -> None:
+    import decimal
+
+    row = ["=1", "\uff1dA1", "\tx", "\rx", "\nx", "+46 70 123 45 67", "-", "", "ok", 0, -1.5, True, False, None]
+    row += [decimal.Decimal("1.5"), {"level": 2}, ["a", "b"], "@SUM(1)", "-2+3", "-A1"]
+    assert neutralise_row(row) == [neutralise(v) for v in row]

@@ -6,6 +6,7 @@ as a real commit would; the cache is Django's local-memory cache of the test set
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -17,7 +18,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from beredd.accounts.models import Membership
 from beredd.core import replica
 from beredd.reporting import fragments
 from beredd.reporting.models import Round, Submission
@@ -172,6 +175,36 @@ def test_a_cached_panel_is_still_refused_to_an_outsider(world: SimpleNamespace, 
     unit = Client()
     unit.force_login(world.g1_reporter)
     assert unit.get(url).status_code == 404
+
+
+def test_a_warm_poll_reads_only_the_session_the_user_and_the_organisation(world: SimpleNamespace, client: Client) -> None:
+    round_ = issue(world)
+    client.force_login(world.national)
+    panel(client, round_, world.lan)
+    url = reverse("reporting:completeness", args=[round_.instances.get().pk]) + f"?org={world.lan.pk}"
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    tables = [re.match(r'SELECT (?:1 AS "a" FROM )?"(\w+)"', q["sql"]).group(1) for q in captured.captured_queries]  # type: ignore[union-attr]
+    # Memberships and second factor come from the access cache, the panel from the fragment cache; the access
+    # check reads the organisation with its instance's round and issuer path in one query.
+    assert sorted(tables) == sorted(["django_session", "accounts_user", "orgs_organisation"])
+
+
+def test_an_ended_membership_loses_the_panel_at_once_with_every_cache_warm(world: SimpleNamespace, county: Client) -> None:
+    round_ = issue(world)
+    panel(county, round_, world.lan)
+    panel(county, round_, world.lan)  # fragment and access both cached
+    Membership.objects.filter(user=world.county).update(valid_until=timezone.now() - dt.timedelta(seconds=1))
+    url = reverse("reporting:completeness", args=[round_.instances.get().pk]) + f"?org={world.lan.pk}"
+    assert county.get(url).status_code == 404
+
+
+def test_a_poll_for_a_missing_instance_or_organisation_is_refused(world: SimpleNamespace, county: Client) -> None:
+    round_ = issue(world)
+    pk = round_.instances.get().pk
+    for instance_id, org in ((pk + 1000, world.lan.pk), (pk, 10**9), (pk, world.stockholm.pk)):
+        url = reverse("reporting:completeness", args=[instance_id]) + f"?org={org}"
+        assert county.get(url).status_code == 404
 
 
 def test_an_entry_filled_from_the_replica_is_not_shown_to_a_primary_reader(db: Any, monkeypatch: Any) -> None:

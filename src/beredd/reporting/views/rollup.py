@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -26,8 +26,11 @@ def rollup_target(request: AuthenticatedHttpRequest, instance_id: int) -> tuple[
     """The instance and organisation the user may see a roll-up of (access checked), and the grouping level."""
     instance = selectors.instance_get_for_user(user=request.user, instance_id=instance_id)
     org = selectors.rollup_org_for_user(user=request.user, instance=instance, org_id=form_int(request.GET.get("org")))
-    by = request.GET.get("by") if request.GET.get("by") in rollups.LEVEL_DEPTH else None
-    return instance, org, by
+    return instance, org, _by(request)
+
+
+def _by(request: HttpRequest) -> str | None:
+    return request.GET.get("by") if request.GET.get("by") in rollups.LEVEL_DEPTH else None
 
 
 def rollup_context(request: AuthenticatedHttpRequest, instance_id: int) -> dict[str, Any]:
@@ -108,16 +111,22 @@ def instance_completeness(request: AuthenticatedHttpRequest, instance_id: int) -
 
 
 def completeness_fragment(request: AuthenticatedHttpRequest, instance_id: int, *, cached: bool) -> HttpResponse:
-    """The completeness panel after the access checks; ``cached=False`` (the benchmark's baseline) always computes."""
-    instance, org, by = rollup_target(request, instance_id)
+    """The completeness panel after the access checks; ``cached=False`` (the benchmark's baseline) always computes.
+
+    A poll checks access with one narrow query (the organisation with its instance's round and issuer path) and
+    reads the whole instance only when the cached fragment is stale."""
+    if not cached:
+        instance, org, by = rollup_target(request, instance_id)
+        return HttpResponse(render_to_string("reporting/_completeness.html", rollup_build(instance, org, by), request=request))
+    ref, org = selectors.rollup_poll_target(user=request.user, instance_id=instance_id, org_id=form_int(request.GET.get("org")))
+    by = _by(request)
 
     def build() -> str:
+        instance = selectors.instance_get_for_user(user=request.user, instance_id=ref.pk)
         return render_to_string("reporting/_completeness.html", rollup_build(instance, org, by), request=request)
 
-    if not cached:
-        return HttpResponse(build())
     html = fragments.cached(
-        instance_id=instance.pk, round_id=instance.round_id, org_id=org.pk, variant=f"{by or '-'}:{lang()}", build=build
+        instance_id=ref.pk, round_id=ref.round_id, org_id=org.pk, variant=f"{by or '-'}:{lang()}", build=build
     )
     return HttpResponse(html)
 
