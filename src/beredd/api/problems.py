@@ -19,7 +19,7 @@ from ninja.renderers import JSONRenderer
 from pydantic_core import ErrorDetails
 
 from beredd.core.exceptions import DomainError
-from beredd.core.middleware import database_unavailable
+from beredd.core.middleware import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger("beredd.api")
 
@@ -157,7 +157,12 @@ def install(api: NinjaAPI) -> None:
         )
 
     def _unavailable(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
-        return database_unavailable(request, exc if isinstance(exc, Exception) else exc())
+        # The transaction was rolled back: nothing was saved, and a retry (with the same Idempotency-Key) is safe.
+        logger.warning("Database unavailable for API %s %s: %r", request.method, request.path, exc)
+        title = "The database did not answer; nothing was saved. Try again shortly."
+        response = problem(api, request, status=503, code="service_unavailable", title=title)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     for unavailable in (OperationalError, InterfaceError):
         api.add_exception_handler(unavailable, _unavailable)

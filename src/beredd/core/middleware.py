@@ -38,9 +38,11 @@ class DomainErrorMiddleware:
 
         from beredd.core.exceptions import DomainError
 
+        if request.path.startswith("/api/"):
+            return None  # the API's own handlers answer with problem documents
         if isinstance(exception, OperationalError | InterfaceError):
             return database_unavailable(request, exception)
-        if request.path.startswith("/api/") or not isinstance(exception, DomainError):
+        if not isinstance(exception, DomainError):
             return None
         template = "core/_error_inline.html" if request.headers.get("HX-Request") else "core/error.html"
         return render(request, template, {"status": exception.status, "error": exception}, status=exception.status)
@@ -53,28 +55,14 @@ logger = logging.getLogger("beredd.availability")
 
 
 def database_unavailable(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """503 with Retry-After when the database did not answer: the request's transaction was rolled back, so
-    nothing was saved and the client may simply try again (the API's idempotency keys make a retry safe). The
-    page is rendered without touching the database; API clients get a problem document."""
+    """The page's 503 with Retry-After when the database did not answer: the request's transaction was rolled
+    back, so nothing was saved and the user may simply try again. Rendered without touching the database. (The
+    API answers the same case with a problem document from its own handlers, ``api/problems.py``.)"""
+    from django.template.loader import render_to_string
+
     logger.warning("Database unavailable for %s %s: %r", request.method, request.path, exception)
-    if request.path.startswith("/api/"):
-        import json
-
-        body = {
-            "type": "https://beredd.se/problems/service_unavailable",
-            "title": "The database did not answer; nothing was saved. Try again shortly.",
-            "status": 503,
-            "code": "service_unavailable",
-            "detail": "The database did not answer; nothing was saved. Try again shortly.",
-            "instance": request.path,
-        }
-        response = HttpResponse(json.dumps(body), status=503, content_type="application/problem+json")
-    else:
-        from django.template.loader import render_to_string
-
-        context = {"retry_after": RETRY_AFTER_SECONDS, "request_path": request.get_full_path() if request.method == "GET" else ""}
-        html = render_to_string("core/unavailable.html", context)
-        response = HttpResponse(html, status=503)
+    context = {"retry_after": RETRY_AFTER_SECONDS, "request_path": request.get_full_path() if request.method == "GET" else ""}
+    response = HttpResponse(render_to_string("core/unavailable.html", context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

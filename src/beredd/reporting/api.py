@@ -9,18 +9,16 @@ See docs/api.md.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
-from ninja.responses import NinjaJSONEncoder
 from pydantic import AwareDatetime, Field
 
 from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.api.pagination import PageNumberPagination
-from beredd.api.problems import finite
+from beredd.api.problems import FiniteJSONRenderer
 from beredd.api.schemas import InputSchema
 from beredd.core.bounds import MAX_ID, Id, LocalTime, QueryText, RecurrenceHours, ShortText
 from beredd.core.exceptions import FieldError, ValidationFailed
@@ -255,8 +253,8 @@ def rollup_get(request: AuthenticatedHttpRequest, instance_id: Id, org_id: Id | 
     level = by if by in rollups.LEVEL_DEPTH else None
 
     def build() -> str:
-        data = finite(rollups.rollup(instance=instance, org=org, by=level).as_dict())
-        return json.dumps(data, cls=NinjaJSONEncoder, allow_nan=False)
+        data = rollups.rollup(instance=instance, org=org, by=level).as_dict()
+        return str(FiniteJSONRenderer().render(request, data, response_status=200))  # the API's own strict JSON
 
     body = fragments.cached(
         instance_id=instance.pk, round_id=instance.round_id, org_id=org.pk, variant=f"api:{level or '-'}", build=build
