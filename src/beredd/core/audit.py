@@ -72,6 +72,25 @@ def record(
     target_label: str | None = None,
 ) -> AuditEvent:
     """Append one audit event. ``actor`` may be None for system actions, or a label such as ``"system"``."""
+    found = event(
+        actor=actor, action=action, target=target, organisation=organisation, changes=changes, via=via, target_label=target_label
+    )
+    found.save(force_insert=True)
+    return found
+
+
+def event(
+    *,
+    actor: AuditActor | str | None,
+    action: str,
+    target: models.Model | None = None,
+    organisation: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    via: str = "ui",
+    target_label: str | None = None,
+) -> AuditEvent:
+    """The event ``record`` would append, not yet saved: for a write path that inserts it together with the
+    change it records, in one statement (``core.onestatement``)."""
     if organisation is None and target is not None:
         organisation = _organisation_of(target)
     user: AuditActor | None = None  # a signed-in user, kept as the event's actor; anyone else is only a label
@@ -82,7 +101,7 @@ def record(
         label = str(getattr(user, "email", "") or user.pk)
     elif actor:
         label = str(actor)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor_id=user.pk if user is not None else None,  # the id: core cannot name the user model's class
         actor_label=label[:254],
         organisation_id=getattr(organisation, "pk", None),

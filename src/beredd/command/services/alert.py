@@ -3,7 +3,7 @@
 Set and ended by a national admin with the government's decision reference. While a real (non-exercise) alert
 is in force: recurring rounds with a heightened schedule run on it (``reporting.services.rounds.next_as_of``
 asks ``command.selectors.heightened_hours``), and templates that warn about classified information require the
-respondent's confirmation at submit (``classified_confirm``). An exercise alert shows ÖVNING and changes nothing.
+respondent's confirmation at submit (``classified_alert``, ``classified_record``). An exercise alert shows ÖVNING and changes nothing.
 """
 
 from __future__ import annotations
@@ -178,11 +178,10 @@ def heightened_schedule_set(*, actor: Actor, round_: Round, every_hours: Any, vi
     return schedule
 
 
-def classified_confirm(
-    *, actor: Actor, submission: Submission, version: SubmissionVersion, confirmed: bool
-) -> ClassifiedConfirmation | None:
-    """Called by the submit service inside its transaction: while a real alert is in force over the recipient and
-    the template warns about classified information, the respondent must confirm; the confirmation is recorded."""
+def classified_alert(*, submission: Submission, confirmed: bool) -> Alert | None:
+    """Called by the submit service inside its transaction, before it writes: while a real alert is in force over
+    the recipient and the template warns about classified information, the respondent must confirm (else
+    ValidationFailed and nothing is saved). Returns the alert to record the confirmation under, or None."""
     if not submission.template_version.template.classified_warning:
         return None
     alert = selectors.alert_in_force(org_path=submission.org_path, exercise=False)
@@ -198,4 +197,9 @@ def classified_confirm(
                 )
             ]
         )
+    return alert
+
+
+def classified_record(*, actor: Actor, version: SubmissionVersion, alert: Alert) -> ClassifiedConfirmation:
+    """The confirmation ``classified_alert`` asked for, stored with the version it was given for."""
     return ClassifiedConfirmation.objects.create(version=version, alert=alert, confirmed_by=actor)
