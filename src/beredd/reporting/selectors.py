@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from beredd.accounts import policy
 from beredd.accounts.types import Actor
 from beredd.core.exceptions import NotFoundError
+from beredd.core.joinedlookup import JoinedLookup
 from beredd.orgs.models import Organisation
 from beredd.reporting import access
 from beredd.reporting import fields as fieldtypes
@@ -196,20 +197,24 @@ def submission_for_recipient(*, user: Actor, instance: RoundInstance, org_id: in
     return submission
 
 
+_RECIPIENT_LOOKUP = JoinedLookup(
+    Submission,
+    related=("instance", "instance__round", "template_version", "template_version__template", "organisation"),
+    where=("instance", "organisation"),
+)
+
+
 def submission_for_recipient_by_ids(*, user: Actor, instance_id: int, org_id: int, for_update: bool = False) -> Submission:
     """The API's hot path: one query for the submission with its organisation and round, then the policy check.
 
     NotFoundError unless the user may answer for ``org_id`` and the instance exists; NotRecipientError when the
     organisation was not asked in that instance."""
-    # At most one row (unique per instance and recipient): no ORDER BY, which ``first()`` would add.
-    qs = Submission.objects.filter(instance_id=instance_id, organisation_id=org_id)
-    if for_update:
-        # Inside the caller's transaction: lock the submission row only (not the shared instance/round rows), in
-        # the same query, so that the write path needs no second read (``services.submissions._common._locked``).
-        qs = qs.select_for_update(of=("self",))
-    # The template rides along: the classified-information check at submit (command app) needs no extra query.
-    found = list(qs.select_related("instance__round", "template_version__template", "organisation").order_by()[:1])
-    submission = found[0] if found else None
+    # At most one row (unique per instance and recipient). With ``for_update``, inside the caller's transaction:
+    # the submission row only is locked (not the shared instance/round rows), in the same query, so that the write
+    # path needs no second read (``services.submissions._common._locked``). The template rides along: the
+    # classified-information check at submit (command app) needs no extra query. Its SQL is built once per
+    # process (``core.joinedlookup``): compiling it through the ORM on every call cost as much as running it.
+    submission = _RECIPIENT_LOOKUP.get((instance_id, org_id), for_update=for_update)
     if submission is not None:
         if not access.can_answer(user, submission.organisation):
             raise NotFoundError("organisation", org_id)

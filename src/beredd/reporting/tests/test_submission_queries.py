@@ -77,3 +77,38 @@ def test_a_submission_costs_at_most_eight_queries_whatever_the_number_of_fields(
     assert Answer.objects.filter(submission=submission).count() == n_fields
     assert Answer.objects.get(submission=submission, key="n_0").num == 99
     assert AuditEvent.objects.filter(action="submission.submit_on_behalf").count() == 2
+
+
+def test_the_recipient_lookup_gives_what_the_orm_gives(world: SimpleNamespace) -> None:
+    # The hot lookup builds its SQL once (core.joinedlookup): the objects and their cached relations must equal the
+    # ORM's select_related, every field, converters applied (JSON decoded, datetimes aware).
+    from django.db import transaction
+
+    from beredd.core.joinedlookup import JoinedLookup
+    from beredd.reporting.selectors import _RECIPIENT_LOOKUP
+
+    instance = issue(world).instances.get()
+    sub = Submission.objects.get(instance=instance, organisation=world.g1)
+    Submission.objects.filter(pk=sub.pk).update(draft={"antal": 3, "text": "två"})
+    related = ("instance", "instance__round", "template_version", "template_version__template", "organisation")
+    expected = Submission.objects.select_related(*related).get(pk=sub.pk)
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        got = _RECIPIENT_LOOKUP.get((instance.pk, world.g1.pk), for_update=True)
+    assert got is not None and len(captured) == 1
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in captured[0]["sql"]
+    with CaptureQueriesContext(connection) as after:
+        pairs = [(got, expected)]
+        pairs += [(getattr(got, r), getattr(expected, r)) for r in ("instance", "template_version", "organisation")]
+        pairs += [
+            (got.instance.round, expected.instance.round),
+            (got.template_version.template, expected.template_version.template),
+        ]
+    assert len(after) == 0  # every relation came with the row
+    for mine, theirs in pairs:
+        assert type(mine) is type(theirs) and not mine._state.adding
+        for field in type(mine)._meta.concrete_fields:
+            assert getattr(mine, field.attname) == getattr(theirs, field.attname), field
+    assert got.draft == {"antal": 3, "text": "två"} and got.created_at.tzinfo is not None
+    assert _RECIPIENT_LOOKUP.get((instance.pk, world.nation.pk)) is None
+    assert isinstance(JoinedLookup(Submission, related=(), where=("id",)).get((sub.pk,)), Submission)
