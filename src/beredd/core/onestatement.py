@@ -98,17 +98,38 @@ class OneStatement:
         target._prepare_related_fields_for_save(operation_name="save")
         if kind == "insert":
             fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+            values = [f.pre_save(target, True) for f in fields]
+        else:
+            names = set(extra)
+            fields = [f for f in meta.local_concrete_fields if f.name in names or f.attname in names]
+            assert len(fields) == len(names), f"unknown fields in {sorted(names)}"
+            values = [f.pre_save(target, False) for f in fields]
+        # The SQL of a model's insert (or of an update of the same fields) is the same every time: the ORM compiles
+        # it once per process and database, and later calls only prepare the values as its compiler would
+        # (``get_db_prep_save``). A value that is an expression, or a field with its own placeholder, is compiled
+        # every time.
+        key = (self.using, model, kind, tuple(f.attname for f in fields))
+        plain = not any(hasattr(v, "resolve_expression") for v in values) and not any(
+            hasattr(f, "get_placeholder") for f in fields
+        )
+        if plain and key in _SQL:
+            params = [f.get_db_prep_save(v, connection=self.connection) for f, v in zip(fields, values, strict=True)]
+            return _SQL[key], params + [target.pk] if kind == "update" else params
+        if kind == "insert":
             insert = sql.InsertQuery(model)
             insert.insert_values(fields, [target])
             compiler = insert.get_compiler(using=self.using)
             compiler.returning_fields = [meta.pk]
-            [(statement, params)] = compiler.as_sql()
-            return statement, params
-        names = set(extra)
-        fields = [f for f in meta.local_concrete_fields if f.name in names or f.attname in names]
-        assert len(fields) == len(names), f"unknown fields in {sorted(names)}"
-        update = sql.UpdateQuery(model)
-        update.add_update_fields([(f, None, f.pre_save(target, False)) for f in fields])
-        update.add_q(models.Q(pk=target.pk))
-        statement, params = update.get_compiler(using=self.using).as_sql()
-        return statement, params
+            [(statement, compiled)] = compiler.as_sql()
+        else:
+            update = sql.UpdateQuery(model)
+            update.add_update_fields(list(zip(fields, [None] * len(fields), values, strict=True)))
+            update.add_q(models.Q(pk=target.pk))
+            statement, compiled = update.get_compiler(using=self.using).as_sql()
+        if plain and len(compiled) == len(fields) + (kind == "update"):
+            _SQL[key] = statement
+        return statement, compiled
+
+
+# (database alias, model, "insert" | "update", field names) -> the ORM's SQL for it.
+_SQL: dict[tuple[str, type[models.Model], str, tuple[str, ...]], str] = {}

@@ -225,8 +225,10 @@ class Submission(TimeStampedModel):
     # Only these have an editable draft; a submitted report changes only through a new submitted version.
     DRAFTABLE = (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED)
 
-    instance = models.ForeignKey(RoundInstance, on_delete=models.PROTECT, related_name="submissions")
-    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="submissions")
+    # No single-column indexes: (instance, organisation) unique and (organisation, status) lead with them, and every
+    # submit updates this row (fewer indexes to maintain on the national peak's hot path).
+    instance = models.ForeignKey(RoundInstance, on_delete=models.PROTECT, related_name="submissions", db_index=False)
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="submissions", db_index=False)
     template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="+")
     # Ancestors of the recipient, copied at issue so roll-ups group by a column instead of walking the tree.
     org_path = models.CharField(max_length=255)
@@ -277,7 +279,8 @@ class Submission(TimeStampedModel):
 class SubmissionVersion(models.Model):
     """An immutable submitted version of a submission's answers."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="versions")
+    # Indexed through the unique (submission, number): a single-column index would only cost every submit.
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="versions", db_index=False)
     number = models.PositiveIntegerField()
     data = models.JSONField(default=dict)
     submitted_at = models.DateTimeField(default=timezone.now)
@@ -315,7 +318,8 @@ class Answer(models.Model):
     selected option), text fills ``text``. Grouping columns are copied from the submission.
     """
 
-    instance = models.ForeignKey(RoundInstance, on_delete=models.CASCADE, related_name="+")
+    # Indexed through (instance, org_path) below: a single-column index would cost each of a submit's rows.
+    instance = models.ForeignKey(RoundInstance, on_delete=models.CASCADE, related_name="+", db_index=False)
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
     key = models.CharField(max_length=64)
     num = models.FloatField(null=True)

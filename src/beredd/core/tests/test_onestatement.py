@@ -72,3 +72,26 @@ def test_one_statement_refuses_to_update_the_same_row_twice(ref: dict[str, Any])
     writes.update(ref["gavle"], ["name"])
     with pytest.raises(AssertionError, match="twice"):
         writes.update(ref["gavle"], ["code"])
+
+
+def test_the_sql_kept_from_the_first_compile_stores_what_the_orm_would(ref: dict[str, Any]) -> None:
+    from beredd.core import onestatement
+
+    onestatement._SQL.clear()
+    org = ref["gavle"]
+    events = []
+    for label in ("compiled", "kept"):  # the second statement reuses the first one's SQL
+        event = audit.event(actor="system", action=f"test.{label}", organisation=org, changes={"n": [1, None, "å"]})
+        org.street_address = f"Gata {label}"
+        with transaction.atomic():
+            writes = OneStatement()
+            writes.insert(event)
+            writes.update(org, ["street_address", "updated_at"])
+            writes.execute()
+        events.append(AuditEvent.objects.get(pk=event.pk))
+        assert Organisation.objects.get(pk=org.pk).street_address == f"Gata {label}"
+    assert len(onestatement._SQL) == (2 if connection.vendor == "postgresql" else 0)  # elsewhere the ORM saves
+    first, second = events
+    for field in AuditEvent._meta.concrete_fields:
+        if field.name not in ("id", "at", "action"):
+            assert getattr(first, field.attname) == getattr(second, field.attname), field.name
