@@ -162,6 +162,11 @@ if DATABASE_REPLICA_URL:
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "beredd.core.replica.ReplicaReadMiddleware"
     )
+# PostgreSQL may keep the API submit's own statements prepared (``core.prepared``): Django turns preparation off
+# by default, and its ORM cursors bind on the client and never prepare, so this changes only those statements.
+for _alias in DATABASES.values():
+    if _alias["ENGINE"] == "django.db.backends.postgresql":
+        _alias.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 # PgBouncer in transaction mode in front of PostgreSQL: no server-side cursors, no prepared statements.
 if env_bool("DATABASE_POOLER_TRANSACTION_MODE", False):
     for _alias in DATABASES.values():

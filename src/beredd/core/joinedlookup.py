@@ -18,6 +18,8 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections, models
 
+from beredd.core import prepared
+
 M = TypeVar("M", bound=models.Model)
 
 Converter = Callable[[Any, Any, Any], Any]
@@ -53,7 +55,7 @@ class JoinedLookup(Generic[M]):
         if using not in self._sql:
             self._prepare(using)
         plain, locking = self._sql[using]
-        with connection.cursor() as cursor:
+        with prepared.cursor(connection) as cursor:
             cursor.execute(locking if for_update else plain, list(values))
             row = cursor.fetchone()
         if row is None:

@@ -26,6 +26,8 @@ from django.db import connections, models
 from django.db.models import sql
 from django.db.models.signals import pre_save
 
+from beredd.core import prepared
+
 
 class OneStatement:
     """Collect inserts, updates and raw statements; ``execute()`` sends them together and fills in the new keys."""
@@ -78,7 +80,7 @@ class OneStatement:
         inserted = [i for i, (kind, _target, _extra) in enumerate(parts) if kind == "insert"]
         select = ", ".join(f"(SELECT * FROM w{i})" for i in inserted) or "1"  # noqa: S608 - CTE names only
         params = [p for _statement, part_params in compiled for p in part_params]
-        with self.connection.cursor() as cursor:
+        with prepared.cursor(self.connection) as cursor:
             cursor.execute(f"WITH {ctes} SELECT {select}", params)  # noqa: S608 - every part is compiled SQL with placeholders
             row = cursor.fetchone()
         assert row is not None
