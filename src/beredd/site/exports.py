@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from django.conf import settings
 from django.db import transaction
-from django.db.models import JSONField, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, TextField
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -167,13 +168,16 @@ def answers_rows(*, instance: Any, org_path: str) -> tuple[list[str], int, Itera
         return text
 
     def rows() -> Iterator[list[Any]]:
+        # The latest version's answers arrive as JSON text and are parsed here with orjson, only for answered
+        # reports: the ORM's JSONField would run the standard library's parser on every row (a third of the
+        # export's time).
         qs = (
-            subs.annotate(submitted_data=Subquery(latest, output_field=JSONField()))
+            subs.annotate(submitted_data=Subquery(latest, output_field=TextField()))
             .values_list("organisation__name", "organisation__code", "status", "submitted_at", "is_late", "submitted_data")
             .order_by("org_path")
         )
-        for name, code, status, submitted_at, late, data in qs.iterator(chunk_size=CHUNK):
-            data = (data or {}) if status in answered else {}
+        for name, code, status, submitted_at, late, text in qs.iterator(chunk_size=CHUNK):
+            data = (orjson.loads(text) or {}) if text and status in answered else {}
             get = data.get
             row: list[Any] = [
                 name,
