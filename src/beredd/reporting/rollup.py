@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -348,8 +348,9 @@ def distribution(f: TemplateField, group: Group, lang: str = "sv") -> list[tuple
     return [(v, label, partial.choices.get(v, 0)) for v, label in fieldtypes.choice_values(f, lang)]
 
 
-def texts(*, instance: RoundInstance, org: Organisation, key: str = "", query: str = "", limit: int = 500) -> list[Answer]:
-    """Free-text answers in the subtree, with their organisation, optionally for one field and matching ``query``."""
+def texts(*, instance: RoundInstance, org: Organisation, key: str = "", query: str = "") -> QuerySet[Answer]:
+    """Free-text answers in the subtree, with their organisation, optionally for one field and matching ``query``
+    (by question, then organisation; the page shows them a page at a time)."""
     qs = Answer.objects.filter(
         instance=instance, org_path__startswith=org.path, internal=use_internal(instance=instance, org=org)
     ).exclude(text="")
@@ -357,7 +358,7 @@ def texts(*, instance: RoundInstance, org: Organisation, key: str = "", query: s
         qs = qs.filter(key=key)
     if query.strip():
         qs = qs.filter(text__icontains=query.strip())
-    return list(qs.select_related("organisation").order_by("key", "org_path")[:limit])
+    return qs.select_related("organisation").order_by("key", "org_path", "pk")
 
 
 @dataclass

@@ -52,3 +52,26 @@ def test_the_county_page_draws_an_offline_map_of_its_kommuner(client: Client, wo
     body = client.get(reverse("reporting:rollup", args=[instance.pk]) + f"?org={world.lan.pk}&map=completeness").content.decode()
     assert body.count('<path class="map-') == 10  # Gävleborg's ten kommuner, from the bundled boundaries
     assert "Gävle: 50 %" in body and "Sandviken: 0 %" in body and "Ockelbo: inte tillfrågad" in body
+
+
+def test_free_text_answers_come_a_page_at_a_time_keeping_the_filter(
+    client: Client, world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from beredd.reporting.views import rollup as rollup_views
+
+    monkeypatch.setattr(rollup_views, "TEXTS_PER_PAGE", 2)
+    round_ = issue(world)
+    for unit in ("g1", "g2", "s1"):
+        services.submission_submit(
+            actor=getattr(world, f"{unit}_reporter"),
+            submission=sub(world, round_, unit),
+            data=GOOD | {"assessment": f"Läget {unit}"},
+        )
+    url = reverse("reporting:rollup", args=[round_.instances.get().pk])
+    as_user(client, world.county)
+    first = client.get(url, {"org": world.lan.pk, "q": "Läget"}).content.decode()
+    assert first.count("Läget ") == 2 and ("Svar 1–2 av 3" in first or "Answers 1–2 of 3" in first)
+    assert f"?org={world.lan.pk}&amp;q=L%C3%A4get&amp;key=&amp;page=2#texts" in first
+    second = client.get(url, {"org": world.lan.pk, "q": "Läget", "page": "2"}).content.decode()
+    assert second.count("Läget ") == 1 and ("Svar 3–3 av 3" in second or "Answers 3–3 of 3" in second)
+    assert client.get(url, {"org": world.lan.pk, "page": "x' OR 1=1"}).status_code == 200  # a bad page is the first

@@ -14,12 +14,15 @@ from beredd.accounts import policy
 from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
+from beredd.core.paging import page_of
 from beredd.orgs.models import Organisation
 from beredd.reporting import fragments, selectors
 from beredd.reporting import rollup as rollups
 from beredd.reporting.models import RoundInstance
 from beredd.reporting.services import exports
 from beredd.reporting.views._common import form_int, lang
+
+TEXTS_PER_PAGE = 50
 
 
 def rollup_target(request: AuthenticatedHttpRequest, instance_id: int) -> tuple[RoundInstance, Organisation, str | None]:
@@ -86,7 +89,8 @@ def instance_rollup(request: AuthenticatedHttpRequest, instance_id: int) -> Http
     instance, org = context["instance"], context["org"]
     query, key, sort = request.GET.get("q", ""), request.GET.get("key", ""), _sort(request.GET.get("sort"))
     context |= {
-        "texts": rollups.texts(instance=instance, org=org, key=key, query=query),
+        # A kommun with many units has hundreds of free-text answers: a page at a time.
+        "texts": page_of(request, rollups.texts(instance=instance, org=org, key=key, query=query), TEXTS_PER_PAGE),
         "text_fields": [f for f in context["result"].fields if f.type in ("long_text", "short_text")],
         "labels": {f.key: f.label(context["lang"]) for f in context["result"].fields},
         "q": query,
