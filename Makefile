@@ -101,7 +101,7 @@ clean:
 # Production topology on loopback under load and faults (benchmarks/loadtest/run.py; PostgreSQL primary and
 # replica in a temporary directory, Redis, two app nodes, two workers, HAProxy, Locust). Not part of `make test`.
 loadtest: compile
-	$(BIN)/python -m benchmarks.loadtest.run
+	$(BIN)/python -m benchmarks.loadtest.run $(if $(SHARE),--share $(SHARE))
 
 loadtest-smoke: compile
 	$(BIN)/python -m benchmarks.loadtest.run --smoke

@@ -37,11 +37,14 @@ def _answers(rng: random.Random) -> dict[str, Any]:
 
 _status_counts: dict[str, dict[str, int]] = {}
 _errors_by_second: dict[str, dict[str, int]] = {}
+_latencies: dict[str, list[tuple[float, float]]] = {}  # per request name: (wall-clock time, response time in ms)
 
 
 @events.request.add_listener
-def _tally(name: str, response: Any = None, exception: Any = None, **_kwargs: Any) -> None:
-    """Count every response by status (0 = no answer), and 5xx/no-answer per wall-clock second."""
+def _tally(name: str, response: Any = None, exception: Any = None, response_time: float = 0.0, **_kwargs: Any) -> None:
+    """Count every response by status (0 = no answer), and 5xx/no-answer per wall-clock second; keep every
+    response time with its time, so that run.py can tell the fault periods from the steady state."""
+    _latencies.setdefault(name, []).append((round(time.time(), 2), round(float(response_time or 0.0), 1)))
     status = str(getattr(response, "status_code", 0) or 0)
     per_name = _status_counts.setdefault(name, {})
     per_name[status] = per_name.get(status, 0) + 1
@@ -54,7 +57,8 @@ def _tally(name: str, response: Any = None, exception: Any = None, **_kwargs: An
 def _close(**_kwargs: Any) -> None:
     _accepted.close()
     Path(os.environ["LOADTEST_STATUS"]).write_text(
-        json.dumps({"status_counts": _status_counts, "errors_by_second": _errors_by_second}), encoding="utf-8"
+        json.dumps({"status_counts": _status_counts, "errors_by_second": _errors_by_second, "latencies": _latencies}),
+        encoding="utf-8",
     )
 
 

@@ -47,6 +47,8 @@ PEAK = {"submissions_per_s": 150.0, "dashboard_per_s": 420.0}
 # The offered load is the 6x peak when the machine's floor allows it, else scaled down so that it is half of
 # what the floor carries (the submission path's target is half the floor's rate: issue 14, item 2).
 FLOOR_SHARE = 0.5
+# ``--share 0.25`` offers a smaller share of the floor (information: latency away from saturation); such a run
+# writes loadtest-share-0.25.json / .html and leaves loadtest.json, which is always the run at FLOOR_SHARE.
 FAULT_WINDOW_S = 5.0  # errors within this many seconds after a kill count as "requests in flight"
 TARGETS = {"p95_ms": 300.0, "lost": 0, "duplicates": 0, "server_errors_outside_faults": 0, "proxy_reroute_s": 5.0}
 
@@ -284,7 +286,7 @@ def percentile_from_stats(rows: list[dict[str, str]], name: str, column: str = "
     return None
 
 
-def run(smoke: bool) -> dict[str, Any]:
+def run(smoke: bool, share: float = FLOOR_SHARE) -> dict[str, Any]:
     duration = 12 if smoke else int(os.environ.get("LOADTEST_SECONDS", "90"))
     kommuner, units_per_kommun, coordinators = (5, 4, 4) if smoke else (290, 10, 50)
     schedule = (
@@ -371,7 +373,7 @@ def run(smoke: bool) -> dict[str, Any]:
         stack.event("stack up", ports=ports)
         floor = measure_floor(ports["proxy"], seconds=3 if smoke else 8)
         peak_total = PEAK["submissions_per_s"] + PEAK["dashboard_per_s"]
-        scale = min(1.0, FLOOR_SHARE * floor / peak_total)
+        scale = min(1.0, share * floor / peak_total)
         if smoke:
             scale = min(scale, 0.02)
         unit_users = max(1, round(PEAK["submissions_per_s"] * scale))
@@ -379,6 +381,7 @@ def run(smoke: bool) -> dict[str, Any]:
         users = unit_users + coordinator_users
         figures |= {
             "floor_per_s": round(floor, 1),
+            "offered_floor_share": share,
             "offered_scale": round(scale, 3),
             "offered_submissions_per_s": unit_users,
             "offered_dashboard_per_s": coordinator_users,
@@ -388,7 +391,7 @@ def run(smoke: bool) -> dict[str, Any]:
         accepted_file = tmp / "accepted.csv"
         accepted_file.touch()
         csv_prefix = tmp / "locust"
-        report_name = "loadtest-smoke" if smoke else "loadtest"
+        report_name = report(smoke, share)
         html = RESULTS / f"{report_name}.html"
         locust_env = dict(os.environ) | {
             "LOADTEST_SEED": str(seed_file),
@@ -536,7 +539,17 @@ def _results(
             in_fault += n
         else:
             outside += n
-    return {
+    # Steady state: outside every period from a kill until FAULT_WINDOW_S after the restart that ends it (while one
+    # app node is down the other carries everything). Information beside the whole-run percentiles (the targets).
+    kills = [e["wall"] for e in events if e["event"].startswith("killed")]
+    restarts = [e["wall"] for e in events if e["event"].startswith("restarted")]
+    faults = [(lo, min([r for r in restarts if r > lo], default=lo) + FAULT_WINDOW_S) for lo in kills]
+    steady: dict[str, float | None] = {}
+    for name in ("submit", "completeness fragment", "rollup api", "rollup page"):
+        times = sorted(ms for at, ms in tally.get("latencies", {}).get(name, []) if not any(lo <= at <= hi for lo, hi in faults))
+        key = name.replace(" ", "_") + "_p95_ms_steady"
+        steady[key] = times[max(0, int(len(times) * 0.95) - 1)] if times else None
+    return steady | {
         "duration_s": duration,
         "users": users,
         "submissions_accepted": len(accepted),
@@ -586,13 +599,23 @@ def _failed(figures: dict[str, Any]) -> list[str]:
     return failed
 
 
+def report(smoke: bool, share: float) -> str:
+    """The results' file name: loadtest.json for the run at FLOOR_SHARE, else named after the share."""
+    if smoke:
+        return "loadtest-smoke"
+    return "loadtest" if share == FLOOR_SHARE else f"loadtest-share-{share:g}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="a few seconds at a tiny size (CI)")
+    parser.add_argument("--share", type=float, default=FLOOR_SHARE, help="offered load as a share of the floor (0.05-1)")
     args = parser.parse_args()
+    if not 0.05 <= args.share <= 1.0:
+        parser.error("--share must be between 0.05 and 1")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    figures = run(smoke=args.smoke)
-    name = "loadtest-smoke" if args.smoke else "loadtest"
+    figures = run(smoke=args.smoke, share=args.share)
+    name = report(args.smoke, args.share)
     (RESULTS / f"{name}.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in figures.items() if k not in ("failures", "events")}, indent=2, ensure_ascii=False))
     if figures["failed_targets"]:
