@@ -70,12 +70,19 @@ def seed(*, kommuner: int, units_per_kommun: int, coordinators: int) -> dict[str
         kommun_tokens[k.pk] = token_create(actor=user, membership=membership, name="lasttest", days=1)[1]
 
     store_cls = import_string(settings.SESSION_ENGINE + ".SessionStore")
-    lans = {k.parent_id for k in chosen}
+    # The modelled mix of some 700 pollers (issue 14): two coordinators per kommun (580), five analysts per county
+    # (105) and a few national ones: of ``coordinators`` simulated people, 1 national, 15 % county, the rest kommun
+    # (the same mix as benchmarks/reporting.py's fragment pollers).
+    lans = sorted({k.parent_id for k in chosen if k.parent_id is not None})
+    n_county = max(1, round(coordinators * 0.15)) if coordinators > 2 else 1
+    places: list[int] = [nation.pk] if coordinators > 1 else []
+    places += [lans[i % len(lans)] for i in range(n_county)]
+    places += [chosen[(i * 7) % len(chosen)].pk for i in range(max(0, coordinators - len(places)))]
     people = []
-    for i in range(coordinators):
-        lan_id = sorted(lans)[i % len(lans)]
+    for i, org_id in enumerate(places[:coordinators]):
         user = User.objects.create_user(f"loadtest-analyst-{i}@beredd.test", "Lasttest-losenord-2026!")
-        membership = Membership.objects.create(user=user, organisation_id=lan_id, role="coordinator")
+        role = "national_admin" if org_id == nation.pk else "coordinator"
+        membership = Membership.objects.create(user=user, organisation_id=org_id, role=role)
         Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
         session = store_cls()
         session[SESSION_KEY] = str(user.pk)
@@ -84,7 +91,7 @@ def seed(*, kommuner: int, units_per_kommun: int, coordinators: int) -> dict[str
         session.create()
         people.append(
             {
-                "org_id": lan_id,
+                "org_id": org_id,
                 "token": token_create(actor=user, membership=membership, name="lasttest", days=1)[1],
                 "session": session.session_key,
             }
