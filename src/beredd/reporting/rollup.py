@@ -189,12 +189,19 @@ def use_internal(*, instance: RoundInstance, org: Organisation) -> bool:
     return Submission.objects.filter(instance=instance, org_path__startswith=org.path, internal=True).exists()
 
 
-def rollup(*, instance: RoundInstance, org: Organisation, by: str | None = None) -> RollupResult:
-    """Aggregate every field of ``instance`` over ``org``'s subtree, in total and per child (or per ``by`` level)."""
+def rollup(
+    *, instance: RoundInstance, org: Organisation, by: str | None = None, only: frozenset[str] | None = None
+) -> RollupResult:
+    """Aggregate every field of ``instance`` over ``org``'s subtree, in total and per child (or per ``by`` level).
+
+    ``only``: just these field keys (the result's ``fields`` are those), for a view that needs a few, such as the
+    map's worst status per kommun; the completeness counts are always whole."""
     depth = LEVEL_DEPTH[by] - 1 if by in LEVEL_DEPTH else org.depth
     column = GROUP_COLUMN[min(depth, 4)]
     internal = use_internal(instance=instance, org=org)
     answers = Answer.objects.filter(instance=instance, internal=internal)
+    if only is not None:
+        answers = answers.filter(key__in=sorted(only))
     submissions = Submission.objects.filter(instance=instance, internal=internal)
     if org.depth > 0:  # every recipient is under the nation: no prefix test needed there
         answers = answers.filter(org_path__startswith=org.path)
@@ -260,8 +267,16 @@ def rollup(*, instance: RoundInstance, org: Organisation, by: str | None = None)
     for g in groups.values():
         total.merge(g)
     children = sorted((g for g in groups.values()), key=lambda g: (g.org.code or "", g.org.name))
-    return RollupResult(
-        instance=instance, org=org, fields=fields_for(instance, org), total=total, children=children, computed_at=timezone.now()
+    fields = fields_for(instance, org)
+    if only is not None:
+        fields = [f for f in fields if f.key in only]
+    return RollupResult(instance=instance, org=org, fields=fields, total=total, children=children, computed_at=timezone.now())
+
+
+def status_keys(instance: RoundInstance, org: Organisation) -> frozenset[str]:
+    """The fields ``status_class`` reads: status-like fields rolled up as the worst value."""
+    return frozenset(
+        f.key for f in fields_for(instance, org) if f.rollup == Rollup.WORST and f.type in (FieldType.STATUS, FieldType.IMPACT)
     )
 
 

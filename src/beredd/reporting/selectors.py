@@ -362,7 +362,8 @@ def rollup_map(*, instance: RoundInstance, org: Organisation, mode: str) -> dict
         return None
     from beredd.reporting import map as kommun_map  # loads the map data libraries only for a page that draws a map
 
-    result = rollups.rollup(instance=instance, org=org, by="kommun")
+    # The map colours by completeness and the worst status: only the status-like fields are aggregated.
+    result = rollups.rollup(instance=instance, org=org, by="kommun", only=rollups.status_keys(instance, org))
     by_org = {g.org.pk: g for g in result.children}
     shapes = kommun_map.kommun_shapes()
     items = []

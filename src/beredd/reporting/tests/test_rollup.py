@@ -111,3 +111,20 @@ def test_an_extension_adds_own_fields_and_national_rollup_still_works_on_shared_
     assert result.values(result.total)["staff_total"] == 40
     assert result.values(result.total)["fans"] == 5
     assert TemplateField.objects.filter(version=ext, inherited=True).count() == world.templates["vaermebolja"].fields.count()
+
+
+def test_a_rollup_of_only_the_status_fields_gives_the_map_the_same_states_and_counts(world: SimpleNamespace) -> None:
+    round_ = issue(world)
+    answer(world, round_, "g1", staffing_status="red")
+    answer(world, round_, "s1")
+    instance = round_.instances.get()
+    full = rollup.rollup(instance=instance, org=world.lan, by="kommun")
+    keys = rollup.status_keys(instance, world.lan)
+    assert "staffing_status" in keys and "staff_total" not in keys
+    part = rollup.rollup(instance=instance, org=world.lan, by="kommun", only=keys)
+    assert {f.key for f in part.fields} == keys
+    states = {g.org.pk: (rollup.status_class(full, g), g.completeness.answered, g.completeness.expected) for g in full.children}
+    assert {
+        g.org.pk: (rollup.status_class(part, g), g.completeness.answered, g.completeness.expected) for g in part.children
+    } == states
+    assert states[world.gavle.pk][0] == "bad"
