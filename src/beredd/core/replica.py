@@ -15,10 +15,11 @@ Only set up when ``DATABASE_REPLICA_URL`` is configured (see settings). The rule
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -53,6 +54,17 @@ class ReplicaRouter:
 
     def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool | None:
         return db == "default"
+
+
+@contextlib.contextmanager
+def primary_reads() -> Iterator[None]:
+    """Reads inside go to the primary whatever the request's routing: for a cache fill that every reader, also
+    one pinned to the primary after their own write, may be served (``reporting.fragments``)."""
+    token = _use_replica.set(False)
+    try:
+        yield
+    finally:
+        _use_replica.reset(token)
 
 
 def reading_from_replica() -> bool:

@@ -208,22 +208,40 @@ def test_a_poll_for_a_missing_instance_or_organisation_is_refused(world: SimpleN
         assert county.get(url).status_code == 404
 
 
-def test_an_entry_filled_from_the_replica_is_not_shown_to_a_primary_reader(db: Any, monkeypatch: Any) -> None:
+def test_a_missing_fragment_is_computed_on_the_primary_even_in_a_replica_request(db: Any, monkeypatch: Any) -> None:
     token = replica._use_replica.set(True)
     try:
         assert replica.reading_from_replica() is False  # inside a transaction reads stay on the primary
     finally:
         replica._use_replica.reset(token)
-    # Outside a transaction a replica-safe request reads from the replica (no replica in tests: its answer is
-    # stood in for); the fragment records where it came from.
+    # A replica-safe request (reads routed to the replica) that misses computes on the primary, so the entry is
+    # good for every reader, also one pinned to the primary after their own write.
     key_args = {"instance_id": 1, "round_id": 1, "org_id": 1, "variant": "-:sv"}
-    monkeypatch.setattr(replica, "reading_from_replica", lambda: True)
-    assert fragments.cached(**key_args, build=lambda: "from the lagging replica") == "from the lagging replica"
-    assert fragments.cached(**key_args, build=lambda: "unused") == "from the lagging replica"
+    routed: list[bool] = []
+
+    def build() -> str:
+        routed.append(replica._use_replica.get())
+        return "computed"
+
+    token = replica._use_replica.set(True)
+    try:
+        monkeypatch.setattr(replica, "reading_from_replica", lambda: True)
+        assert fragments.cached(**key_args, build=build) == "computed"
+        assert replica._use_replica.get() is True  # the request's own routing is back after the fill
+    finally:
+        replica._use_replica.reset(token)
     monkeypatch.undo()
-    # A primary reader (e.g. the coordinator who just wrote, pinned to the primary) recomputes and replaces it.
+    assert routed == [False]
+    assert fragments.cached(**key_args, build=lambda: "unused") == "computed"  # a primary reader takes it
+
+
+def test_an_entry_an_earlier_version_filled_from_the_replica_is_not_shown_to_a_primary_reader(db: Any) -> None:
+    key_args = {"instance_id": 2, "round_id": 2, "org_id": 2, "variant": "-:sv"}
+    assert fragments.cached(**key_args, build=lambda: "first") == "first"
+    key = "rollup:frag:i2:o2:-:sv"
+    gens, _source, _html = cache.get(key)
+    cache.set(key, (gens, fragments.REPLICA, "from the lagging replica"))
     assert fragments.cached(**key_args, build=lambda: "from the primary") == "from the primary"
-    assert fragments.cached(**key_args, build=lambda: "unused") == "from the primary"
 
 
 def test_invalidation_touches_the_org_and_its_ancestors_only(db: Any, django_capture_on_commit_callbacks: Any) -> None:
