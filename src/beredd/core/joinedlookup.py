@@ -23,8 +23,9 @@ from beredd.core import prepared
 M = TypeVar("M", bound=models.Model)
 
 Converter = Callable[[Any, Any, Any], Any]
-# Per model of the join, per column: the column's expression and the converters the ORM would apply to it.
-Columns = list[list[tuple[Any, list[Converter]]]]
+# Per model of the join: its fields' attribute names, and per column the column's expression and the converters
+# the ORM would apply to it.
+Columns = list[tuple[list[str], list[tuple[Any, list[Converter]]]]]
 
 
 class JoinedLookup(Generic[M]):
@@ -34,19 +35,17 @@ class JoinedLookup(Generic[M]):
     def __init__(self, model: type[M], *, related: Sequence[str], where: Sequence[str]) -> None:
         self.model = model
         self.where = tuple(where)
-        # (path, model, alias, parent alias, relation field); the root first.
+        # (path, model, alias, parent path, relation field); the root first.
         self._tables: list[tuple[str, type[models.Model], str, str, models.ForeignKey[Any, Any] | None]] = [
             ("", model, "t0", "", None)
         ]
-        aliases = {"": "t0"}
         for path in related:
             parent_path, _sep, name = path.rpartition("__")
             parent = next(t for t in self._tables if t[0] == parent_path)
             field = parent[1]._meta.get_field(name)
-            assert isinstance(field, models.ForeignKey), f"{path} is not a foreign key"
-            alias = f"t{len(self._tables)}"
-            aliases[path] = alias
-            self._tables.append((path, field.related_model, alias, aliases[parent_path], field))
+            # Inner joins only: a nullable relation would need its missing row told apart from an empty one.
+            assert isinstance(field, models.ForeignKey) and not field.null, f"{path} is not a required foreign key"
+            self._tables.append((path, field.related_model, f"t{len(self._tables)}", parent_path, field))
         self._sql: dict[str, tuple[str, str]] = {}  # per database alias: (SQL, SQL FOR UPDATE)
         self._columns: dict[str, Columns] = {}
 
@@ -62,19 +61,18 @@ class JoinedLookup(Generic[M]):
             return None
         objects: dict[str, models.Model] = {}
         start = 0
-        for (path, model, _alias, _parent, field), columns in zip(self._tables, self._columns[using], strict=True):
-            fields = model._meta.concrete_fields
-            raw = row[start : start + len(fields)]
-            start += len(fields)
+        for (path, model, _alias, parent, field), (attnames, columns) in zip(self._tables, self._columns[using], strict=True):
+            raw = row[start : start + len(attnames)]
+            start += len(attnames)
             converted = []
             for value, (col, converters) in zip(raw, columns, strict=True):
                 for convert in converters:
                     value = convert(value, col, connection)
                 converted.append(value)
-            obj = model.from_db(using, [f.attname for f in fields], converted)
+            obj = model.from_db(using, attnames, converted)
             objects[path] = obj
             if field is not None:
-                field.set_cached_value(objects[path.rpartition("__")[0]], obj)
+                field.set_cached_value(objects[parent], obj)
         return objects[""]  # type: ignore[return-value]  # the root row is an instance of ``self.model``
 
     def _prepare(self, using: str) -> None:
@@ -88,19 +86,19 @@ class JoinedLookup(Generic[M]):
         expressions: Columns = []
         for _path, model, alias, _parent, _field in self._tables:
             per_model: list[tuple[Any, list[Converter]]] = []
-            expressions.append(per_model)
+            expressions.append(([f.attname for f in model._meta.concrete_fields], per_model))
             for f in model._meta.concrete_fields:
                 columns.append(f"{alias}.{qn(f.column)}")
                 col = f.get_col(alias)
                 per_model.append((col, [*connection.ops.get_db_converters(col), *f.get_db_converters(connection)]))
         joins = []
+        aliases = {path: alias for path, _model, alias, _parent, _field in self._tables}
         for _path, model, alias, parent, field in self._tables[1:]:
             assert field is not None
-            kind = "LEFT OUTER JOIN" if field.null else "INNER JOIN"
             target = model._meta.pk
             assert target is not None
             joins.append(
-                f"{kind} {qn(model._meta.db_table)} {alias} ON {parent}.{qn(field.column)} = {alias}.{qn(target.column)}"
+                f"INNER JOIN {qn(model._meta.db_table)} {alias} ON {aliases[parent]}.{qn(field.column)} = {alias}.{qn(target.column)}"
             )
         where = " AND ".join(f"t0.{qn(getattr(self.model._meta.get_field(name), 'column', None))} = %s" for name in self.where)
         sql = f"SELECT {', '.join(columns)} FROM {qn(self.model._meta.db_table)} t0 {' '.join(joins)} WHERE {where} LIMIT 1"  # noqa: S608 - names from the models' _meta

@@ -111,12 +111,11 @@ def cached(*, instance_id: int, round_id: int, org_id: int, variant: str, build:
     # every 2 s (most of the app nodes' CPU). The primary computes a panel once per write below it, not per poll.
     with replica.primary_reads():
         html = build()
-    source, timeout = PRIMARY, TTL
     try:
         # Stored with the generations read *before* computing: filled from data older than a bump, it is never
         # taken (the generations moved on). A slower reader may overwrite a newer entry with an older one; the
         # next reader then sees old generations and recomputes (a miss, never a stale read).
-        cache.set(key, (gens, source, html), timeout=max(1, int(timeout)))
+        cache.set(key, (gens, PRIMARY, html), timeout=TTL)
     except Exception:
         log.exception("roll-up fragment could not be cached")
     return html
