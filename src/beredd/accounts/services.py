@@ -21,6 +21,7 @@ from beredd.accounts.models import ApiToken, Invitation, Membership, Role, User
 from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import FieldError, PermissionDeniedError, ValidationFailed
+from beredd.core.joinedlookup import JoinedLookup
 from beredd.orgs.models import Organisation
 
 INVITATION_DAYS = 14
@@ -242,15 +243,15 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     return token
 
 
+# Every API call authenticates: the token with its user, membership and organisation, SQL built once per process.
+_TOKEN_LOOKUP = JoinedLookup(ApiToken, related=("user", "membership", "membership__organisation"), where=("token_hash",))
+
+
 def token_authenticate(*, secret: str) -> ApiToken | None:
     """Return the usable token for ``secret`` (and touch last-used), or None."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.filter(token_hash=hash_secret(secret))
-        .select_related("user", "membership", "membership__organisation")
-        .first()
-    )
+    token = _TOKEN_LOOKUP.get((hash_secret(secret),))
     if token is None or not token.is_usable or not token.user.is_active or not token.membership.is_current:
         return None
     now = timezone.now()

@@ -7,7 +7,8 @@ Only set up when ``DATABASE_REPLICA_URL`` is configured (see settings). The rule
   a GET or HEAD whose path matches ``DATABASE_REPLICA_PATHS`` (roll-up pages and fragments, exports), from
   a client that has not written in the last ``DATABASE_REPLICA_PIN_SECONDS`` (a cookie set on every unsafe
   request pins that browser to the primary, so a coordinator sees her own change at once).
-* Before a request is sent to the replica, one query asks the replica how far behind it is; when the replay
+* Before a request is sent to the replica, one query asks the replica how far behind it is (a reading younger than
+  half a second is reused, plus the time since it was taken, which bounds the real lag); when the replay
   lag exceeds ``DATABASE_REPLICA_MAX_LAG_SECONDS``, or the replica does not answer, the request reads from
   the primary instead, and a replica that failed is not tried again for a few seconds. So a lagging or dead
   replica costs freshness never, and availability only for the requests in flight when it died.
@@ -72,20 +73,34 @@ def reading_from_replica() -> bool:
     return _use_replica.get() and not connections["default"].in_atomic_block
 
 
+# The last reading per alias: (when, lag). Within REUSE_SECONDS of it the lag is taken as that reading plus the
+# time since, which is never less than the real lag (replay falls behind at most one second per second); so each
+# app process asks the replica a few times a second, not once per dashboard request.
+_last: dict[str, tuple[float, float]] = {}
+REUSE_SECONDS = 0.5
+
+
 def replica_lag_seconds(alias: str = REPLICA) -> float | None:
     """The replica's replay lag in seconds (0 when it has replayed all it received); None if it is unusable."""
-    if time.monotonic() < _down_until[0]:
+    now = time.monotonic()
+    if now < _down_until[0]:
         return None
+    last = _last.get(alias)
+    if last is not None and now - last[0] < REUSE_SECONDS:
+        return last[1] + (now - last[0])
     try:
         with connections[alias].cursor() as cursor:
             cursor.execute(_LAG_SQL)
             row = cursor.fetchone()
     except DatabaseError:
+        _last.pop(alias, None)
         connections[alias].close()
         _down_until[0] = time.monotonic() + settings.DATABASE_REPLICA_RETRY_SECONDS
         return None
     if row is None or row[0] is None:  # not a standby at all (promoted, or misconfigured): do not use it
+        _last.pop(alias, None)
         return None
+    _last[alias] = (now, float(row[0]))
     return float(row[0])
 
 

@@ -248,15 +248,14 @@ def rollup_get(request: AuthenticatedHttpRequest, instance_id: Id, org_id: Id | 
     """The roll-up as JSON, from the shared fragment cache when nothing changed since it was computed (dashboards
     poll it): access is checked on every call, the cached body is the same for everyone who may see it, and any
     submit, return, approval or close below ``org`` invalidates it (``reporting.fragments``)."""
-    instance = selectors.instance_get_for_user(user=request.user, instance_id=instance_id)
-    org = selectors.rollup_org_for_user(user=request.user, instance=instance, org_id=org_id)
+    # The poll's narrow access check (as the completeness panel's); the whole instance is read only on a miss.
+    ref, org = selectors.rollup_poll_target(user=request.user, instance_id=instance_id, org_id=org_id)
     level = by if by in rollups.LEVEL_DEPTH else None
 
     def build() -> str:
+        instance = selectors.instance_get_for_user(user=request.user, instance_id=ref.pk)
         data = rollups.rollup(instance=instance, org=org, by=level).as_dict()
         return str(FiniteJSONRenderer().render(request, data, response_status=200))  # the API's own strict JSON
 
-    body = fragments.cached(
-        instance_id=instance.pk, round_id=instance.round_id, org_id=org.pk, variant=f"api:{level or '-'}", build=build
-    )
+    body = fragments.cached(instance_id=ref.pk, round_id=ref.round_id, org_id=org.pk, variant=f"api:{level or '-'}", build=build)
     return HttpResponse(body, content_type="application/json; charset=utf-8")

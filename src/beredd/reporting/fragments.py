@@ -32,6 +32,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -53,6 +54,10 @@ def _org_key(instance_id: int, org_id: int) -> str:
     return f"rollup:gen:i{instance_id}:o{org_id}"
 
 
+def _own_key(instance_id: int, org_id: int) -> str:
+    return f"rollup:gen:i{instance_id}:own{org_id}"
+
+
 def _token() -> str:
     return uuid.uuid4().hex[:16]
 
@@ -72,15 +77,39 @@ def _path_ids(org_path: str) -> list[int]:
 def invalidate_org(*, instance_id: int, org_path: str) -> None:
     """After the current transaction commits: every cached fragment of ``instance_id`` over the organisation at
     ``org_path`` and over each of its ancestors is stale (O(depth) keys, one cache round trip)."""
-    keys = [_org_key(instance_id, org_id) for org_id in _path_ids(org_path)]
+    ids = _path_ids(org_path)
+    keys = [_org_key(instance_id, org_id) for org_id in ids]
+    if 0 < len(ids) <= 3:
+        keys.append(_own_key(instance_id, ids[-1]))  # a recipient above kommun level: its own part (``cached_parts``)
     if keys:
-        transaction.on_commit(lambda: _bump(keys))
+        _after_commit(lambda: _bump(keys))
 
 
 def invalidate_round(*, round_id: int) -> None:
     """After the current transaction commits: every cached fragment of every instance of the round is stale."""
     keys = [_round_key(round_id)]
-    transaction.on_commit(lambda: _bump(keys))
+    _after_commit(lambda: _bump(keys))
+
+
+def _after_commit(bump: Callable[[], None]) -> None:
+    """Run ``bump`` when the transaction commits; until then the callback is marked pending (``_writes_pending``)."""
+
+    def run() -> None:
+        run.pending = False  # type: ignore[attr-defined]
+        bump()
+
+    run.pending = True  # type: ignore[attr-defined]
+    transaction.on_commit(run)
+
+
+def _writes_pending() -> bool:
+    """True inside a transaction that wrote roll-up data and has not committed: the cache cannot know those
+    writes, so its readers compute instead (a view that writes and then reads in one transaction sees its own
+    change). Django drops a rolled-back transaction's callbacks from ``run_on_commit``."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    return any(getattr(entry[1], "pending", False) for entry in connection.run_on_commit)
 
 
 def cached(*, instance_id: int, round_id: int, org_id: int, variant: str, build: Callable[[], str]) -> str:
@@ -88,6 +117,8 @@ def cached(*, instance_id: int, round_id: int, org_id: int, variant: str, build:
 
     One round trip reads both generations and the entry (stored with the generations it was computed under); the
     entry is fresh only when those equal the current ones."""
+    if _writes_pending():
+        return build()
     from_replica = replica.reading_from_replica()
     gen_keys = [_round_key(round_id), _org_key(instance_id, org_id)]
     key = f"rollup:frag:i{instance_id}:o{org_id}:{variant}"
@@ -119,3 +150,63 @@ def cached(*, instance_id: int, round_id: int, org_id: int, variant: str, build:
     except Exception:
         log.exception("roll-up fragment could not be cached")
     return html
+
+
+def _part_key(instance_id: int, org_id: int) -> str:
+    return f"rollup:part:i{instance_id}:o{org_id}"
+
+
+def cached_parts(
+    *,
+    instance_id: int,
+    round_id: int,
+    org_ids: list[int],
+    own: set[int],
+    compute: Callable[[list[int]], dict[int, Any]],
+) -> dict[int, Any]:
+    """Per-organisation partial aggregates of ``instance`` that county and national roll-ups merge, from the
+    cache where fresh, else ``compute(stale_ids)`` on the primary: a kommun's over its subtree, and (``own``) an
+    organisation's above kommun level over its own submission only.
+
+    The same generations as the fragments: a part is stored with the round's generation and its organisation's
+    (for ``own``, the one its own submission bumps) read before computing, so a submit, return, approval or close
+    below that organisation (or of the round) makes it stale. One round trip reads every generation and part;
+    one writes the recomputed parts."""
+    if _writes_pending():
+        return compute(list(org_ids))
+    round_key = _round_key(round_id)
+    gen_keys = {org_id: (_own_key if org_id in own else _org_key)(instance_id, org_id) for org_id in org_ids}
+    part_keys = {org_id: _part_key(instance_id, org_id) for org_id in org_ids}
+    try:
+        found = cache.get_many([round_key, *gen_keys.values(), *part_keys.values()])
+        absent = {k: _token() for k in (round_key, *gen_keys.values()) if k not in found}
+        if absent:
+            # Never bumped, or evicted: start fresh generations, in one round trip and before computing (a bump
+            # after this set makes what is computed below stale; one before it is in what is computed). Taking
+            # over a concurrent reader's fresh token only makes its entries miss.
+            cache.set_many(absent, timeout=GEN_TTL)
+            found |= absent
+    except Exception:
+        log.exception("roll-up part cache unavailable; computing uncached")
+        return compute(list(org_ids))
+    out: dict[int, Any] = {}
+    stale: list[int] = []
+    round_gen = str(found.get(round_key) or _token())
+    gens: dict[int, tuple[str, str]] = {}
+    for org_id in org_ids:
+        gens[org_id] = (round_gen, str(found.get(gen_keys[org_id]) or _token()))
+        entry = found.get(part_keys[org_id])
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == gens[org_id]:
+            out[org_id] = entry[1]
+        else:
+            stale.append(org_id)
+    if not stale:
+        return out
+    with replica.primary_reads():  # as for fragments: a part serves every reader until the next bump
+        computed = compute(stale)
+    out |= computed
+    try:
+        cache.set_many({part_keys[org_id]: (gens[org_id], computed[org_id]) for org_id in stale}, timeout=TTL)
+    except Exception:
+        log.exception("roll-up parts could not be cached")
+    return out

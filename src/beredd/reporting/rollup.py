@@ -4,107 +4,27 @@ Answers carry their recipient's civilområde, län and kommun ids, so "per child
 column. A roll-up runs a fixed number of queries (numbers, choices, completeness, the child
 organisations) whatever the size of the tree; totals and higher levels are combined from the per-child
 partials (count, sum, min, max, weighted sums) in Python, which is exact for every roll-up kind offered.
+At a county and above the per-child partials are merged from cached per-kommun parts (``aggregates``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.orgs.models import Organisation
 from beredd.reporting import fields as fieldtypes
+from beredd.reporting.aggregates import Group, Partial, aggregate, composed
 from beredd.reporting.models import Answer, FieldType, Rollup, RoundInstance, Submission, TemplateField, TemplateVersion
 
 # Which column groups answers by the children of an organisation at each depth.
 GROUP_COLUMN = {0: "civilomrade_id", 1: "lan_id", 2: "kommun_id", 3: "organisation_id", 4: "organisation_id"}
 LEVEL_DEPTH = {"civilomrade": 1, "lan": 2, "kommun": 3, "unit": 4}
-
-
-@dataclass(slots=True)
-class Partial:
-    """Mergeable aggregate of one field over some answers."""
-
-    n: int = 0
-    total: float = 0.0
-    low: float | None = None
-    high: float | None = None
-    weights: float = 0.0
-    weighted: float = 0.0
-    choices: dict[str, int] = field(default_factory=dict)
-
-    def merge(self, other: Partial) -> None:
-        self.n += other.n
-        self.total += other.total
-        low, high = other.low, other.high
-        if low is not None and (self.low is None or low < self.low):
-            self.low = low
-        if high is not None and (self.high is None or high > self.high):
-            self.high = high
-        self.weights += other.weights
-        self.weighted += other.weighted
-        if other.choices:
-            choices = self.choices
-            for k, v in other.choices.items():
-                choices[k] = choices.get(k, 0) + v
-
-    def value(self, f: TemplateField) -> Any:
-        """The rolled-up value for the field's roll-up kind (None when nothing was answered)."""
-        kind = f.rollup
-        if kind == Rollup.SUM:
-            return self.total if self.n else None
-        if kind == Rollup.MEAN:
-            return self.total / self.n if self.n else None
-        if kind == Rollup.WEIGHTED_MEAN:
-            if self.weights:
-                return self.weighted / self.weights
-            return self.total / self.n if self.n else None
-        if kind == Rollup.MIN:
-            return self.low
-        if kind in (Rollup.MAX, Rollup.WORST):
-            return self.high
-        if kind == Rollup.COUNT_CHOICE:
-            return dict(self.choices)
-        return None
-
-
-@dataclass
-class Completeness:
-    expected: int = 0
-    answered: int = 0
-    late: int = 0
-    empty: int = 0  # answered, but on purpose without a single answer (counted in ``answered`` too)
-
-    def merge(self, other: Completeness) -> None:
-        self.expected += other.expected
-        self.answered += other.answered
-        self.late += other.late
-        self.empty += other.empty
-
-    @property
-    def percent(self) -> int:
-        # answered ⊆ expected by construction (one submission row per recipient), so this never exceeds 100.
-        return round(100 * self.answered / self.expected) if self.expected else 0
-
-    @property
-    def on_time(self) -> int:
-        return self.answered - self.late
-
-
-@dataclass
-class Group:
-    org: Organisation
-    completeness: Completeness = field(default_factory=Completeness)
-    partials: dict[str, Partial] = field(default_factory=dict)
-
-    def merge(self, other: Group) -> None:
-        self.completeness.merge(other.completeness)
-        for key, partial in other.partials.items():
-            self.partials.setdefault(key, Partial()).merge(partial)
 
 
 @dataclass
@@ -195,74 +115,28 @@ def rollup(
     """Aggregate every field of ``instance`` over ``org``'s subtree, in total and per child (or per ``by`` level).
 
     ``only``: just these field keys (the result's ``fields`` are those), for a view that needs a few, such as the
-    map's worst status per kommun; the completeness counts are always whole."""
+    map's worst status per kommun; the completeness counts are always whole.
+
+    At a county and above (grouped by kommun or coarser) the result is merged from each kommun's partials, kept
+    in the shared cache (``fragments.cached_parts``) and recomputed only for the kommuner with a write since:
+    a submission in one kommun costs the national and county panels one kommun's aggregate, not the country's."""
     depth = LEVEL_DEPTH[by] - 1 if by in LEVEL_DEPTH else org.depth
     column = GROUP_COLUMN[min(depth, 4)]
-    internal = use_internal(instance=instance, org=org)
-    answers = Answer.objects.filter(instance=instance, internal=internal)
-    if only is not None:
-        answers = answers.filter(key__in=sorted(only))
-    submissions = Submission.objects.filter(instance=instance, internal=internal)
-    if org.depth > 0:  # every recipient is under the nation: no prefix test needed there
-        answers = answers.filter(org_path__startswith=org.path)
-        submissions = submissions.filter(org_path__startswith=org.path)
-    groups: dict[int, Group] = {}
-
-    def group(org_id: int | None) -> Group:
-        key = org_id or org.pk
-        if key not in groups:
-            groups[key] = Group(org=org)  # the real org is attached below
-        return groups[key]
-
-    # One pass over numeric and choice answers: grouped by (child, key, choice); numeric partials of the
-    # choice groups of one key merge exactly, and choice counts come from the same rows.
-    rows = (
-        answers.filter(Q(num__isnull=False) | ~Q(choice=""))
-        .values(column, "key", "choice")
-        .annotate(
-            n=Count("id"),
-            nn=Count("num"),
-            s=Sum("num"),
-            lo=Min("num"),
-            hi=Max("num"),
-            ws=Sum("weight"),
-            wx=Sum(F("num") * F("weight")),
-        )
-        .order_by()
-    )
-    for row in rows:
-        part = Partial(
-            n=row["nn"],
-            total=row["s"] or 0.0,
-            low=row["lo"],
-            high=row["hi"],
-            weights=row["ws"] or 0.0,
-            weighted=row["wx"] or 0.0,
-            choices={row["choice"]: row["n"]} if row["choice"] else {},
-        )
-        partials = group(row[column]).partials
-        earlier = partials.get(row["key"])
-        if earlier is None:
-            partials[row["key"]] = part  # the first row of a key is its partial (no empty one to merge into)
-        else:
-            earlier.merge(part)
-    counts = (
-        submissions.values(column)
-        .annotate(
-            expected=Count("id"),
-            answered=Count("id", filter=Q(status__in=Submission.ANSWERED)),
-            late=Count("id", filter=Q(status__in=Submission.ANSWERED, is_late=True)),
-            # Submitted on purpose without a single answer (confirmed by the reporter; flagged at submit).
-            empty=Count("id", filter=Q(status__in=Submission.ANSWERED, is_empty=True)),
-        )
-        .order_by()
-    )
-    for row in counts:
-        g = group(row[column])
-        g.completeness = Completeness(row["expected"], row["answered"], row["late"], row["empty"])
-    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=list(groups))}
-    for key, g in groups.items():
-        g.org = orgs.get(key, org)
+    if org.depth <= 2 and depth <= 2:  # above kommun level the recipients' own answers (never the internal tier)
+        groups = composed(instance=instance, org=org, depth=depth, only=only)
+    else:
+        internal = use_internal(instance=instance, org=org)
+        answers = Answer.objects.filter(instance=instance, internal=internal)
+        if only is not None:
+            answers = answers.filter(key__in=sorted(only))
+        submissions = Submission.objects.filter(instance=instance, internal=internal)
+        if org.depth > 0:  # every recipient is under the nation: no prefix test needed there
+            answers = answers.filter(org_path__startswith=org.path)
+            submissions = submissions.filter(org_path__startswith=org.path)
+        groups = aggregate(answers, submissions, (column,))
+    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=[k for (k,) in groups if k is not None])}
+    for (key,), g in groups.items():
+        g.org = orgs.get(key, org) if key is not None else org  # no grouping column: the organisation itself
     total = Group(org=org)
     for g in groups.values():
         total.merge(g)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -88,7 +89,7 @@ def instance_get_for_user(*, user: Actor, instance_id: int) -> RoundInstance:
         .select_related("round__issuer", "round__template_version__template", "round__event")
         .first()
     )
-    if instance is None or not _round_visible(user, instance.round_id, instance.round.issuer.path):
+    if instance is None or not _round_visible(user, instance.round_id, instance.round.created_at, instance.round.issuer.path):
         raise NotFoundError("instance", instance_id)
     return instance
 
@@ -100,15 +101,16 @@ class InstanceRef:
     pk: int
     round_id: int
     issuer_path: str
+    round_created: Any = None
 
 
 def instance_ref_for_user(*, user: Any, instance_id: int) -> InstanceRef:
     """The rule of :func:`instance_get_for_user` with one narrow query (key, round, issuer path): dashboards poll
     through this, and load the whole instance only when the cached fragment is stale."""
-    row = RoundInstance.objects.filter(pk=instance_id).values_list("round_id", "round__issuer__path").first()
-    if row is None or not _round_visible(user, row[0], row[1]):
+    row = RoundInstance.objects.filter(pk=instance_id).values_list("round_id", "round__issuer__path", "round__created_at").first()
+    if row is None or not _round_visible(user, row[0], row[2], row[1]):
         raise NotFoundError("instance", instance_id)
-    return InstanceRef(pk=instance_id, round_id=row[0], issuer_path=row[1])
+    return InstanceRef(pk=instance_id, round_id=row[0], issuer_path=row[1], round_created=row[2])
 
 
 _POLL_INSTANCE = JoinedLookup(RoundInstance, related=("round", "round__issuer"), where=("id",))
@@ -124,9 +126,10 @@ def rollup_poll_target(*, user: Any, instance_id: int, org_id: int | None) -> tu
         instance = _POLL_INSTANCE.get((instance_id,))
         org = _POLL_ORG.get((org_id,)) if instance is not None else None
         if instance is not None and org is not None:
-            ref = InstanceRef(pk=instance_id, round_id=instance.round_id, issuer_path=instance.round.issuer.path)
+            round_ = instance.round
+            ref = InstanceRef(pk=instance_id, round_id=round_.pk, issuer_path=round_.issuer.path, round_created=round_.created_at)
             if (
-                _round_visible(user, ref.round_id, ref.issuer_path)
+                _round_visible(user, ref.round_id, ref.round_created, ref.issuer_path)
                 and policy.can(user, "reporting.view", org)
                 and org.path.startswith(ref.issuer_path)
             ):
@@ -135,13 +138,32 @@ def rollup_poll_target(*, user: Any, instance_id: int, org_id: int | None) -> tu
     return ref, rollup_org_under(user=user, issuer_path=ref.issuer_path, org_id=org_id)
 
 
-def _round_visible(user: Any, round_id: int, issuer_path: str) -> bool:
+# Rounds from above found to ask someone in these subtrees: (round, subtree paths) -> when found. Dashboards of
+# kommun and county coordinators poll a national round every few seconds; the EXISTS answer "yes" holds for
+# VISIBLE_TTL seconds per process (a subtree taken off the round's recipients sees it that much longer; a user
+# whose memberships change has other subtrees, so another key). "No" is never kept.
+_VISIBLE: dict[tuple[int, str, tuple[str, ...]], float] = {}
+VISIBLE_TTL = 10.0
+
+
+def _round_visible(user: Any, round_id: int, round_created: Any, issuer_path: str) -> bool:
     """The issuer's path against the user's subtrees (no query), else one indexed EXISTS over the round's
     submissions (a round from above that asks someone in the user's subtrees)."""
     roots = _roots(user, "reporting.view")
     if any(issuer_path.startswith(root.path) for root in roots):
         return True
-    return bool(roots) and Submission.objects.filter(_subtree_q(roots, "org_path"), instance__round_id=round_id).exists()
+    if not roots:
+        return False
+    key = (round_id, str(round_created), tuple(sorted(root.path for root in roots)))  # created: ids may be reused
+    now = time.monotonic()
+    if now - _VISIBLE.get(key, -VISIBLE_TTL) < VISIBLE_TTL:
+        return True
+    if not Submission.objects.filter(_subtree_q(roots, "org_path"), instance__round_id=round_id).exists():
+        return False
+    if len(_VISIBLE) > 10_000:
+        _VISIBLE.clear()
+    _VISIBLE[key] = now
+    return True
 
 
 def rollup_org_for_user(*, user: Actor, instance: RoundInstance, org_id: int | None) -> Organisation:

@@ -94,3 +94,16 @@ def test_a_server_that_is_not_a_standby_is_never_taken_for_a_replica() -> None:
         pytest.skip("the lag query is PostgreSQL's")
     replica._down_until[0] = 0.0
     assert replica.replica_lag_seconds(alias="default") is None
+
+
+def test_a_recent_lag_reading_is_reused_with_the_time_since_added(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within REUSE_SECONDS no query is asked, and the lag taken is never less than the reading plus its age."""
+    import time
+
+    monkeypatch.setattr(replica, "_last", {"replica": (time.monotonic() - 0.2, 1.5)})
+    replica._down_until[0] = 0.0
+    lag = replica.replica_lag_seconds()
+    assert lag is not None and 1.7 <= lag < 1.5 + replica.REUSE_SECONDS
+    monkeypatch.setattr(replica, "_last", {"replica": (time.monotonic() - replica.REUSE_SECONDS - 0.1, 0.0)})
+    monkeypatch.setattr(replica, "_down_until", [time.monotonic() + 5])  # older than that: asked again (here: down)
+    assert replica.replica_lag_seconds() is None

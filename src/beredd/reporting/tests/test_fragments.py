@@ -148,12 +148,25 @@ def test_an_approval_and_a_close_recompute_the_panel(
     assert panel(county, round_, world.lan)[1] > warm
 
 
-def test_without_the_commit_the_panel_is_not_invalidated(world: SimpleNamespace, county: Client) -> None:
-    """The bump runs on commit: a write whose transaction never commits (here: the test's) leaves the entry."""
+def test_without_the_bump_the_panel_is_not_invalidated(
+    world: SimpleNamespace, county: Client, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    """The bump after the commit is what invalidates: with it lost, the entry stays (proves the tests above can fail)."""
+    round_ = issue(world)
+    assert percent(panel(county, round_, world.lan)[0]) == 0
+    monkeypatch.setattr(fragments, "_bump", lambda keys: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_submit(actor=world.g1_reporter, submission=sub(world, round_, "g1"), data=GOOD)
+    assert percent(panel(county, round_, world.lan)[0]) == 0
+
+
+def test_an_uncommitted_write_is_read_back_in_its_own_transaction(world: SimpleNamespace, county: Client) -> None:
+    """The bump waits for the commit (the test's transaction never commits): until then the writer's own
+    transaction computes the panel instead of trusting the cache, and sees its change."""
     round_ = issue(world)
     assert percent(panel(county, round_, world.lan)[0]) == 0
     services.submission_submit(actor=world.g1_reporter, submission=sub(world, round_, "g1"), data=GOOD)
-    assert percent(panel(county, round_, world.lan)[0]) == 0  # cached: proves the test above can fail
+    assert percent(panel(county, round_, world.lan)[0]) == 25
 
 
 def test_the_levels_and_languages_are_cached_apart(world: SimpleNamespace, client: Client) -> None:

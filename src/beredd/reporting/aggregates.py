@@ -1,0 +1,285 @@
+"""Mergeable aggregates of a round instance's answers (``rollup`` builds its results from them).
+
+``aggregate`` runs the two GROUP BY queries (answers, submissions) for any grouping columns. Above kommun level
+a roll-up is ``composed`` of per-organisation *parts*: each kommun's partials over its subtree and each higher
+organisation's over its own submission, kept in the shared cache (``fragments.cached_parts``) and recomputed only
+for the organisations with a write since. A submission in one kommun thus costs the county and national panels
+that polled after it one kommun's aggregate (two indexed queries), not the whole country's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+
+from beredd.orgs.models import Organisation
+from beredd.reporting import fragments
+from beredd.reporting.models import Answer, Rollup, RoundInstance, Submission, TemplateField
+
+
+@dataclass(slots=True)
+class Partial:
+    """Mergeable aggregate of one field over some answers."""
+
+    n: int = 0
+    total: float = 0.0
+    low: float | None = None
+    high: float | None = None
+    weights: float = 0.0
+    weighted: float = 0.0
+    choices: dict[str, int] = field(default_factory=dict)
+
+    def merge(self, other: Partial) -> None:
+        self.n += other.n
+        self.total += other.total
+        low, high = other.low, other.high
+        if low is not None and (self.low is None or low < self.low):
+            self.low = low
+        if high is not None and (self.high is None or high > self.high):
+            self.high = high
+        self.weights += other.weights
+        self.weighted += other.weighted
+        if other.choices:
+            choices = self.choices
+            for k, v in other.choices.items():
+                choices[k] = choices.get(k, 0) + v
+
+    def value(self, f: TemplateField) -> Any:
+        """The rolled-up value for the field's roll-up kind (None when nothing was answered)."""
+        kind = f.rollup
+        if kind == Rollup.SUM:
+            return self.total if self.n else None
+        if kind == Rollup.MEAN:
+            return self.total / self.n if self.n else None
+        if kind == Rollup.WEIGHTED_MEAN:
+            if self.weights:
+                return self.weighted / self.weights
+            return self.total / self.n if self.n else None
+        if kind == Rollup.MIN:
+            return self.low
+        if kind in (Rollup.MAX, Rollup.WORST):
+            return self.high
+        if kind == Rollup.COUNT_CHOICE:
+            return dict(self.choices)
+        return None
+
+
+@dataclass
+class Completeness:
+    expected: int = 0
+    answered: int = 0
+    late: int = 0
+    empty: int = 0  # answered, but on purpose without a single answer (counted in ``answered`` too)
+
+    def merge(self, other: Completeness) -> None:
+        self.expected += other.expected
+        self.answered += other.answered
+        self.late += other.late
+        self.empty += other.empty
+
+    @property
+    def percent(self) -> int:
+        # answered ⊆ expected by construction (one submission row per recipient), so this never exceeds 100.
+        return round(100 * self.answered / self.expected) if self.expected else 0
+
+    @property
+    def on_time(self) -> int:
+        return self.answered - self.late
+
+
+@dataclass
+class Group:
+    org: Organisation
+    completeness: Completeness = field(default_factory=Completeness)
+    partials: dict[str, Partial] = field(default_factory=dict)
+
+    def merge(self, other: Group) -> None:
+        self.completeness.merge(other.completeness)
+        for key, partial in other.partials.items():
+            self.partials.setdefault(key, Partial()).merge(partial)
+
+
+def aggregate(
+    answers: QuerySet[Answer], submissions: QuerySet[Submission], columns: tuple[str, ...]
+) -> dict[tuple[int | None, ...], Group]:
+    """Partials and completeness per value of ``columns`` (two queries); a None is a recipient above that level.
+
+    The groups' ``org`` is a placeholder that the caller replaces."""
+    groups: dict[tuple[int | None, ...], Group] = {}
+    placeholder = Organisation()
+    width = len(columns)
+
+    def group(key: tuple[int | None, ...]) -> Group:
+        found = groups.get(key)
+        if found is None:
+            found = groups[key] = Group(org=placeholder)
+        return found
+
+    # One pass over numeric and choice answers: grouped by (child, key, choice); numeric partials of the
+    # choice groups of one key merge exactly, and choice counts come from the same rows.
+    rows = (
+        answers.filter(Q(num__isnull=False) | ~Q(choice=""))
+        .values_list(*columns, "key", "choice")
+        .annotate(
+            n=Count("id"),
+            nn=Count("num"),
+            s=Sum("num"),
+            lo=Min("num"),
+            hi=Max("num"),
+            ws=Sum("weight"),
+            wx=Sum(F("num") * F("weight")),
+        )
+        .order_by()
+    )
+    for row in rows:
+        field_key, choice, n, nn, total, low, high, weights, weighted = row[width:]
+        part = Partial(
+            n=nn,
+            total=total or 0.0,
+            low=low,
+            high=high,
+            weights=weights or 0.0,
+            weighted=weighted or 0.0,
+            choices={choice: n} if choice else {},
+        )
+        partials = group(row[:width]).partials
+        earlier = partials.get(field_key)
+        if earlier is None:
+            partials[field_key] = part  # the first row of a key is its partial (no empty one to merge into)
+        else:
+            earlier.merge(part)
+    counts = (
+        submissions.values_list(*columns)
+        .annotate(
+            expected=Count("id"),
+            answered=Count("id", filter=Q(status__in=Submission.ANSWERED)),
+            late=Count("id", filter=Q(status__in=Submission.ANSWERED, is_late=True)),
+            # Submitted on purpose without a single answer (confirmed by the reporter; flagged at submit).
+            empty=Count("id", filter=Q(status__in=Submission.ANSWERED, is_empty=True)),
+        )
+        .order_by()
+    )
+    for row in counts:
+        group(row[:width]).completeness = Completeness(*row[width:])
+    return groups
+
+
+# One organisation's partials as the shared cache keeps them: plain tuples (cheap to pickle); None when it has
+# no recipient. A kommun's part covers its whole subtree; the part of an organisation above kommun level only its
+# own submission (a county or civilområde that answers itself).
+Packed = tuple[tuple[int, int, int, int], dict[str, tuple[Any, ...]]] | None
+# The columns that tell each kommun, and each recipient above kommun level, apart.
+PART_COLUMNS = ("civilomrade_id", "lan_id", "kommun_id")
+# Above this share of stale parts one pass over the whole subtree is cheaper than a prefix test per kommun.
+WHOLE_PASS_SHARE = 0.4
+
+
+def _pack(g: Group) -> Packed:
+    c = g.completeness
+    return (
+        (c.expected, c.answered, c.late, c.empty),
+        {k: (p.n, p.total, p.low, p.high, p.weights, p.weighted, p.choices) for k, p in g.partials.items()},
+    )
+
+
+def _merge_packed(target: Group, parts: list[Packed], only: frozenset[str] | None) -> None:
+    """Add ``parts`` into ``target`` (a few hundred at national level: plain lists, one Partial per key at the end)."""
+    c = target.completeness
+    sums: dict[str, list[Any]] = {}
+    for packed in parts:
+        if packed is None:
+            continue
+        (expected, answered, late, empty), partials = packed
+        c.expected += expected
+        c.answered += answered
+        c.late += late
+        c.empty += empty
+        for key, (n, total, low, high, weights, weighted, choices) in partials.items():
+            if only is not None and key not in only:
+                continue
+            acc = sums.get(key)
+            if acc is None:
+                sums[key] = [n, total, low, high, weights, weighted, dict(choices)]
+                continue
+            acc[0] += n
+            acc[1] += total
+            if low is not None and (acc[2] is None or low < acc[2]):
+                acc[2] = low
+            if high is not None and (acc[3] is None or high > acc[3]):
+                acc[3] = high
+            acc[4] += weights
+            acc[5] += weighted
+            if choices:
+                counts = acc[6]
+                for choice, count in choices.items():
+                    counts[choice] = counts.get(choice, 0) + count
+    for key, (n, total, low, high, weights, weighted, choices) in sums.items():
+        target.partials.setdefault(key, Partial()).merge(Partial(n, total, low, high, weights, weighted, choices))
+
+
+def _part_id(key: tuple[int | None, ...], root_id: int) -> int:
+    """The organisation a (civilområde, län, kommun) group belongs to: the deepest one given (the nation's own
+    submission has none)."""
+    for value in reversed(key):
+        if value is not None:
+            return value
+    return root_id
+
+
+def _parts(
+    instance: RoundInstance, org: Organisation, stale: dict[int, tuple[int, str]], root_id: int, of: int
+) -> dict[int, Packed]:
+    """The parts of ``stale`` (id -> (depth, path)) over the recipients' own answers, in two queries: a prefix
+    test per kommun and an exact path per organisation above, or one pass over ``org``'s whole subtree."""
+    answers = Answer.objects.filter(instance=instance, internal=False)
+    submissions = Submission.objects.filter(instance=instance, internal=False)
+    if len(stale) > WHOLE_PASS_SHARE * of:
+        if org.depth > 0:  # every recipient is under the nation: no prefix test needed there
+            answers = answers.filter(org_path__startswith=org.path)
+            submissions = submissions.filter(org_path__startswith=org.path)
+    else:
+        where = Q(org_path__in=[path for depth, path in stale.values() if depth < 3])
+        for depth, path in stale.values():
+            if depth == 3:
+                where |= Q(org_path__startswith=path)
+        answers = answers.filter(where)
+        submissions = submissions.filter(where)
+    groups = {_part_id(key, root_id): g for key, g in aggregate(answers, submissions, PART_COLUMNS).items()}
+    return {pk: (_pack(groups[pk]) if pk in groups else None) for pk in stale}
+
+
+def composed(
+    *, instance: RoundInstance, org: Organisation, depth: int, only: frozenset[str] | None
+) -> dict[tuple[int | None, ...], Group]:
+    """Groups per child at ``depth`` + 1 (civilområde, län or kommun) over ``org`` at county level or above: the
+    cached part of each kommun and of each organisation above kommun level, merged into its ancestor at that depth
+    (the organisation itself for a recipient above it)."""
+    tree = {
+        pk: (org_depth, path)
+        for pk, path, org_depth in Organisation.objects.filter(path__startswith=org.path, depth__lte=3).values_list(
+            "pk", "path", "depth"
+        )
+    }
+    root_id = next((pk for pk, (d, _p) in tree.items() if d == 0), org.pk)
+    parts = fragments.cached_parts(
+        instance_id=instance.pk,
+        round_id=instance.round_id,
+        org_ids=list(tree),
+        own={pk for pk, (d, _p) in tree.items() if d < 3},
+        compute=lambda stale: _parts(instance, org, {pk: tree[pk] for pk in stale}, root_id, len(tree)),
+    )
+    by_target: dict[tuple[int | None, ...], list[Packed]] = {}
+    level = depth + 1  # the child's position in a path (nation, civilområde, län, kommun)
+    for pk, packed in parts.items():
+        if packed is None:
+            continue
+        ids = tree[pk][1].strip("/").split("/")
+        by_target.setdefault((int(ids[level]),) if len(ids) > level else (None,), []).append(packed)
+    placeholder = Organisation()
+    groups: dict[tuple[int | None, ...], Group] = {}
+    for target, packed_parts in by_target.items():
+        groups[target] = Group(org=placeholder)
+        _merge_packed(groups[target], packed_parts, only)
+    return groups
