@@ -1,10 +1,10 @@
 """Mergeable aggregates of a round instance's answers (``rollup`` builds its results from them).
 
-``aggregate`` runs the two GROUP BY queries (answers, submissions) for any grouping columns. Above kommun level
-a roll-up is ``composed`` of per-organisation *parts*: each kommun's partials over its subtree and each higher
+``aggregate`` runs the two GROUP BY queries (answers, submissions) for any grouping columns. At a county a
+roll-up is ``composed`` of per-organisation *parts*: each kommun's partials over its subtree and each higher
 organisation's over its own submission, kept in the shared cache (``fragments.cached_parts``) and recomputed only
-for the organisations with a write since. A submission in one kommun thus costs the county and national panels
-that polled after it one kommun's aggregate (two indexed queries), not the whole country's.
+for the organisations with a write since. A submission in one kommun thus costs the county panels
+that polled after it one kommun's aggregate (two indexed queries), not the whole county's.
 """
 
 from __future__ import annotations

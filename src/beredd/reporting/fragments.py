@@ -164,7 +164,7 @@ def cached_parts(
     own: set[int],
     compute: Callable[[list[int]], dict[int, Any]],
 ) -> dict[int, Any]:
-    """Per-organisation partial aggregates of ``instance`` that county and national roll-ups merge, from the
+    """Per-organisation partial aggregates of ``instance`` that county roll-ups merge, from the
     cache where fresh, else ``compute(stale_ids)`` on the primary: a kommun's over its subtree, and (``own``) an
     organisation's above kommun level over its own submission only.
 

@@ -4,7 +4,7 @@ Answers carry their recipient's civilområde, län and kommun ids, so "per child
 column. A roll-up runs a fixed number of queries (numbers, choices, completeness, the child
 organisations) whatever the size of the tree; totals and higher levels are combined from the per-child
 partials (count, sum, min, max, weighted sums) in Python, which is exact for every roll-up kind offered.
-At a county and above the per-child partials are merged from cached per-kommun parts (``aggregates``).
+At a county the per-child partials are merged from cached per-kommun parts (``aggregates``).
 """
 
 from __future__ import annotations
@@ -117,12 +117,14 @@ def rollup(
     ``only``: just these field keys (the result's ``fields`` are those), for a view that needs a few, such as the
     map's worst status per kommun; the completeness counts are always whole.
 
-    At a county and above (grouped by kommun or coarser) the result is merged from each kommun's partials, kept
-    in the shared cache (``fragments.cached_parts``) and recomputed only for the kommuner with a write since:
-    a submission in one kommun costs the national and county panels one kommun's aggregate, not the country's."""
+    At a county (grouped by kommun or coarser) the result is merged from each kommun's partials, kept in the
+    shared cache (``fragments.cached_parts``) and recomputed only for the kommuner with a write since: a
+    submission in one kommun costs the county's panels one kommun's aggregate, not the county's."""
     depth = LEVEL_DEPTH[by] - 1 if by in LEVEL_DEPTH else org.depth
     column = GROUP_COLUMN[min(depth, 4)]
-    if org.depth <= 2 and depth <= 2:  # above kommun level the recipients' own answers (never the internal tier)
+    # At a county (the recipients' own answers, never the internal tier) from cached kommun parts. At national level
+    # merging some 300 parts costs as much as the direct aggregate once cached, and far more when cold.
+    if org.depth == 2 and depth <= 2:
         groups = composed(instance=instance, org=org, depth=depth, only=only)
     else:
         internal = use_internal(instance=instance, org=org)

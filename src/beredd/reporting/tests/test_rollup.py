@@ -78,8 +78,8 @@ def test_the_number_of_queries_does_not_grow_with_the_tree(world: SimpleNamespac
         answer(world, round_, unit)
     with CaptureQueriesContext(connection) as large:
         rollup.rollup(instance=instance, org=world.nation, by="lan")
-    # The organisations down to kommun level, the answers, the submissions and the child organisations (the test's
-    # open transaction keeps the cached kommun parts out of use: its writes are not committed).
+    # The answers, the submissions and the child organisations (at a county also the organisations down to kommun
+    # level, whose cached parts it merges).
     assert len(small.captured_queries) == len(large.captured_queries) <= 4
     # The first roll-up of an instance also reads its field list (cached per process afterwards).
     assert len(first.captured_queries) <= 7

@@ -1,4 +1,4 @@
-"""County and national roll-ups merged from cached per-organisation parts (``aggregates``, issue 14).
+"""County roll-ups merged from cached per-organisation parts (``aggregates``, issue 14).
 
 A part is recomputed only for the organisations with a write since it was cached, and the merged result equals
 the roll-up computed from scratch, whatever the grouping. The writes run their ``transaction.on_commit`` callbacks
