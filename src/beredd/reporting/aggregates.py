@@ -167,10 +167,10 @@ def aggregate(
 
 
 # One organisation's partials as the shared cache keeps them: plain tuples (cheap to pickle); None when it has
-# no recipient. A kommun's part covers its whole subtree; the part of an organisation above kommun level only its
-# own submission (a county or civilområde that answers itself).
+# no recipient. A kommun's part covers its whole subtree; the county's part only its own submission (a county
+# that answers itself).
 Packed = tuple[tuple[int, int, int, int], dict[str, tuple[Any, ...]]] | None
-# The columns that tell each kommun, and each recipient above kommun level, apart.
+# The columns that tell each kommun, and the county itself, apart.
 PART_COLUMNS = ("civilomrade_id", "lan_id", "kommun_id")
 # Above this share of stale parts one pass over the whole subtree is cheaper than a prefix test per kommun.
 WHOLE_PASS_SHARE = 0.4
@@ -184,61 +184,30 @@ def _pack(g: Group) -> Packed:
     )
 
 
-def _merge_packed(target: Group, parts: list[Packed], only: frozenset[str] | None) -> None:
-    """Add ``parts`` into ``target`` (a few hundred at national level: plain lists, one Partial per key at the end)."""
-    c = target.completeness
-    sums: dict[str, list[Any]] = {}
-    for packed in parts:
-        if packed is None:
-            continue
-        (expected, answered, late, empty), partials = packed
-        c.expected += expected
-        c.answered += answered
-        c.late += late
-        c.empty += empty
-        for key, (n, total, low, high, weights, weighted, choices) in partials.items():
-            if only is not None and key not in only:
-                continue
-            acc = sums.get(key)
-            if acc is None:
-                sums[key] = [n, total, low, high, weights, weighted, dict(choices)]
-                continue
-            acc[0] += n
-            acc[1] += total
-            if low is not None and (acc[2] is None or low < acc[2]):
-                acc[2] = low
-            if high is not None and (acc[3] is None or high > acc[3]):
-                acc[3] = high
-            acc[4] += weights
-            acc[5] += weighted
-            if choices:
-                counts = acc[6]
-                for choice, count in choices.items():
-                    counts[choice] = counts.get(choice, 0) + count
-    for key, (n, total, low, high, weights, weighted, choices) in sums.items():
-        target.partials.setdefault(key, Partial()).merge(Partial(n, total, low, high, weights, weighted, choices))
+def _merge_packed(target: Group, packed: Packed, only: frozenset[str] | None) -> None:
+    """Add one cached part into ``target`` (only the keys in ``only``, when given)."""
+    if packed is None:
+        return
+    counts, partials = packed
+    target.completeness.merge(Completeness(*counts))
+    for key, values in partials.items():
+        if only is None or key in only:
+            target.partials.setdefault(key, Partial()).merge(Partial(*values))
 
 
-def _part_id(key: tuple[int | None, ...], root_id: int) -> int:
-    """The organisation a (civilområde, län, kommun) group belongs to: the deepest one given (the nation's own
-    submission has none)."""
-    for value in reversed(key):
-        if value is not None:
-            return value
-    return root_id
+def _part_id(key: tuple[int | None, ...]) -> int | None:
+    """The organisation a (civilområde, län, kommun) group belongs to: the deepest one given."""
+    return next((value for value in reversed(key) if value is not None), None)
 
 
-def _parts(
-    instance: RoundInstance, org: Organisation, stale: dict[int, tuple[int, str]], root_id: int, of: int
-) -> dict[int, Packed]:
+def _parts(instance: RoundInstance, org: Organisation, stale: dict[int, tuple[int, str]], of: int) -> dict[int, Packed]:
     """The parts of ``stale`` (id -> (depth, path)) over the recipients' own answers, in two queries: a prefix
-    test per kommun and an exact path per organisation above, or one pass over ``org``'s whole subtree."""
+    test per kommun and an exact path for the county itself, or one pass over the county's whole subtree."""
     answers = Answer.objects.filter(instance=instance, internal=False)
     submissions = Submission.objects.filter(instance=instance, internal=False)
     if len(stale) > WHOLE_PASS_SHARE * of:
-        if org.depth > 0:  # every recipient is under the nation: no prefix test needed there
-            answers = answers.filter(org_path__startswith=org.path)
-            submissions = submissions.filter(org_path__startswith=org.path)
+        answers = answers.filter(org_path__startswith=org.path)
+        submissions = submissions.filter(org_path__startswith=org.path)
     else:
         where = Q(org_path__in=[path for depth, path in stale.values() if depth < 3])
         for depth, path in stale.values():
@@ -246,40 +215,35 @@ def _parts(
                 where |= Q(org_path__startswith=path)
         answers = answers.filter(where)
         submissions = submissions.filter(where)
-    groups = {_part_id(key, root_id): g for key, g in aggregate(answers, submissions, PART_COLUMNS).items()}
+    groups = {_part_id(key): g for key, g in aggregate(answers, submissions, PART_COLUMNS).items()}
     return {pk: (_pack(groups[pk]) if pk in groups else None) for pk in stale}
 
 
 def composed(
     *, instance: RoundInstance, org: Organisation, depth: int, only: frozenset[str] | None
 ) -> dict[tuple[int | None, ...], Group]:
-    """Groups per child at ``depth`` + 1 (civilområde, län or kommun) over ``org`` at county level or above: the
-    cached part of each kommun and of each organisation above kommun level, merged into its ancestor at that depth
-    (the organisation itself for a recipient above it)."""
+    """Groups per child at ``depth`` + 1 (civilområde, län or kommun) over the county ``org``: the cached part of
+    each kommun and the county's own, merged into its ancestor at that depth (the county itself for its own)."""
     tree = {
         pk: (org_depth, path)
         for pk, path, org_depth in Organisation.objects.filter(path__startswith=org.path, depth__lte=3).values_list(
             "pk", "path", "depth"
         )
     }
-    root_id = next((pk for pk, (d, _p) in tree.items() if d == 0), org.pk)
     parts = fragments.cached_parts(
         instance_id=instance.pk,
         round_id=instance.round_id,
         org_ids=list(tree),
         own={pk for pk, (d, _p) in tree.items() if d < 3},
-        compute=lambda stale: _parts(instance, org, {pk: tree[pk] for pk in stale}, root_id, len(tree)),
+        compute=lambda stale: _parts(instance, org, {pk: tree[pk] for pk in stale}, len(tree)),
     )
-    by_target: dict[tuple[int | None, ...], list[Packed]] = {}
+    placeholder = Organisation()
+    groups: dict[tuple[int | None, ...], Group] = {}
     level = depth + 1  # the child's position in a path (nation, civilområde, län, kommun)
     for pk, packed in parts.items():
         if packed is None:
             continue
         ids = tree[pk][1].strip("/").split("/")
-        by_target.setdefault((int(ids[level]),) if len(ids) > level else (None,), []).append(packed)
-    placeholder = Organisation()
-    groups: dict[tuple[int | None, ...], Group] = {}
-    for target, packed_parts in by_target.items():
-        groups[target] = Group(org=placeholder)
-        _merge_packed(groups[target], packed_parts, only)
+        target = (int(ids[level]),) if len(ids) > level else (None,)
+        _merge_packed(groups.setdefault(target, Group(org=placeholder)), packed, only)
     return groups

@@ -156,7 +156,8 @@ def _round_visible(user: Any, round_id: int, round_created: Any, issuer_path: st
         return False
     key = (round_id, str(round_created), tuple(sorted(root.path for root in roots)))  # created: ids may be reused
     now = time.monotonic()
-    if now - _VISIBLE.get(key, -VISIBLE_TTL) < VISIBLE_TTL:
+    found_at = _VISIBLE.get(key)
+    if found_at is not None and now - found_at < VISIBLE_TTL:
         return True
     if not Submission.objects.filter(_subtree_q(roots, "org_path"), instance__round_id=round_id).exists():
         return False

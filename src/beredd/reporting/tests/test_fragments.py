@@ -306,3 +306,18 @@ def test_a_cached_rollup_body_is_still_refused_to_an_outsider(world: SimpleNames
     response = client.get(url, **_bearer(world.outsider))
     assert response.status_code in (403, 404)
     assert "answered" not in response.content.decode()
+
+
+def test_a_remembered_visible_round_is_still_refused_to_someone_whose_subtree_it_does_not_ask(world: SimpleNamespace) -> None:
+    """Gävle's coordinator sees the national round (it asks her units), which each process remembers for a few
+    seconds; the Stockholm coordinator, whose subtree it does not ask, is refused the round right after."""
+    round_ = issue(world)
+    instance = round_.instances.get()
+    gavle = Client()
+    gavle.force_login(world.gavle_coord)
+    for _ in range(2):  # the second answer comes from the remembered "visible"
+        assert gavle.get(reverse("reporting:completeness", args=[instance.pk]) + f"?org={world.gavle.pk}").status_code == 200
+    outsider = Client()
+    outsider.force_login(world.outsider)
+    assert outsider.get(reverse("reporting:completeness", args=[instance.pk])).status_code == 404
+    assert outsider.get(reverse("reporting:completeness", args=[instance.pk]) + f"?org={world.gavle.pk}").status_code == 404
