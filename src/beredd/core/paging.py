@@ -15,9 +15,12 @@ MAX_FILTER_CHARS = 100
 T = TypeVar("T")
 
 
-def page_of(request: HttpRequest, items: QuerySet[Any, T] | Sequence[T], size: int = PAGE_SIZE) -> Page[T]:
-    """The page that ``?page=`` names (the first for anything that is not a page number, the last past the end)."""
-    return Paginator(items, size).get_page(request.GET.get("page"))
+def page_of(
+    request: HttpRequest, items: QuerySet[Any, T] | Sequence[T], size: int = PAGE_SIZE, *, param: str = "page"
+) -> Page[T]:
+    """The page that ``?page=`` (or ``param``, for a second list on the page) names: the first for anything that
+    is not a page number, the last past the end."""
+    return Paginator(items, size).get_page(request.GET.get(param))
 
 
 def filters_of(request: HttpRequest, *names: str) -> dict[str, str]:

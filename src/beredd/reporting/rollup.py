@@ -10,6 +10,7 @@ At a county the per-child partials are merged from cached per-kommun parts (``ag
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -278,20 +279,31 @@ MISSING_SORTS = {
 }
 
 
-def missing(*, instance: RoundInstance, org: Organisation, sort: str = "name") -> list[Missing]:
-    """Recipients in the subtree that have not answered, with contact details (two queries), sorted by
-    ``sort`` (a key of MISSING_SORTS, "-" first for descending)."""
+def missing(
+    *, instance: RoundInstance, org: Organisation, sort: str = "name", query: str = "", contacts: bool = True
+) -> list[Missing]:
+    """Recipients in the subtree that have not answered, sorted by ``sort`` (a key of MISSING_SORTS, "-" first
+    for descending); ``query`` keeps those whose name contains it. With ``contacts`` (or when sorting by contact)
+    each row carries its contact details (:func:`with_contacts`); a page that shows fifty of the nation's
+    hundreds of rows asks for them for its own rows only."""
+    unanswered = Submission.objects.filter(
+        instance=instance, org_path__startswith=org.path, internal=use_internal(instance=instance, org=org)
+    ).exclude(status__in=Submission.ANSWERED)
+    if query:
+        unanswered = unanswered.filter(organisation__name__icontains=query)
+    shown = ("pk", "status", "org_path", "organisation", "organisation__name", "organisation__phone", "organisation__email")
+    rows = [Missing(submission=s) for s in unanswered.select_related("organisation").only(*shown).order_by("org_path")]
+    key = sort.lstrip("-")
+    if contacts or key == "contact":
+        with_contacts(rows)
+    rows.sort(key=MISSING_SORTS.get(key, MISSING_SORTS["name"]), reverse=sort.startswith("-") and key in MISSING_SORTS)
+    return rows
+
+
+def with_contacts(rows: Sequence[Missing]) -> None:
+    """Give each row its contact person: a coordinator of the organisation, else a reporter (one query)."""
     from beredd.accounts.models import Membership, Role
 
-    rows = [
-        Missing(submission=s)
-        for s in Submission.objects.filter(
-            instance=instance, org_path__startswith=org.path, internal=use_internal(instance=instance, org=org)
-        )
-        .exclude(status__in=Submission.ANSWERED)
-        .select_related("organisation")
-        .order_by("org_path")
-    ]
     rank: dict[str, int] = {Role.COORDINATOR.value: 0, Role.REPORTER.value: 1}
     contacts: dict[int, Membership] = {}
     memberships = (
@@ -310,9 +322,6 @@ def missing(*, instance: RoundInstance, org: Organisation, sort: str = "name") -
             m.contact_name = contact.user.get_full_name()
             m.contact_phone = contact.user.phone
             m.contact_email = contact.user.email
-    key = sort.lstrip("-")
-    rows.sort(key=MISSING_SORTS.get(key, MISSING_SORTS["name"]), reverse=sort.startswith("-") and key in MISSING_SORTS)
-    return rows
 
 
 def trend(*, instance: RoundInstance, org: Organisation) -> dict[int, dict[str, Partial]]:

@@ -369,13 +369,14 @@ def rollup_breadcrumbs(*, user: Actor, instance: RoundInstance, org: Organisatio
     ]
 
 
-def submitted_below(*, instance: RoundInstance, org: Organisation, limit: int = 200) -> QuerySet[Submission]:
-    """Submitted (not yet reviewed) reports below ``org`` in this instance, in tree order."""
+def submitted_below(*, instance: RoundInstance, org: Organisation) -> QuerySet[Submission]:
+    """Submitted (not yet reviewed) reports below ``org`` in this instance, in tree order (the page shows them a
+    page at a time)."""
     return (
         Submission.objects.filter(instance=instance, org_path__startswith=org.path, status=Submission.Status.SUBMITTED)
         .exclude(organisation=org)
         .select_related("organisation")
-        .order_by("org_path")[:limit]
+        .order_by("org_path")
     )
 
 

@@ -14,7 +14,7 @@ from beredd.accounts import policy
 from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core import downloads
 from beredd.core.exceptions import NotFoundError
-from beredd.core.paging import page_of
+from beredd.core.paging import MAX_FILTER_CHARS, page_of
 from beredd.orgs.models import Organisation
 from beredd.reporting import fragments, selectors
 from beredd.reporting import rollup as rollups
@@ -23,6 +23,10 @@ from beredd.reporting.services import exports
 from beredd.reporting.views._common import form_int, lang
 
 TEXTS_PER_PAGE = 50
+# The nation's roll-up lists hundreds of units not yet answered and reports to review: a page at a time (rendering
+# every row cost most of the page's time, and no one reads a thousand rows at 07:30).
+MISSING_PER_PAGE = 50
+REVIEW_PER_PAGE = 50
 
 
 def rollup_target(request: AuthenticatedHttpRequest, instance_id: int) -> tuple[RoundInstance, Organisation, str | None]:
@@ -83,11 +87,25 @@ def _sort(value: str | None) -> str:
     return value if value.lstrip("-") in rollups.MISSING_SORTS else "name"
 
 
+def _missing_page(request: HttpRequest, instance: RoundInstance, org: Organisation, sort: str, query: str) -> Any:
+    """The page of the not-answered table that the query asks for, its rows with their contact persons."""
+    page = page_of(
+        request,
+        rollups.missing(instance=instance, org=org, sort=sort, query=query, contacts=False),
+        MISSING_PER_PAGE,
+        param="mpage",
+    )
+    if sort.lstrip("-") != "contact":  # else missing() gave every row its contact, to sort by
+        rollups.with_contacts(page.object_list)
+    return page
+
+
 @login_required
 def instance_rollup(request: AuthenticatedHttpRequest, instance_id: int) -> HttpResponse:
     context = rollup_context(request, instance_id)
     instance, org = context["instance"], context["org"]
     query, key, sort = request.GET.get("q", ""), request.GET.get("key", ""), _sort(request.GET.get("sort"))
+    missing_query = request.GET.get("mq", "")[:MAX_FILTER_CHARS]
     context |= {
         # A kommun with many units has hundreds of free-text answers: a page at a time.
         "texts": page_of(request, rollups.texts(instance=instance, org=org, key=key, query=query), TEXTS_PER_PAGE),
@@ -95,15 +113,16 @@ def instance_rollup(request: AuthenticatedHttpRequest, instance_id: int) -> Http
         "labels": {f.key: f.label(context["lang"]) for f in context["result"].fields},
         "q": query,
         "key": key,
-        "missing": rollups.missing(instance=instance, org=org, sort=sort),
+        "missing": _missing_page(request, instance, org, sort, missing_query),
         "missing_sort": sort,
+        "mq": missing_query,
         "missing_columns": [("name", _("Organisation")), ("status", _("Status")), ("contact", _("Contact person"))],
         "child_pictures": selectors.child_pictures(instance=instance, org=org),
         "trend": selectors.trend_rows(instance=instance, org=org, fields=context["numeric_fields"], lang=context["lang"]),
         "map": selectors.rollup_map(instance=instance, org=org, mode=request.GET.get("map", "status")),
         "can_write_picture": policy.can(request.user, "reporting.approve", org),
         "breadcrumbs": selectors.rollup_breadcrumbs(user=request.user, instance=instance, org=org),
-        "submitted": selectors.submitted_below(instance=instance, org=org),
+        "submitted": page_of(request, selectors.submitted_below(instance=instance, org=org), REVIEW_PER_PAGE, param="rpage"),
     }
     return render(request, "reporting/rollup.html", context)
 
