@@ -44,11 +44,20 @@ def rollup_context(request: AuthenticatedHttpRequest, instance_id: int) -> dict[
     return rollup_build(*rollup_target(request, instance_id))
 
 
-def rollup_build(instance: Any, org: Organisation, by: str | None) -> dict[str, Any]:
-    """The roll-up as the templates show it: a row per child with display values, totals and distributions."""
+def rollup_build(instance: Any, org: Organisation, by: str | None, *, rows: bool = True) -> dict[str, Any]:
+    """The roll-up as the templates show it: a row per child with display values (unless ``rows`` is false: a
+    page that takes the completeness panel from the fragment cache), totals and distributions."""
     result = rollups.rollup(instance=instance, org=org, by=by)
     page_lang = lang()
-    rows = [
+    context = _summary(instance, org, by, result, page_lang)
+    if rows:
+        context["rows"] = _rows(org, result, page_lang)
+    return context
+
+
+def _rows(org: Organisation, result: Any, page_lang: str) -> list[dict[str, Any]]:
+    """The completeness panel's table: a row per child with its status and display values."""
+    return [
         {
             "group": g,
             "status": (state := rollups.status_class(result, g)),
@@ -62,6 +71,9 @@ def rollup_build(instance: Any, org: Organisation, by: str | None) -> dict[str, 
         }
         for g in result.children
     ]
+
+
+def _summary(instance: Any, org: Organisation, by: str | None, result: Any, page_lang: str) -> dict[str, Any]:
     numeric_fields = [f for f in result.fields if f.rollup not in ("none", "collate")]
     total_values = result.values(result.total)
     return {
@@ -69,7 +81,6 @@ def rollup_build(instance: Any, org: Organisation, by: str | None) -> dict[str, 
         "round": instance.round,
         "org": org,
         "result": result,
-        "rows": rows,
         "numeric_fields": numeric_fields,
         "totals": [(f, rollups.display(f, total_values[f.key], page_lang)) for f in numeric_fields],
         "distributions": [
@@ -102,8 +113,17 @@ def _missing_page(request: HttpRequest, instance: RoundInstance, org: Organisati
 
 @login_required
 def instance_rollup(request: AuthenticatedHttpRequest, instance_id: int) -> HttpResponse:
-    context = rollup_context(request, instance_id)
-    instance, org = context["instance"], context["org"]
+    instance, org, by = rollup_target(request, instance_id)
+    context = rollup_build(instance, org, by, rows=False)
+
+    def panel() -> str:  # the same bytes as the panel's poll, which keeps it current from then on
+        return render_to_string(
+            "reporting/_completeness.html", context | {"rows": _rows(org, context["result"], context["lang"])}, request=request
+        )
+
+    context["completeness_panel"] = fragments.cached(
+        instance_id=instance.pk, round_id=instance.round_id, org_id=org.pk, variant=f"{by or '-'}:{lang()}", build=panel
+    )
     query, key, sort = request.GET.get("q", ""), request.GET.get("key", ""), _sort(request.GET.get("sort"))
     missing_query = request.GET.get("mq", "")[:MAX_FILTER_CHARS]
     context |= {
