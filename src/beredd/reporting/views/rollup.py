@@ -107,7 +107,7 @@ def _missing_page(request: HttpRequest, instance: RoundInstance, org: Organisati
         param="mpage",
     )
     if sort.lstrip("-") != "contact":  # else missing() gave every row its contact, to sort by
-        rollups.with_contacts(page.object_list)
+        rollups.with_contacts(list(page.object_list))
     return page
 
 
