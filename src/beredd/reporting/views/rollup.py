@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from beredd.accounts import policy
@@ -136,6 +137,10 @@ def instance_rollup(request: AuthenticatedHttpRequest, instance_id: int) -> Http
         "missing": _missing_page(request, instance, org, sort, missing_query),
         "missing_sort": sort,
         "mq": missing_query,
+        # Each pager's link keeps its own list's parameters (the "&" is escaped as the template writes it).
+        "texts_query": urlencode({"org": org.pk, "q": query, "key": key}) + "&",
+        "missing_query": urlencode({"org": org.pk, "mq": missing_query, "sort": sort}) + "&",
+        "review_query": urlencode({"org": org.pk}) + "&",
         "missing_columns": [("name", _("Organisation")), ("status", _("Status")), ("contact", _("Contact person"))],
         "child_pictures": selectors.child_pictures(instance=instance, org=org),
         "trend": selectors.trend_rows(instance=instance, org=org, fields=context["numeric_fields"], lang=context["lang"]),
