@@ -138,9 +138,9 @@ def instance_rollup(request: AuthenticatedHttpRequest, instance_id: int) -> Http
         "missing_sort": sort,
         "mq": missing_query,
         # Each pager's link keeps its own list's parameters (the "&" is escaped as the template writes it).
-        "texts_query": urlencode({"org": org.pk, "q": query, "key": key}) + "&",
-        "missing_query": urlencode({"org": org.pk, "mq": missing_query, "sort": sort}) + "&",
-        "review_query": urlencode({"org": org.pk}) + "&",
+        "texts_query": urlencode({"org": str(org.pk), "q": query, "key": key}) + "&",
+        "missing_query": urlencode({"org": str(org.pk), "mq": missing_query, "sort": sort}) + "&",
+        "review_query": urlencode({"org": str(org.pk)}) + "&",
         "missing_columns": [("name", _("Organisation")), ("status", _("Status")), ("contact", _("Contact person"))],
         "child_pictures": selectors.child_pictures(instance=instance, org=org),
         "trend": selectors.trend_rows(instance=instance, org=org, fields=context["numeric_fields"], lang=context["lang"]),
