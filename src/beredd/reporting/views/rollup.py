@@ -37,6 +37,11 @@ def rollup_target(request: AuthenticatedHttpRequest, instance_id: int) -> tuple[
     return instance, org, _by(request)
 
 
+def _panel_variant(by: str | None) -> str:
+    """The completeness panel's cache variant: the poll reads what the roll-up page fills, so both name it here."""
+    return f"{by or '-'}:{lang()}"
+
+
 def _by(request: HttpRequest) -> str | None:
     return request.GET.get("by") if request.GET.get("by") in rollups.LEVEL_DEPTH else None
 
@@ -123,7 +128,7 @@ def instance_rollup(request: AuthenticatedHttpRequest, instance_id: int) -> Http
         )
 
     context["completeness_panel"] = fragments.cached(
-        instance_id=instance.pk, round_id=instance.round_id, org_id=org.pk, variant=f"{by or '-'}:{lang()}", build=panel
+        instance_id=instance.pk, round_id=instance.round_id, org_id=org.pk, variant=_panel_variant(by), build=panel
     )
     query, key, sort = request.GET.get("q", ""), request.GET.get("key", ""), _sort(request.GET.get("sort"))
     missing_query = request.GET.get("mq", "")[:MAX_FILTER_CHARS]
@@ -173,9 +178,7 @@ def completeness_fragment(request: AuthenticatedHttpRequest, instance_id: int, *
         instance = selectors.instance_get_for_user(user=request.user, instance_id=ref.pk)
         return render_to_string("reporting/_completeness.html", rollup_build(instance, org, by), request=request)
 
-    html = fragments.cached(
-        instance_id=ref.pk, round_id=ref.round_id, org_id=org.pk, variant=f"{by or '-'}:{lang()}", build=build
-    )
+    html = fragments.cached(instance_id=ref.pk, round_id=ref.round_id, org_id=org.pk, variant=_panel_variant(by), build=build)
     return HttpResponse(html)
 
 

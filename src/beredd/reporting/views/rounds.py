@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,7 @@ from beredd.accounts.context import current_org
 from beredd.accounts.types import AuthenticatedHttpRequest
 from beredd.core.exceptions import NotFoundError, ValidationFailed
 from beredd.core.forms import apply_errors
-from beredd.core.paging import page_of
+from beredd.core.paging import MAX_FILTER_CHARS, page_of
 from beredd.orgs.models import Organisation
 from beredd.reporting import forms, selectors
 from beredd.reporting.services import rounds
@@ -54,12 +55,13 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, round_id=round_id)
-    query = request.GET.get("q", "")[:100]
+    query = request.GET.get("q", "")[:MAX_FILTER_CHARS]
     recipients = selectors.round_recipients(round_=round_, query=query)
     context = {
         "round": round_,
         "recipients": page_of(request, recipients, 50),
         "q": query,
+        "recipients_query": urlencode({"q": query}) + "&",  # the pager's links keep the search
         "recipient_total": selectors.round_recipients(round_=round_).count(),
         "instances": round_.instances.all(),
         "can_manage": policy.can(request.user, "reporting.issue", round_.issuer),
