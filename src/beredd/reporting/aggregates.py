@@ -9,11 +9,13 @@ that polled after it one kommun's aggregate (two indexed queries), not the whole
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 
+from beredd.core.queryshape import QueryShape
 from beredd.orgs.models import Organisation
 from beredd.reporting import fragments
 from beredd.reporting.models import Answer, Rollup, RoundInstance, Submission, TemplateField
@@ -101,25 +103,10 @@ class Group:
             self.partials.setdefault(key, Partial()).merge(partial)
 
 
-def aggregate(
-    answers: QuerySet[Answer], submissions: QuerySet[Submission], columns: tuple[str, ...]
-) -> dict[tuple[int | None, ...], Group]:
-    """Partials and completeness per value of ``columns`` (two queries); a None is a recipient above that level.
-
-    The groups' ``org`` is a placeholder that the caller replaces."""
-    groups: dict[tuple[int | None, ...], Group] = {}
-    placeholder = Organisation()
-    width = len(columns)
-
-    def group(key: tuple[int | None, ...]) -> Group:
-        found = groups.get(key)
-        if found is None:
-            found = groups[key] = Group(org=placeholder)
-        return found
-
-    # One pass over numeric and choice answers: grouped by (child, key, choice); numeric partials of the
-    # choice groups of one key merge exactly, and choice counts come from the same rows.
-    rows = (
+def _answer_rows(answers: QuerySet[Answer], columns: tuple[str, ...]) -> QuerySet[Answer]:
+    """One pass over numeric and choice answers: grouped by (child, key, choice); numeric partials of the
+    choice groups of one key merge exactly, and choice counts come from the same rows."""
+    return (
         answers.filter(Q(num__isnull=False) | ~Q(choice=""))
         .values_list(*columns, "key", "choice")
         .annotate(
@@ -133,24 +120,10 @@ def aggregate(
         )
         .order_by()
     )
-    for row in rows:
-        field_key, choice, n, nn, total, low, high, weights, weighted = row[width:]
-        part = Partial(
-            n=nn,
-            total=total or 0.0,
-            low=low,
-            high=high,
-            weights=weights or 0.0,
-            weighted=weighted or 0.0,
-            choices={choice: n} if choice else {},
-        )
-        partials = group(row[:width]).partials
-        earlier = partials.get(field_key)
-        if earlier is None:
-            partials[field_key] = part  # the first row of a key is its partial (no empty one to merge into)
-        else:
-            earlier.merge(part)
-    counts = (
+
+
+def _count_rows(submissions: QuerySet[Submission], columns: tuple[str, ...]) -> QuerySet[Submission]:
+    return (
         submissions.values_list(*columns)
         .annotate(
             expected=Count("id"),
@@ -161,8 +134,85 @@ def aggregate(
         )
         .order_by()
     )
-    for row in counts:
-        group(row[:width]).completeness = Completeness(*row[width:])
+
+
+def aggregate(
+    answers: QuerySet[Answer], submissions: QuerySet[Submission], columns: tuple[str, ...]
+) -> dict[tuple[int | None, ...], Group]:
+    """Partials and completeness per value of ``columns`` (two queries); a None is a recipient above that level.
+
+    The groups' ``org`` is a placeholder that the caller replaces."""
+    return _groups(_answer_rows(answers, columns), _count_rows(submissions, columns), len(columns))
+
+
+# The roll-up of a subtree (every field, grouped by one column) as dashboards poll it: compiled once per process
+# (``core.queryshape``) per grouping column, tier and whether the subtree is the whole nation (no prefix test).
+_SHAPES: dict[tuple[str, bool, bool], tuple[QueryShape, QueryShape, QueryShape]] = {}
+
+
+def _subtree_shapes(column: str, internal: bool, whole: bool) -> tuple[QueryShape, QueryShape, QueryShape]:
+    key = (column, internal, whole)
+    if key not in _SHAPES:
+
+        def answers(instance_id: int, path: str = "") -> QuerySet[Answer]:
+            qs = Answer.objects.filter(instance_id=instance_id, internal=internal)
+            return qs if whole else qs.filter(org_path__startswith=path)
+
+        def submissions(instance_id: int, path: str = "") -> QuerySet[Submission]:
+            qs = Submission.objects.filter(instance_id=instance_id, internal=internal)
+            return qs if whole else qs.filter(org_path__startswith=path)
+
+        kinds: dict[str, type] = {"instance_id": int} if whole else {"instance_id": int, "path": str}
+        _SHAPES[key] = (
+            QueryShape(lambda **v: _answer_rows(answers(**v), (column,)), **kinds),
+            QueryShape(lambda **v: _count_rows(submissions(**v), (column,)), **kinds),
+            QueryShape(lambda **v: submissions(**v).filter(internal=True).values_list("id")[:1], **kinds),
+        )
+    return _SHAPES[key]
+
+
+def has_internal(*, instance_id: int, path: str) -> bool:
+    """Whether any submission under ``path`` is on the internal tier (one indexed EXISTS, compiled once)."""
+    return bool(_subtree_shapes("organisation_id", True, False)[2].rows(instance_id=instance_id, path=path))
+
+
+def aggregate_subtree(*, instance_id: int, path: str | None, internal: bool, column: str) -> dict[tuple[int | None, ...], Group]:
+    """:func:`aggregate` over the subtree at ``path`` (None: every recipient) of one tier, grouped by ``column``:
+    the same two queries, compiled once per process."""
+    answer_shape, count_shape, _exists = _subtree_shapes(column, internal, path is None)
+    values: dict[str, Any] = {"instance_id": instance_id} if path is None else {"instance_id": instance_id, "path": path}
+    return _groups(answer_shape.rows(**values), count_shape.rows(**values), 1)
+
+
+def _groups(answer_rows: Iterable[Any], count_rows: Iterable[Any], width: int) -> dict[tuple[int | None, ...], Group]:
+    groups: dict[tuple[int | None, ...], Group] = {}
+    placeholder = Organisation()
+
+    def group(key: tuple[int | None, ...]) -> Group:
+        found = groups.get(key)
+        if found is None:
+            found = groups[key] = Group(org=placeholder)
+        return found
+
+    for row in answer_rows:
+        field_key, choice, n, nn, total, low, high, weights, weighted = row[width:]
+        part = Partial(
+            n=nn,
+            total=total or 0.0,
+            low=low,
+            high=high,
+            weights=weights or 0.0,
+            weighted=weighted or 0.0,
+            choices={choice: n} if choice else {},
+        )
+        partials = group(tuple(row[:width])).partials
+        earlier = partials.get(field_key)
+        if earlier is None:
+            partials[field_key] = part  # the first row of a key is its partial (no empty one to merge into)
+        else:
+            earlier.merge(part)
+    for row in count_rows:
+        group(tuple(row[:width])).completeness = Completeness(*row[width:])
     return groups
 
 

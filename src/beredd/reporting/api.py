@@ -253,7 +253,7 @@ def rollup_get(request: AuthenticatedHttpRequest, instance_id: Id, org_id: Id | 
     level = by if by in rollups.LEVEL_DEPTH else None
 
     def build() -> str:
-        instance = selectors.instance_get_for_user(user=request.user, instance_id=ref.pk)
+        instance = selectors.instance_for_poll(ref=ref)
         data = rollups.rollup(instance=instance, org=org, by=level).as_dict()
         return str(FiniteJSONRenderer().render(request, data, response_status=200))  # the API's own strict JSON
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beredd.orgs.models import Organisation
+from beredd.reporting import aggregates
 from beredd.reporting import fields as fieldtypes
 from beredd.reporting.aggregates import Group, Partial, aggregate, composed
 from beredd.reporting.models import Answer, FieldType, Rollup, RoundInstance, Submission, TemplateField, TemplateVersion
@@ -107,7 +108,7 @@ def use_internal(*, instance: RoundInstance, org: Organisation) -> bool:
     its units answer to it (and below), the units' internal answers."""
     if org.depth < 3:
         return False
-    return Submission.objects.filter(instance=instance, org_path__startswith=org.path, internal=True).exists()
+    return aggregates.has_internal(instance_id=instance.pk, path=org.path)
 
 
 def rollup(
@@ -129,14 +130,11 @@ def rollup(
         groups = composed(instance=instance, org=org, depth=depth, only=only)
     else:
         internal = use_internal(instance=instance, org=org)
-        answers = Answer.objects.filter(instance=instance, internal=internal)
-        if only is not None:
-            answers = answers.filter(key__in=sorted(only))
-        submissions = Submission.objects.filter(instance=instance, internal=internal)
-        if org.depth > 0:  # every recipient is under the nation: no prefix test needed there
-            answers = answers.filter(org_path__startswith=org.path)
-            submissions = submissions.filter(org_path__startswith=org.path)
-        groups = aggregate(answers, submissions, (column,))
+        if only is None:  # what dashboards poll: the two queries compiled once per process
+            path = org.path if org.depth > 0 else None
+            groups = aggregates.aggregate_subtree(instance_id=instance.pk, path=path, internal=internal, column=column)
+        else:
+            groups = _aggregate_only(instance, org, internal, column, only)
     orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=[k for (k,) in groups if k is not None])}
     for (key,), g in groups.items():
         g.org = orgs.get(key, org) if key is not None else org  # no grouping column: the organisation itself
@@ -148,6 +146,18 @@ def rollup(
     if only is not None:
         fields = [f for f in fields if f.key in only]
     return RollupResult(instance=instance, org=org, fields=fields, total=total, children=children, computed_at=timezone.now())
+
+
+def _aggregate_only(
+    instance: RoundInstance, org: Organisation, internal: bool, column: str, only: frozenset[str]
+) -> dict[tuple[int | None, ...], Group]:
+    """The aggregate of a few fields (``rollup(only=...)``), through the ORM."""
+    answers = Answer.objects.filter(instance=instance, internal=internal, key__in=sorted(only))
+    submissions = Submission.objects.filter(instance=instance, internal=internal)
+    if org.depth > 0:  # every recipient is under the nation: no prefix test needed there
+        answers = answers.filter(org_path__startswith=org.path)
+        submissions = submissions.filter(org_path__startswith=org.path)
+    return aggregate(answers, submissions, (column,))
 
 
 def status_keys(instance: RoundInstance, org: Organisation) -> frozenset[str]:

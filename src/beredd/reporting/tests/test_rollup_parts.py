@@ -141,3 +141,38 @@ def test_a_cache_outage_computes_every_part(
     monkeypatch.setattr(cache, "get_many", down)
     result = rollup.rollup(instance=instance, org=world.nation)
     assert result.values(result.total)["staff_total"] == 10 and result.total.completeness.answered == 1
+
+
+@pytest.mark.parametrize("internal", [False, True])
+def test_the_compiled_subtree_aggregate_equals_the_orm_one(
+    world: SimpleNamespace, django_capture_on_commit_callbacks: Any, internal: bool
+) -> None:
+    """``aggregates.aggregate_subtree`` (compiled once per process, what dashboards poll) gives the groups that
+    ``aggregate`` gives through the ORM, at every level and on each tier."""
+    from beredd.reporting import aggregates
+    from beredd.reporting.models import Answer
+
+    round_ = issue(world)
+    instance = round_.instances.get()
+    answer(world, round_, "g1", world.g1_reporter, django_capture_on_commit_callbacks, staff_total=10, staffing_status="red")
+    answer(world, round_, "s2", world.s2_reporter, django_capture_on_commit_callbacks, staff_total=7, cool_room="no")
+    if internal:  # the internal tier: the units' answers to their kommun
+        Submission.objects.filter(instance=instance, organisation=world.g1).update(internal=True)
+        Answer.objects.filter(instance=instance, submission__organisation=world.g1).update(internal=True)
+
+    def plain(groups: dict[Any, Any]) -> dict[Any, Any]:
+        return {key: (g.completeness, {k: p for k, p in sorted(g.partials.items())}) for key, g in groups.items()}
+
+    for org in (world.nation, world.lan, world.gavle, world.sandviken, world.g1):
+        for column in ("lan_id", "kommun_id", "organisation_id"):
+            answers = Answer.objects.filter(instance=instance, internal=internal)
+            subs = Submission.objects.filter(instance=instance, internal=internal)
+            if org.depth > 0:
+                answers, subs = answers.filter(org_path__startswith=org.path), subs.filter(org_path__startswith=org.path)
+            path = org.path if org.depth > 0 else None
+            compiled = aggregates.aggregate_subtree(instance_id=instance.pk, path=path, internal=internal, column=column)
+            assert plain(compiled) == plain(aggregates.aggregate(answers, subs, (column,))), (org.name, column)
+            assert bool(compiled) == subs.exists()  # groups exactly where recipients are
+        if org.depth >= 3:
+            has = aggregates.has_internal(instance_id=instance.pk, path=org.path)
+            assert has == Submission.objects.filter(instance=instance, org_path__startswith=org.path, internal=True).exists()

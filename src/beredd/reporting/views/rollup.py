@@ -32,8 +32,9 @@ REVIEW_PER_PAGE = 50
 
 def rollup_target(request: AuthenticatedHttpRequest, instance_id: int) -> tuple[RoundInstance, Organisation, str | None]:
     """The instance and organisation the user may see a roll-up of (access checked), and the grouping level."""
-    instance = selectors.instance_get_for_user(user=request.user, instance_id=instance_id)
-    org = selectors.rollup_org_for_user(user=request.user, instance=instance, org_id=form_int(request.GET.get("org")))
+    instance, org = selectors.rollup_instance_for_user(
+        user=request.user, instance_id=instance_id, org_id=form_int(request.GET.get("org"))
+    )
     return instance, org, _by(request)
 
 
@@ -175,7 +176,7 @@ def completeness_fragment(request: AuthenticatedHttpRequest, instance_id: int, *
     by = _by(request)
 
     def build() -> str:
-        instance = selectors.instance_get_for_user(user=request.user, instance_id=ref.pk)
+        instance = selectors.instance_for_poll(ref=ref)
         return render_to_string("reporting/_completeness.html", rollup_build(instance, org, by), request=request)
 
     html = fragments.cached(instance_id=ref.pk, round_id=ref.round_id, org_id=org.pk, variant=_panel_variant(by), build=build)
@@ -184,8 +185,9 @@ def completeness_fragment(request: AuthenticatedHttpRequest, instance_id: int, *
 
 @login_required
 def instance_export(request: AuthenticatedHttpRequest, instance_id: int, kind: str, fmt: str) -> HttpResponse:
-    instance = selectors.instance_get_for_user(user=request.user, instance_id=instance_id)
-    org = selectors.rollup_org_for_user(user=request.user, instance=instance, org_id=form_int(request.GET.get("org")))
+    instance, org = selectors.rollup_instance_for_user(
+        user=request.user, instance_id=instance_id, org_id=form_int(request.GET.get("org"))
+    )
     if kind == "answers":
         header, rows = exports.answers_table(instance=instance, org_path=org.path)
     elif kind == "rollup":
