@@ -336,6 +336,7 @@ def run(smoke: bool, share: float = FLOOR_SHARE) -> dict[str, Any]:
             check=True,
         )
         stack.event("seeded", kommuner=kommuner, units=kommuner * units_per_kommun, coordinators=coordinators)
+        settle(stack, ports["pg"], ports["replica"])
         role = create_app_role(ports["pg"])
         env = app_env(tmp, ports["pg"], ports["replica"], ports["redis"], role)
         env["VAR_SHARED"] = owner_env["BEREDD_VAR_DIR"]
@@ -428,6 +429,7 @@ def run(smoke: bool, share: float = FLOOR_SHARE) -> dict[str, Any]:
             locust_env,
         )
         started = time.monotonic()
+        probe = MachineProbe()
         pending = list(schedule)
         down_at: float | None = None
         loadgen_cpu = 0.0
@@ -458,6 +460,7 @@ def run(smoke: bool, share: float = FLOOR_SHARE) -> dict[str, Any]:
                 if reroute_s is not None:
                     stack.event("proxy routes around web1", after_s=round(reroute_s, 2))
             loadgen_cpu = max(loadgen_cpu, cpu_seconds(loc.pid))  # sampled while it runs: /proc forgets it at exit
+            probe.sample()
             time.sleep(0.1)
         stack.event("load finished", locust_exit=loc.returncode)
         figures["loadgen_cpu_s"] = round(loadgen_cpu, 2)
@@ -467,6 +470,7 @@ def run(smoke: bool, share: float = FLOOR_SHARE) -> dict[str, Any]:
         figures["loadgen_cpu_share"] = round(figures["loadgen_cpu_s"] / (duration * (os.cpu_count() or 1)), 3)
         figures["proxy_reroute_s"] = round(reroute_s, 2) if reroute_s is not None else None
         figures["events"] = stack.events
+        figures["timeline"] = _timeline(csv_prefix, probe)
         figures["html_report"] = str(html.relative_to(REPO))
     finally:
         figures["load_average_end"] = list(os.getloadavg())
@@ -480,6 +484,101 @@ def run(smoke: bool, share: float = FLOOR_SHARE) -> dict[str, Any]:
     figures["targets"] = TARGETS
     figures["failed_targets"] = _failed(figures)
     return figures
+
+
+def settle(stack: Stack, pg_port: int, replica_port: int, timeout: float = 120.0) -> None:
+    """After seeding, as a deployment would be before its morning peak: planner statistics current (VACUUM
+    ANALYZE, so autovacuum does not start on the seeded tables mid-run) and the replica caught up with the
+    primary, so the floor and the load are not measured beside the replica replaying the seed."""
+    import psycopg
+
+    with psycopg.connect(f"postgres://postgres@127.0.0.1:{pg_port}/beredd", autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+        row = conn.execute("SELECT pg_current_wal_lsn()").fetchone()
+    target = row[0] if row else None
+    deadline = time.monotonic() + timeout
+    lag: Any = None
+    while time.monotonic() < deadline:
+        try:
+            with psycopg.connect(f"postgres://postgres@127.0.0.1:{replica_port}/beredd", autocommit=True) as conn:
+                got = conn.execute("SELECT pg_wal_lsn_diff(%s, pg_last_wal_replay_lsn())", [target]).fetchone()
+            lag = got[0] if got else None
+        except psycopg.Error:
+            lag = None
+        if lag is not None and lag <= 0:
+            break
+        time.sleep(0.5)
+    stack.event("settled", replica_lag_bytes=int(lag) if lag is not None else None)
+
+
+class MachineProbe:
+    """What the machine gave during the run, per second: the share of its CPU time busy (``/proc/stat``) and
+    the speed of one core, as loop iterations in 5 ms against the run's best (a shared host's cores are not
+    equally fast from second to second; the probe itself costs under 1 % of one core)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[float, float | None, int]] = []
+        self._last_second = -1
+        self._last_stat = _cpu_times()
+
+    def sample(self) -> None:
+        second = int(time.time())
+        if second == self._last_second:
+            return
+        self._last_second = second
+        end, n = time.perf_counter() + 0.005, 0
+        while time.perf_counter() < end:
+            n += 1
+        stat = _cpu_times()
+        busy: float | None = None
+        if stat and self._last_stat:
+            total = sum(stat) - sum(self._last_stat)
+            idle = (stat[3] + stat[4]) - (self._last_stat[3] + self._last_stat[4])
+            busy = round(1 - idle / total, 3) if total > 0 else None
+        self._last_stat = stat
+        self.rows.append((float(second), busy, n))
+
+
+def _cpu_times() -> list[int]:
+    try:
+        return [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return []
+
+
+TIMELINE_WINDOW_S = 5
+
+
+def _timeline(csv_prefix: Path, probe: MachineProbe) -> list[dict[str, Any]]:
+    """Per window of TIMELINE_WINDOW_S seconds: requests, p95 per kind, CPU busy share and core speed (against the
+    run's fastest second): whether a slow stretch was the load or the machine."""
+    status = Path(f"{csv_prefix}_status.json")
+    if not status.exists():
+        return []
+    latencies = json.loads(status.read_text(encoding="utf-8")).get("latencies", {})
+    best = max((n for _s, _b, n in probe.rows), default=0) or 1
+    buckets: dict[int, dict[str, list[float]]] = {}
+    for name, rows in latencies.items():
+        for at, ms in rows:
+            buckets.setdefault(int(at) // TIMELINE_WINDOW_S, {}).setdefault(name, []).append(ms)
+    machine: dict[int, list[tuple[float | None, int]]] = {}
+    for second, busy, n in probe.rows:
+        machine.setdefault(int(second) // TIMELINE_WINDOW_S, []).append((busy, n))
+    out = []
+    for window in sorted(buckets):
+        per = buckets[window]
+        probes = machine.get(window, [])
+        busy_values = [b for b, _n in probes if b is not None]
+        out.append(
+            {
+                "t_s": (window - min(buckets)) * TIMELINE_WINDOW_S,  # from the first request
+                "requests": sum(len(v) for v in per.values()),
+                "p95_ms": {name: sorted(v)[max(0, int(len(v) * 0.95) - 1)] for name, v in sorted(per.items())},
+                "cpu_busy": round(sum(busy_values) / len(busy_values), 2) if busy_values else None,
+                "core_speed": round(sum(n for _b, n in probes) / len(probes) / best, 2) if probes else None,
+            }
+        )
+    return out
 
 
 def _haproxy_down_seen(log: Path, offset: int, down_at: float) -> float | None:
@@ -617,7 +716,11 @@ def main() -> int:
     figures = run(smoke=args.smoke, share=args.share)
     name = report(args.smoke, args.share)
     (RESULTS / f"{name}.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in figures.items() if k not in ("failures", "events")}, indent=2, ensure_ascii=False))
+    print(
+        json.dumps(
+            {k: v for k, v in figures.items() if k not in ("failures", "events", "timeline")}, indent=2, ensure_ascii=False
+        )
+    )
     if figures["failed_targets"]:
         print(f"loadtest: missed targets: {', '.join(figures['failed_targets'])}", file=sys.stderr)
         return 1

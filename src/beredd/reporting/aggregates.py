@@ -147,11 +147,11 @@ def aggregate(
 
 # The roll-up of a subtree (every field, grouped by one column) as dashboards poll it: compiled once per process
 # (``core.queryshape``) per grouping column, tier and whether the subtree is the whole nation (no prefix test).
-_SHAPES: dict[tuple[str, bool, bool], tuple[QueryShape, QueryShape, QueryShape]] = {}
+_SHAPES: dict[tuple[tuple[str, ...], bool, bool], tuple[QueryShape, QueryShape, QueryShape]] = {}
 
 
-def _subtree_shapes(column: str, internal: bool, whole: bool) -> tuple[QueryShape, QueryShape, QueryShape]:
-    key = (column, internal, whole)
+def _subtree_shapes(columns: tuple[str, ...], internal: bool, whole: bool) -> tuple[QueryShape, QueryShape, QueryShape]:
+    key = (columns, internal, whole)
     if key not in _SHAPES:
 
         def answers(instance_id: int, path: str = "") -> QuerySet[Answer]:
@@ -164,8 +164,8 @@ def _subtree_shapes(column: str, internal: bool, whole: bool) -> tuple[QueryShap
 
         kinds: dict[str, type] = {"instance_id": int} if whole else {"instance_id": int, "path": str}
         _SHAPES[key] = (
-            QueryShape(lambda **v: _answer_rows(answers(**v), (column,)), **kinds),
-            QueryShape(lambda **v: _count_rows(submissions(**v), (column,)), **kinds),
+            QueryShape(lambda **v: _answer_rows(answers(**v), columns), **kinds),
+            QueryShape(lambda **v: _count_rows(submissions(**v), columns), **kinds),
             QueryShape(lambda **v: submissions(**v).filter(internal=True).values_list("id")[:1], **kinds),
         )
     return _SHAPES[key]
@@ -173,15 +173,17 @@ def _subtree_shapes(column: str, internal: bool, whole: bool) -> tuple[QueryShap
 
 def has_internal(*, instance_id: int, path: str) -> bool:
     """Whether any submission under ``path`` is on the internal tier (one indexed EXISTS, compiled once)."""
-    return bool(_subtree_shapes("organisation_id", True, False)[2].rows(instance_id=instance_id, path=path))
+    return bool(_subtree_shapes(("organisation_id",), True, False)[2].rows(instance_id=instance_id, path=path))
 
 
-def aggregate_subtree(*, instance_id: int, path: str | None, internal: bool, column: str) -> dict[tuple[int | None, ...], Group]:
-    """:func:`aggregate` over the subtree at ``path`` (None: every recipient) of one tier, grouped by ``column``:
+def aggregate_subtree(
+    *, instance_id: int, path: str | None, internal: bool, columns: tuple[str, ...]
+) -> dict[tuple[int | None, ...], Group]:
+    """:func:`aggregate` over the subtree at ``path`` (None: every recipient) of one tier, grouped by ``columns``:
     the same two queries, compiled once per process."""
-    answer_shape, count_shape, _exists = _subtree_shapes(column, internal, path is None)
+    answer_shape, count_shape, _exists = _subtree_shapes(columns, internal, path is None)
     values: dict[str, Any] = {"instance_id": instance_id} if path is None else {"instance_id": instance_id, "path": path}
-    return _groups(answer_shape.rows(**values), count_shape.rows(**values), 1)
+    return _groups(answer_shape.rows(**values), count_shape.rows(**values), len(columns))
 
 
 def _groups(answer_rows: Iterable[Any], count_rows: Iterable[Any], width: int) -> dict[tuple[int | None, ...], Group]:
@@ -252,7 +254,14 @@ def _part_id(key: tuple[int | None, ...]) -> int | None:
 
 def _parts(instance: RoundInstance, org: Organisation, stale: dict[int, tuple[int, str]], of: int) -> dict[int, Packed]:
     """The parts of ``stale`` (id -> (depth, path)) over the recipients' own answers, in two queries: a prefix
-    test per kommun and an exact path for the county itself, or one pass over the county's whole subtree."""
+    test per kommun and an exact path for the county itself, or one pass over the county's whole subtree.
+    One kommun (a poll after a write in it, the usual case) through the queries compiled once per process."""
+    if len(stale) == 1 and len(stale) <= WHOLE_PASS_SHARE * of:
+        ((pk, (depth, path)),) = stale.items()
+        if depth == 3:
+            one = aggregate_subtree(instance_id=instance.pk, path=path, internal=False, columns=PART_COLUMNS)
+            found = {_part_id(key): g for key, g in one.items()}
+            return {pk: _pack(found[pk]) if pk in found else None}
     answers = Answer.objects.filter(instance=instance, internal=False)
     submissions = Submission.objects.filter(instance=instance, internal=False)
     if len(stale) > WHOLE_PASS_SHARE * of:
@@ -269,17 +278,18 @@ def _parts(instance: RoundInstance, org: Organisation, stale: dict[int, tuple[in
     return {pk: (_pack(groups[pk]) if pk in groups else None) for pk in stale}
 
 
+# The organisations down to kommun level under a county (their parts are what it merges), compiled once.
+_TREE = QueryShape(
+    lambda path: Organisation.objects.filter(path__startswith=path, depth__lte=3).values_list("pk", "path", "depth"), path=str
+)
+
+
 def composed(
     *, instance: RoundInstance, org: Organisation, depth: int, only: frozenset[str] | None
 ) -> dict[tuple[int | None, ...], Group]:
     """Groups per child at ``depth`` + 1 (civilområde, län or kommun) over the county ``org``: the cached part of
     each kommun and the county's own, merged into its ancestor at that depth (the county itself for its own)."""
-    tree = {
-        pk: (org_depth, path)
-        for pk, path, org_depth in Organisation.objects.filter(path__startswith=org.path, depth__lte=3).values_list(
-            "pk", "path", "depth"
-        )
-    }
+    tree = {pk: (org_depth, path) for pk, path, org_depth in _TREE.rows(path=org.path)}
     parts = fragments.cached_parts(
         instance_id=instance.pk,
         round_id=instance.round_id,

@@ -132,7 +132,7 @@ def rollup(
         internal = use_internal(instance=instance, org=org)
         if only is None:  # what dashboards poll: the two queries compiled once per process
             path = org.path if org.depth > 0 else None
-            groups = aggregates.aggregate_subtree(instance_id=instance.pk, path=path, internal=internal, column=column)
+            groups = aggregates.aggregate_subtree(instance_id=instance.pk, path=path, internal=internal, columns=(column,))
         else:
             groups = _aggregate_only(instance, org, internal, column, only)
     orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=[k for (k,) in groups if k is not None])}

@@ -164,14 +164,14 @@ def test_the_compiled_subtree_aggregate_equals_the_orm_one(
         return {key: (g.completeness, {k: p for k, p in sorted(g.partials.items())}) for key, g in groups.items()}
 
     for org in (world.nation, world.lan, world.gavle, world.sandviken, world.g1):
-        for column in ("lan_id", "kommun_id", "organisation_id"):
+        for columns in [("lan_id",), ("kommun_id",), ("organisation_id",), aggregates.PART_COLUMNS]:
             answers = Answer.objects.filter(instance=instance, internal=internal)
             subs = Submission.objects.filter(instance=instance, internal=internal)
             if org.depth > 0:
                 answers, subs = answers.filter(org_path__startswith=org.path), subs.filter(org_path__startswith=org.path)
             path = org.path if org.depth > 0 else None
-            compiled = aggregates.aggregate_subtree(instance_id=instance.pk, path=path, internal=internal, column=column)
-            assert plain(compiled) == plain(aggregates.aggregate(answers, subs, (column,))), (org.name, column)
+            compiled = aggregates.aggregate_subtree(instance_id=instance.pk, path=path, internal=internal, columns=columns)
+            assert plain(compiled) == plain(aggregates.aggregate(answers, subs, columns)), (org.name, columns)
             assert bool(compiled) == subs.exists()  # groups exactly where recipients are
         if org.depth >= 3:
             has = aggregates.has_internal(instance_id=instance.pk, path=org.path)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -63,17 +64,25 @@ def rollup_build(instance: Any, org: Organisation, by: str | None, *, rows: bool
 
 
 def _rows(org: Organisation, result: Any, page_lang: str) -> list[dict[str, Any]]:
-    """The completeness panel's table: a row per child with its status and display values."""
+    """The completeness panel's table: a row per child with its status and its value cells.
+
+    The cells (one per numeric field, escaped) are joined here, not looped over in the template: a panel has
+    a cell per field and child, and rendering them as template nodes cost most of a recomputed panel."""
+    numeric = [f.rollup not in ("none", "collate") for f in result.fields]
     return [
         {
             "group": g,
             "status": (state := rollups.status_class(result, g)),
             "status_label": rollups.status_label(state),
-            "values": [
-                rollups.display(f, v, page_lang)
-                for f, v in zip(result.fields, result.values(g).values(), strict=True)
-                if f.rollup not in ("none", "collate")
-            ],
+            "cells": format_html_join(
+                "",
+                '<td class="num">{}</td>',
+                (
+                    (rollups.display(f, v, page_lang),)
+                    for f, v, shown in zip(result.fields, result.values(g).values(), numeric, strict=True)
+                    if shown
+                ),
+            ),
             "drill": g.org.pk != org.pk and not g.org.is_unit,
         }
         for g in result.children
