@@ -376,6 +376,7 @@ def run(smoke: bool, share: float = FLOOR_SHARE) -> dict[str, Any]:
         proxy = f"http://127.0.0.1:{ports['proxy']}"
         wait_http(f"{proxy}/healthz")
         stack.event("stack up", ports=ports)
+        measure_floor(ports["proxy"], seconds=1 if smoke else 3)  # warm-up, not counted: workers, connections, caches
         floor = measure_floor(ports["proxy"], seconds=3 if smoke else 8)
         peak_total = PEAK["submissions_per_s"] + PEAK["dashboard_per_s"]
         scale = min(1.0, share * floor / peak_total)
