@@ -34,3 +34,10 @@ def pre_fork(server, worker):  # noqa: ARG001  # gunicorn's hook signature
     from django.db import connections
 
     connections.close_all()
+
+
+def when_ready(server):  # noqa: ARG001  # gunicorn's hook signature
+    """Before the first fork: templates compiled, URLs resolved, catalogues loaded (``beredd.core.warmup``)."""
+    from beredd.core import warmup
+
+    warmup.warm()
