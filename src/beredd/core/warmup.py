@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
@@ -22,7 +23,8 @@ def template_names() -> list[str]:
     """Every template name of the Django engine: its DIRS and each installed app's ``templates`` directory."""
     from django.apps import apps
 
-    roots = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
+    configured: list[dict[str, Any]] = settings.TEMPLATES
+    roots = [Path(d) for engine in configured for d in engine.get("DIRS", [])]
     roots += [Path(config.path) / "templates" for config in apps.get_app_configs()]
     names: set[str] = set()
     for root in roots:
