@@ -145,12 +145,12 @@ def aggregate(
     return _groups(_answer_rows(answers, columns), _count_rows(submissions, columns), len(columns))
 
 
-# The roll-up of a subtree (every field, grouped by one column) as dashboards poll it: compiled once per process
-# (``core.queryshape``) per grouping column, tier and whether the subtree is the whole nation (no prefix test).
-_SHAPES: dict[tuple[tuple[str, ...], bool, bool], tuple[QueryShape, QueryShape, QueryShape]] = {}
+# The roll-up of a subtree (every field, grouped by some columns) as dashboards poll it: compiled once per process
+# (``core.queryshape``) per grouping columns, tier and whether the subtree is the whole nation (no prefix test).
+_SHAPES: dict[tuple[tuple[str, ...], bool, bool], tuple[QueryShape, QueryShape]] = {}
 
 
-def _subtree_shapes(columns: tuple[str, ...], internal: bool, whole: bool) -> tuple[QueryShape, QueryShape, QueryShape]:
+def _subtree_shapes(columns: tuple[str, ...], internal: bool, whole: bool) -> tuple[QueryShape, QueryShape]:
     key = (columns, internal, whole)
     if key not in _SHAPES:
 
@@ -166,14 +166,22 @@ def _subtree_shapes(columns: tuple[str, ...], internal: bool, whole: bool) -> tu
         _SHAPES[key] = (
             QueryShape(lambda **v: _answer_rows(answers(**v), columns), **kinds),
             QueryShape(lambda **v: _count_rows(submissions(**v), columns), **kinds),
-            QueryShape(lambda **v: submissions(**v).filter(internal=True).values_list("id")[:1], **kinds),
         )
     return _SHAPES[key]
 
 
+_INTERNAL = QueryShape(
+    lambda instance_id, path: Submission.objects.filter(
+        instance_id=instance_id, internal=True, org_path__startswith=path
+    ).values_list("id")[:1],
+    instance_id=int,
+    path=str,
+)
+
+
 def has_internal(*, instance_id: int, path: str) -> bool:
     """Whether any submission under ``path`` is on the internal tier (one indexed EXISTS, compiled once)."""
-    return bool(_subtree_shapes(("organisation_id",), True, False)[2].rows(instance_id=instance_id, path=path))
+    return bool(_INTERNAL.rows(instance_id=instance_id, path=path))
 
 
 def aggregate_subtree(
@@ -181,7 +189,7 @@ def aggregate_subtree(
 ) -> dict[tuple[int | None, ...], Group]:
     """:func:`aggregate` over the subtree at ``path`` (None: every recipient) of one tier, grouped by ``columns``:
     the same two queries, compiled once per process."""
-    answer_shape, count_shape, _exists = _subtree_shapes(columns, internal, path is None)
+    answer_shape, count_shape = _subtree_shapes(columns, internal, path is None)
     values: dict[str, Any] = {"instance_id": instance_id} if path is None else {"instance_id": instance_id, "path": path}
     return _groups(answer_shape.rows(**values), count_shape.rows(**values), len(columns))
 
