@@ -218,13 +218,13 @@ def _build(rng: random.Random) -> dict[str, Any]:
         Answer.objects.bulk_create(answers, batch_size=10000)
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE reporting_answer")
-        cursor.execute("ANALYZE reporting_submission")
     ingest_instance = issue("Bench ingest")
     query_instance = issue("Bench queries")
+    # As a deployment is before its morning peak: autovacuum has been through the loaded rows (visibility map set,
+    # so index-only scans read no heap) and the planner's statistics are current (the load test does the same).
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE reporting_submission")
+        cursor.execute("VACUUM ANALYZE reporting_answer")
+        cursor.execute("VACUUM ANALYZE reporting_submission")
     return {
         "nation": nation,
         "admin": admin,

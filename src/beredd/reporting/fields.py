@@ -80,6 +80,17 @@ def status_choices(field: TemplateField) -> list[tuple[str, StrOrPromise]]:
     return STATUS_SCALES.get(str(field.options.get("scale", "traffic")), STATUS_SCALES["traffic"])
 
 
+def allowed_values(field: TemplateField) -> set[str]:
+    """The values ``choice_values`` offers, without their labels (validation needs no translated text)."""
+    if field.type == FieldType.STATUS:
+        return {v for v, _label in status_choices(field)}
+    if field.type == FieldType.YES_NO:
+        return {"yes", "no"}
+    if field.type == FieldType.IMPACT:
+        return {str(k) for k in IMPACT_LEVELS}
+    return {str(c["value"]) for c in field.options.get("choices", [])}
+
+
 def choice_values(field: TemplateField, lang: str = "sv") -> list[tuple[str, str]]:
     if field.type == FieldType.STATUS:
         return [(v, str(label)) for v, label in status_choices(field)]
@@ -155,13 +166,13 @@ def parse_value(field: TemplateField, raw: Any) -> Any:
             return False
         raise ValueError(_("Answer yes or no."))
     if kind in (FieldType.CHOICE, FieldType.STATUS):
-        allowed = {v for v, _label in choice_values(field)}
+        allowed = allowed_values(field)
         if str(raw) not in allowed:
             raise ValueError(_("Select one of the listed options."))
         return str(raw)
     if kind == FieldType.MULTI_CHOICE:
         items = raw if isinstance(raw, list) else [raw]
-        allowed = {v for v, _label in choice_values(field)}
+        allowed = allowed_values(field)
         if any(str(i) not in allowed for i in items):
             raise ValueError(_("Select only listed options."))
         return sorted({str(i) for i in items})

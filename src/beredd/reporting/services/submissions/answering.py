@@ -241,7 +241,7 @@ def _write_answers(
     """Replace the submission's roll-up rows with those of ``clean``.
 
     On PostgreSQL two parts of the caller's one statement do it (a DELETE, and an INSERT of the rows passed as
-    five arrays through ``unnest``): a handful of parameters instead of a 25-row INSERT with 13 values a row.
+    one JSON array through ``json_to_recordset``): a handful of parameters instead of a 25-row INSERT with 13 values a row.
     Other databases use the ORM, at once.
     """
     rows = fieldtypes.project(fields, clean)
@@ -283,7 +283,7 @@ _COMMON_COLUMNS = (
 _ROW_COLUMNS = ("key", "num", "weight", "choice", "text")
 _ANSWERS_SQL = (
     "INSERT INTO {table} ({columns}) SELECT %s, %s, %s, %s, %s, %s, %s, %s, u.k, u.n, u.w, u.c, u.t "
-    "FROM unnest(%s::varchar[], %s::float8[], %s::float8[], %s::varchar[], %s::text[]) AS u(k, n, w, c, t)"
+    "FROM json_to_recordset(%s::json) AS u(k varchar, n float8, w float8, c varchar, t text)"
 )
 
 
@@ -297,9 +297,19 @@ def _answer_params(submission: Submission, rows: list[fieldtypes.Projection]) ->
         submission.lan_id,
         submission.kommun_id,
         submission.internal,
-        [p.key for p in rows],
-        [None if p.num is None else float(p.num) for p in rows],
-        [None if p.weight is None else float(p.weight) for p in rows],
-        [p.choice for p in rows],
-        [p.text for p in rows],
+        # The rows as one JSON text (the C encoder) rather than five arrays that the driver dumps value by value.
+        json.dumps(
+            [
+                {
+                    "k": p.key,
+                    "n": None if p.num is None else float(p.num),
+                    "w": None if p.weight is None else float(p.weight),
+                    "c": p.choice,
+                    "t": p.text,
+                }
+                for p in rows
+            ],
+            allow_nan=False,
+            ensure_ascii=False,
+        ),
     ]
