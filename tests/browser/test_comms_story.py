@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from beredd.comms import cap
 from beredd.comms.models import Delivery
@@ -110,7 +111,9 @@ def test_prepared_message_to_an_incident_area_confirmations_and_public_cap(
     login(page, coord.email, PASSWORD, TOTP)
     page.goto(f"{live_url}/kris/bank/")
     assert_accessible(page)
-    page.click(f"text={item.title}")
+    with page.expect_navigation():  # count the panels of the message's page, not of the list still on screen
+        page.click(f"text={item.title}")
+    expect(page.locator("section.panel")).to_have_count(3)
     assert page.locator("section.panel").count() == 3 and page.locator('[lang="ar"][dir="rtl"]').count() == 1
     assert_accessible(page)
 
