@@ -80,28 +80,27 @@ def status_choices(field: TemplateField) -> list[tuple[str, StrOrPromise]]:
     return STATUS_SCALES.get(str(field.options.get("scale", "traffic")), STATUS_SCALES["traffic"])
 
 
-def allowed_values(field: TemplateField) -> set[str]:
-    """The values ``choice_values`` offers, without their labels (validation needs no translated text)."""
+def _offered(field: TemplateField, lang: str = "sv") -> list[tuple[str, StrOrPromise]]:
+    """The (value, label) pairs a choice-like field offers, labels not yet translated (lazy where they are ours)."""
     if field.type == FieldType.STATUS:
-        return {v for v, _label in status_choices(field)}
+        return status_choices(field)
     if field.type == FieldType.YES_NO:
-        return {"yes", "no"}
+        return [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
     if field.type == FieldType.IMPACT:
-        return {str(k) for k in IMPACT_LEVELS}
-    return {str(c["value"]) for c in field.options.get("choices", [])}
-
-
-def choice_values(field: TemplateField, lang: str = "sv") -> list[tuple[str, str]]:
-    if field.type == FieldType.STATUS:
-        return [(v, str(label)) for v, label in status_choices(field)]
-    if field.type == FieldType.YES_NO:
-        return [("yes", _("Yes")), ("no", _("No"))]
-    if field.type == FieldType.IMPACT:
-        return [(str(k), str(v)) for k, v in IMPACT_LEVELS.items()]
+        return [(str(k), v) for k, v in IMPACT_LEVELS.items()]
     return [
         (str(c["value"]), str(c.get("en") if lang == "en" and c.get("en") else c.get("sv", c["value"])))
         for c in field.options.get("choices", [])
     ]
+
+
+def allowed_values(field: TemplateField) -> set[str]:
+    """The values :func:`choice_values` offers, without translating their labels (validation needs no text)."""
+    return {v for v, _label in _offered(field)}
+
+
+def choice_values(field: TemplateField, lang: str = "sv") -> list[tuple[str, str]]:
+    return [(v, str(label)) for v, label in _offered(field, lang)]
 
 
 def status_rank(field: TemplateField, value: str) -> int:
