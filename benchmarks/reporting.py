@@ -53,6 +53,7 @@ DB_URL = bench_db_url("BENCH_DATABASE_URL", DB_NAME)
 UNITS_PER_KOMMUN = int(os.environ.get("BENCH_UNITS_PER_KOMMUN", "60"))
 INGEST_REQUESTS = int(os.environ.get("BENCH_INGEST_REQUESTS", "3000"))
 CLIENTS = 8
+INGEST_ALTERNATIONS = int(os.environ.get("BENCH_INGEST_ALTERNATIONS", "12"))
 FRAGMENT_POLLERS = 50
 FRAGMENT_POLLS = int(os.environ.get("BENCH_FRAGMENT_POLLS", "1500"))  # per cached run (two runs)
 FRAGMENT_POLLS_UNCACHED = max(FRAGMENT_POLLERS, FRAGMENT_POLLS // 5)
@@ -434,7 +435,7 @@ def _ingest(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
 
     Interleaved in two rounds (floor, ingest, floor, ingest) so that load from other processes hits both alike.
     """
-    from benchmarks.loadgen import drive
+    from benchmarks.loadgen import drive, drive_phases
     from beredd.reporting.models import Submission, SubmissionVersion
     from beredd.site import bench
 
@@ -467,17 +468,20 @@ def _ingest(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
 
     submissions = [submission(i, org_id) for i, (org_id, _k) in enumerate(picked)]
     warm, measured = submissions[: CLIENTS * 2], submissions[CLIENTS * 2 :]
-    halves = [measured[: len(measured) // 2], measured[len(measured) // 2 :]]
+    # Alternating batches (floor, ingest, floor, ingest, ...): the machine's speed drifts by a third over a minute
+    # (measured: a floor batch's CPU per request 2.2-3.0 ms), and a drift then meets both kinds alike.
+    step = -(-len(measured) // INGEST_ALTERNATIONS)
+    batches = [measured[i : i + step] for i in range(0, len(measured), step)]
     bench.ensure_table()
     port = _free_port()
-    server = _start_server(port)
+    server = _start_server(port, {"REDIS_URL": FRAGMENT_REDIS})  # as production: the shared cache (fragment generations)
     runs: dict[str, list[dict[str, Any]]] = {"ingest": [], "floor": []}
     try:
         drive(port, [floor(r) for r in warm], clients=CLIENTS)  # warm the workers (imports, connections)
         drive(port, warm, clients=CLIENTS)
-        for half in halves:
-            runs["floor"].append(drive(port, [floor(r) for r in half], clients=CLIENTS))
-            runs["ingest"].append(drive(port, half, clients=CLIENTS))
+        phases = [p for batch in batches for p in ([floor(r) for r in batch], batch)]
+        measured_phases = drive_phases(port, phases, clients=CLIENTS)
+        runs["floor"], runs["ingest"] = measured_phases[0::2], measured_phases[1::2]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -497,6 +501,10 @@ def _ingest(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
             "errors": [e for r in runs[kind] for e in r["errors"]][:5],
             "cpu_share": max((r["loadgen_cpu_share"] or 0) for r in runs[kind]),
             "cpu_ms": max(r["loadgen_cpu_ms_per_request"] for r in runs[kind]),
+            "components": {
+                k: round(statistics.mean(r["cpu_ms_per_request"].get(k, 0) for r in runs[kind]), 3)
+                for k in runs[kind][0]["cpu_ms_per_request"]
+            },
         }
 
     ingest, floor_ = total("ingest"), total("floor")
@@ -521,6 +529,14 @@ def _ingest(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         "loadgen_cpu_share_ingest": ingest["cpu_share"],
         "loadgen_cpu_share_floor": floor_["cpu_share"],
         "loadgen_cpu_ms_per_request": max(ingest["cpu_ms"], floor_["cpu_ms"]),
+        # CPU ms per request by process kind (PostgreSQL backends, gunicorn, the whole machine busy): what a
+        # submission costs more than the floor, and where.
+        "ingest_cpu_ms_per_request": ingest["components"] | {"loadgen": ingest["cpu_ms"]},
+        "ingest_floor_cpu_ms_per_request": floor_["components"] | {"loadgen": floor_["cpu_ms"]},
+        "ingest_batches": [
+            {"floor_per_s": f["per_s"], "ingest_per_s": i["per_s"], "ratio": ratio(i["per_s"], f["per_s"])}
+            for f, i in zip(runs["floor"], runs["ingest"], strict=True)
+        ],
     }
 
 

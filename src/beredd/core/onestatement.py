@@ -22,11 +22,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connections, models
+from django.db import DataError, connections, models
 from django.db.models import sql
 from django.db.models.signals import pre_save
 
 from beredd.core import prepared
+
+
+class StaleRowError(Exception):
+    """A guarded update (``update(..., expect=...)``) found its row changed: the statement wrote nothing."""
+
+
+# The last column of the statement divides by the number of rows each guarded update changed: a guard that
+# matched nothing raises division_by_zero, and PostgreSQL then undoes every part of the statement.
+_GUARD_FAILED = "22012"
 
 
 class OneStatement:
@@ -45,14 +54,18 @@ class OneStatement:
         self._parts.append(("insert", obj, None))
         return obj
 
-    def update(self, obj: models.Model, update_fields: Sequence[str]) -> models.Model:
+    def update(self, obj: models.Model, update_fields: Sequence[str], *, expect: dict[str, Any] | None = None) -> models.Model:
         """Update ``update_fields`` of the stored ``obj`` by primary key as ``obj.save(update_fields=...)`` would
-        (``auto_now`` fields refreshed)."""
+        (``auto_now`` fields refreshed).
+
+        With ``expect`` (column values as read, e.g. a version counter) the update is guarded: when the stored row
+        no longer has them, ``execute()`` writes nothing at all and raises StaleRowError. That makes a
+        read-then-write without a row lock safe: two writers that read the same row cannot both write."""
         assert obj.pk is not None, "update() takes a stored object"
         assert not any(kind == "update" and type(o) is type(obj) and o.pk == obj.pk for kind, o, _f in self._parts), (
             "one statement cannot change a row twice (PostgreSQL would keep only one of the changes)"
         )
-        self._parts.append(("update", obj, tuple(update_fields)))
+        self._parts.append(("update", obj, (tuple(update_fields), tuple(sorted((expect or {}).items())))))
         return obj
 
     def raw(self, statement: str, params: Sequence[Any]) -> None:
@@ -60,15 +73,20 @@ class OneStatement:
         self._parts.append(("raw", statement, params))
 
     def execute(self) -> None:
-        """Send every part: one statement on PostgreSQL, the ORM's saves one after another elsewhere. Call inside
-        a transaction."""
+        """Send every part: one statement on PostgreSQL, the ORM's saves one after another elsewhere.
+
+        Call inside a transaction; on PostgreSQL a statement whose updates are all guarded (``expect``) may also
+        run on its own in autocommit (one statement is atomic). Raises StaleRowError when a guard did not hold."""
         parts, self._parts = self._parts, []
         if self.connection.vendor != "postgresql":
             for kind, target, extra in parts:
                 if kind == "insert":
                     target.save(force_insert=True, using=self.using)
                 elif kind == "update":
-                    target.save(update_fields=extra, using=self.using)
+                    fields, expect = extra
+                    if expect and not type(target)._base_manager.filter(pk=target.pk, **dict(expect)).exists():
+                        raise StaleRowError()  # the caller's transaction holds the row (elsewhere than PostgreSQL)
+                    target.save(update_fields=fields, using=self.using)
                 else:
                     with self.connection.cursor() as cursor:
                         cursor.execute(target, extra)
@@ -78,13 +96,25 @@ class OneStatement:
             return
         ctes = ", ".join(f"w{i} AS ({statement})" for i, (statement, _params) in enumerate(compiled))
         inserted = [i for i, (kind, _target, _extra) in enumerate(parts) if kind == "insert"]
-        select = ", ".join(f"(SELECT * FROM w{i})" for i in inserted) or "1"  # noqa: S608 - CTE names only
+        guarded = [i for i, (kind, _target, extra) in enumerate(parts) if kind == "update" and extra[1]]
+        # The guards come first: PostgreSQL runs a CTE as the main query first reads it, so a guarded update takes
+        # its row lock (waiting for a concurrent writer of the row, then re-reading it) before any insert of the
+        # statement touches a unique index. That is the locked path's order (row lock, then version), so the two
+        # never deadlock; and a guard that fails stops the statement before the inserts run.
+        columns = [f"1 / (SELECT count(*) FROM w{i})" for i in guarded]  # noqa: S608 - CTE names only
+        columns += [f"(SELECT * FROM w{i})" for i in inserted]  # noqa: S608 - CTE names only
+        select = ", ".join(columns) or "1"
         params = [p for _statement, part_params in compiled for p in part_params]
-        with prepared.cursor(self.connection) as cursor:
-            cursor.execute(f"WITH {ctes} SELECT {select}", params)  # noqa: S608 - every part is compiled SQL with placeholders
-            row = cursor.fetchone()
+        try:
+            with prepared.cursor(self.connection) as cursor:
+                cursor.execute(f"WITH {ctes} SELECT {select}", params)  # noqa: S608 - every part is compiled SQL with placeholders
+                row = cursor.fetchone()
+        except DataError as exc:
+            if guarded and getattr(exc.__cause__, "sqlstate", None) == _GUARD_FAILED:
+                raise StaleRowError() from exc
+            raise
         assert row is not None
-        for i, pk in zip(inserted, row if inserted else (), strict=True):
+        for i, pk in zip(inserted, row[len(guarded) : len(guarded) + len(inserted)], strict=True):
             obj = parts[i][1]
             obj.pk = pk
             obj._state.adding = False
@@ -95,6 +125,9 @@ class OneStatement:
             return target, extra
         model = type(target)
         meta = model._meta
+        expect: tuple[tuple[str, Any], ...] = ()
+        if kind == "update":
+            extra, expect = extra
         update_fields = frozenset(extra) if kind == "update" else None
         pre_save.send(sender=model, instance=target, raw=False, using=self.using, update_fields=update_fields)
         target._prepare_related_fields_for_save(operation_name="save")
@@ -110,13 +143,13 @@ class OneStatement:
         # it once per process and database, and later calls only prepare the values as its compiler would
         # (``get_db_prep_save``). A value that is an expression, or a field with its own placeholder, is compiled
         # every time.
-        key = (self.using, model, kind, tuple(f.attname for f in fields))
+        key = (self.using, model, kind, tuple(f.attname for f in fields), tuple(name for name, _v in expect))
         plain = not any(hasattr(v, "resolve_expression") for v in values) and not any(
             hasattr(f, "get_placeholder") for f in fields
         )
         if plain and key in _SQL:
             params = [f.get_db_prep_save(v, connection=self.connection) for f, v in zip(fields, values, strict=True)]
-            return _SQL[key], params + [target.pk] if kind == "update" else params
+            return _SQL[key], params + [target.pk, *(v for _name, v in expect)] if kind == "update" else params
         if kind == "insert":
             insert = sql.InsertQuery(model)
             insert.insert_values(fields, [target])
@@ -127,11 +160,15 @@ class OneStatement:
             update = sql.UpdateQuery(model)
             update.add_update_fields(list(zip(fields, [None] * len(fields), values, strict=True)))
             update.add_q(models.Q(pk=target.pk))
+            for name, value in expect:  # in this order after the key, as the cached SQL's parameters are
+                update.add_q(models.Q(**{name: value}))
             statement, compiled = update.get_compiler(using=self.using).as_sql()
-        if plain and len(compiled) == len(fields) + (kind == "update"):
+            if expect:
+                statement += f" RETURNING {self.connection.ops.quote_name(meta.pk.column)}"
+        if plain and len(compiled) == len(fields) + (kind == "update") * (1 + len(expect)):
             _SQL[key] = statement
         return statement, compiled
 
 
-# (database alias, model, "insert" | "update", field names) -> the ORM's SQL for it.
-_SQL: dict[tuple[str, type[models.Model], str, tuple[str, ...]], str] = {}
+# (database alias, model, "insert" | "update", field names, guard column names) -> the ORM's SQL for it.
+_SQL: dict[tuple[str, type[models.Model], str, tuple[str, ...], tuple[str, ...]], str] = {}

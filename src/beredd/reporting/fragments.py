@@ -30,7 +30,7 @@ it was unreachable can show, and what a renamed organisation shows.
 from __future__ import annotations
 
 import logging
-import uuid
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -58,14 +58,36 @@ def _own_key(instance_id: int, org_id: int) -> str:
     return f"rollup:gen:i{instance_id}:own{org_id}"
 
 
-def _token() -> str:
-    return uuid.uuid4().hex[:16]
+def _token() -> int:
+    # An integer: Redis (django-redis) stores it as it is, so a bump can write it without the cache's pickling.
+    return secrets.randbits(62)
+
+
+# Every submit bumps O(depth) generations: in Redis one script call sets them all (one command; django-redis's
+# set_many pipelines a SET per key with its own encoding, twice the submit's cache CPU).
+_BUMP_LUA = "for _, key in ipairs(KEYS) do redis.call('SET', key, ARGV[1], 'EX', ARGV[2]) end return #KEYS"
+_bump_scripts: dict[int, Any] = {}
+
+
+def _redis_writer() -> Any:
+    """The raw Redis client behind the default cache (django-redis), or None for another backend."""
+    client = getattr(cache, "client", None)
+    get_client = getattr(client, "get_client", None)
+    return get_client(write=True) if get_client is not None else None
 
 
 def _bump(keys: list[str]) -> None:
     token = _token()
     try:
-        cache.set_many(dict.fromkeys(keys, token), timeout=GEN_TTL)
+        raw = _redis_writer()
+        if raw is None:
+            cache.set_many(dict.fromkeys(keys, token), timeout=GEN_TTL)
+            return
+        script = _bump_scripts.get(id(raw))
+        if script is None:
+            script = _bump_scripts[id(raw)] = raw.register_script(_BUMP_LUA)
+        # The cache's own key names (prefix and version), so ``cache.get_many`` reads what the script wrote.
+        script(keys=[cache.make_key(key) for key in keys], args=[token, GEN_TTL], client=raw)
     except Exception:  # a cache outage must not turn a committed write into an error; entries expire after TTL
         log.exception("roll-up fragment invalidation failed for %s", keys[:3])
 

@@ -337,9 +337,16 @@ class Answer(models.Model):
     selected option), text fills ``text``. Grouping columns are copied from the submission.
     """
 
-    # Indexed through (instance, org_path) below: a single-column index would cost each of a submit's rows.
-    instance = models.ForeignKey(RoundInstance, on_delete=models.CASCADE, related_name="+", db_index=False)
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    # A submit writes some 25 of these rows, a projection of the version it stores (rewritten in the same statement,
+    # never written apart from it). No foreign-key constraints in the database: each would cost every row a check
+    # at commit (some 3 us a row and key, 75 checks a submit). ``instance`` and ``organisation`` are copies of the
+    # submission's own, which PROTECTs both, so neither can go while the row exists; the row goes with its
+    # submission (CASCADE through the ORM; a submitted one is kept by its PROTECTed versions). ``instance`` is
+    # indexed through (instance, org_path) below, ``submission`` for the rewrite's DELETE.
+    instance = models.ForeignKey(
+        RoundInstance, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers", db_constraint=False)
     key = models.CharField(max_length=64)
     num = models.FloatField(null=True)
     weight = models.FloatField(null=True)
@@ -349,7 +356,9 @@ class Answer(models.Model):
     civilomrade_id = models.BigIntegerField(null=True)
     lan_id = models.BigIntegerField(null=True)
     kommun_id = models.BigIntegerField(null=True)
-    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
     internal = models.BooleanField(default=False)
 
     class Meta:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from beredd.core import audit
 from beredd.core.exceptions import ValidationFailed
 from beredd.core.models import AuditEvent
-from beredd.core.onestatement import OneStatement
+from beredd.core.onestatement import OneStatement, StaleRowError
 from beredd.orgs.models import Organisation
 from beredd.reporting.models import Submission, SubmissionVersion
 
@@ -95,3 +95,29 @@ def test_the_sql_kept_from_the_first_compile_stores_what_the_orm_would(ref: dict
     for field in AuditEvent._meta.concrete_fields:
         if field.name not in ("id", "at", "action"):
             assert getattr(first, field.attname) == getattr(second, field.attname), field.name
+
+
+@pytest.mark.parametrize("expected_name", ["Gävle kommun", "Någon annan"])
+def test_a_guarded_update_writes_everything_or_nothing(ref: dict[str, Any], expected_name: str) -> None:
+    """``expect``: the statement's every part is written when the row still holds the values as read, and none
+    (StaleRowError) when another writer changed them, also the parts before the update. The second run of the same
+    guard uses the SQL kept from the first compile."""
+    for attempt in range(2):
+        org = Organisation.objects.get(pk=ref["gavle"].pk)
+        Organisation.objects.filter(pk=org.pk).update(name="Gävle kommun")
+        before = AuditEvent.objects.count()
+        org.street_address = f"Rådhuset {attempt}"
+        writes = OneStatement()
+        writes.insert(audit.event(actor="system", action="test.guarded", organisation=org))
+        writes.update(org, ["street_address"], expect={"name": expected_name})
+        if expected_name == "Gävle kommun":
+            with transaction.atomic():
+                writes.execute()
+        else:
+            with pytest.raises(StaleRowError), transaction.atomic():  # the savepoint undoes the failed statement
+                writes.execute()
+        stored = Organisation.objects.get(pk=org.pk)
+        if expected_name == "Gävle kommun":
+            assert stored.street_address == f"Rådhuset {attempt}" and AuditEvent.objects.count() == before + 1
+        else:
+            assert stored.street_address != f"Rådhuset {attempt}" and AuditEvent.objects.count() == before

@@ -5,6 +5,12 @@ coordinator in Stockholm ``personas.outsider``; each unit ``g1``..``s2`` has a r
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -70,3 +76,41 @@ GOOD = {
     "staffing_status": "yellow",
     "assessment": "Ansträngt men hanterbart.",
 }
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis server of this test session's own (loopback, a free port, nothing saved): the shared cache of a
+    production set-up (``REDIS_URL``), started from Debian's ``redis-server`` as ``.ci/run`` installs it."""
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is needed (Debian package redis-server; .ci/run installs it)"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        server = subprocess.Popen(
+            [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", tmp],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def redis_caches(url: str) -> dict[str, Any]:
+    """``CACHES`` as settings build it for ``REDIS_URL`` (django-redis)."""
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        }
+    }

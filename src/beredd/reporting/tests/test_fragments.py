@@ -1,7 +1,7 @@
 """Cached roll-up fragments: a hit skips the roll-up, and no write leaves a stale figure behind (issue 14 item 3).
 
 The writes run their ``transaction.on_commit`` callbacks (``django_capture_on_commit_callbacks(execute=True)``),
-as a real commit would; the cache is Django's local-memory cache of the test settings.
+as a real commit would; the cache is Django's local-memory cache of the test settings, and again a real Redis.
 """
 
 from __future__ import annotations
@@ -26,11 +26,16 @@ from beredd.reporting import fragments
 from beredd.reporting.models import Round, Submission
 from beredd.reporting.services import rounds as round_services
 from beredd.reporting.services import submissions as services
-from beredd.reporting.tests.conftest import GOOD, issue
+from beredd.reporting.tests.conftest import GOOD, issue, redis_caches
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
+@pytest.fixture(autouse=True, params=["locmem", "redis"])
+def _empty_cache(request: pytest.FixtureRequest, settings: Any) -> Iterator[None]:
+    """Every test twice: with the test settings' local-memory cache, and with a real Redis through django-redis
+    (production's shared cache, where a bump is one script call: ``fragments._bump``)."""
+    if request.param == "redis":
+        settings.CACHES = redis_caches(request.getfixturevalue("redis_url"))
+        assert fragments._redis_writer() is not None  # the bump below goes through the script
     cache.clear()
     yield
     cache.clear()

@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from beredd.accounts.types import Actor
 from beredd.core import audit
 from beredd.core.exceptions import FieldError, ValidationFailed
 from beredd.core.i18n import content_language
-from beredd.core.onestatement import OneStatement
+from beredd.core.onestatement import OneStatement, StaleRowError
 from beredd.reporting import fields as fieldtypes
 from beredd.reporting import fragments
 from beredd.reporting.exceptions import IdempotencyKeyReusedError, InvalidStateError
@@ -56,7 +56,6 @@ def submission_save_draft(
     return submission
 
 
-@transaction.atomic
 def submission_submit_for_recipient(
     *,
     actor: Actor,
@@ -69,22 +68,46 @@ def submission_submit_for_recipient(
     confirm_empty: bool = False,
     classified_confirmed: bool = False,
 ) -> tuple[Submission, SubmissionVersion, bool]:
-    """The API's submit: find (NotFoundError / NotRecipientError as the selector), lock and submit in one
-    transaction, reading the submission once."""
+    """The API's submit: find (NotFoundError / NotRecipientError as the selector) and submit, reading the
+    submission once.
+
+    On PostgreSQL outside a transaction (a kommun system's request) without a row lock: the submission is read,
+    checked and validated, and every write (version, submission, answers, audit) goes as one statement whose update
+    of the submission is guarded by the status and version counter as read. One statement is atomic; a guard that
+    no longer holds (another write to this submission landed in between: a concurrent retry, a draft, a return)
+    writes nothing, and the submit is then done again the locked way, which sees that write (a retry with the same
+    Idempotency-Key is replayed; If-Match with the old version is a conflict). Without the transaction's BEGIN,
+    COMMIT and row lock the morning peak's submit costs three statements. Elsewhere (SQLite, or inside a caller's
+    transaction) the row is locked in a transaction from the start."""
     from beredd.reporting import selectors
 
-    submission = selectors.submission_for_recipient_by_ids(user=actor, instance_id=instance_id, org_id=org_id, for_update=True)
-    return submission_submit(
-        actor=actor,
-        submission=submission,
-        data=data,
-        expected_version=expected_version,
-        idempotency_key=idempotency_key,
-        via=via,
-        confirm_empty=confirm_empty,
-        classified_confirmed=classified_confirmed,
-        _savepoint=False,
-    )
+    options: dict[str, Any] = {
+        "data": data,
+        "expected_version": expected_version,
+        "idempotency_key": idempotency_key,
+        "via": via,
+        "confirm_empty": confirm_empty,
+        "classified_confirmed": classified_confirmed,
+    }
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        submission = selectors.submission_for_recipient_by_ids(user=actor, instance_id=instance_id, org_id=org_id)
+        try:
+            return _submit(actor=actor, submission=submission, guarded=True, **options)
+        except (StaleRowError, _NeedsLockError):
+            pass  # done again below, the locked way
+    with transaction.atomic():
+        submission = selectors.submission_for_recipient_by_ids(
+            user=actor, instance_id=instance_id, org_id=org_id, for_update=True
+        )
+        return _submit(actor=actor, submission=submission, **options)
+
+
+_VERSION_CONSTRAINTS = frozenset(c.name for c in SubmissionVersion._meta.constraints)
+
+
+class _NeedsLockError(Exception):
+    """The unlocked submit met a case it leaves to the locked one (a write that cannot join its one statement)."""
 
 
 def submission_submit(
@@ -97,7 +120,6 @@ def submission_submit(
     via: str = "ui",
     confirm_empty: bool = False,
     classified_confirmed: bool = False,
-    _savepoint: bool = True,
 ) -> tuple[Submission, SubmissionVersion, bool]:
     """Submit answers as a new immutable version and refresh the roll-up rows (one transaction).
 
@@ -107,8 +129,7 @@ def submission_submit(
     A report without a single answer is refused (ValidationFailed on ``confirm_empty``) unless the caller
     confirms that it means to submit it empty (``confirm_empty``); completeness counts it apart.
     """
-    # ``_savepoint=False`` only from a caller whose own transaction is all this one does (no extra SAVEPOINT).
-    with transaction.atomic(savepoint=_savepoint):
+    with transaction.atomic():
         return _submit(
             actor=actor,
             submission=submission,
@@ -139,12 +160,18 @@ def _submit(
     via: str,
     confirm_empty: bool = False,
     classified_confirmed: bool = False,
+    guarded: bool = False,
 ) -> tuple[Submission, SubmissionVersion, bool]:
-    submission = _locked(submission)
+    # ``guarded``: no row lock and no transaction (``submission_submit_for_recipient``); the writes go as one
+    # statement that writes nothing, raising StaleRowError, when the submission changed since it was read.
+    if not guarded:
+        submission = _locked(submission)
+    read_as = {"status": submission.status, "lock_version": submission.lock_version}
     _check_writable(actor, submission)
     idempotency_key = idempotency_key[:128]
     # One query for both the next version number and an earlier use of the idempotency key. The row lock
-    # above serialises concurrent retries, so the second one sees the first one's version here.
+    # above serialises concurrent retries, so the second one sees the first one's version here; unlocked
+    # (``guarded``), the second one's guarded write fails and it is done again locked, and sees it then.
     if submission.status == Submission.Status.NOT_STARTED:
         # Nothing was ever submitted (status only leaves not_started, never returns to it), so there is no
         # earlier version or idempotency key to look up: the first submit saves the query. The unique
@@ -186,6 +213,8 @@ def _submit(
     from beredd.command.services.alert import classified_alert, classified_record
 
     alert = classified_alert(submission=submission, confirmed=classified_confirmed)
+    if alert is not None and guarded:
+        raise _NeedsLockError()  # the confirmation is a second write after the version: in the locked transaction
     before = submission.status
     # The four writes (version, submission, answers, audit) depend on nothing read back in between: on PostgreSQL
     # they go as one statement (``core.onestatement``), one round trip instead of four.
@@ -209,7 +238,11 @@ def _submit(
     submission.is_late = late
     submission.is_empty = is_empty_answer(clean)
     submission.lock_version += 1
-    writes.update(submission, ["draft", "status", "submitted_at", "is_late", "is_empty", "lock_version", "updated_at"])
+    writes.update(
+        submission,
+        ["draft", "status", "submitted_at", "is_late", "is_empty", "lock_version", "updated_at"],
+        expect=read_as if guarded else None,
+    )
     _write_answers(writes, submission, fields, clean, had_answers=before in Submission.ANSWERED)
     writes.insert(
         audit.event(
@@ -222,7 +255,15 @@ def _submit(
             | ({"classified_confirmed": True} if alert is not None else {}),
         )
     )
-    writes.execute()
+    try:
+        writes.execute()
+    except IntegrityError as exc:
+        # Unlocked, a concurrent submit of the same submission that stored its version first makes this one's
+        # version insert collide (same number, or same key) before the guard is even read: stale as well.
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+        if guarded and constraint in _VERSION_CONSTRAINTS:
+            raise StaleRowError() from exc
+        raise
     if alert is not None:
         classified_record(actor=actor, version=version, alert=alert)
     fragments.invalidate_org(instance_id=submission.instance_id, org_path=submission.org_path)
