@@ -22,11 +22,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from django.db import DataError, connections, models
 from django.db.models import sql
 from django.db.models.signals import pre_save
+from psycopg.types.json import Jsonb
 
 from beredd.core import prepared
+
+
+def _orjson_dumps(value: Any) -> bytes:
+    # Keys as the standard library writes them (an int key becomes a string); NaN cannot occur (validated).
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
 
 
 class StaleRowError(Exception):
@@ -120,6 +127,14 @@ class OneStatement:
             obj._state.adding = False
             obj._state.db = self.using
 
+    def _prep(self, field: models.Field[Any, Any], value: Any) -> Any:
+        """``field.get_db_prep_save(value)``; a plain JSON value (no custom encoder) is encoded with orjson, as
+        the same JSON (to PostgreSQL's jsonb parser) at a tenth of the standard library's cost: a submit writes
+        its answers twice (version and submission) and the audit event's changes."""
+        if type(field) is models.JSONField and field.encoder is None and isinstance(value, dict | list):
+            return Jsonb(value, dumps=_orjson_dumps)
+        return field.get_db_prep_save(value, connection=self.connection)
+
     def _compile(self, kind: str, target: Any, extra: Any) -> tuple[str, Sequence[Any]]:
         if kind == "raw":
             return target, extra
@@ -148,7 +163,7 @@ class OneStatement:
             hasattr(f, "get_placeholder") for f in fields
         )
         if plain and key in _SQL:
-            params = [f.get_db_prep_save(v, connection=self.connection) for f, v in zip(fields, values, strict=True)]
+            params = [self._prep(f, v) for f, v in zip(fields, values, strict=True)]
             return _SQL[key], params + [target.pk, *(v for _name, v in expect)] if kind == "update" else params
         if kind == "insert":
             insert = sql.InsertQuery(model)
