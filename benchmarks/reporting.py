@@ -10,7 +10,12 @@
 * ``ingest_per_s`` against ``ingest_floor_per_s`` (``ingest_ratio``, target >= 0.5): submissions through the
   HTTP API against gunicorn on 127.0.0.1 with 8 concurrent client processes (``benchmarks.loadgen``), and the
   same bodies with the same tokens to ``/bench/floor`` (token authentication + one INSERT + a JSON answer,
-  ``beredd.site.bench``), interleaved in two rounds. ``ingest_lost`` = accepted responses - stored versions.
+  ``beredd.site.bench``), in 12 alternating phases (floor, ingest, floor, ...) with the client processes kept
+  (``loadgen.drive_phases``): this machine's speed drifts by a third within a minute, and fine alternation lets
+  a drift meet both kinds alike (``ingest_batches`` lists each pair). The server has Redis as its cache, as
+  production (the fragment generations a submit bumps). ``ingest_cpu_ms_per_request`` and
+  ``ingest_floor_cpu_ms_per_request``: CPU per request by process kind (PostgreSQL, gunicorn, the whole machine,
+  from ``/proc``), which says where a submission costs more than the floor. ``ingest_lost`` = accepted responses - stored versions.
   Credentials follow the on-behalf rules (``beredd.reporting.access``): each kommun's own system has its own
   API token, bound to a kommun-level reporter membership, and submits for that kommun's units only.
   ``ingest_status`` counts every response code, so a refusal shows instead of silently lowering the rate.
