@@ -175,8 +175,13 @@ def drive(
     merged = _merge(results)
     figures = _figures(merged, merged["ended"] - merged["began"], len(requests), ok_status)
     # Where a request's CPU went while the batch ran (ms per request; ``busy`` is the whole machine).
-    figures["cpu_ms_per_request"] = {k: round((after[k] - before[k]) * 1000 / max(1, len(requests)), 3) for k in after}
+    figures["cpu_ms_per_request"] = _cpu_per_request(before, after, len(requests))
     return figures
+
+
+def _cpu_per_request(before: dict[str, float], after: dict[str, float], count: int) -> dict[str, float]:
+    """CPU ms per request by kind between two ``cpu_by_component`` readings around ``count`` requests."""
+    return {k: round((after[k] - before[k]) * 1000 / max(1, count), 3) for k in after}
 
 
 def _figures(merged: dict[str, Any], wall: float, count: int, ok_status: str) -> dict[str, Any]:
@@ -228,6 +233,6 @@ def drive_phases(port: int, phases: list[list[Request]], *, clients: int = 8, ok
         merged = _merge([client[k] for client in per_client])
         (t0, before), (t1, after) = marks[k], marks[k + 1]
         figures = _figures(merged, t1 - t0, len(phase), ok_status)
-        figures["cpu_ms_per_request"] = {key: round((after[key] - before[key]) * 1000 / max(1, len(phase)), 3) for key in after}
+        figures["cpu_ms_per_request"] = _cpu_per_request(before, after, len(phase))
         out.append(figures)
     return out

@@ -438,7 +438,8 @@ def _queries_per_submission(ctx: dict[str, Any], rng: random.Random) -> dict[str
 def _ingest(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     """Submissions through gunicorn against the floor (token check + one INSERT), same server, same generator.
 
-    Interleaved in two rounds (floor, ingest, floor, ingest) so that load from other processes hits both alike.
+    In ``INGEST_ALTERNATIONS`` alternating phases (floor, ingest, floor, ...) so that the machine's drift and load
+    from other processes hit both alike.
     """
     from benchmarks.loadgen import drive, drive_phases
     from beredd.reporting.models import Submission, SubmissionVersion

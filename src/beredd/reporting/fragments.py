@@ -66,7 +66,7 @@ def _token() -> int:
 # Every submit bumps O(depth) generations: in Redis one script call sets them all (one command; django-redis's
 # set_many pipelines a SET per key with its own encoding, twice the submit's cache CPU).
 _BUMP_LUA = "for _, key in ipairs(KEYS) do redis.call('SET', key, ARGV[1], 'EX', ARGV[2]) end return #KEYS"
-_bump_scripts: dict[int, Any] = {}
+_bump_script: Any = None  # registered once; each call names the client it runs on
 
 
 def _redis_writer() -> Any:
@@ -83,11 +83,11 @@ def _bump(keys: list[str]) -> None:
         if raw is None:
             cache.set_many(dict.fromkeys(keys, token), timeout=GEN_TTL)
             return
-        script = _bump_scripts.get(id(raw))
-        if script is None:
-            script = _bump_scripts[id(raw)] = raw.register_script(_BUMP_LUA)
+        global _bump_script
+        if _bump_script is None:
+            _bump_script = raw.register_script(_BUMP_LUA)
         # The cache's own key names (prefix and version), so ``cache.get_many`` reads what the script wrote.
-        script(keys=[cache.make_key(key) for key in keys], args=[token, GEN_TTL], client=raw)
+        _bump_script(keys=[cache.make_key(key) for key in keys], args=[token, GEN_TTL], client=raw)
     except Exception:  # a cache outage must not turn a committed write into an error; entries expire after TTL
         log.exception("roll-up fragment invalidation failed for %s", keys[:3])
 
