@@ -149,3 +149,13 @@ def test_a_change_between_the_read_and_the_write_is_not_overwritten(
     assert not SubmissionVersion.objects.filter(submission=submission).exists()
     assert not Answer.objects.filter(submission=submission).exists()
     assert not AuditEvent.objects.filter(action="submission.submit", target_id=str(submission.pk)).exists()
+
+
+@pytest.mark.parametrize("who", ["g2_reporter", "sandviken_coord"])
+def test_the_unlocked_submit_still_refuses_someone_who_may_not_answer_for_the_unit(world: SimpleNamespace, who: str) -> None:
+    instance = issue(world).instances.get()
+    headers = bearer(getattr(world, who)) | {"HTTP_IDEMPOTENCY_KEY": "not-mine"}
+    response = _post(instance, world.g1, headers, GOOD)()
+    assert response.status_code == 404
+    submission = Submission.objects.get(instance=instance, organisation=world.g1)
+    assert submission.status == "not_started" and not SubmissionVersion.objects.filter(submission=submission).exists()
