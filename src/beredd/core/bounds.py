@@ -63,7 +63,27 @@ def hostile_value(value: Any, path: str = "") -> tuple[str, str] | None:
 
     Refused anywhere in any input: a NUL character in a string or a key (PostgreSQL cannot store it) and a
     float that is not finite. (Integers are bounded by each field's type, so the error names the field.)
+    Every input passes through here, almost always clean: a first pass only looks (``_clean``); the paths are
+    built only to name what it found.
     """
+    if _clean(value):
+        return None
+    return _hostile_at(value, path)
+
+
+def _clean(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(not (isinstance(key, str) and "\x00" in key) and _clean(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return all(_clean(item) for item in value)
+    return True
+
+
+def _hostile_at(value: Any, path: str) -> tuple[str, str] | None:
     here = path or "(body)"
     if isinstance(value, str):
         return (here, "contains a NUL character") if "\x00" in value else None
@@ -74,13 +94,13 @@ def hostile_value(value: Any, path: str = "") -> tuple[str, str] | None:
             sub = f"{path}.{key}" if path else str(key)
             if isinstance(key, str) and "\x00" in key:
                 return (sub, "contains a NUL character")
-            found = hostile_value(item, sub)
+            found = _hostile_at(item, sub)
             if found:
                 return found
         return None
     if isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            found = hostile_value(item, f"{path}[{i}]")
+            found = _hostile_at(item, f"{path}[{i}]")
             if found:
                 return found
     return None

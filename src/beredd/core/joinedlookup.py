@@ -13,7 +13,7 @@ see it like any other query.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, models
@@ -23,18 +23,29 @@ from beredd.core import prepared
 M = TypeVar("M", bound=models.Model)
 
 Converter = Callable[[Any, Any, Any], Any]
-# Per model of the join: its fields' attribute names, and per column the column's expression and the converters
-# the ORM would apply to it.
-Columns = list[tuple[list[str], list[tuple[Any, list[Converter]]]]]
+# Per model of the join: its loaded fields' attribute names, and per column that has converters its position,
+# expression and the converters the ORM would apply to it.
+Columns = list[tuple[list[str], list[tuple[int, Any, list[Converter]]]]]
 
 
 class JoinedLookup(Generic[M]):
     """``JoinedLookup(Submission, related=("instance", "instance__round"), where=("instance_id", "organisation_id"))``
-    then ``lookup.get((instance_id, org_id), for_update=True)``: the first matching row or None."""
+    then ``lookup.get((instance_id, org_id), for_update=True)``: the first matching row or None.
 
-    def __init__(self, model: type[M], *, related: Sequence[str], where: Sequence[str]) -> None:
+    ``defer`` maps a relation path ("" for the root) to fields left out of the query, as ``QuerySet.defer``:
+    the object loads one when it is first read (one query), so list only what the callers never read."""
+
+    def __init__(
+        self,
+        model: type[M],
+        *,
+        related: Sequence[str],
+        where: Sequence[str],
+        defer: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.model = model
         self.where = tuple(where)
+        self.defer = {path: frozenset(names) for path, names in (defer or {}).items()}
         # (path, model, alias, parent path, relation field); the root first.
         self._tables: list[tuple[str, type[models.Model], str, str, models.ForeignKey[Any, Any] | None]] = [
             ("", model, "t0", "", None)
@@ -46,6 +57,11 @@ class JoinedLookup(Generic[M]):
             # Inner joins only: a nullable relation would need its missing row told apart from an empty one.
             assert isinstance(field, models.ForeignKey) and not field.null, f"{path} is not a required foreign key"
             self._tables.append((path, field.related_model, f"t{len(self._tables)}", parent_path, field))
+        for path, names in self.defer.items():
+            table = next(t for t in self._tables if t[0] == path)
+            meta = table[1]._meta
+            known = {f.name for f in meta.concrete_fields}
+            assert names <= known and meta.pk.name not in names, f"cannot defer {sorted(names - known)} of {path!r}"
         self._sql: dict[str, tuple[str, str]] = {}  # per database alias: (SQL, SQL FOR UPDATE)
         self._columns: dict[str, Columns] = {}
 
@@ -62,14 +78,14 @@ class JoinedLookup(Generic[M]):
         objects: dict[str, models.Model] = {}
         start = 0
         for (path, model, _alias, parent, field), (attnames, columns) in zip(self._tables, self._columns[using], strict=True):
-            raw = row[start : start + len(attnames)]
-            start += len(attnames)
-            converted = []
-            for value, (col, converters) in zip(raw, columns, strict=True):
+            values = list(row[start : start + len(attnames)])
+            for i, col, converters in columns:  # only the columns that have converters (JSON, SQLite dates, ...)
+                value = values[i]
                 for convert in converters:
                     value = convert(value, col, connection)
-                converted.append(value)
-            obj = model.from_db(using, attnames, converted)
+                values[i] = value
+            start += len(attnames)
+            obj = model.from_db(using, attnames, values)
             objects[path] = obj
             if field is not None:
                 field.set_cached_value(objects[parent], obj)
@@ -84,13 +100,17 @@ class JoinedLookup(Generic[M]):
 
         columns: list[str] = []
         expressions: Columns = []
-        for _path, model, alias, _parent, _field in self._tables:
-            per_model: list[tuple[Any, list[Converter]]] = []
-            expressions.append(([f.attname for f in model._meta.concrete_fields], per_model))
-            for f in model._meta.concrete_fields:
+        for path, model, alias, _parent, _field in self._tables:
+            per_model: list[tuple[int, Any, list[Converter]]] = []
+            deferred = self.defer.get(path, frozenset())
+            loaded = [f for f in model._meta.concrete_fields if f.name not in deferred]
+            expressions.append(([f.attname for f in loaded], per_model))
+            for i, f in enumerate(loaded):
                 columns.append(f"{alias}.{qn(f.column)}")
                 col = f.get_col(alias)
-                per_model.append((col, [*connection.ops.get_db_converters(col), *f.get_db_converters(connection)]))
+                converters = [*connection.ops.get_db_converters(col), *f.get_db_converters(connection)]
+                if converters:
+                    per_model.append((i, col, converters))
         joins = []
         aliases = {path: alias for path, _model, alias, _parent, _field in self._tables}
         for _path, model, alias, parent, field in self._tables[1:]:

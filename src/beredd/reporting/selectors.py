@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from beredd.accounts import policy
 from beredd.accounts.types import Actor
 from beredd.core.exceptions import NotFoundError
-from beredd.core.joinedlookup import JoinedLookup
 from beredd.orgs.models import Organisation
 from beredd.reporting import access
 from beredd.reporting import fields as fieldtypes
 from beredd.reporting import rollup as rollups
 from beredd.reporting.exceptions import NotRecipientError
+from beredd.reporting.lookups import POLL_INSTANCE, POLL_ORG, RECIPIENT_LOOKUP, ROLLUP_INSTANCE
 from beredd.reporting.models import (
     CompiledPicture,
     ReportTemplate,
@@ -113,16 +113,9 @@ def instance_ref_for_user(*, user: Any, instance_id: int) -> InstanceRef:
     return InstanceRef(pk=instance_id, round_id=row[0], issuer_path=row[1], round_created=row[2])
 
 
-_POLL_INSTANCE = JoinedLookup(RoundInstance, related=("round", "round__issuer"), where=("id",))
-_POLL_ORG = JoinedLookup(Organisation, related=(), where=("id",))
-# What a roll-up reads of the instance, SQL built once (through the ORM: a third of recomputing a kommun's panel).
-_ROLLUP_PATHS = ("round", "round__issuer", "round__template_version", "round__template_version__template")
-_ROLLUP_INSTANCE = JoinedLookup(RoundInstance, related=_ROLLUP_PATHS, where=("id",))
-
-
 def instance_for_poll(*, ref: InstanceRef) -> RoundInstance:
     """The whole instance behind ``ref`` (made only by the access checks below: no second check)."""
-    instance = _ROLLUP_INSTANCE.get((ref.pk,))
+    instance = ROLLUP_INSTANCE.get((ref.pk,))
     if instance is None:  # deleted between the check and this read
         raise NotFoundError("instance", ref.pk)
     return instance
@@ -134,8 +127,8 @@ def rollup_poll_target(*, user: Any, instance_id: int, org_id: int | None) -> tu
     one ORM query for both cost more than running two); refusals are those of the two (read again one by one,
     so that a missing instance is reported as such)."""
     if org_id is not None:
-        instance = _POLL_INSTANCE.get((instance_id,))
-        org = _POLL_ORG.get((org_id,)) if instance is not None else None
+        instance = POLL_INSTANCE.get((instance_id,))
+        org = POLL_ORG.get((org_id,)) if instance is not None else None
         if instance is not None and org is not None:
             round_ = instance.round
             ref = InstanceRef(pk=instance_id, round_id=round_.pk, issuer_path=round_.issuer.path, round_created=round_.created_at)
@@ -235,24 +228,14 @@ def submission_for_recipient(*, user: Actor, instance: RoundInstance, org_id: in
     return submission
 
 
-_RECIPIENT_LOOKUP = JoinedLookup(
-    Submission,
-    related=("instance", "instance__round", "template_version", "template_version__template", "organisation"),
-    where=("instance", "organisation"),
-)
-
-
 def submission_for_recipient_by_ids(*, user: Actor, instance_id: int, org_id: int, for_update: bool = False) -> Submission:
     """The API's hot path: one query for the submission with its organisation and round, then the policy check.
 
     NotFoundError unless the user may answer for ``org_id`` and the instance exists; NotRecipientError when the
     organisation was not asked in that instance."""
-    # At most one row (unique per instance and recipient). With ``for_update``, inside the caller's transaction:
-    # the submission row only is locked (not the shared instance/round rows), in the same query, so that the write
-    # path needs no second read (``services.submissions._common._locked``). The template rides along: the
-    # classified-information check at submit (command app) needs no extra query. Its SQL is built once per
-    # process (``core.joinedlookup``): compiling it through the ORM on every call cost as much as running it.
-    submission = _RECIPIENT_LOOKUP.get((instance_id, org_id), for_update=for_update)
+    # One row (unique per recipient). ``for_update`` (in the caller's transaction) locks the submission row only,
+    # in the same query, so the write path reads nothing more (``_common._locked``). SQL built once (``core.joinedlookup``).
+    submission = RECIPIENT_LOOKUP.get((instance_id, org_id), for_update=for_update)
     if submission is not None:
         if not access.can_answer(user, submission.organisation):
             raise NotFoundError("organisation", org_id)

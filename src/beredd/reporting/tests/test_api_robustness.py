@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -136,6 +137,9 @@ def test_the_api_never_emits_non_finite_numbers() -> None:
 
     text = FiniteJSONRenderer().render(None, {"a": float("inf"), "b": [float("nan"), 1.5]}, response_status=200)  # type: ignore[arg-type]
     assert text == '{"a": null, "b": [null, 1.5]}'
+    # A Decimal (a rolled-up figure) that is not finite is null too, and a finite one is its exact text.
+    text = FiniteJSONRenderer().render(None, {"d": [Decimal("NaN"), Decimal("-Infinity"), Decimal("2.50")]}, response_status=200)  # type: ignore[arg-type]
+    assert text == '{"d": [null, null, "2.50"]}'
 
 
 def test_a_bogus_bearer_token_on_a_post_is_401_not_a_csrf_403(db: Any) -> None:
