@@ -121,10 +121,13 @@ _empty = is_empty
 def _number(field: TemplateField, raw: Any, *, integer: bool) -> Decimal:
     if isinstance(raw, bool):
         raise ValueError(_("Enter a number."))
-    try:
-        value = Decimal(str(raw).strip().replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        raise ValueError(_("Enter a number.")) from None
+    if type(raw) is int:
+        value = Decimal(raw)  # a JSON integer (a kommun system's usual answer): exact, nothing to clean up
+    else:
+        try:
+            value = Decimal(str(raw).strip().replace(",", ".").replace(" ", ""))
+        except InvalidOperation:
+            raise ValueError(_("Enter a number.")) from None
     if not value.is_finite():
         raise ValueError(_("Enter a number."))
     if abs(value) > MAX_ABS_NUMBER:
