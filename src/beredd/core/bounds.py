@@ -77,9 +77,23 @@ def _clean(value: Any) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
     if isinstance(value, dict):
-        return all(not (isinstance(key, str) and "\x00" in key) and _clean(item) for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return all(_clean(item) for item in value)
+        for key in value:
+            if isinstance(key, str) and "\x00" in key:
+                return False
+        items: Any = value.values()
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        return True
+    for item in items:  # the usual flat values inline (JSON gives exact types), anything else recursively
+        kind = type(item)
+        if kind is str:
+            if "\x00" in item:
+                return False
+        elif kind is int or kind is bool or item is None:
+            continue
+        elif not _clean(item):
+            return False
     return True
 
 
