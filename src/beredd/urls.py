@@ -22,3 +22,4 @@ urlpatterns = [
 
 handler404 = core_views.error_404
 handler403 = core_views.error_403
+handler500 = core_views.error_500

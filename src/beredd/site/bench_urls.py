@@ -3,7 +3,7 @@
 from django.urls import path
 
 from beredd.site import bench
-from beredd.urls import handler403, handler404
+from beredd.urls import handler403, handler404, handler500
 from beredd.urls import urlpatterns as app_urlpatterns
 
 urlpatterns = [
@@ -12,4 +12,4 @@ urlpatterns = [
     *app_urlpatterns,
 ]
 
-__all__ = ["handler403", "handler404", "urlpatterns"]
+__all__ = ["handler403", "handler404", "handler500", "urlpatterns"]

@@ -42,6 +42,37 @@ def test_a_page_says_503_with_retry_after_and_a_readable_message(client: Client,
     assert "OperationalError" not in text and "server closed" not in text  # no Python value shown to a user
 
 
+@pytest.mark.parametrize("path", ["/lagesbild/mallar/", "/api/v1/reporting/rounds"])
+def test_a_database_failure_outside_the_view_is_503_not_500(ref: dict[str, Any], make_user: Any, path: str) -> None:
+    # The signed-in user is read by a middleware, before any view: a replica or primary that stops answering
+    # there (measured in the load test when the replica was killed) is a 503 with Retry-After as in a view.
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user(ref["gavle"], "viewer", mfa=False))
+    with database_fails('FROM "accounts_user"'):
+        response = client.get(path)
+    assert response.status_code == 503, response.content[:300]
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    if path.startswith("/api/"):
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["code"] == "service_unavailable"
+    else:
+        assert "Tillfälligt otillgänglig" in response.content.decode()
+
+
+def test_any_other_uncaught_error_is_still_a_500(ref: dict[str, Any], make_user: Any) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user(ref["gavle"], "viewer", mfa=False))
+
+    def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        if 'FROM "accounts_user"' in sql:
+            raise RuntimeError("a bug")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        response = client.get("/lagesbild/mallar/")
+    assert response.status_code == 500
+
+
 def test_the_api_gives_a_problem_document_and_keeps_nothing_of_a_failed_write(
     client: Client, ref: dict[str, Any], make_user: Any
 ) -> None:
