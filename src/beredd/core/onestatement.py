@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from django.db import DataError, connections, models
@@ -140,7 +140,7 @@ class OneStatement:
         refuses a malformed one) rather than as Python's ``ipaddress`` object the driver formats back to text."""
         kind = type(field)
         if kind is models.ForeignKey:
-            kind = type(field.target_field)  # the key's own field prepares a key value
+            kind = type(cast("models.ForeignKey[Any, Any]", field).target_field)  # the key's own field prepares a key value
         passes = _PASS_TYPES.get(kind)
         if passes is not None:
             if (type(value) in passes and (kind is not models.DateTimeField or value.tzinfo is not None)) or (
@@ -149,7 +149,7 @@ class OneStatement:
                 return value
         elif kind is models.GenericIPAddressField and type(value) is str and ":" not in value:
             return value or None  # as the field: an empty address is NULL; IPv6 goes the field's way (normalised)
-        elif kind is models.JSONField and field.encoder is None and isinstance(value, dict | list):
+        elif kind is models.JSONField and cast(models.JSONField, field).encoder is None and isinstance(value, dict | list):
             return Jsonb(value, dumps=_orjson_dumps)
         return field.get_db_prep_save(value, connection=self.connection)
 
