@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from beredd.api.api import api
+from beredd.api.api import api, server_error
 from beredd.core import views as core_views
 
 # The Django admin is deliberately not mounted: every change must go through services that audit it and
@@ -22,4 +22,4 @@ urlpatterns = [
 
 handler404 = core_views.error_404
 handler403 = core_views.error_403
-handler500 = core_views.error_500
+handler500 = server_error

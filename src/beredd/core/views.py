@@ -45,24 +45,18 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    """The uncaught-error answer. A database that stopped answering is a 503 with Retry-After here too: an
-    error raised outside a view (a middleware reading the signed-in user from a replica that just died) never
-    reaches the view-level handlers (``core.middleware``, the API's own), and must not read as a server fault."""
+    """The uncaught-error page. A database that stopped answering is the 503 with Retry-After here too: an error
+    raised outside a view (a middleware reading the signed-in user from a replica that just died) never reaches
+    the view-level handler (``core.middleware``), and must not read as a server fault. (The API's paths are
+    answered by ``api.api.server_error``.)"""
     import sys
 
     from django.db import InterfaceError, OperationalError
     from django.views import defaults
 
-    from beredd.core.middleware import RETRY_AFTER_SECONDS, database_unavailable
+    from beredd.core.middleware import database_unavailable
 
     exception = sys.exc_info()[1]
-    if not isinstance(exception, OperationalError | InterfaceError):
-        return defaults.server_error(request)
-    if not request.path.startswith("/api/"):
+    if isinstance(exception, OperationalError | InterfaceError):
         return database_unavailable(request, exception)
-    title = "The database did not answer; nothing was saved. Try again shortly."
-    body = {"type": "https://beredd.se/problems/service_unavailable", "title": title, "status": 503}
-    response = JsonResponse(body | {"code": "service_unavailable", "detail": title, "instance": request.path}, status=503)
-    response["Content-Type"] = "application/problem+json"
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+    return defaults.server_error(request)
